@@ -1,0 +1,449 @@
+"""The data model: master data, the request queue and what the batch produces.
+
+The queue columns (status, run_after, claimed_by, lease_expires_at, ...) are read and written
+by the batch DAO with explicit transactions; the API only inserts queued rows and flips
+cancel_requested. Indexes here exist for those statements.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+# --- Accounts ---------------------------------------------------------------------------------
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who requests workbooks; logs in with an email address."""
+
+    email = models.EmailField("email", unique=True)
+    name = models.CharField("name", max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = "user"
+
+    def __str__(self) -> str:
+        return self.email
+
+
+# --- Master data ------------------------------------------------------------------------------
+
+
+class Prefecture(models.Model):
+    code = models.CharField("JIS code", max_length=2, unique=True)
+    name_ja = models.CharField(max_length=20)
+    name_en = models.CharField(max_length=40)
+    representative_station = models.ForeignKey(
+        "Station", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_ja}"
+
+
+class Station(models.Model):
+    """One JMA observation station, identified by block_no.
+
+    JMA's list has 1,323 rows for 1,293 block numbers: 30 observatories measure some
+    elements at a second site. Those sites are StationSite rows; the station itself is one.
+    """
+
+    class Kind(models.TextChoices):
+        OFFICIAL = "官", "官 (official observatory)"
+        FOUR_ELEMENT = "四", "四 (four-element AMeDAS)"
+        RAIN = "雨", "雨 (rain-only AMeDAS)"
+
+    class PageType(models.TextChoices):
+        S1 = "s1", "daily_s1 (observatory)"
+        A1 = "a1", "daily_a1 (AMeDAS)"
+
+    block_no = models.CharField(max_length=5, unique=True)
+    prec_no = models.CharField("JMA area number", max_length=2, db_index=True)
+    station_no = models.CharField("JMA station number", max_length=5, blank=True)
+    name = models.CharField(max_length=40, db_index=True)
+    kana = models.CharField(max_length=80, db_index=True)
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    page_type = models.CharField(max_length=2, choices=PageType.choices)
+    prefecture = models.ForeignKey(Prefecture, on_delete=models.PROTECT, related_name="stations")
+    area = models.CharField(max_length=40, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    elevation_m = models.FloatField(null=True, blank=True)
+    observation_begin = models.CharField("observation start (JMA text)", max_length=60, blank=True)
+    observation_started_on = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["prefecture__code", "block_no"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(page_type="s1") | Q(page_type="a1"), name="station_page_type_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.block_no})"
+
+    @staticmethod
+    def page_type_for(block_no: str) -> str:
+        return "s1" if len(block_no) == 5 else "a1"
+
+
+class StationSite(models.Model):
+    """Where a station's instruments stand (a second site for some observatories)."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="sites")
+    position = models.PositiveSmallIntegerField()
+    address = models.CharField(max_length=200, blank=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    elevation_m = models.FloatField(null=True, blank=True)
+    elements = models.CharField("elements observed here", max_length=100, blank=True)
+    note = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["station", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "position"], name="site_station_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station.name} #{self.position} {self.elements}".strip()
+
+
+class WeatherItem(models.Model):
+    class Kind(models.TextChoices):
+        NUMBER = "number", "number"
+        DIRECTION = "direction", "direction"
+        TEXT = "text", "text"
+
+    class Aggregation(models.TextChoices):
+        """How 月別集計 summarizes a month of daily values."""
+
+        MEAN = "mean", "mean"
+        MAX = "max", "maximum"
+        MIN = "min", "minimum"
+        SUM = "sum", "total"
+        NONE = "none", "none"
+
+    code = models.CharField(max_length=40, unique=True)
+    label_ja = models.CharField(max_length=60)
+    label_en = models.CharField(max_length=80)
+    unit = models.CharField(max_length=10, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    aggregation = models.CharField(
+        max_length=5, choices=Aggregation.choices, default=Aggregation.NONE
+    )
+    on_s1 = models.BooleanField("on daily_s1 pages")
+    on_a1 = models.BooleanField("on daily_a1 pages")
+    is_derived = models.BooleanField(default=False)
+    display_order = models.PositiveSmallIntegerField()
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["display_order"]
+
+    def __str__(self) -> str:
+        return f"{self.label_ja} ({self.code})"
+
+    def available_on(self, page_type: str) -> bool:
+        return self.on_s1 if page_type == "s1" else self.on_a1
+
+
+# --- The queue --------------------------------------------------------------------------------
+
+
+class FileRequest(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        SUCCEEDED = "succeeded", "succeeded"
+        FAILED = "failed", "failed"
+        CANCELLED = "cancelled", "cancelled"
+
+    class Language(models.TextChoices):
+        JA = "ja", "日本語"
+        EN = "en", "English"
+
+    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+    FINISHED_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
+
+    owner = models.ForeignKey("User", on_delete=models.CASCADE, related_name="file_requests")
+    start_year = models.PositiveSmallIntegerField()
+    start_month = models.PositiveSmallIntegerField()
+    end_year = models.PositiveSmallIntegerField()
+    end_month = models.PositiveSmallIntegerField()
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.JA)
+    quality_columns = models.BooleanField(default=False)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    priority = models.SmallIntegerField(default=0, help_text="higher runs first")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=5)
+    run_after = models.DateTimeField(default=timezone.now)
+    claimed_by = models.CharField(max_length=100, blank=True, default="")
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error_code = models.CharField(max_length=40, blank=True, default="")
+    error_message = models.TextField(blank=True, default="")
+    warnings = models.JSONField(default=list, blank=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    stations = models.ManyToManyField(
+        Station, through="FileRequestStation", related_name="file_requests"
+    )
+    items = models.ManyToManyField(
+        WeatherItem, through="FileRequestItem", related_name="file_requests"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "run_after", "priority"], name="req_claim_idx"),
+            models.Index(fields=["owner", "status"], name="req_owner_status_idx"),
+            models.Index(fields=["status", "lease_expires_at"], name="req_lease_idx"),
+            models.Index(fields=["owner", "-created_at"], name="req_owner_created_idx"),
+        ]
+        constraints = [
+            # NULL keys never collide (SQL semantics on both SQLite and MariaDB).
+            models.UniqueConstraint(
+                fields=["owner", "idempotency_key"], name="req_owner_idempotency_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_month__gte=1, start_month__lte=12), name="req_start_month_1_12"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_month__gte=1, end_month__lte=12), name="req_end_month_1_12"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__lt=F("end_year"))
+                | Q(start_year=F("end_year"), start_month__lte=F("end_month")),
+                name="req_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "succeeded", "failed", "cancelled"]),
+                name="req_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_done__lte=F("progress_total")) | Q(progress_total=0),
+                name="req_progress_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"#{self.pk} {self.start_year}-{self.start_month:02d}.."
+            f"{self.end_year}-{self.end_month:02d} {self.status}"
+        )
+
+    @property
+    def month_count(self) -> int:
+        return (self.end_year - self.start_year) * 12 + self.end_month - self.start_month + 1
+
+
+class FileRequestStation(models.Model):
+    request = models.ForeignKey(FileRequest, on_delete=models.CASCADE, related_name="station_rows")
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["request", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "station"], name="reqstation_unique"),
+            models.UniqueConstraint(fields=["request", "position"], name="reqstation_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}#{self.position}: {self.station_id}"
+
+
+class FileRequestItem(models.Model):
+    request = models.ForeignKey(FileRequest, on_delete=models.CASCADE, related_name="item_rows")
+    item = models.ForeignKey(WeatherItem, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["request", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "item"], name="reqitem_unique"),
+            models.UniqueConstraint(fields=["request", "position"], name="reqitem_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}#{self.position}: {self.item_id}"
+
+
+class ResultFile(models.Model):
+    request = models.OneToOneField(FileRequest, on_delete=models.CASCADE, related_name="result")
+    storage_name = models.CharField(max_length=255, unique=True)
+    download_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    row_count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.storage_name
+
+    @property
+    def is_available(self) -> bool:
+        return self.purged_at is None and self.expires_at > timezone.now()
+
+
+class RequestEvent(models.Model):
+    """The timeline of one request, shown to its owner and in admin."""
+
+    class Kind(models.TextChoices):
+        QUEUED = "queued", "queued"
+        CLAIMED = "claimed", "claimed"
+        PROGRESS = "progress", "progress"
+        PAGE_ERROR = "page_error", "page error"
+        RETRY_SCHEDULED = "retry_scheduled", "retry scheduled"
+        LEASE_EXPIRED = "lease_expired", "lease expired"
+        RELEASED = "released", "released"
+        CANCEL_REQUESTED = "cancel_requested", "cancel requested"
+        CANCELLED = "cancelled", "cancelled"
+        RETRIED = "retried", "retried by user"
+        SUCCEEDED = "succeeded", "succeeded"
+        FAILED = "failed", "failed"
+        MAIL_QUEUED = "mail_queued", "mail queued"
+        MAIL_SENT = "mail_sent", "mail sent"
+        FILE_PURGED = "file_purged", "file purged"
+
+    request = models.ForeignKey(FileRequest, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    message = models.TextField(blank=True, default="")
+    worker_id = models.CharField(max_length=100, blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"], name="event_request_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.kind} {self.message}"
+
+
+# --- What the batch reads and writes ----------------------------------------------------------
+
+
+class MonthlyObservation(models.Model):
+    """A parsed JMA month page; final months are never fetched again."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="months")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    page_type = models.CharField(max_length=2)
+    no_data = models.BooleanField(default=False, help_text="JMA published nothing for this month")
+    payload = models.JSONField(default=dict, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+    is_final = models.BooleanField(default=False)
+    source_url = models.CharField(max_length=300)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["station", "year", "month"], name="monthobs_unique"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="monthobs_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station.block_no} {self.year}-{self.month:02d}"
+
+
+class MailOutbox(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed"
+
+    request = models.ForeignKey(
+        FileRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="mails"
+    )
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    locked_by = models.CharField(max_length=100, blank=True, default="")
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dedupe_key = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        verbose_name_plural = "mail outbox"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "sent", "failed"]), name="mail_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to_email}: {self.subject}"
+
+
+class Worker(models.Model):
+    """One batch daemon process, for operators and the health endpoint."""
+
+    worker_id = models.CharField(max_length=100, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    threads = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    heartbeat_at = models.DateTimeField(default=timezone.now, db_index=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-heartbeat_at"]
+
+    def __str__(self) -> str:
+        return self.worker_id
