@@ -160,6 +160,8 @@ MEDIA_URL = "media/"
 
 STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")  # local | s3
 if STORAGE_BACKEND == "s3":
+    if not env_str("S3_BUCKET"):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET (an existing bucket)")
     _results_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -171,13 +173,17 @@ if STORAGE_BACKEND == "s3":
             "location": env_str("S3_PREFIX", "results"),
             "file_overwrite": True,
             "default_acl": None,
+            # "path" for MinIO/Ceph/moto behind one host name; None lets boto3 choose.
+            "addressing_style": env_str("S3_ADDRESSING_STYLE") or None,
         },
     }
-else:
+elif STORAGE_BACKEND == "local":
     _results_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT / "results")},
     }
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be 'local' or 's3', not {STORAGE_BACKEND!r}")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "results": _results_storage,
@@ -259,6 +265,8 @@ BATCH_RETRY_BASE_S = env_int("BATCH_RETRY_BASE_S", 60)
 BATCH_SHUTDOWN_GRACE_S = env_int("BATCH_SHUTDOWN_GRACE_S", 30)
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
 MAIL_RETRY_BASE_S = env_int("MAIL_RETRY_BASE_S", 30)
+# GET /api/v1/health/ counts a worker alive while its heartbeat is younger than this.
+HEALTH_WORKER_STALE_S = env_int("HEALTH_WORKER_STALE_S", 60)
 
 # Fernet keys for the emailed download links, newest first (MultiFernet rotation).
 DOWNLOAD_TOKEN_KEYS = env_list("DOWNLOAD_TOKEN_KEYS")

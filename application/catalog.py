@@ -1,0 +1,142 @@
+"""What a user can choose from: periods, prefectures with stations, weather items; and search."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+
+from application.errors import ValidationFailed
+from common import clock
+from repository.models import Prefecture, Station, WeatherItem
+
+EARTH_RADIUS_KM = 6371.0088
+SEARCH_LIMIT_DEFAULT = 20
+SEARCH_LIMIT_MAX = 100
+
+
+def options() -> dict:
+    """Everything the request form offers, from master data (only active rows)."""
+    today = clock.today_jst()
+    stations_by_prefecture: dict[int, list[dict]] = {}
+    for station in Station.objects.filter(is_active=True).order_by("prefecture__code", "block_no"):
+        stations_by_prefecture.setdefault(station.prefecture_id, []).append(
+            {
+                "block_no": station.block_no,
+                "name": station.name,
+                "kana": station.kana,
+                "kind": station.kind,
+                "page_type": station.page_type,
+                "latitude": station.latitude,
+                "longitude": station.longitude,
+            }
+        )
+    prefectures = [
+        {
+            "code": prefecture.code,
+            "name_ja": prefecture.name_ja,
+            "name_en": prefecture.name_en,
+            "representative_block_no": (
+                prefecture.representative_station.block_no
+                if prefecture.representative_station
+                else None
+            ),
+            "stations": stations_by_prefecture.get(prefecture.pk, []),
+        }
+        for prefecture in Prefecture.objects.select_related("representative_station")
+    ]
+    items = [
+        {
+            "code": item.code,
+            "label_ja": item.label_ja,
+            "label_en": item.label_en,
+            "unit": item.unit,
+            "kind": item.kind,
+            "derived": item.is_derived,
+            "available_on": {"s1": item.on_s1, "a1": item.on_a1},
+        }
+        for item in WeatherItem.objects.filter(is_active=True).order_by("display_order")
+    ]
+    return {
+        "years": list(range(today.year, settings.EARLIEST_YEAR - 1, -1)),
+        "months": list(range(1, 13)),
+        "latest": {"year": today.year, "month": today.month},
+        "languages": ["ja", "en"],
+        "page_types": {
+            "s1": "Observatory (5-digit block_no, daily_s1 pages)",
+            "a1": "AMeDAS station (4-digit block_no, daily_a1 pages)",
+        },
+        "prefectures": prefectures,
+        "items": items,
+    }
+
+
+def _katakana(text: str) -> str:
+    """Station kana are stored in katakana; let users type hiragana too."""
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+
+
+def parse_near(raw: str) -> tuple[float, float]:
+    try:
+        lat_text, lon_text = raw.split(",")
+        lat, lon = float(lat_text), float(lon_text)
+    except ValueError as exc:
+        raise ValidationFailed(
+            {"near": ["Use LAT,LON in decimal degrees, e.g. 35.69,139.75."]}
+        ) from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or math.isnan(lat) or math.isnan(lon):
+        raise ValidationFailed({"near": ["Latitude must be within ±90 and longitude within ±180."]})
+    return lat, lon
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine); plenty for 'which station is nearest'."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass
+class StationHit:
+    station: Station
+    distance_km: float | None
+
+
+def search_stations(
+    *,
+    q: str = "",
+    prefecture: str = "",
+    near: str = "",
+    limit: int = SEARCH_LIMIT_DEFAULT,
+    include_inactive: bool = False,
+) -> list[StationHit]:
+    """Stations by name, kana or block_no, within a prefecture, nearest first when `near`."""
+    if not 1 <= limit <= SEARCH_LIMIT_MAX:
+        raise ValidationFailed({"limit": [f"Limit must be between 1 and {SEARCH_LIMIT_MAX}."]})
+    queryset = Station.objects.select_related("prefecture")
+    if not include_inactive:
+        queryset = queryset.filter(is_active=True)
+    q = q.strip()
+    if q:
+        queryset = queryset.filter(
+            Q(name__icontains=q) | Q(kana__icontains=_katakana(q)) | Q(block_no__startswith=q)
+        )
+    if prefecture:
+        if not Prefecture.objects.filter(code=prefecture).exists():
+            raise ValidationFailed({"prefecture": [f"Unknown prefecture: {prefecture}."]})
+        queryset = queryset.filter(prefecture__code=prefecture)
+    if not near:
+        return [
+            StationHit(station, None)
+            for station in queryset.order_by("prefecture__code", "block_no")[:limit]
+        ]
+    lat, lon = parse_near(near)
+    hits = [
+        StationHit(station, distance_km(lat, lon, station.latitude, station.longitude))
+        for station in queryset
+    ]
+    hits.sort(key=lambda hit: (hit.distance_km, hit.station.block_no))
+    return hits[:limit]

@@ -1,0 +1,78 @@
+"""Handing out finished workbooks: by the emailed token link or to the logged-in owner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO
+
+from application.errors import Conflict, Gone, NotFound
+from common.crypto import TokenExpired, TokenInvalid, download_url, read_download_token
+from common.result_storage import open_result, result_exists
+from repository.models import FileRequest, ResultFile
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Download:
+    stream: IO[bytes]
+    filename: str
+    size: int
+    content_type: str = XLSX_CONTENT_TYPE
+
+
+def request_for_token(token: str) -> FileRequest:
+    """The request a download token names. Tampered → NotFound; expired → Gone."""
+    try:
+        request_id = read_download_token(token)
+    except TokenExpired as exc:
+        raise Gone(
+            "This download link has expired. Log in to download the file or request it again.",
+            code="link_expired",
+        ) from exc
+    except TokenInvalid as exc:
+        raise NotFound("This download link is not valid.", code="link_invalid") from exc
+    try:
+        return FileRequest.objects.select_related("result").get(pk=request_id)
+    except FileRequest.DoesNotExist as exc:
+        raise NotFound("This download link is not valid.", code="link_invalid") from exc
+
+
+def result_of(file_request: FileRequest) -> ResultFile | None:
+    try:
+        return file_request.result
+    except ResultFile.DoesNotExist:
+        return None
+
+
+def open_download(file_request: FileRequest) -> Download:
+    """The finished workbook, or why it cannot be had (not finished yet, or gone)."""
+    if file_request.status != FileRequest.Status.SUCCEEDED:
+        raise Conflict(
+            f"Request #{file_request.pk} is {file_request.status}; there is no file to download.",
+            code="not_ready",
+        )
+    result = result_of(file_request)
+    if result is None:
+        raise Gone(f"Request #{file_request.pk} has no stored file.", code="file_gone")
+    if not result.is_available or not result_exists(result.storage_name):
+        raise Gone(
+            f"The file for request #{file_request.pk} expired on "
+            f"{result.expires_at:%Y-%m-%d} and was removed. Retry the request to make it again.",
+            code="file_gone",
+        )
+    try:
+        stream = open_result(result.storage_name)
+    except FileNotFoundError as exc:  # purged between the check and the open
+        raise Gone(
+            f"The file for request #{file_request.pk} was removed.", code="file_gone"
+        ) from exc
+    return Download(stream=stream, filename=result.download_name, size=result.size)
+
+
+def link_for(file_request: FileRequest) -> str | None:
+    """The no-login link (as mailed) while the file is downloadable."""
+    result = result_of(file_request)
+    if file_request.status != FileRequest.Status.SUCCEEDED or result is None:
+        return None
+    return download_url(file_request.pk) if result.is_available else None

@@ -1,0 +1,53 @@
+"""Is the service able to do its job: database, a live batch worker, and the queue's depth."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.models import Count, Max
+
+from common import clock
+from repository.models import FileRequest, Worker
+
+log = logging.getLogger(__name__)
+
+
+def health() -> dict:
+    """A report with "healthy": False when the database is unreachable or no worker is alive."""
+    now = clock.now()
+    report: dict = {"healthy": False, "checked_at": now, "database": {"ok": False}}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        counts = dict(
+            FileRequest.objects.filter(status__in=FileRequest.ACTIVE_STATUSES)
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        stale_after = timedelta(seconds=settings.HEALTH_WORKER_STALE_S)
+        live = Worker.objects.filter(stopped_at__isnull=True, heartbeat_at__gte=now - stale_after)
+        last_heartbeat = Worker.objects.aggregate(last=Max("heartbeat_at"))["last"]
+        live_count = live.count()
+    except DatabaseError as exc:
+        log.warning("health: database unreachable: %s", exc)
+        report["database"] = {"ok": False, "error": type(exc).__name__}
+        report["workers"] = None
+        report["queue"] = None
+        return report
+    report["database"] = {"ok": True, "vendor": connection.vendor}
+    report["workers"] = {
+        "alive": live_count,
+        "last_heartbeat_at": last_heartbeat,
+        "stale_after_s": settings.HEALTH_WORKER_STALE_S,
+    }
+    report["queue"] = {
+        "queued": counts.get(FileRequest.Status.QUEUED, 0),
+        "running": counts.get(FileRequest.Status.RUNNING, 0),
+    }
+    report["healthy"] = live_count > 0
+    return report

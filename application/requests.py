@@ -1,0 +1,463 @@
+"""Use cases on the request queue: create, cancel, retry, and reading one's own requests.
+
+The API and the Django admin both call these, so the rules live here once. Every state change
+is a conditional UPDATE (WHERE status = ...) so it cannot race with the batch daemon that
+claims and finishes the same rows with its own transactions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+
+from application.errors import (
+    Conflict,
+    IdempotencyKeyReused,
+    NotFound,
+    TooManyActive,
+    ValidationFailed,
+)
+from common import clock
+from common.request_size import RequestTooLarge, check_request_size, months_in_period
+from repository.models import (
+    FileRequest,
+    FileRequestItem,
+    FileRequestStation,
+    Prefecture,
+    RequestEvent,
+    Station,
+    User,
+    WeatherItem,
+)
+
+Status = FileRequest.Status
+LANGUAGES = tuple(FileRequest.Language.values)
+IDEMPOTENCY_KEY_MAX = 100
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """A validated request: what would be stored, comparable for idempotent repeats."""
+
+    start_year: int
+    start_month: int
+    end_year: int
+    end_month: int
+    stations: tuple[Station, ...]
+    items: tuple[WeatherItem, ...]
+    language: str
+    quality_columns: bool
+
+    def same_as(self, existing: FileRequest) -> bool:
+        stored_stations = [
+            row.station_id for row in existing.station_rows.order_by("position").only("station")
+        ]
+        stored_items = [row.item_id for row in existing.item_rows.order_by("position").only("item")]
+        return (
+            (existing.start_year, existing.start_month, existing.end_year, existing.end_month)
+            == (self.start_year, self.start_month, self.end_year, self.end_month)
+            and existing.language == self.language
+            and existing.quality_columns == self.quality_columns
+            and stored_stations == [s.pk for s in self.stations]
+            and stored_items == [i.pk for i in self.items]
+        )
+
+
+# --- Validation -------------------------------------------------------------------------------
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _check_period(
+    start_year: int, start_month: int, end_year: int, end_month: int
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    earliest = settings.EARLIEST_YEAR
+    today = clock.today_jst()
+    for name, value in (("start_month", start_month), ("end_month", end_month)):
+        if not 1 <= value <= 12:
+            errors.setdefault(name, []).append("Month must be between 1 and 12.")
+    for name, value in (("start_year", start_year), ("end_year", end_year)):
+        if value < earliest:
+            errors.setdefault(name, []).append(f"Year must be {earliest} or later.")
+        elif value > today.year:
+            errors.setdefault(name, []).append(f"Year must be {today.year} or earlier.")
+    if errors:
+        return errors
+    if (start_year, start_month) > (end_year, end_month):
+        errors["end_month"] = ["The end of the period is before its start."]
+    if (end_year, end_month) > (today.year, today.month):
+        errors.setdefault("end_month", []).append(
+            f"The period cannot end after the current month ({today.year}-{today.month:02d}, "
+            "Japan time): there is no data for the future yet."
+        )
+    return errors
+
+
+def _resolve_stations(
+    block_nos: list[str], prefecture_codes: list[str], errors: dict[str, list[str]]
+) -> list[Station]:
+    """Stations in the order given; a prefecture stands for its representative station."""
+    chosen: list[Station] = []
+    if block_nos:
+        found = {s.block_no: s for s in Station.objects.filter(block_no__in=block_nos)}
+        for block_no in block_nos:
+            station = found.get(block_no)
+            if station is None:
+                errors.setdefault("stations", []).append(f"Unknown station: {block_no}.")
+            elif not station.is_active:
+                errors.setdefault("stations", []).append(
+                    f"Station {block_no} ({station.name}) is no longer active."
+                )
+            else:
+                chosen.append(station)
+    if prefecture_codes:
+        found_prefs = {
+            p.code: p
+            for p in Prefecture.objects.filter(code__in=prefecture_codes).select_related(
+                "representative_station"
+            )
+        }
+        for code in prefecture_codes:
+            prefecture = found_prefs.get(code)
+            if prefecture is None:
+                errors.setdefault("prefectures", []).append(f"Unknown prefecture: {code}.")
+                continue
+            station = prefecture.representative_station
+            if station is None or not station.is_active:
+                errors.setdefault("prefectures", []).append(
+                    f"Prefecture {code} ({prefecture.name_ja}) has no active representative "
+                    "station; choose stations instead."
+                )
+            else:
+                chosen.append(station)
+    if not block_nos and not prefecture_codes:
+        errors.setdefault("stations", []).append("Choose at least one station or prefecture.")
+    return list({station.pk: station for station in chosen}.values())
+
+
+def _resolve_items(
+    codes: list[str], stations: list[Station], errors: dict[str, list[str]]
+) -> list[WeatherItem]:
+    if not codes:
+        errors.setdefault("items", []).append("Choose at least one weather item.")
+        return []
+    found = {item.code: item for item in WeatherItem.objects.filter(code__in=codes)}
+    chosen: list[WeatherItem] = []
+    for code in codes:
+        item = found.get(code)
+        if item is None:
+            errors.setdefault("items", []).append(f"Unknown weather item: {code}.")
+        elif not item.is_active:
+            errors.setdefault("items", []).append(f"Weather item {code} is no longer offered.")
+        else:
+            chosen.append(item)
+    if stations:
+        page_types = {station.page_type for station in stations}
+        for item in chosen:
+            if not any(item.available_on(page_type) for page_type in page_types):
+                kinds = " and ".join(
+                    "observatory (s1)" if t == "s1" else "AMeDAS (a1)" for t in sorted(page_types)
+                )
+                errors.setdefault("items", []).append(
+                    f"{item.label_en} ({item.code}) is not observed at any selected station: "
+                    f"the selection has only {kinds} stations."
+                )
+    return chosen
+
+
+def validate_request(
+    *,
+    start_year: int,
+    start_month: int,
+    end_year: int,
+    end_month: int,
+    stations: list[str] | None,
+    prefectures: list[str] | None,
+    items: list[str],
+    language: str = "ja",
+    quality_columns: bool = False,
+) -> RequestSpec:
+    """Every rule a new request must pass; all failures are reported at once, per field."""
+    errors = _check_period(start_year, start_month, end_year, end_month)
+    if language not in LANGUAGES:
+        errors["language"] = [f"Language must be one of: {', '.join(LANGUAGES)}."]
+    chosen_stations = _resolve_stations(
+        _unique(list(stations or [])), _unique(list(prefectures or [])), errors
+    )
+    chosen_items = _resolve_items(_unique(list(items or [])), chosen_stations, errors)
+    if not errors:
+        try:
+            check_request_size(len(chosen_stations), start_year, start_month, end_year, end_month)
+        except RequestTooLarge as exc:
+            errors["non_field_errors"] = [str(exc)]
+    if errors:
+        raise ValidationFailed(errors)
+    return RequestSpec(
+        start_year=start_year,
+        start_month=start_month,
+        end_year=end_year,
+        end_month=end_month,
+        stations=tuple(chosen_stations),
+        items=tuple(chosen_items),
+        language=language,
+        quality_columns=bool(quality_columns),
+    )
+
+
+# --- Create -----------------------------------------------------------------------------------
+
+
+def _lock_owner(owner: User) -> None:
+    """Serialize one user's queue changes so the per-user limit holds under concurrency.
+
+    An UPDATE (not SELECT ... FOR UPDATE) because it also takes SQLite's write lock at the
+    start of the transaction, where the busy timeout can still wait for it; on MariaDB it
+    locks the user's row until commit.
+    """
+    User.objects.filter(pk=owner.pk).update(is_active=F("is_active"))
+
+
+def active_count(owner: User) -> int:
+    return FileRequest.objects.filter(owner=owner, status__in=FileRequest.ACTIVE_STATUSES).count()
+
+
+def _check_active_limit(owner: User) -> None:
+    limit = settings.MAX_ACTIVE_REQUESTS_PER_USER
+    active = active_count(owner)
+    if active >= limit:
+        raise TooManyActive(
+            f"You already have {active} requests queued or running; the limit is {limit}. "
+            "Wait for one to finish or cancel one."
+        )
+
+
+def _existing_for_key(owner: User, key: str, spec: RequestSpec) -> FileRequest | None:
+    existing = FileRequest.objects.filter(owner=owner, idempotency_key=key).first()
+    if existing is not None and not spec.same_as(existing):
+        raise IdempotencyKeyReused(
+            f"Idempotency-Key {key!r} was already used for request #{existing.pk} with a "
+            "different body. Use a new key for a different request."
+        )
+    return existing
+
+
+def create_request(
+    owner: User,
+    *,
+    start_year: int,
+    start_month: int,
+    end_year: int,
+    end_month: int,
+    stations: list[str] | None,
+    prefectures: list[str] | None,
+    items: list[str],
+    language: str = "ja",
+    quality_columns: bool = False,
+    idempotency_key: str | None = None,
+) -> tuple[FileRequest, bool]:
+    """Validate and queue a request; returns (request, created).
+
+    A repeated idempotency key with the same body returns the first request (created=False),
+    also when both arrive at once: the unique (owner, key) constraint decides the race.
+    """
+    if idempotency_key is not None:
+        idempotency_key = idempotency_key.strip()
+        if not idempotency_key or len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
+            raise ValidationFailed(
+                {"idempotency_key": [f"Must be 1 to {IDEMPOTENCY_KEY_MAX} characters."]}
+            )
+    spec = validate_request(
+        start_year=start_year,
+        start_month=start_month,
+        end_year=end_year,
+        end_month=end_month,
+        stations=stations,
+        prefectures=prefectures,
+        items=items,
+        language=language,
+        quality_columns=quality_columns,
+    )
+    if idempotency_key:
+        existing = _existing_for_key(owner, idempotency_key, spec)
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            _lock_owner(owner)
+            if idempotency_key:
+                existing = _existing_for_key(owner, idempotency_key, spec)
+                if existing is not None:
+                    return existing, False
+            _check_active_limit(owner)
+            return _insert(owner, spec, idempotency_key), True
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        existing = _existing_for_key(owner, idempotency_key, spec)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> FileRequest:
+    now = clock.now()
+    months = months_in_period(spec.start_year, spec.start_month, spec.end_year, spec.end_month)
+    file_request = FileRequest.objects.create(
+        owner=owner,
+        start_year=spec.start_year,
+        start_month=spec.start_month,
+        end_year=spec.end_year,
+        end_month=spec.end_month,
+        language=spec.language,
+        quality_columns=spec.quality_columns,
+        max_attempts=settings.BATCH_MAX_ATTEMPTS,
+        run_after=now,
+        created_at=now,
+        progress_total=months * len(spec.stations),
+        idempotency_key=idempotency_key or None,
+    )
+    FileRequestStation.objects.bulk_create(
+        FileRequestStation(request=file_request, station=station, position=position)
+        for position, station in enumerate(spec.stations, start=1)
+    )
+    FileRequestItem.objects.bulk_create(
+        FileRequestItem(request=file_request, item=item, position=position)
+        for position, item in enumerate(spec.items, start=1)
+    )
+    RequestEvent.objects.create(
+        request=file_request,
+        created_at=now,
+        kind=RequestEvent.Kind.QUEUED,
+        message=(
+            f"Queued: {len(spec.stations)} stations x {months} months, {len(spec.items)} items."
+        ),
+        data={"stations": len(spec.stations), "months": months, "items": len(spec.items)},
+    )
+    return file_request
+
+
+# --- Cancel and retry -------------------------------------------------------------------------
+
+
+def _actor_name(actor: User | None) -> str:
+    return "system" if actor is None else str(actor)
+
+
+def cancel_request(file_request: FileRequest, *, actor: User | None) -> FileRequest:
+    """Queued → cancelled at once; running → cancel_requested (the daemon stops it)."""
+    now = clock.now()
+    by = _actor_name(actor)
+    flagged = 0
+    with transaction.atomic():
+        cancelled = FileRequest.objects.filter(pk=file_request.pk, status=Status.QUEUED).update(
+            status=Status.CANCELLED,
+            finished_at=now,
+            cancel_requested=True,
+            claimed_by="",
+            lease_expires_at=None,
+            updated_at=now,
+        )
+        if cancelled:
+            RequestEvent.objects.create(
+                request_id=file_request.pk,
+                created_at=now,
+                kind=RequestEvent.Kind.CANCELLED,
+                message=f"Cancelled by {by} before it started.",
+            )
+        else:
+            flagged = FileRequest.objects.filter(
+                pk=file_request.pk, status=Status.RUNNING, cancel_requested=False
+            ).update(cancel_requested=True, updated_at=now)
+            if flagged:
+                RequestEvent.objects.create(
+                    request_id=file_request.pk,
+                    created_at=now,
+                    kind=RequestEvent.Kind.CANCEL_REQUESTED,
+                    message=f"Cancel requested by {by}; the worker stops at the next page.",
+                )
+    fresh = FileRequest.objects.get(pk=file_request.pk)
+    if not cancelled and not flagged and fresh.status != Status.RUNNING:
+        raise Conflict(
+            f"Request #{fresh.pk} is already {fresh.status} and cannot be cancelled.",
+            code="not_cancellable",
+        )
+    return fresh
+
+
+def retry_request(file_request: FileRequest, *, actor: User | None) -> FileRequest:
+    """Failed or cancelled → queued again from scratch (attempts reset, error cleared).
+
+    The owner is held to the per-user active limit; staff acting from the admin are not.
+    """
+    now = clock.now()
+    owner_acting = actor is not None and actor.pk == file_request.owner_id
+    with transaction.atomic():
+        if owner_acting:
+            _lock_owner(actor)  # type: ignore[arg-type]
+            _check_active_limit(actor)  # type: ignore[arg-type]
+        retried = FileRequest.objects.filter(
+            pk=file_request.pk, status__in=[Status.FAILED, Status.CANCELLED]
+        ).update(
+            status=Status.QUEUED,
+            attempts=0,
+            run_after=now,
+            claimed_by="",
+            lease_expires_at=None,
+            cancel_requested=False,
+            progress_done=0,
+            error_code="",
+            error_message="",
+            warnings=[],
+            started_at=None,
+            finished_at=None,
+            updated_at=now,
+        )
+        if retried:
+            RequestEvent.objects.create(
+                request_id=file_request.pk,
+                created_at=now,
+                kind=RequestEvent.Kind.RETRIED,
+                message=f"Queued again by {_actor_name(actor)}.",
+            )
+    fresh = FileRequest.objects.get(pk=file_request.pk)
+    if not retried:
+        raise Conflict(
+            f"Request #{fresh.pk} is {fresh.status}; only failed or cancelled requests can be "
+            "retried.",
+            code="not_retryable",
+        )
+    return fresh
+
+
+# --- Reading one's own requests ---------------------------------------------------------------
+
+
+def requests_of(owner: User, *, status: str | None = None) -> QuerySet[FileRequest]:
+    """The owner's requests, newest first, with what a listing shows."""
+    queryset = (
+        FileRequest.objects.filter(owner=owner)
+        .select_related("result")
+        .prefetch_related("station_rows__station__prefecture", "item_rows__item")
+        .order_by("-created_at", "-id")
+    )
+    if status:
+        if status not in Status.values:
+            raise ValidationFailed(
+                {"status": [f"Status must be one of: {', '.join(Status.values)}."]}
+            )
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def request_of(owner: User, request_id: int | str) -> FileRequest:
+    """One request if `owner` owns it; anyone else gets NotFound, never a hint it exists."""
+    try:
+        return requests_of(owner).get(pk=int(request_id))
+    except (FileRequest.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound(f"Request {request_id} not found.") from exc
