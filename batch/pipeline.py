@@ -1,0 +1,157 @@
+"""From a request's parameters to a finished workbook file: the one function the daemon calls.
+
+fetch (through the month cache) -> parse -> derive -> write to a temporary file in the target
+directory -> os.replace() to the final name. A crash, an error or an interruption never
+leaves a partial file at the final name, and the temporary file is removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from batch.workbook.writer import WorkbookWriter
+from common.request_size import check_request_size
+from repository.models import FileRequest, Station, WeatherItem
+
+if TYPE_CHECKING:
+    from batch.jma.client import JmaClient
+
+
+@dataclass(frozen=True)
+class WorkbookSpec:
+    stations: list[Station]  # ordered, as selected; prefecture loaded
+    items: list[WeatherItem]  # ordered, as selected
+    start_year: int
+    start_month: int
+    end_year: int
+    end_month: int
+    language: str = "ja"  # "ja" | "en"
+    quality_columns: bool = False
+    request_id: int | None = None  # shown on the 情報 sheet when given
+
+    @classmethod
+    def from_request(cls, file_request: FileRequest) -> WorkbookSpec:
+        station_rows = file_request.station_rows.select_related("station__prefecture").order_by(
+            "position"
+        )
+        item_rows = file_request.item_rows.select_related("item").order_by("position")
+        return cls(
+            stations=[row.station for row in station_rows],
+            items=[row.item for row in item_rows],
+            start_year=file_request.start_year,
+            start_month=file_request.start_month,
+            end_year=file_request.end_year,
+            end_month=file_request.end_month,
+            language=file_request.language,
+            quality_columns=file_request.quality_columns,
+            request_id=file_request.pk,
+        )
+
+    def months(self) -> Iterator[tuple[int, int]]:
+        year, month = self.start_year, self.start_month
+        while (year, month) <= (self.end_year, self.end_month):
+            yield year, month
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+    @property
+    def station_month_count(self) -> int:
+        months = (self.end_year - self.start_year) * 12 + self.end_month - self.start_month + 1
+        return len(self.stations) * months
+
+
+@dataclass(frozen=True)
+class WorkbookOutcome:
+    path: Path
+    row_count: int
+    size: int
+    sha256: str
+    station_months: int
+    unavailable: list[str] = field(default_factory=list)  # "47662 2020-03": nothing published
+    warnings: list[str] = field(default_factory=list)  # human-readable, in spec.language
+
+
+class NothingPublished(Exception):
+    """Permanent: JMA published nothing for any selected station-month."""
+
+
+class JobInterrupted(Exception):
+    """should_continue() said stop (cancelled, or the lease was lost)."""
+
+
+def _file_digest(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def build_workbook_file(
+    spec: WorkbookSpec,
+    out_path: Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    should_continue: Callable[[], bool] | None = None,
+    client: JmaClient | None = None,
+) -> WorkbookOutcome:
+    """Write the workbook for spec to out_path; see the module docstring for the guarantees.
+
+    Raises RequestTooLarge before any fetch, NothingPublished, JobInterrupted, and the JMA
+    errors (LayoutChanged, JmaUnavailable) unchanged.
+    """
+    from batch.jma.cache import get_month  # the month cache pulls in the HTTP client
+
+    if not spec.stations or not spec.items:
+        raise ValueError("a workbook needs at least one station and one item")
+    check_request_size(
+        len(spec.stations), spec.start_year, spec.start_month, spec.end_year, spec.end_month
+    )
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    total = spec.station_month_count
+    handle, temp_name = tempfile.mkstemp(
+        prefix=f".{out_path.name}.", suffix=".part", dir=out_path.parent
+    )
+    os.close(handle)
+    temp_path = Path(temp_name)
+    writer: WorkbookWriter | None = None
+    try:
+        writer = WorkbookWriter(spec)
+        done = 0
+        for station in spec.stations:
+            for year, month in spec.months():
+                if should_continue is not None and not should_continue():
+                    raise JobInterrupted(f"stopped after {done} of {total} station-months")
+                writer.add_month(station, get_month(station, year, month, client=client))
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+        if writer.published_months == 0:
+            raise NothingPublished(
+                f"JMA published no data for any of the {total} selected station-months"
+            )
+        writer.save(temp_path)
+        size, sha256 = _file_digest(temp_path)
+        os.replace(temp_path, out_path)
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        temp_path.unlink(missing_ok=True)
+        raise
+    return WorkbookOutcome(
+        path=out_path,
+        row_count=writer.row_count,
+        size=size,
+        sha256=sha256,
+        station_months=total,
+        unavailable=writer.unavailable(),
+        warnings=writer.warnings(),
+    )
