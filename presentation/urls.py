@@ -1,3 +1,33 @@
-"""API routes (filled in by the API work)."""
+"""API routes: /api/v1/..., the OpenAPI schema and its docs page; JSON 404 for anything else."""
 
-urlpatterns: list = []
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from presentation import views
+from presentation.errors import api_not_found
+
+app_name = "api"
+
+v1 = [
+    path("auth/register/", views.RegisterView.as_view(), name="register"),
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/token/refresh/", views.TokenRefresh.as_view(), name="token-refresh"),
+    path("auth/token/verify/", views.TokenVerify.as_view(), name="token-verify"),
+    path("auth/me/", views.MeView.as_view(), name="me"),
+    path("options/", views.OptionsView.as_view(), name="options"),
+    path("stations/", views.StationSearchView.as_view(), name="stations"),
+    path("requests/", views.RequestListCreateView.as_view(), name="request-list"),
+    path("requests/<int:pk>/", views.RequestDetailView.as_view(), name="request-detail"),
+    path("requests/<int:pk>/retry/", views.RequestRetryView.as_view(), name="request-retry"),
+    path("requests/<int:pk>/cancel/", views.RequestCancelView.as_view(), name="request-cancel"),
+    path("requests/<int:pk>/file/", views.RequestFileView.as_view(), name="request-file"),
+    path("downloads/<str:token>/", views.TokenDownloadView.as_view(), name="download"),
+    path("health/", views.HealthView.as_view(), name="health"),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^.*$", api_not_found),
+]

@@ -1,0 +1,300 @@
+"""JSON in and out. Input serializers check shapes and types only; the rules are in application/."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+
+from application.downloads import link_for, result_of
+from repository.models import FileRequest, RequestEvent, User
+
+# --- Accounts ---------------------------------------------------------------------------------
+
+
+class RegisterSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(
+        max_length=128, write_only=True, style={"input_type": "password"}
+    )
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "date_joined"]
+        read_only_fields = fields
+
+
+class EmailTokenObtainPairSerializer(TokenObtainPairSerializer):
+    """Emails are stored lower-case; accept them as typed."""
+
+    def validate(self, attrs: dict) -> dict:
+        attrs[self.username_field] = attrs[self.username_field].strip().lower()
+        return super().validate(attrs)
+
+
+# --- Catalog ----------------------------------------------------------------------------------
+
+
+class OptionStationSerializer(serializers.Serializer):
+    block_no = serializers.CharField()
+    name = serializers.CharField()
+    kana = serializers.CharField()
+    kind = serializers.CharField(help_text="官 official, 四 four-element AMeDAS, 雨 rain-only")
+    page_type = serializers.ChoiceField(choices=["s1", "a1"])
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+
+
+class OptionPrefectureSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="JIS prefecture code, 01..47")
+    name_ja = serializers.CharField()
+    name_en = serializers.CharField()
+    representative_block_no = serializers.CharField(allow_null=True)
+    stations = OptionStationSerializer(many=True)
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    s1 = serializers.BooleanField(help_text="observed at observatories (daily_s1)")
+    a1 = serializers.BooleanField(help_text="observed at AMeDAS stations (daily_a1)")
+
+
+class OptionItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label_ja = serializers.CharField()
+    label_en = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(choices=["number", "direction", "text"])
+    derived = serializers.BooleanField()
+    available_on = AvailabilitySerializer()
+
+
+class YearMonthSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    month = serializers.IntegerField()
+
+
+class OptionsSerializer(serializers.Serializer):
+    years = serializers.ListField(child=serializers.IntegerField(), help_text="newest first")
+    months = serializers.ListField(child=serializers.IntegerField())
+    latest = YearMonthSerializer(help_text="the latest month a period may end in (Japan time)")
+    languages = serializers.ListField(child=serializers.CharField())
+    page_types = serializers.DictField(child=serializers.CharField())
+    prefectures = OptionPrefectureSerializer(many=True)
+    items = OptionItemSerializer(many=True)
+
+
+class StationSearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+    prefecture = serializers.CharField(required=False, allow_blank=True, max_length=2, default="")
+    near = serializers.CharField(
+        required=False, allow_blank=True, max_length=60, default="", help_text="LAT,LON"
+    )
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+
+
+class StationHitSerializer(serializers.Serializer):
+    block_no = serializers.CharField(source="station.block_no")
+    name = serializers.CharField(source="station.name")
+    kana = serializers.CharField(source="station.kana")
+    kind = serializers.CharField(source="station.kind")
+    page_type = serializers.CharField(source="station.page_type")
+    prefecture = serializers.CharField(source="station.prefecture.code")
+    prefecture_name = serializers.CharField(source="station.prefecture.name_ja")
+    latitude = serializers.FloatField(source="station.latitude")
+    longitude = serializers.FloatField(source="station.longitude")
+    elevation_m = serializers.FloatField(source="station.elevation_m", allow_null=True)
+    is_active = serializers.BooleanField(source="station.is_active")
+    distance_km = serializers.FloatField(
+        allow_null=True, help_text="from `near`, rounded to 0.1 km; null without `near`"
+    )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if data["distance_km"] is not None:
+            data["distance_km"] = round(data["distance_km"], 1)
+        return data
+
+
+class StationSearchSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = StationHitSerializer(many=True)
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+
+class CreateRequestSerializer(serializers.Serializer):
+    start_year = serializers.IntegerField(min_value=settings.EARLIEST_YEAR, max_value=9999)
+    start_month = serializers.IntegerField(min_value=1, max_value=12)
+    end_year = serializers.IntegerField(min_value=settings.EARLIEST_YEAR, max_value=9999)
+    end_month = serializers.IntegerField(min_value=1, max_value=12)
+    stations = serializers.ListField(
+        child=serializers.CharField(max_length=5),
+        required=False,
+        max_length=2000,
+        default=list,
+        help_text="block_no of each station, in the order wanted in the workbook",
+    )
+    prefectures = serializers.ListField(
+        child=serializers.CharField(max_length=2),
+        required=False,
+        max_length=47,
+        default=list,
+        help_text="JIS codes; each stands for its representative station",
+    )
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=40), max_length=100, help_text="weather item codes"
+    )
+    language = serializers.ChoiceField(choices=FileRequest.Language.choices, default="ja")
+    quality_columns = serializers.BooleanField(default=False)
+
+
+class RequestStationSerializer(serializers.Serializer):
+    block_no = serializers.CharField(source="station.block_no")
+    name = serializers.CharField(source="station.name")
+    prefecture = serializers.CharField(source="station.prefecture.code")
+    page_type = serializers.CharField(source="station.page_type")
+
+
+class RequestItemSerializer(serializers.Serializer):
+    code = serializers.CharField(source="item.code")
+    label_ja = serializers.CharField(source="item.label_ja")
+    label_en = serializers.CharField(source="item.label_en")
+    unit = serializers.CharField(source="item.unit", allow_blank=True)
+
+
+class ProgressSerializer(serializers.Serializer):
+    done = serializers.IntegerField(source="progress_done", help_text="station-months done")
+    total = serializers.IntegerField(source="progress_total")
+    percent = serializers.SerializerMethodField()
+
+    def get_percent(self, obj: FileRequest) -> float:
+        if obj.status == FileRequest.Status.SUCCEEDED:
+            return 100.0
+        if not obj.progress_total:
+            return 0.0
+        return round(100.0 * obj.progress_done / obj.progress_total, 1)
+
+
+class RequestErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class FileInfoSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="file name offered on download")
+    size = serializers.IntegerField(help_text="bytes")
+    sha256 = serializers.CharField()
+    rows = serializers.IntegerField(help_text="rows on the データ sheet")
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    available = serializers.BooleanField()
+    url = serializers.URLField(help_text="download with your access token")
+    download_url = serializers.URLField(
+        allow_null=True, help_text="the no-login link sent by mail (expires)"
+    )
+
+
+class EventSerializer(serializers.ModelSerializer):
+    at = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = RequestEvent
+        fields = ["at", "kind", "message"]
+
+
+def _absolute(request, name: str, pk: int) -> str:
+    path = reverse(name, args=[pk])
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class FileRequestSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    stations = RequestStationSerializer(source="station_rows", many=True)
+    items = RequestItemSerializer(source="item_rows", many=True)
+    progress = ProgressSerializer(source="*")
+    error = serializers.SerializerMethodField()
+    file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FileRequest
+        fields = [
+            "id",
+            "url",
+            "status",
+            "start_year",
+            "start_month",
+            "end_year",
+            "end_month",
+            "language",
+            "quality_columns",
+            "stations",
+            "items",
+            "progress",
+            "attempts",
+            "max_attempts",
+            "cancel_requested",
+            "warnings",
+            "error",
+            "file",
+            "created_at",
+            "updated_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, obj: FileRequest) -> str:
+        return _absolute(self.context.get("request"), "api:request-detail", obj.pk)
+
+    @extend_schema_field(RequestErrorSerializer(allow_null=True))
+    def get_error(self, obj: FileRequest) -> dict | None:
+        if not (obj.error_code or obj.error_message):
+            return None
+        return {"code": obj.error_code, "message": obj.error_message}
+
+    @extend_schema_field(FileInfoSerializer(allow_null=True))
+    def get_file(self, obj: FileRequest) -> dict | None:
+        result = result_of(obj)
+        if result is None:
+            return None
+        return {
+            "name": result.download_name,
+            "size": result.size,
+            "sha256": result.sha256,
+            "rows": result.row_count,
+            "created_at": serializers.DateTimeField().to_representation(result.created_at),
+            "expires_at": serializers.DateTimeField().to_representation(result.expires_at),
+            "available": result.is_available,
+            "url": _absolute(self.context.get("request"), "api:request-file", obj.pk),
+            "download_url": link_for(obj),
+        }
+
+
+class FileRequestDetailSerializer(FileRequestSerializer):
+    timeline = EventSerializer(source="events", many=True)
+
+    class Meta(FileRequestSerializer.Meta):
+        fields = [*FileRequestSerializer.Meta.fields, "timeline"]
+        read_only_fields = fields
+
+
+class RequestListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=FileRequest.Status.values, required=False)
+
+
+# --- Health -----------------------------------------------------------------------------------
+
+
+class HealthSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["ok", "unhealthy"])
+    message = serializers.CharField()
+    checked_at = serializers.DateTimeField()
+    database = serializers.DictField()
+    workers = serializers.DictField(allow_null=True)
+    queue = serializers.DictField(allow_null=True)

@@ -1,0 +1,44 @@
+"""Rate limits: sign-up and login per client address, request creation per user.
+
+Rates come from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] at request time (not import time) so
+settings overrides apply. Counters live in the default cache; with the local-memory cache each
+gunicorn worker counts on its own, so configure a shared cache for a strict global limit.
+"""
+
+from __future__ import annotations
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class _SettingsRateThrottle(SimpleRateThrottle):
+    def __init__(self) -> None:  # the base class reads the rate once, too early for overrides
+        pass
+
+    def allow_request(self, request, view) -> bool:
+        self.rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        if self.rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+
+class AuthThrottle(_SettingsRateThrottle):
+    """register/token/refresh/verify, counted per client address."""
+
+    scope = "auth"
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class CreateRequestThrottle(_SettingsRateThrottle):
+    """POST requests/ (and retry), counted per user."""
+
+    scope = "create"
+
+    def get_cache_key(self, request, view) -> str | None:
+        if request.method != "POST":
+            return None
+        ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}

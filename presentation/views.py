@@ -1,0 +1,273 @@
+"""HTTP in, HTTP out: parse with a serializer, call one use case, render the result."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.views import (
+    TokenObtainPairView,
+    TokenRefreshView,
+    TokenVerifyView,
+)
+
+from application import accounts, catalog, downloads
+from application import health as health_service
+from application import requests as request_service
+from application.downloads import XLSX_CONTENT_TYPE, Download
+from presentation import serializers as s
+from presentation.errors import ErrorSerializer
+from presentation.pagination import RequestPagination
+from presentation.throttles import AuthThrottle, CreateRequestThrottle
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    return {code: OpenApiResponse(ErrorSerializer, description="error") for code in codes}
+
+
+def file_response(download: Download) -> FileResponse:
+    """RFC 6266/5987 Content-Disposition (filename*=UTF-8''...) for Japanese names."""
+    response = FileResponse(
+        download.stream,
+        as_attachment=True,
+        filename=download.filename,
+        content_type=download.content_type,
+    )
+    response["Content-Length"] = str(download.size)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+XLSX_RESPONSE = {(200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, "the workbook")}
+
+# --- Accounts ---------------------------------------------------------------------------------
+
+
+class RegisterView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AuthThrottle]
+
+    @extend_schema(
+        tags=["auth"],
+        request=s.RegisterSerializer,
+        responses={201: s.UserSerializer, **errors(400, 429)},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = s.RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = accounts.register(**data.validated_data)
+        return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["auth"], responses={200: OpenApiTypes.OBJECT, **errors(400, 401, 429)})
+class TokenView(TokenObtainPairView):
+    serializer_class = s.EmailTokenObtainPairSerializer
+    throttle_classes = [AuthThrottle]
+
+
+@extend_schema(tags=["auth"], responses={200: OpenApiTypes.OBJECT, **errors(400, 401, 429)})
+class TokenRefresh(TokenRefreshView):
+    throttle_classes = [AuthThrottle]
+
+
+@extend_schema(tags=["auth"], responses={200: OpenApiTypes.OBJECT, **errors(400, 401, 429)})
+class TokenVerify(TokenVerifyView):
+    throttle_classes = [AuthThrottle]
+
+
+class MeView(APIView):
+    @extend_schema(tags=["auth"], responses={200: s.UserSerializer, **errors(401)})
+    def get(self, request: Request) -> Response:
+        return Response(s.UserSerializer(request.user).data)
+
+
+# --- Catalog ----------------------------------------------------------------------------------
+
+
+class OptionsView(APIView):
+    @extend_schema(tags=["catalog"], responses={200: s.OptionsSerializer, **errors(401)})
+    def get(self, request: Request) -> Response:
+        return Response(catalog.options())
+
+
+class StationSearchView(APIView):
+    @extend_schema(
+        tags=["catalog"],
+        parameters=[s.StationSearchQuerySerializer],
+        responses={200: s.StationSearchSerializer, **errors(400, 401)},
+    )
+    def get(self, request: Request) -> Response:
+        query = s.StationSearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        hits = catalog.search_stations(**query.validated_data)
+        results = s.StationHitSerializer(hits, many=True).data
+        return Response({"count": len(results), "results": results})
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Repeat a POST safely: the same key with the same body returns the first request "
+        "(200); with a different body the answer is 422 idempotency_key_reused."
+    ),
+)
+
+
+class RequestListCreateView(GenericAPIView):
+    pagination_class = RequestPagination
+    serializer_class = s.FileRequestSerializer
+    throttle_classes = [CreateRequestThrottle]
+
+    def get_queryset(self):
+        query = s.RequestListQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return request_service.requests_of(
+            self.request.user, status=query.validated_data.get("status")
+        )
+
+    @extend_schema(
+        tags=["requests"],
+        parameters=[s.RequestListQuerySerializer],
+        responses={200: s.FileRequestSerializer(many=True), **errors(400, 401, 404)},
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        tags=["requests"],
+        request=s.CreateRequestSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={
+            202: s.FileRequestDetailSerializer,
+            200: OpenApiResponse(s.FileRequestDetailSerializer, "repeat of an Idempotency-Key"),
+            **errors(400, 401, 422, 429),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = s.CreateRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        file_request, created = request_service.create_request(
+            request.user,
+            idempotency_key=request.headers.get("Idempotency-Key"),
+            **data.validated_data,
+        )
+        body = s.FileRequestDetailSerializer(
+            request_service.request_of(request.user, file_request.pk), context={"request": request}
+        ).data
+        headers = {"Location": body["url"]}
+        if not created:
+            headers["Idempotent-Replayed"] = "true"
+        code = status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
+        return Response(body, status=code, headers=headers)
+
+
+def _detail(request: Request, pk: int) -> Response:
+    file_request = request_service.request_of(request.user, pk)
+    return Response(s.FileRequestDetailSerializer(file_request, context={"request": request}).data)
+
+
+class RequestDetailView(APIView):
+    @extend_schema(
+        tags=["requests"], responses={200: s.FileRequestDetailSerializer, **errors(401, 404)}
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return _detail(request, pk)
+
+
+class RequestRetryView(APIView):
+    throttle_classes = [CreateRequestThrottle]
+
+    @extend_schema(
+        tags=["requests"],
+        request=None,
+        responses={202: s.FileRequestDetailSerializer, **errors(401, 404, 409, 429)},
+        description="Queue a failed or cancelled request again (attempts reset).",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        file_request = request_service.request_of(request.user, pk)
+        request_service.retry_request(file_request, actor=request.user)
+        response = _detail(request, pk)
+        response.status_code = status.HTTP_202_ACCEPTED
+        return response
+
+
+class RequestCancelView(APIView):
+    @extend_schema(
+        tags=["requests"],
+        request=None,
+        responses={200: s.FileRequestDetailSerializer, **errors(401, 404, 409)},
+        description=(
+            "A queued request is cancelled at once; a running one gets cancel_requested and "
+            "stops at the worker's next page."
+        ),
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        file_request = request_service.request_of(request.user, pk)
+        request_service.cancel_request(file_request, actor=request.user)
+        return _detail(request, pk)
+
+
+class RequestFileView(APIView):
+    @extend_schema(tags=["requests"], responses={**XLSX_RESPONSE, **errors(401, 404, 409, 410)})
+    def get(self, request: Request, pk: int):
+        file_request = request_service.request_of(request.user, pk)
+        return file_response(downloads.open_download(file_request))
+
+
+# --- The emailed link, health ---------------------------------------------------------------
+
+
+class TokenDownloadView(APIView):
+    """No login: the encrypted, expiring token in the mail is the permission."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=["downloads"], auth=[], responses={**XLSX_RESPONSE, **errors(404, 409, 410)}
+    )
+    def get(self, request: Request, token: str):
+        file_request = downloads.request_for_token(token)
+        return file_response(downloads.open_download(file_request))
+
+
+class HealthView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=["health"],
+        auth=[],
+        responses={200: s.HealthSerializer, 503: s.HealthSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        report = health_service.health()
+        healthy = report.pop("healthy")
+        if healthy:
+            report.update(code="ok", message="Database reachable and a batch worker is alive.")
+        elif not report["database"]["ok"]:
+            report.update(code="unhealthy", message="The database is not reachable.")
+        else:
+            report.update(
+                code="unhealthy",
+                message=(
+                    "No batch worker has sent a heartbeat in the last "
+                    f"{report['workers']['stale_after_s']} s; requests are not being processed."
+                ),
+            )
+        code = status.HTTP_200_OK if healthy else status.HTTP_503_SERVICE_UNAVAILABLE
+        return Response(s.HealthSerializer(report).data, status=code)
