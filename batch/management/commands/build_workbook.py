@@ -1,0 +1,165 @@
+"""python manage.py build_workbook: one workbook, synchronously, through the daemon's pipeline.
+
+    python manage.py build_workbook --stations 47662,0074 --from 2020-01 --to 2020-12 \\
+        --items temp_avg,precip_total,absolute_humidity --out out.xlsx [--lang en] \\
+        [--quality-columns]
+
+Stations are block numbers (47662, 0074) or prefecture codes (13 = 東京都's representative
+observatory). Bad arguments end with exit status 1 and one readable line.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from batch.jma.errors import JmaError
+from batch.pipeline import JobInterrupted, NothingPublished, WorkbookSpec, build_workbook_file
+from common import clock
+from common.request_size import RequestTooLarge
+from repository.models import Prefecture, Station, WeatherItem
+
+DEFAULT_ITEMS = "temp_avg,temp_max,temp_min,precip_total,sunshine_hours"
+YEAR_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+BAR_WIDTH = 30
+
+
+def parse_year_month(text: str, option: str) -> tuple[int, int]:
+    match = YEAR_MONTH.match(text.strip())
+    if not match:
+        raise CommandError(f"{option} must look like 2020-01, not {text!r}")
+    year, month = int(match[1]), int(match[2])
+    if not 1 <= month <= 12:
+        raise CommandError(f"{option}: month must be 1-12, not {month}")
+    return year, month
+
+
+def resolve_stations(text: str) -> list[Station]:
+    """Block numbers or prefecture codes, in the given order, without repeats."""
+    tokens = [token.strip() for token in text.split(",") if token.strip()]
+    if not tokens:
+        raise CommandError("--stations needs at least one block number or prefecture code")
+    stations: list[Station] = []
+    for token in tokens:
+        if not token.isdigit():
+            raise CommandError(
+                f"--stations: {token!r} is neither a block number (47662, 0074) "
+                "nor a prefecture code (01-47)"
+            )
+        if len(token) <= 2:
+            prefecture = (
+                Prefecture.objects.select_related("representative_station__prefecture")
+                .filter(code=token.zfill(2))
+                .first()
+            )
+            if prefecture is None or prefecture.representative_station is None:
+                raise CommandError(f"--stations: no prefecture with code {token}")
+            station = prefecture.representative_station
+        else:
+            station = Station.objects.select_related("prefecture").filter(block_no=token).first()
+            if station is None:
+                raise CommandError(f"--stations: no station with block number {token}")
+        if all(station.pk != known.pk for known in stations):
+            stations.append(station)
+    return stations
+
+
+def resolve_items(text: str) -> list[WeatherItem]:
+    codes = list(dict.fromkeys(code.strip() for code in text.split(",") if code.strip()))
+    if not codes:
+        raise CommandError("--items needs at least one item code")
+    found = {item.code: item for item in WeatherItem.objects.filter(code__in=codes, is_active=True)}
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        valid = ", ".join(WeatherItem.objects.filter(is_active=True).values_list("code", flat=True))
+        raise CommandError(f"--items: unknown {', '.join(unknown)}; choose from {valid}")
+    return [found[code] for code in codes]
+
+
+class ProgressBar:
+    """A one-line bar on a terminal; silent when output goes to a file or a pipe."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        filled = BAR_WIDTH * done // max(total, 1)
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        self.stream.write(f"\r[{bar}] {done}/{total} station-months")
+        self.stream.flush()
+        self.drawn = True
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = "Build one Excel workbook of JMA daily data through the batch daemon's pipeline."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--stations", required=True, help="block numbers or prefecture codes, comma-separated"
+        )
+        parser.add_argument("--from", dest="start", required=True, help="first month, YYYY-MM")
+        parser.add_argument("--to", dest="end", required=True, help="last month, YYYY-MM")
+        parser.add_argument(
+            "--items", default=DEFAULT_ITEMS, help=f"item codes in order (default {DEFAULT_ITEMS})"
+        )
+        parser.add_argument("--out", required=True, help="the .xlsx file to write")
+        parser.add_argument("--lang", choices=["ja", "en"], default="ja")
+        parser.add_argument(
+            "--quality-columns", action="store_true", help="a JMA quality-code column per item"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        start = parse_year_month(options["start"], "--from")
+        end = parse_year_month(options["end"], "--to")
+        if start > end:
+            raise CommandError(f"--from {options['start']} is after --to {options['end']}")
+        if start[0] < settings.EARLIEST_YEAR:
+            raise CommandError(f"--from: JMA's daily data begins in {settings.EARLIEST_YEAR}")
+        today = clock.today_jst()
+        if end > (today.year, today.month):
+            raise CommandError(f"--to {options['end']} is in the future")
+        out = Path(options["out"])
+        if out.suffix.lower() != ".xlsx":
+            raise CommandError(f"--out must name an .xlsx file, not {out.name!r}")
+        spec = WorkbookSpec(
+            stations=resolve_stations(options["stations"]),
+            items=resolve_items(options["items"]),
+            start_year=start[0],
+            start_month=start[1],
+            end_year=end[0],
+            end_month=end[1],
+            language=options["lang"],
+            quality_columns=options["quality_columns"],
+        )
+        bar = ProgressBar(sys.stderr)
+        started = time.monotonic()
+        try:
+            outcome = build_workbook_file(spec, out, progress=bar)
+        except (RequestTooLarge, NothingPublished, JmaError, JobInterrupted) as error:
+            bar.finish()
+            raise CommandError(str(error)) from error
+        except KeyboardInterrupt:
+            bar.finish()
+            raise CommandError("interrupted; no file was written") from None
+        bar.finish()
+        unpublished = len(outcome.unavailable)
+        self.stdout.write(
+            f"{outcome.path}: {outcome.row_count:,} rows, {outcome.station_months:,} "
+            f"station-months ({unpublished:,} not published), {len(outcome.warnings)} warnings, "
+            f"{outcome.size:,} bytes in {time.monotonic() - started:.1f} s"
+        )

@@ -1,0 +1,305 @@
+"""The workbook read back: types, headers, marks, monthly statistics, charts, 情報, English."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from batch.workbook import charts as charts_module
+from batch.workbook.writer import WorkbookWriter
+from tests.workbook.conftest import full_month, items, load, obs, result, spec_for, stations, write
+
+pytestmark = pytest.mark.django_db
+
+YELLOW, ORANGE = "00FFF2CC", "00F8CBAD"
+
+
+def tokyo_day(day: int) -> dict:
+    """Tokyo, January 2020, with a mark or a gap on known days."""
+    values = {
+        "temp_avg": obs(5.0 + day / 10),
+        "precip_total": obs(0.0, 8, no_phenomenon=True) if day % 2 else obs(3.5),
+        "humidity_avg": obs(60.0),
+        "wind_dir_max": obs("北北西"),
+        "weather_day": obs("晴後曇"),
+    }
+    if day == 2:
+        values["temp_avg"] = obs(7.1, 5)  # "7.1 )"
+    if day == 3:
+        values["temp_avg"] = obs(9.9, 4)  # "9.9 ]"
+    if day == 4:
+        values["humidity_avg"] = obs(None, 1)  # "×": must stay empty, never 0
+    if day == 5:
+        values["temp_avg"] = obs(None, 2)  # "#"
+    return values
+
+
+def build_tokyo(path: Path, **options: object) -> WorkbookWriter:
+    tokyo = stations("47662")[0]
+    spec = spec_for(
+        [tokyo],
+        items("temp_avg", "precip_total", "humidity_avg", "wind_dir_max", "weather_day"),
+        **options,
+    )
+    page = full_month("s1", 2020, 1, tokyo_day)
+    return write(spec, [(tokyo, result(tokyo, page, 2020, 1))], path)
+
+
+def test_sheets_headers_and_cell_types(xlsx: Path) -> None:
+    writer = build_tokyo(xlsx)
+    wb = load(xlsx)
+    assert wb.sheetnames == ["データ", "月別集計", "グラフ", "情報"]
+    ws = wb["データ"]
+    assert [c.value for c in ws[1]] == [
+        "都道府県",
+        "地点",
+        "地点番号",
+        "日付",
+        "平均気温(℃)",
+        "降水量の合計(mm)",
+        "平均湿度(%)",
+        "最大風速の風向",
+        "天気概況（昼：06時～18時）",
+    ]
+    assert ws.max_row == 32 and writer.row_count == 31
+    first = [c.value for c in ws[2]]
+    assert first[:3] == ["東京都", "東京", "47662"]
+    assert first[3] == datetime(2020, 1, 1)
+    assert ws["D2"].is_date and ws["D2"].number_format == "yyyy/mm/dd"
+    assert isinstance(ws["E2"].value, float) and ws["E2"].value == pytest.approx(5.1)
+    assert ws["E2"].number_format == "0.0"
+    assert ws["G2"].value == 60 and ws["G2"].number_format == "0"
+    assert ws["H2"].value == "北北西" and ws["I2"].value == "晴後曇"
+    # Missing values are empty cells: not 0, not yesterday's value.
+    assert ws["G5"].value is None  # day 4, "×"
+    assert ws["E6"].value is None  # day 5, "#"
+    assert ws.freeze_panes == "E2"
+    assert ws.auto_filter.ref == "A1:I32"
+    assert ws.column_dimensions["A"].width > 0
+
+
+def test_marked_values_are_styled(xlsx: Path) -> None:
+    build_tokyo(xlsx)
+    ws = load(xlsx)["データ"]
+    normal, quasi, insufficient = ws["E2"], ws["E3"], ws["E4"]
+    assert normal.fill.fgColor.rgb not in (YELLOW, ORANGE)
+    assert quasi.value == 7.1 and quasi.fill.fgColor.rgb == YELLOW
+    assert insufficient.value == 9.9 and insufficient.fill.fgColor.rgb == ORANGE
+    assert insufficient.font.italic
+
+
+def test_no_phenomenon_is_zero_shown_as_dashes(xlsx: Path) -> None:
+    build_tokyo(xlsx)
+    ws = load(xlsx)["データ"]
+    dash, rain = ws["F2"], ws["F3"]  # day 1 "--", day 2 3.5 mm
+    assert dash.value == 0 and '"--"' in dash.number_format
+    assert rain.value == 3.5 and rain.number_format == "0.0"
+
+
+def test_quality_columns_sit_beside_their_items(xlsx: Path) -> None:
+    build_tokyo(xlsx, quality_columns=True)
+    ws = load(xlsx)["データ"]
+    header = [c.value for c in ws[1]]
+    assert header[4:8] == ["平均気温(℃)", "平均気温 品質", "降水量の合計(mm)", "降水量の合計 品質"]
+    assert len(header) == 4 + 2 * 5
+    by_day = {row[3].day: row for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert by_day[1][4:6] == (pytest.approx(5.1), 8)
+    assert by_day[2][4:6] == (7.1, 5)
+    assert by_day[3][4:6] == (9.9, 4)
+    assert by_day[5][4:6] == (None, 2)
+    assert by_day[1][6:8] == (0, 8)  # "--": value 0, quality 8
+    assert by_day[4][8:10] == (None, 1)
+    assert ws.auto_filter.ref == "A1:N32"
+
+
+def test_monthly_statistics_on_known_inputs(xlsx: Path) -> None:
+    build_tokyo(xlsx)
+    ws = load(xlsx)["月別集計"]
+    header = [c.value for c in ws[1]]
+    assert header == [
+        "都道府県",
+        "地点",
+        "地点番号",
+        "年",
+        "月",
+        "年月",
+        "月の日数",
+        "平均気温 月平均(℃)",
+        "平均気温 日数",
+        "降水量の合計 月合計(mm)",
+        "降水量の合計 日数",
+        "平均湿度 月平均(%)",
+        "平均湿度 日数",
+    ]
+    row = [c.value for c in ws[2]]
+    assert row[:7] == ["東京都", "東京", "47662", 2020, 1, datetime(2020, 1, 1), 31]
+    valid_temps = [5.0 + day / 10 for day in range(1, 32) if day not in (3, 5)]
+    valid_temps[1] = 7.1  # day 2 is ")" and counts
+    assert row[7] == pytest.approx(sum(valid_temps) / len(valid_temps))
+    assert row[8] == 29
+    assert ws["H2"].fill.fgColor.rgb == YELLOW  # 2 of 31 days missing: quasi-normal
+    assert row[9] == 15 * 3.5 and row[10] == 31  # "--" days count as 0
+    assert ws["J2"].fill.fgColor.rgb != YELLOW
+    assert row[11] == 60 and row[12] == 30
+
+
+def test_station_without_some_items_gets_empty_cells_and_a_note(xlsx: Path) -> None:
+    tokyo, kitami = stations("47662", "0074")
+    spec = spec_for([kitami, tokyo], items("pressure_sea_avg", "temp_avg"))
+    kitami_page = full_month("a1", 2020, 1, lambda day: {"temp_avg": obs(-8.0)})
+    tokyo_page = full_month(
+        "s1", 2020, 1, lambda day: {"temp_avg": obs(6.0), "pressure_sea_avg": obs(1015.0)}
+    )
+    writer = write(
+        spec,
+        [
+            (kitami, result(kitami, kitami_page, 2020, 1)),
+            (tokyo, result(tokyo, tokyo_page, 2020, 1)),
+        ],
+        xlsx,
+    )
+    wb = load(xlsx)
+    rows = list(wb["データ"].iter_rows(min_row=2, values_only=True))
+    assert rows[0][:3] == ("北海道", "北見", "0074") and rows[0][4:] == (None, -8.0)
+    assert rows[31][:3] == ("東京都", "東京", "47662") and rows[31][4:] == (1015.0, 6.0)
+    monthly = list(wb["月別集計"].iter_rows(min_row=2, values_only=True))
+    assert monthly[0][7:9] == (None, None)  # not observed at an AMeDAS station
+    assert any("平均海面気圧" in w and "0074" in w for w in writer.warnings())
+    info = [c for row in wb["情報"].iter_rows(values_only=True) for c in row if c]
+    assert "平均海面気圧" in info
+
+
+def test_unpublished_months_are_warned_not_filled(xlsx: Path) -> None:
+    tokyo = stations("47662")[0]
+    spec = spec_for([tokyo], items("temp_avg"), end=(2020, 4))
+    results = []
+    for month in (1, 2, 3, 4):
+        page = None if month in (2, 3) else full_month("s1", 2020, month, lambda d: {})
+        results.append((tokyo, result(tokyo, page, 2020, month)))
+    writer = write(spec, results, xlsx)
+    assert writer.unavailable() == ["47662 2020-02", "47662 2020-03"]
+    assert writer.warnings() == [
+        "東京（47662）：2020-02～2020-03 は気象庁の公開データがありません（行なし）"
+    ]
+    wb = load(xlsx)
+    assert wb["データ"].max_row == 1 + 31 + 30
+    assert [r[4] for r in wb["月別集計"].iter_rows(min_row=2, values_only=True)] == [1, 4]
+
+
+def test_charts_reference_the_monthly_sheet(xlsx: Path) -> None:
+    tokyo, kitami = stations("47662", "0074")
+    spec = spec_for([tokyo, kitami], items("temp_avg", "temp_max", "precip_total"), end=(2020, 3))
+    results = []
+    for station in (tokyo, kitami):
+        for month in (1, 2, 3):
+            page = full_month(
+                station.page_type,
+                2020,
+                month,
+                lambda d: {"temp_avg": obs(1.0), "temp_max": obs(4.0), "precip_total": obs(2.0)},
+            )
+            results.append((station, result(station, page, 2020, month)))
+    write(spec, results, xlsx)
+    wb = load(xlsx)
+    charts = wb["グラフ"]._charts
+    assert len(charts) == 2
+    refs = [
+        series.val.numRef.f
+        for chart in charts[:1]
+        for part in [chart, *chart._charts[1:]]
+        for series in part.series
+    ]
+    # Bars: precipitation totals; lines: temperatures, all from 月別集計 rows 2-4 (Tokyo).
+    assert "'月別集計'!$J$2:$J$4" in refs
+    assert "'月別集計'!$H$2:$H$4" in refs
+    assert "'月別集計'!$I$2:$I$4" not in refs  # a days column is never charted
+    second = charts[1]
+    assert all("$5:" in s.val.numRef.f and "$7" in s.val.numRef.f for s in second.series)
+
+
+def test_charts_are_capped_for_many_stations(xlsx: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(charts_module, "MAX_STATION_CHARTS", 1)
+    tokyo, kitami = stations("47662", "0074")
+    spec = spec_for([tokyo, kitami], items("temp_avg"))
+    pages = {
+        s.block_no: full_month(s.page_type, 2020, 1, lambda d: {"temp_avg": obs(1.0)})
+        for s in (tokyo, kitami)
+    }
+    write(spec, [(s, result(s, pages[s.block_no], 2020, 1)) for s in (tokyo, kitami)], xlsx)
+    ws = load(xlsx)["グラフ"]
+    assert len(ws._charts) == 1
+    assert "1 地点分" in ws["A2"].value and "全 2 地点" in ws["A2"].value
+
+
+def test_info_sheet_tells_what_where_and_how(xlsx: Path) -> None:
+    tokyo = stations("47662")[0]
+    spec = spec_for([tokyo], items("temp_avg", "absolute_humidity"), end=(2020, 2), request_id=4242)
+    page = full_month("s1", 2020, 1, lambda d: {"temp_avg": obs(1.0)})
+    write(
+        spec,
+        [(tokyo, result(tokyo, page, 2020, 1)), (tokyo, result(tokyo, None, 2020, 2))],
+        xlsx,
+    )
+    ws = load(xlsx)["情報"]
+    rows = [tuple(c for c in row if c is not None) for row in ws.iter_rows(values_only=True)]
+    flat = [c for row in rows for c in row]
+    assert "出典：気象庁ホームページ" in flat
+    assert ("依頼番号", 4242) in rows
+    assert ("期間", "2020-01 ～ 2020-02（2 か月）") in rows
+    assert ("データ行数", 31) in rows and ("地点×月", "1 / 2") in rows
+    generated = next(row for row in rows if row and row[0] == "作成日時（日本時間）")
+    assert isinstance(generated[1], datetime)
+    station_row = next(row for row in rows if row[:3] == ("東京都", "東京", "47662"))
+    assert "官" in station_row
+    assert any("絶対湿度" in row and "Tetens" in str(row) for row in rows)
+    assert "https://example.invalid/47662/2020/1" in flat
+    assert "https://example.invalid/47662/2020/2" in flat
+    links = {cell.hyperlink.target for row in ws.iter_rows() for cell in row if cell.hyperlink}
+    assert "https://example.invalid/47662/2020/1" in links
+    assert any("公開データがありません" in str(c) for c in flat)
+    legend_codes = [row[0] for row in rows if row and row[0] in (8, 5, 4, 2, 1, 0)]
+    assert {8, 5, 4, 2, 1, 0} <= set(legend_codes)
+    assert "12.3 )" in flat and "12.3 ]" in flat and "--" in flat
+
+
+def test_english_labels_and_sheet_names(xlsx: Path) -> None:
+    build_tokyo(xlsx, language="en", quality_columns=True)
+    wb = load(xlsx)
+    assert wb.sheetnames == ["Data", "Monthly", "Charts", "Info"]
+    ws = wb["Data"]
+    header = [c.value for c in ws[1]]
+    assert header[:6] == [
+        "Prefecture",
+        "Station",
+        "Station no.",
+        "Date",
+        "Mean temperature (℃)",
+        "Mean temperature quality",
+    ]
+    assert ws["A2"].value == "Tokyo" and ws["D2"].number_format == "yyyy-mm-dd"
+    monthly_header = [c.value for c in wb["Monthly"][1]]
+    assert "Mean temperature, monthly mean (℃)" in monthly_header
+    assert "Total precipitation, monthly total (mm)" in monthly_header
+    info = [c for row in wb["Info"].iter_rows(values_only=True) for c in row if c]
+    assert "Source: Japan Meteorological Agency website" in info
+    assert "Legend (value marks and quality codes)" in info
+    assert wb["Charts"]._charts[0].title is not None
+
+
+def test_normal_mode_writes_the_same_workbook(tmp_path: Path) -> None:
+    """The benchmark compares modes; both must produce the same cells."""
+    tokyo = stations("47662")[0]
+    spec = spec_for([tokyo], items("temp_avg", "precip_total"), quality_columns=True)
+    page = full_month("s1", 2020, 1, tokyo_day)
+    paths = []
+    for write_only in (True, False):
+        writer = WorkbookWriter(spec, write_only=write_only)
+        writer.add_month(tokyo, result(tokyo, page, 2020, 1))
+        path = tmp_path / f"{write_only}.xlsx"
+        writer.save(path)
+        paths.append(path)
+    streamed, normal = (load(path) for path in paths)
+    for name in ("データ", "月別集計"):
+        assert list(streamed[name].values) == list(normal[name].values)
