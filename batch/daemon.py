@@ -1,0 +1,262 @@
+"""Thread control: N worker threads, a housekeeping thread, a mail thread, and signals.
+
+- Worker threads claim a request (batch.dao), run it (batch.jobs.run_job, or an injected job
+  such as the benchmark's empty one), and claim the next; idle threads poll.
+- The housekeeping thread renews the leases of this process's jobs (a live process keeps its
+  claims; a killed one loses them after BATCH_LEASE_SECONDS), notices cancellations and lost
+  claims, beats the Worker row and runs the reaper.
+- The mail thread sends the outbox. It is separate so a slow SMTP server never delays a
+  lease renewal.
+- SIGTERM/SIGINT: stop claiming; running jobs get BATCH_SHUTDOWN_GRACE_S to finish, then they
+  are told to stop and release their claims; exit 0. A second signal skips the grace period.
+
+Each thread uses its own database connection (Django keeps one per thread) and closes it when
+it ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+
+from batch import dao, jobs, mail
+
+log = logging.getLogger(__name__)
+
+JobFn = Callable[[dao.Claim, jobs.JobControl], object]
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+@dataclass
+class Daemon:
+    threads: int
+    worker_id: str = field(default_factory=default_worker_id)
+    job: JobFn = jobs.run_job
+    exit_when_idle: bool = False
+    send_mail: bool = True
+    poll_s: float = field(default_factory=lambda: float(settings.BATCH_POLL_INTERVAL_S))
+    lease_s: float = field(default_factory=lambda: float(settings.BATCH_LEASE_SECONDS))
+    grace_s: float = field(default_factory=lambda: float(settings.BATCH_SHUTDOWN_GRACE_S))
+
+    def __post_init__(self) -> None:
+        if self.threads < 1:
+            raise ValueError("threads must be at least 1")
+        self.stop_claiming = threading.Event()
+        self.abort = threading.Event()
+        self.stop_service = threading.Event()
+        self._active: dict[int, jobs.JobControl] = {}
+        self._active_lock = threading.Lock()
+        # Unique per process run, so a restarted daemon with the same --worker-id can never
+        # pass the fencing check for a claim its dead predecessor held.
+        self._boot = secrets.token_hex(3)
+        self.claims = 0
+
+    # --- public ----------------------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Run until a signal (or idleness with exit_when_idle); returns the exit status."""
+        self._install_signals()
+        dao.register_worker(self.worker_id, socket.gethostname(), os.getpid(), self.threads)
+        log.info(
+            "batch daemon %s started: %d worker thread(s), lease %.0fs, poll %.1fs",
+            self.worker_id,
+            self.threads,
+            self.lease_s,
+            self.poll_s,
+        )
+        workers = [
+            threading.Thread(target=self._worker_loop, args=(n,), name=f"worker-{n}")
+            for n in range(1, self.threads + 1)
+        ]
+        service = [threading.Thread(target=self._housekeeping_loop, name="housekeeping")]
+        if self.send_mail:
+            service.append(threading.Thread(target=self._mail_loop, name="mail"))
+        for thread in [*workers, *service]:
+            thread.daemon = True
+            thread.start()
+        try:
+            while not self.stop_claiming.wait(0.2):
+                pass
+            self._shut_down(workers)
+        finally:
+            self.stop_service.set()
+            for thread in service:
+                thread.join(timeout=max(self.lease_s, 30))
+            try:
+                dao.worker_stopped(self.worker_id)
+            except (DatabaseError, dao.ConnectionLost) as exc:
+                log.warning("worker row not marked stopped: %s", exc)
+            connection.close()
+        log.info("batch daemon %s stopped after %d claim(s)", self.worker_id, self.claims)
+        return 0
+
+    def request_stop(self) -> None:
+        if self.stop_claiming.is_set():
+            log.warning("second stop request: interrupting running jobs now")
+            self.abort.set()
+        self.stop_claiming.set()
+
+    # --- shutdown --------------------------------------------------------------------------------
+
+    def _shut_down(self, workers: list[threading.Thread]) -> None:
+        log.info("stopping: no new claims; %d job(s) running", len(self._active))
+        deadline = time.monotonic() + self.grace_s
+        for thread in workers:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        if any(t.is_alive() for t in workers):
+            log.warning("grace period over: interrupting %d job(s)", len(self._active))
+            self.abort.set()
+            for control in self._controls():
+                control.abort.set()
+            # A job stops at its next station-month; one page fetch is bounded by timeouts.
+            limit = time.monotonic() + settings.JMA_CONNECT_TIMEOUT_S + settings.JMA_READ_TIMEOUT_S
+            for thread in workers:
+                thread.join(timeout=max(0.0, limit - time.monotonic()))
+        for control in self._controls():
+            # Still stuck: give the claim back from here; fencing keeps the stuck thread
+            # from finishing it later.
+            try:
+                dao.release(
+                    control.claim.request_id,
+                    control.claim.claimed_by,
+                    "released at shutdown (job did not stop in time)",
+                )
+            except (DatabaseError, dao.ConnectionLost) as exc:
+                log.warning("claim %s not released (%s); its lease will expire", control, exc)
+
+    def _install_signals(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda signum, _frame: self._on_signal(signum))
+
+    def _on_signal(self, signum: int) -> None:
+        log.info("received %s", signal.Signals(signum).name)
+        self.request_stop()
+
+    # --- threads ---------------------------------------------------------------------------------
+
+    def _controls(self) -> list[jobs.JobControl]:
+        with self._active_lock:
+            return list(self._active.values())
+
+    def _worker_loop(self, number: int) -> None:
+        claimer = f"{self.worker_id}/{number}.{self._boot}"
+        try:
+            while not self.stop_claiming.is_set():
+                try:
+                    claim = dao.claim_next(
+                        claimer, lease_s=self.lease_s, stop=self.stop_claiming.is_set
+                    )
+                except (DatabaseError, dao.ConnectionLost) as exc:
+                    log.warning("claim failed: %s", exc)
+                    dao.forget_connection()
+                    self.stop_claiming.wait(self.poll_s)
+                    continue
+                if claim is None:
+                    self.stop_claiming.wait(self.poll_s)
+                    continue
+                self.claims += 1
+                control = jobs.JobControl(claim)
+                if self.abort.is_set():
+                    control.abort.set()
+                with self._active_lock:
+                    self._active[claim.request_id] = control
+                try:
+                    self.job(claim, control)
+                except Exception:
+                    # The job service handles its own errors; this is a bug or a lost
+                    # database. The lease will expire and the request run again.
+                    log.exception("job for request %s crashed", claim.request_id)
+                    dao.forget_connection()
+                finally:
+                    with self._active_lock:
+                        self._active.pop(claim.request_id, None)
+        finally:
+            connection.close()
+
+    def _housekeeping_loop(self) -> None:
+        renew_every = max(0.2, min(self.lease_s / 3, 10.0))
+        chores_every = max(0.2, self.poll_s)
+        next_renew = next_chores = 0.0
+        idle_checks = 0
+        try:
+            while not self.stop_service.is_set():
+                if time.monotonic() >= next_renew:
+                    next_renew = time.monotonic() + renew_every
+                    self._renew_leases()
+                if time.monotonic() >= next_chores:
+                    next_chores = time.monotonic() + chores_every
+                    self._chores()
+                    if self.exit_when_idle and not self.stop_claiming.is_set():
+                        idle_checks = idle_checks + 1 if self._idle() else 0
+                        if idle_checks >= 2:
+                            log.info("nothing left to do: exiting (--exit-when-idle)")
+                            self.stop_claiming.set()
+                self.stop_service.wait(min(renew_every, chores_every))
+        finally:
+            connection.close()
+
+    def _renew_leases(self) -> None:
+        for control in self._controls():
+            claim = control.claim
+            try:
+                control.note_lease(
+                    dao.renew_lease(claim.request_id, claim.claimed_by, lease_s=self.lease_s)
+                )
+            except (DatabaseError, dao.ConnectionLost) as exc:
+                log.warning("lease of request %s not renewed: %s", claim.request_id, exc)
+                dao.forget_connection()
+
+    def _chores(self) -> None:
+        try:
+            dao.worker_heartbeat(self.worker_id)
+            for reaped in dao.reap_expired(failure_mail=jobs.failure_mail_for_reaper):
+                log.warning(
+                    "request %s: lease of %s expired; %s",
+                    reaped.request_id,
+                    reaped.claimed_by,
+                    "failed (attempts used up)" if reaped.failed else "queued again",
+                )
+        except (DatabaseError, dao.ConnectionLost) as exc:
+            log.warning("housekeeping: %s", exc)
+            dao.forget_connection()
+
+    def _idle(self) -> bool:
+        if self._controls():
+            return False
+        try:
+            return not dao.has_pending_work()
+        except (DatabaseError, dao.ConnectionLost):
+            dao.forget_connection()
+            return False
+
+    def _mail_loop(self) -> None:
+        locker = f"{self.worker_id}/mail.{self._boot}"
+        try:
+            while not self.stop_service.is_set():
+                try:
+                    sent, failed = mail.send_due_mails(locker)
+                except (DatabaseError, dao.ConnectionLost) as exc:
+                    log.warning("mail: %s", exc)
+                    dao.forget_connection()
+                    sent = failed = 0
+                if sent or failed:
+                    log.info("mail: %d sent, %d failed", sent, failed)
+                if not sent:
+                    self.stop_service.wait(self.poll_s)
+        finally:
+            connection.close()

@@ -1,0 +1,320 @@
+"""The job service: run one claimed request from its parameters to a finished state.
+
+build the workbook (batch.pipeline, the same code path as build_workbook) -> store it under a
+name unique to this attempt -> one fenced transaction: succeeded + ResultFile + mail. Errors
+are sorted as DESIGN.md says: transient ones requeue with backoff (failed once attempts are
+used up), permanent ones fail with a notice, unavailable months are warnings.
+
+Why a new storage name per attempt (requests/<id>/a<attempt>-<random>.xlsx): a worker whose
+lease expired may still be writing while another worker redoes the request. With one fixed
+name the stale worker could replace the file the winner's ResultFile describes (size and
+sha256 would then lie). With unique names each worker only ever deletes its own file when
+its finish is refused, and the winner deletes leftovers of crashed attempts after it commits;
+anything a kill -9 leaves in between is an orphan that batch.retention removes later.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError
+
+from batch import dao, mail
+from common.result_storage import delete_result, list_results, store_result
+from repository.models import FileRequest
+
+log = logging.getLogger(__name__)
+
+DB_RETRIES = 5
+PROGRESS_WRITE_EVERY_S = 1.0
+
+
+class Stop(Exception):
+    """should_continue() turned False; the reason is on the JobControl."""
+
+
+@dataclass
+class JobControl:
+    """What a running job and the daemon's threads share about one claim.
+
+    The worker thread reports progress here; the housekeeping thread renews the lease and
+    sets `lost` or `cancel` when the database says so; the daemon sets `abort` when the
+    shutdown grace period is over.
+    """
+
+    claim: dao.Claim
+    abort: threading.Event = field(default_factory=threading.Event)
+    lost: threading.Event = field(default_factory=threading.Event)
+    cancel: threading.Event = field(default_factory=threading.Event)
+    progress_done: int = 0
+    progress_total: int = 0
+    _last_write: float = 0.0
+
+    def should_continue(self) -> bool:
+        return not (self.abort.is_set() or self.lost.is_set() or self.cancel.is_set())
+
+    def note_lease(self, state: dao.LeaseState) -> None:
+        if not state.held:
+            self.lost.set()
+        elif state.cancel_requested:
+            self.cancel.set()
+
+    def progress(self, done: int, total: int) -> None:
+        """Record progress, at most once a second; this also renews the lease."""
+        self.progress_done, self.progress_total = done, total
+        now = time.monotonic()
+        if now - self._last_write < PROGRESS_WRITE_EVERY_S and done < total:
+            return
+        self._last_write = now
+        try:
+            self.note_lease(
+                dao.renew_lease(
+                    self.claim.request_id, self.claim.claimed_by, progress=(done, total)
+                )
+            )
+        except (DatabaseError, dao.ConnectionLost) as exc:
+            # The housekeeping thread renews the lease too; progress can wait.
+            log.warning("request %s: progress not recorded: %s", self.claim.request_id, exc)
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build function hands back: a local file and what to say about it."""
+
+    path: Path
+    download_name: str
+    row_count: int
+    size: int
+    sha256: str
+    station_months: int
+    warnings: list[str]
+
+
+BuildFn = Callable[[FileRequest, JobControl, Path], Built]
+
+
+def download_name(req: FileRequest) -> str:
+    start = f"{req.start_year}{req.start_month:02d}"
+    end = f"{req.end_year}{req.end_month:02d}"
+    return f"jma-weather-{req.pk}-{start}-{end}.xlsx"
+
+
+def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path) -> Built:
+    """The real job: the workbook pipeline, reporting progress and obeying stop requests."""
+    from batch.pipeline import WorkbookSpec, build_workbook_file
+
+    outcome = build_workbook_file(
+        WorkbookSpec.from_request(req),
+        workdir / "workbook.xlsx",
+        progress=control.progress,
+        should_continue=control.should_continue,
+    )
+    return Built(
+        path=outcome.path,
+        download_name=download_name(req),
+        row_count=outcome.row_count,
+        size=outcome.size,
+        sha256=outcome.sha256,
+        station_months=outcome.station_months,
+        warnings=list(outcome.warnings),
+    )
+
+
+# --- Error sorting ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Failure:
+    code: str
+    message: str
+    permanent: bool
+
+
+def classify(exc: BaseException) -> Failure:
+    """What kind of failure `exc` is; unknown errors are retried (they may be passing)."""
+    from batch.jma.errors import JmaError, JmaUnavailable, LayoutChanged
+    from batch.pipeline import NothingPublished
+    from common.request_size import RequestTooLarge
+
+    if isinstance(exc, LayoutChanged):
+        return Failure(
+            "layout_changed",
+            f"JMA's page layout has changed, so the data cannot be read safely ({exc}).",
+            permanent=True,
+        )
+    if isinstance(exc, NothingPublished):
+        return Failure("nothing_published", str(exc), permanent=True)
+    if isinstance(exc, RequestTooLarge):
+        return Failure("too_large", str(exc), permanent=True)
+    if isinstance(exc, JmaUnavailable):
+        return Failure("jma_unavailable", f"JMA's site could not be reached: {exc}", False)
+    if isinstance(exc, JmaError):
+        return Failure("jma_error", str(exc), permanent=exc.permanent)
+    if isinstance(exc, ValueError):
+        return Failure("invalid_request", str(exc), permanent=True)
+    return Failure("internal_error", f"{type(exc).__name__}: {exc}", permanent=False)
+
+
+def _is_db_hiccup(exc: BaseException) -> bool:
+    return isinstance(exc, dao.ConnectionLost) or (
+        isinstance(exc, DatabaseError)
+        and (dao.is_connection_lost(exc) or dao.is_lock_conflict(exc))
+    )
+
+
+# --- Running one claim --------------------------------------------------------------------------
+
+
+def run_job(claim: dao.Claim, control: JobControl, *, build: BuildFn | None = None) -> str:
+    """Carry one claim to its end; returns what happened (for logs and tests)."""
+    build = build or build_request_workbook
+    workdir = Path(tempfile.mkdtemp(prefix=f"jma-request-{claim.request_id}-"))
+    try:
+        for db_try in range(1, DB_RETRIES + 1):
+            try:
+                return _attempt(claim, control, build, workdir)
+            except Stop:
+                return _stopped(claim, control)
+            except Exception as exc:
+                if not _is_db_hiccup(exc) or db_try == DB_RETRIES:
+                    return _failed(claim, control, exc)
+                # The database connection died under the pipeline: reconnect, run it again
+                # under the same claim (months already fetched come from the cache).
+                log.warning("request %s: database trouble (%s); again", claim.request_id, exc)
+                dao.forget_connection()
+                time.sleep(min(0.5 * 2**db_try, 10))
+                if not control.should_continue():
+                    return _stopped(claim, control)
+        raise AssertionError("unreachable")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _attempt(claim: dao.Claim, control: JobControl, build: BuildFn, workdir: Path) -> str:
+    from batch.pipeline import JobInterrupted
+
+    req = FileRequest.objects.select_related("owner").get(pk=claim.request_id)
+    facts = mail.request_facts(req)
+    try:
+        built = build(req, control, workdir)
+    except JobInterrupted as exc:
+        raise Stop from exc
+    if not control.should_continue():
+        raise Stop
+    storage_name = (
+        f"requests/{claim.request_id}/a{claim.attempt}-{secrets.token_hex(4)}"
+        f"{Path(built.download_name).suffix or '.xlsx'}"
+    )
+    store_result(built.path, storage_name)
+    stored = dao.StoredFile(
+        storage_name, built.download_name, built.size, built.sha256, built.row_count
+    )
+    try:
+        finished = dao.finish_succeeded(
+            claim.request_id,
+            claim.claimed_by,
+            stored=stored,
+            warnings=built.warnings,
+            progress_total=built.station_months,
+            mail=lambda expires: mail.completion_mail(
+                facts, size=built.size, warnings=built.warnings, expires_at=expires
+            ),
+        )
+    except dao.ConnectionLost:
+        # Unknown whether it committed: keep the file. If it did not, the lease expires, the
+        # request runs again and retention removes this file as an orphan.
+        raise
+    if not finished:
+        delete_result(storage_name)
+        log.warning("request %s: no longer ours at finish; file discarded", claim.request_id)
+        return "lost"
+    _remove_leftovers(claim.request_id, keep=storage_name)
+    log.info(
+        "request %s succeeded: %s rows, %s bytes, %s warning(s)",
+        claim.request_id,
+        built.row_count,
+        built.size,
+        len(built.warnings),
+    )
+    return "succeeded"
+
+
+def _remove_leftovers(request_id: int, *, keep: str) -> None:
+    """Files of earlier attempts that crashed after storing; only ours is referenced."""
+    try:
+        for name in list_results(f"requests/{request_id}"):
+            if name != keep:
+                delete_result(name)
+    except OSError as exc:
+        log.warning("request %s: leftovers not removed: %s", request_id, exc)
+
+
+def _stopped(claim: dao.Claim, control: JobControl) -> str:
+    rid, me = claim.request_id, claim.claimed_by
+    if control.lost.is_set():
+        log.warning("request %s: lease lost; stopped without writing anything", rid)
+        return "lost"
+    if control.cancel.is_set():
+        dao.mark_cancelled(rid, me)
+        log.info("request %s cancelled by its owner", rid)
+        return "cancelled"
+    dao.release(rid, me, "released at shutdown; it will run again")
+    log.info("request %s released at shutdown", rid)
+    return "released"
+
+
+def _failed(claim: dao.Claim, control: JobControl, exc: BaseException) -> str:
+    failure = classify(exc)
+    rid, me = claim.request_id, claim.claimed_by
+    if failure.code == "internal_error":
+        log.exception("request %s: unexpected error", rid, exc_info=exc)
+    if not failure.permanent and claim.attempt < claim.max_attempts:
+        delay = dao.retry_delay_s(claim.attempt, settings.BATCH_RETRY_BASE_S)
+        dao.requeue(rid, me, delay_s=delay, code=failure.code, message=failure.message)
+        log.warning("request %s: %s; retry in %.0fs", rid, failure.message, delay)
+        return "requeued"
+    message = failure.message
+    if not failure.permanent:
+        message = f"Gave up after {claim.attempt} attempts. Last error: {message}"
+    facts = _facts_or_none(rid)
+    dao.mark_failed(
+        rid,
+        me,
+        code=failure.code,
+        message=message,
+        mail=None
+        if facts is None
+        else lambda number: mail.failure_mail(
+            facts, code=failure.code, message=message, number=number
+        ),
+    )
+    log.warning("request %s failed: %s", rid, message)
+    return "failed"
+
+
+def _facts_or_none(request_id: int) -> mail.RequestFacts | None:
+    try:
+        return mail.request_facts(FileRequest.objects.select_related("owner").get(pk=request_id))
+    except DatabaseError:
+        dao.forget_connection()
+        try:
+            return mail.request_facts(
+                FileRequest.objects.select_related("owner").get(pk=request_id)
+            )
+        except DatabaseError:
+            return None
+
+
+def failure_mail_for_reaper(request_id: int, message: str, number: int) -> dao.Mail:
+    """The reaper fails requests whose attempts ran out; their owners get the same notice."""
+    facts = mail.request_facts(FileRequest.objects.select_related("owner").get(pk=request_id))
+    return mail.failure_mail(facts, code="lease_expired", message=message, number=number)

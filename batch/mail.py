@@ -1,0 +1,289 @@
+"""Notices to the requester (composed in the request's language) and the outbox sender.
+
+Composing happens before the finishing transaction (it reads the request with the ORM); the
+transaction then only inserts the finished text, so a mail exists exactly when the request
+reached its final state.
+
+Delivery is at-least-once: a row is locked for this sender, sent through Django's email
+framework, then marked sent. A crash between the SMTP server's acceptance and the mark (a
+window of one UPDATE) sends that mail again after the lock expires; the Message-ID is built
+from the row's dedupe key, so mail clients show the two copies as one. The other choice,
+at-most-once, could silently lose a notice with a download link, which is worse.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.utils import timezone
+from django.utils.html import escape
+
+from batch import dao
+from common.crypto import download_url
+from repository.models import FileRequest
+
+log = logging.getLogger(__name__)
+
+MAIL_LOCK_S = 300.0
+MAX_LISTED_STATIONS = 20
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """What a notice says about a request, read once before the finishing transaction."""
+
+    request_id: int
+    to_email: str
+    language: str
+    period: str
+    stations: list[str]
+    items: list[str]
+
+
+def _period(req: FileRequest) -> str:
+    start = f"{req.start_year}-{req.start_month:02d}"
+    end = f"{req.end_year}-{req.end_month:02d}"
+    return start if start == end else f"{start} – {end}"
+
+
+def request_facts(req: FileRequest) -> RequestFacts:
+    english = req.language == FileRequest.Language.EN
+    stations = []
+    for row in req.station_rows.select_related("station__prefecture").order_by("position"):
+        station, pref = row.station, row.station.prefecture
+        pref_name = pref.name_en if english else pref.name_ja
+        stations.append(f"{station.name} ({station.block_no}, {pref_name})")
+    items = [
+        row.item.label_en if english else row.item.label_ja
+        for row in req.item_rows.select_related("item").order_by("position")
+    ]
+    return RequestFacts(
+        request_id=req.pk,
+        to_email=req.owner.email,
+        language="en" if english else "ja",
+        period=_period(req),
+        stations=stations,
+        items=items,
+    )
+
+
+def _human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def _station_list(facts: RequestFacts) -> str:
+    shown = facts.stations[:MAX_LISTED_STATIONS]
+    rest = len(facts.stations) - len(shown)
+    if rest > 0:
+        shown.append(f"… +{rest}" if facts.language == "en" else f"…ほか{rest}地点")
+    return ", ".join(shown) if facts.language == "en" else "、".join(shown)
+
+
+def _local(when: datetime) -> str:
+    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M") + " JST"
+
+
+def _render(
+    greeting: str, rows: Sequence[tuple[str, str]], paragraphs: Sequence[str], link: str | None
+) -> tuple[str, str]:
+    """The same content as plain text and as simple HTML."""
+    width = max((len(label) for label, _ in rows), default=0)
+    text_lines = [greeting, ""]
+    text_lines += [f"{label.ljust(width)} : {value}" for label, value in rows]
+    text_lines.append("")
+    for paragraph in paragraphs:
+        text_lines += [paragraph, ""]
+    if link:
+        text_lines += [link, ""]
+    text_lines += ["--", settings.SERVICE_NAME, settings.PUBLIC_BASE_URL]
+    text = "\n".join(text_lines) + "\n"
+
+    table = "".join(
+        f'<tr><th style="text-align:left;padding-right:1em">{escape(label)}</th>'
+        f"<td>{escape(value)}</td></tr>"
+        for label, value in rows
+    )
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    if link:
+        body += f'<p><a href="{escape(link)}">{escape(link)}</a></p>'
+    html = (
+        "<!DOCTYPE html><html><body>"
+        f"<p>{escape(greeting)}</p><table>{table}</table>{body}"
+        f"<p>--<br>{escape(settings.SERVICE_NAME)}<br>{escape(settings.PUBLIC_BASE_URL)}</p>"
+        "</body></html>"
+    )
+    return text, html
+
+
+def completion_mail(
+    facts: RequestFacts,
+    *,
+    size: int,
+    warnings: Sequence[str],
+    expires_at: datetime,
+) -> dao.Mail:
+    ttl = int((expires_at - timezone.now()).total_seconds())
+    ttl = max(60, min(ttl, settings.DOWNLOAD_TOKEN_TTL_S))
+    link = download_url(facts.request_id, ttl_s=ttl)
+    link_expires = min(expires_at, timezone.now() + timedelta(seconds=ttl))
+    n = facts.request_id
+    if facts.language == "en":
+        subject = f"[{settings.SERVICE_NAME}] Your weather workbook #{n} is ready"
+        rows = [
+            ("Request", f"#{n}"),
+            ("Period", facts.period),
+            ("Stations", _station_list(facts)),
+            ("Items", ", ".join(facts.items)),
+            ("File size", _human_size(size)),
+            ("Link valid until", _local(link_expires)),
+        ]
+        paragraphs = ["Your Excel workbook is ready. Download it with the link below."]
+        if warnings:
+            paragraphs.append(
+                f"Warnings ({len(warnings)}): some data was not available; the workbook's "
+                "情報 sheet lists them too."
+            )
+            paragraphs += [f"- {w}" for w in warnings[:50]]
+        paragraphs.append(
+            f"The link works until {_local(link_expires)}; after that the file is deleted."
+        )
+        greeting = "Hello,"
+    else:
+        subject = f"[{settings.SERVICE_NAME}] 気象データファイル #{n} の作成が完了しました"
+        rows = [
+            ("依頼番号", f"#{n}"),
+            ("期間", facts.period),
+            ("地点", _station_list(facts)),
+            ("項目", "、".join(facts.items)),
+            ("ファイルサイズ", _human_size(size)),
+            ("リンクの有効期限", _local(link_expires)),
+        ]
+        paragraphs = ["ご依頼の Excel ファイルができました。下のリンクからダウンロードできます。"]
+        if warnings:
+            paragraphs.append(
+                f"注意（{len(warnings)} 件）：一部のデータが取得できませんでした。"
+                "詳細はファイルの「情報」シートにも記載しています。"
+            )
+            paragraphs += [f"・{w}" for w in warnings[:50]]
+        paragraphs.append(
+            f"リンクは {_local(link_expires)} まで有効です。期限を過ぎるとファイルは削除されます。"
+        )
+        greeting = "こんにちは。"
+    text, html = _render(greeting, rows, paragraphs, link)
+    return dao.Mail(facts.to_email, subject, text, html, f"request:{n}:succeeded")
+
+
+def failure_mail(facts: RequestFacts, *, code: str, message: str, number: int) -> dao.Mail:
+    n = facts.request_id
+    page = f"{settings.PUBLIC_BASE_URL}/api/v1/requests/{n}/"
+    if facts.language == "en":
+        subject = f"[{settings.SERVICE_NAME}] Your weather workbook #{n} could not be made"
+        rows = [
+            ("Request", f"#{n}"),
+            ("Period", facts.period),
+            ("Stations", _station_list(facts)),
+            ("Items", ", ".join(facts.items)),
+            ("Error", f"{message} ({code})"),
+        ]
+        paragraphs = [
+            "We could not make your Excel workbook.",
+            "To try again, open the request in the service and choose Retry (API: POST "
+            f"{page}retry/). If the error says JMA's page layout changed, retrying will not "
+            f"help until the service is updated; contact {settings.SERVICE_CONTACT}.",
+        ]
+        greeting = "Hello,"
+    else:
+        subject = f"[{settings.SERVICE_NAME}] 気象データファイル #{n} を作成できませんでした"
+        rows = [
+            ("依頼番号", f"#{n}"),
+            ("期間", facts.period),
+            ("地点", _station_list(facts)),
+            ("項目", "、".join(facts.items)),
+            ("エラー", f"{message} ({code})"),
+        ]
+        paragraphs = [
+            "ご依頼の Excel ファイルを作成できませんでした。",
+            "再実行するには、サービスで依頼を開いて「再実行」を選んでください（API: POST "
+            f"{page}retry/）。気象庁のページ構成の変更が原因の場合は、サービスの更新まで再実行"
+            f"しても成功しません。お問い合わせ: {settings.SERVICE_CONTACT}",
+        ]
+        greeting = "こんにちは。"
+    text, html = _render(greeting, rows, paragraphs, page)
+    return dao.Mail(facts.to_email, subject, text, html, f"request:{n}:failed:{number}")
+
+
+# --- Sending ------------------------------------------------------------------------------------
+
+
+def message_id(dedupe_key: str) -> str:
+    """A stable Message-ID per outbox row, so a resent copy is recognisably the same mail."""
+    host = urlparse(settings.PUBLIC_BASE_URL).hostname or "localhost"
+    local = "".join(c if c.isalnum() or c in "-_." else "." for c in dedupe_key)
+    return f"<{local}@{host}>"
+
+
+SEND_ERRORS = (smtplib.SMTPException, OSError, socket.timeout)
+
+
+def send_due_mails(locker: str, *, limit: int = 20) -> tuple[int, int]:
+    """Send one batch of due outbox rows; returns (sent, failed tries)."""
+    rows = dao.claim_mails(locker, lock_s=MAIL_LOCK_S, limit=limit)
+    if not rows:
+        return 0, 0
+    sent = failed = 0
+    backend = get_connection(fail_silently=False)
+    try:
+        backend.open()
+    except SEND_ERRORS as exc:
+        for row in rows:
+            _count_failure(row, locker, f"cannot reach the mail server: {exc}")
+        return 0, len(rows)
+    try:
+        for row in rows:
+            message = EmailMultiAlternatives(
+                subject=row.subject,
+                body=row.body_text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[row.to_email],
+                headers={"Message-ID": message_id(row.dedupe_key)},
+                connection=backend,
+            )
+            if row.body_html:
+                message.attach_alternative(row.body_html, "text/html")
+            try:
+                message.send()
+            except SEND_ERRORS as exc:
+                _count_failure(row, locker, f"{type(exc).__name__}: {exc}")
+                failed += 1
+                continue
+            dao.mark_mail_sent(row, locker)
+            sent += 1
+    finally:
+        with suppress(*SEND_ERRORS):
+            backend.close()
+    return sent, failed
+
+
+def _count_failure(row: dao.OutboxRow, locker: str, error: str) -> None:
+    outcome = dao.mark_mail_failed(
+        row,
+        locker,
+        error,
+        max_attempts=settings.MAIL_MAX_ATTEMPTS,
+        retry_base_s=settings.MAIL_RETRY_BASE_S,
+    )
+    log.warning("mail %s to %s not sent (%s): %s", row.id, row.to_email, outcome, error)
