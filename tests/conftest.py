@@ -8,6 +8,7 @@ import pytest
 
 from repository.models import Station, WeatherItem
 from repository.seeding import seed_master
+from tests.replay import replay_server  # noqa: F401  (the JMA replay server fixture)
 
 
 @pytest.fixture(scope="session")

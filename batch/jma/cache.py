@@ -1,0 +1,246 @@
+"""The month cache: JMA is asked for a station-month only when the stored copy may be stale.
+
+A month that ended more than JMA_FINAL_AFTER_DAYS days before it was fetched is final: JMA's
+values for it do not change any more, so it is served from MonthlyObservation forever. Other
+months (the running one, the one that just ended, future ones) are refetched after
+JMA_CURRENT_MONTH_TTL_S. Threads of one process asking for the same month share one fetch.
+Derived items are computed on every return, never stored, so a formula fix needs no refetch.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from batch.jma.client import JmaClient, default_client, month_url
+from batch.jma.derive import add_derived
+from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
+from batch.jma.page import DailyPage, DailyRow, MonthResult, Observation
+from batch.jma.parser import JST, parse_daily_page
+from repository.models import MonthlyObservation, Station
+
+PAYLOAD_VERSION = 1
+
+
+def source_url_for(station: Station, year: int, month: int) -> str:
+    """The page URL on JMA's site, for the workbook's 情報 sheet and for attribution."""
+    return month_url(station, year, month)
+
+
+def where_for(station: Station, year: int, month: int) -> str:
+    return f"{station.block_no} {year}-{month:02d}"
+
+
+def is_final(year: int, month: int, fetched_at: datetime) -> bool:
+    """True when the month ended more than JMA_FINAL_AFTER_DAYS days before fetched_at (JST)."""
+    last_day = date(year, month, calendar.monthrange(year, month)[1])
+    fetched_on = timezone.localtime(fetched_at, JST).date()
+    return fetched_on > last_day + timedelta(days=int(settings.JMA_FINAL_AFTER_DAYS))
+
+
+def is_fresh(row: MonthlyObservation, now: datetime) -> bool:
+    if row.is_final:
+        return True
+    return now - row.fetched_at < timedelta(seconds=int(settings.JMA_CURRENT_MONTH_TTL_S))
+
+
+def get_month(
+    station: Station, year: int, month: int, *, client: JmaClient | None = None
+) -> MonthResult:
+    """The month's page (derived items added) from the cache, or fetched, parsed and stored."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1..12, not {month}")
+    row = _stored(station, year, month)
+    if row is not None and is_fresh(row, timezone.now()):
+        return _result_from_row(station, row, from_cache=True)
+
+    key = (station.block_no, year, month)
+    flight, leader = _join_flight(key)
+    if not leader:
+        flight.done.wait()
+        if flight.error is not None:
+            raise flight.error
+        assert flight.result is not None
+        return _with_derived(flight.result, from_cache=True)
+    try:
+        # Another thread may have finished the same month between our read and the flight.
+        row = _stored(station, year, month)
+        if row is not None and is_fresh(row, timezone.now()):
+            flight.result = _result_from_row(station, row, from_cache=True, derived=False)
+        else:
+            flight.result = _fetch_and_store(station, year, month, client or default_client())
+        return _with_derived(flight.result, from_cache=flight.result.from_cache)
+    except BaseException as exc:
+        flight.error = exc
+        raise
+    finally:
+        _land_flight(key, flight)
+
+
+def _fetch_and_store(station: Station, year: int, month: int, client: JmaClient) -> MonthResult:
+    where = where_for(station, year, month)
+    try:
+        html, url = client.fetch_month_html(station, year, month)
+    except JmaError as exc:
+        if not exc.where:
+            raise type(exc)(str(exc), where=where) from exc
+        raise
+    fetched_at = timezone.now()
+    page: DailyPage | None
+    try:
+        page = parse_daily_page(html, year=year, month=month)
+    except NoDataPublished:
+        page = None
+    except LayoutChanged as exc:
+        raise LayoutChanged(f"{exc} (page {url})", where=where) from exc
+    if page is not None and page.page_type != station.page_type:
+        raise LayoutChanged(
+            f"expected a daily_{station.page_type} page, found daily_{page.page_type} ({url})",
+            where=where,
+        )
+    final = is_final(year, month, fetched_at)
+    values = {
+        "page_type": page.page_type if page else station.page_type,
+        "no_data": page is None,
+        "payload": payload_of(page) if page else {},
+        "fetched_at": fetched_at,
+        "is_final": final,
+        "source_url": url[:300],
+        "content_hash": hashlib.sha256(html).hexdigest(),
+    }
+    _upsert(station, year, month, values)
+    return MonthResult(
+        block_no=station.block_no,
+        year=year,
+        month=month,
+        source_url=url,
+        page=page,
+        from_cache=False,
+    )
+
+
+def _upsert(station: Station, year: int, month: int, values: dict[str, Any]) -> None:
+    """Insert or update; another process storing the same month at once is not an error."""
+    try:
+        with transaction.atomic():
+            MonthlyObservation.objects.update_or_create(
+                station=station, year=year, month=month, defaults=values
+            )
+    except IntegrityError:
+        MonthlyObservation.objects.filter(station=station, year=year, month=month).update(**values)
+
+
+def _stored(station: Station, year: int, month: int) -> MonthlyObservation | None:
+    return MonthlyObservation.objects.filter(station=station, year=year, month=month).first()
+
+
+# --- payload ------------------------------------------------------------------------------------
+
+
+def payload_of(page: DailyPage) -> dict[str, Any]:
+    """Compact JSON: {"v": 1, "page_type": "s1", "rows": [[day, {code: [value, quality(, 1)]}]]}.
+
+    The trailing 1 marks no_phenomenon ("--"); it is left out when false.
+    """
+    return {
+        "v": PAYLOAD_VERSION,
+        "page_type": page.page_type,
+        "rows": [
+            [
+                row.day,
+                {
+                    code: [obs.value, obs.quality, 1]
+                    if obs.no_phenomenon
+                    else [obs.value, obs.quality]
+                    for code, obs in row.values.items()
+                },
+            ]
+            for row in page.rows
+        ],
+    }
+
+
+def page_from_payload(payload: dict[str, Any], year: int, month: int) -> DailyPage:
+    if payload.get("v") != PAYLOAD_VERSION:
+        raise ValueError(f"unknown payload version {payload.get('v')!r}")
+    return DailyPage(
+        page_type=payload["page_type"],
+        year=year,
+        month=month,
+        rows=[
+            DailyRow(
+                day=day,
+                values={
+                    code: Observation(cell[0], cell[1], len(cell) > 2 and bool(cell[2]))
+                    for code, cell in values.items()
+                },
+            )
+            for day, values in payload["rows"]
+        ],
+    )
+
+
+def _result_from_row(
+    station: Station, row: MonthlyObservation, *, from_cache: bool, derived: bool = True
+) -> MonthResult:
+    page = None if row.no_data else page_from_payload(row.payload, row.year, row.month)
+    if page is not None and derived:
+        page = add_derived(page)
+    return MonthResult(
+        block_no=station.block_no,
+        year=row.year,
+        month=row.month,
+        source_url=row.source_url or source_url_for(station, row.year, row.month),
+        page=page,
+        from_cache=from_cache,
+    )
+
+
+def _with_derived(result: MonthResult, *, from_cache: bool) -> MonthResult:
+    return MonthResult(
+        block_no=result.block_no,
+        year=result.year,
+        month=result.month,
+        source_url=result.source_url,
+        page=add_derived(result.page) if result.page is not None else None,
+        from_cache=from_cache,
+    )
+
+
+# --- one fetch per month per process ------------------------------------------------------------
+
+
+@dataclass
+class _Flight:
+    done: threading.Event = field(default_factory=threading.Event)
+    result: MonthResult | None = None
+    error: BaseException | None = None
+
+
+_flights: dict[tuple[str, int, int], _Flight] = {}
+_flights_lock = threading.Lock()
+
+
+def _join_flight(key: tuple[str, int, int]) -> tuple[_Flight, bool]:
+    """The month's flight and whether this thread leads it (fetches) or waits for it."""
+    with _flights_lock:
+        flight = _flights.get(key)
+        if flight is not None:
+            return flight, False
+        flight = _flights[key] = _Flight()
+        return flight, True
+
+
+def _land_flight(key: tuple[str, int, int], flight: _Flight) -> None:
+    with _flights_lock:
+        if _flights.get(key) is flight:
+            del _flights[key]
+    flight.done.set()

@@ -1,0 +1,250 @@
+"""The replay server: JMA's daily pages over HTTP, generated (replay_pages.py), with faults.
+
+Pages: GET {base}/stats/etrn/view/daily_s1.php?prec_no=..&block_no=..&year=..&month=..
+(also under /obd/stats/...), exactly the URLs the client builds.
+
+Faults, per request by query parameter, by a path prefix (so a JMA_BASE_URL can carry them:
+{base}/_faults/fail_first=2,fail_status=503/stats/etrn/view/...), or server-wide (ReplayOptions,
+set from `jma_replay` options or JMA_REPLAY_* environment variables):
+
+    fault=nodata|layout|rename|shift   the no-data page, an extra column, a renamed header,
+                                       day rows one cell short
+    fail_first=K  fail_status=503      the first K requests of each page URL answer fail_status
+    fail=500|503                       every request answers that status
+    delay_ms=N                         wait N ms before answering
+
+Service endpoints: /_replay/health, /_replay/stats (JSON counts), /_replay/reset (counts to 0).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from batch.jma.replay_pages import FAULTS, no_data_page, render_daily_page
+
+log = logging.getLogger(__name__)
+
+PAGE_PATHS = {
+    "/stats/etrn/view/daily_s1.php": "s1",
+    "/stats/etrn/view/daily_a1.php": "a1",
+    "/obd/stats/etrn/view/daily_s1.php": "s1",
+    "/obd/stats/etrn/view/daily_a1.php": "a1",
+}
+FAULT_PREFIX = "/_faults/"
+
+
+def _blocks(raw: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in raw.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class ReplayOptions:
+    """Server-wide faults; each can also be asked for per request (module docstring)."""
+
+    no_data_blocks: frozenset[str] = frozenset()
+    layout_blocks: frozenset[str] = frozenset()
+    fail_blocks: frozenset[str] = frozenset()  # always answer fail_status
+    fail_first: int = 0  # the first K requests of each page URL answer fail_status
+    fail_status: int = 503
+    delay_ms: int = 0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> ReplayOptions:
+        env = dict(os.environ if env is None else env)
+        return cls(
+            no_data_blocks=_blocks(env.get("JMA_REPLAY_NO_DATA_BLOCKS", "")),
+            layout_blocks=_blocks(env.get("JMA_REPLAY_LAYOUT_BLOCKS", "")),
+            fail_blocks=_blocks(env.get("JMA_REPLAY_FAIL_BLOCKS", "")),
+            fail_first=int(env.get("JMA_REPLAY_FAIL_FIRST") or 0),
+            fail_status=int(env.get("JMA_REPLAY_FAIL_STATUS") or 503),
+            delay_ms=int(env.get("JMA_REPLAY_DELAY_MS") or 0),
+        )
+
+    def with_changes(self, **changes: object) -> ReplayOptions:
+        for name in ("no_data_blocks", "layout_blocks", "fail_blocks"):
+            value = changes.get(name)
+            if isinstance(value, str):
+                changes[name] = _blocks(value)
+            elif value is not None:
+                changes[name] = frozenset(str(v) for v in value)  # type: ignore[union-attr]
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass
+class ReplayStats:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    requests: int = 0
+    pages: Counter[str] = field(default_factory=Counter)  # "s1 47662 2012-09" -> requests
+    statuses: Counter[int] = field(default_factory=Counter)
+
+    def record(self, key: str | None, status: int) -> int:
+        """Count one request; returns how many requests this page URL has had, this one included."""
+        with self.lock:
+            self.requests += 1
+            self.statuses[status] += 1
+            if key is None:
+                return 0
+            self.pages[key] += 1
+            return self.pages[key]
+
+    def snapshot(self) -> dict[str, object]:
+        with self.lock:
+            return {
+                "requests": self.requests,
+                "pages": dict(self.pages),
+                "statuses": {str(k): v for k, v in self.statuses.items()},
+            }
+
+    def reset(self) -> None:
+        with self.lock:
+            self.requests = 0
+            self.pages.clear()
+            self.statuses.clear()
+
+
+class ReplayServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], options: ReplayOptions | None = None) -> None:
+        self.options = options or ReplayOptions()
+        self.stats = ReplayStats()
+        self.fail_counts: Counter[str] = Counter()
+        super().__init__(address, ReplayHandler)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+
+class ReplayHandler(BaseHTTPRequestHandler):
+    server: ReplayServer
+    protocol_version = "HTTP/1.1"  # keep-alive, as requests.Session expects
+    disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms delayed-ACK stall
+    server_version = "JmaReplay/1.0"
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        parts = urlsplit(self.path)
+        path = parts.path
+        params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        if path.startswith(FAULT_PREFIX):
+            spec, _, rest = path[len(FAULT_PREFIX) :].partition("/")
+            path = "/" + rest
+            for item in spec.split(","):
+                name, _, value = item.partition("=")
+                if name:
+                    params.setdefault(name, value)
+        if path == "/_replay/health":
+            self._send(200, "ok\n", "text/plain; charset=utf-8")
+        elif path == "/_replay/stats":
+            self._send(200, json.dumps(self.server.stats.snapshot()), "application/json")
+        elif path == "/_replay/reset":
+            self.server.stats.reset()
+            with self.server.stats.lock:
+                self.server.fail_counts.clear()
+            self._send(200, "reset\n", "text/plain; charset=utf-8")
+        elif path in PAGE_PATHS:
+            self._page(PAGE_PATHS[path], params)
+        else:
+            self._send(404, "not found\n", "text/plain; charset=utf-8", count_key=None)
+
+    def _page(self, page_type: str, params: dict[str, str]) -> None:
+        options = self.server.options
+        block_no = params.get("block_no", "")
+        try:
+            year, month = int(params.get("year", "")), int(params.get("month", ""))
+        except ValueError:
+            year = month = 0
+        key = f"{page_type} {block_no} {year}-{month:02d}"
+        delay_ms = int(params.get("delay_ms") or options.delay_ms or 0)
+        if delay_ms > 0:
+            time.sleep(delay_ms / 1000)
+
+        fail_status = int(params.get("fail_status") or options.fail_status)
+        fail_first = int(params.get("fail_first") or options.fail_first or 0)
+        if params.get("fail"):
+            return self._error(int(params["fail"]), key)
+        if block_no in options.fail_blocks:
+            return self._error(fail_status, key)
+        if fail_first:
+            burst_key = f"{key} {params.get('fail_first')}/{fail_status}"
+            with self.server.stats.lock:
+                self.server.fail_counts[burst_key] += 1
+                seen = self.server.fail_counts[burst_key]
+            if seen <= fail_first:
+                return self._error(fail_status, key)
+
+        fault = params.get("fault") or None
+        if fault is None and block_no in options.no_data_blocks:
+            fault = "nodata"
+        if fault is None and block_no in options.layout_blocks:
+            fault = "layout"
+        if fault is not None and fault not in FAULTS:
+            return self._send(400, f"unknown fault {fault!r}\n", "text/plain", count_key=key)
+        if not block_no.isdigit() or not 1 <= month <= 12 or year < 1:
+            body = no_data_page()
+        else:
+            body = render_daily_page(
+                block_no,
+                year,
+                month,
+                page_type=page_type,
+                fault=fault,
+                prec_no=params.get("prec_no") or None,
+            )
+        self._send(200, body, "text/html; charset=UTF-8", count_key=key)
+
+    def _error(self, status: int, key: str) -> None:
+        body = f"<html><body><h1>{status}</h1><p>replay fault</p></body></html>\n"
+        self._send(status, body, "text/html; charset=UTF-8", count_key=key)
+
+    def _send(
+        self, status: int, body: str, content_type: str, *, count_key: str | None = ""
+    ) -> None:
+        if count_key != "":
+            self.server.stats.record(count_key, status)
+        data = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        log.debug("replay %s %s", self.address_string(), format % args)
+
+
+def make_server(
+    host: str = "127.0.0.1", port: int = 0, options: ReplayOptions | None = None
+) -> ReplayServer:
+    return ReplayServer((host, port), options)
+
+
+@contextmanager
+def serve_in_thread(
+    host: str = "127.0.0.1", port: int = 0, options: ReplayOptions | None = None
+) -> Iterator[ReplayServer]:
+    """A replay server on a free port (port=0) in a daemon thread, stopped on exit."""
+    server = make_server(host, port, options)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -1,0 +1,140 @@
+"""`python manage.py jma_fetch 47662 2012-09 [--json]`: fetch, parse and print one month.
+
+For operators: checks what the parser makes of the live page (e.g. after JMA changed a layout)
+without touching the month cache, unless --cache is given.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from batch.jma.cache import get_month
+from batch.jma.client import JmaClient
+from batch.jma.derive import add_derived
+from batch.jma.errors import JmaError, NoDataPublished
+from batch.jma.page import DailyPage, Observation
+from batch.jma.parser import parse_daily_page
+from repository.models import Station
+
+ATTRIBUTION = "出典：気象庁ホームページ"
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+class Command(BaseCommand):
+    help = (
+        "Fetch one station-month from JMA (JMA_BASE_URL), parse it and print it. "
+        "Exits 1 with one line naming the station-month when the page cannot be read."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("block_no", help="JMA station number, e.g. 47662 (Tokyo) or 0074")
+        parser.add_argument("month", help="YYYY-MM, e.g. 2012-09")
+        parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+        parser.add_argument(
+            "--cache", action="store_true", help="go through the month cache (reads and stores)"
+        )
+        parser.add_argument("--save-html", metavar="PATH", help="also write the raw page here")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        match = _MONTH.match(opts["month"])
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise CommandError(f"month must be YYYY-MM, not {opts['month']!r}")
+        year, month = int(match.group(1)), int(match.group(2))
+        station = Station.objects.filter(block_no=opts["block_no"]).first()
+        if station is None:
+            raise CommandError(
+                f"unknown station {opts['block_no']!r} (not in the station list; "
+                "run `python manage.py seed_master`?)"
+            )
+        page: DailyPage | None
+        try:
+            if opts["cache"]:
+                result = get_month(station, year, month)
+                page, url = result.page, result.source_url
+            else:
+                html, url = JmaClient().fetch_month_html(station, year, month)
+                if opts["save_html"]:
+                    with open(opts["save_html"], "wb") as fh:
+                        fh.write(html)
+                try:
+                    page = add_derived(parse_daily_page(html, year=year, month=month))
+                except NoDataPublished:
+                    page = None
+        except JmaError as exc:
+            where = exc.where or f"{station.block_no} {year}-{month:02d}"
+            message = str(exc) if exc.where else f"{where}: {exc}"
+            raise CommandError(f"jma_fetch: {type(exc).__name__}: {message}") from exc
+
+        if opts["json"]:
+            self.stdout.write(
+                json.dumps(as_json(station, year, month, url, page), ensure_ascii=False)
+            )
+        else:
+            self.stdout.write(as_table(station, year, month, url, page))
+
+
+def as_json(
+    station: Station, year: int, month: int, url: str, page: DailyPage | None
+) -> dict[str, Any]:
+    return {
+        "block_no": station.block_no,
+        "station": station.name,
+        "year": year,
+        "month": month,
+        "page_type": page.page_type if page else station.page_type,
+        "source_url": url,
+        "attribution": ATTRIBUTION,
+        "no_data": page is None,
+        "rows": [
+            {
+                "day": row.day,
+                "values": {
+                    code: {
+                        "value": obs.value,
+                        "quality": obs.quality,
+                        "no_phenomenon": obs.no_phenomenon,
+                    }
+                    for code, obs in row.values.items()
+                },
+            }
+            for row in (page.rows if page else [])
+        ],
+    }
+
+
+def _cell(obs: Observation | None) -> str:
+    if obs is None:
+        return ""
+    if obs.no_phenomenon:
+        text = "--"
+    elif obs.value is None:
+        text = "·"
+    elif isinstance(obs.value, float):
+        text = f"{obs.value:g}"
+    else:
+        text = str(obs.value)
+    return text if obs.quality == 8 else f"{text}q{obs.quality}"
+
+
+def as_table(station: Station, year: int, month: int, url: str, page: DailyPage | None) -> str:
+    title = f"{station.name} ({station.block_no}) {year}-{month:02d}  {url}"
+    if page is None:
+        return f"{title}\nJMA published no data for this month.\n{ATTRIBUTION}"
+    codes = list(dict.fromkeys(code for row in page.rows for code in row.values))
+    cells = [[_cell(row.values.get(code)) for code in codes] for row in page.rows]
+    widths = [
+        max(len(code), *(len(line[i]) for line in cells)) if cells else len(code)
+        for i, code in enumerate(codes)
+    ]
+    lines = [title, f"daily_{page.page_type}, {len(page.rows)} days; qN = JMA quality code N"]
+    lines.append("day  " + "  ".join(code.ljust(w) for code, w in zip(codes, widths, strict=True)))
+    for row, line in zip(page.rows, cells, strict=True):
+        lines.append(
+            f"{row.day:>3}  " + "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True))
+        )
+    lines.append(ATTRIBUTION)
+    return "\n".join(lines)
