@@ -333,6 +333,9 @@ class WorkbookWriter:
             if writer is None:
                 continue
             try:
+                rows = getattr(ws, "_rows", None)
+                if rows is not None:  # ends the sheet's XML first, or closing it fails later
+                    rows.close()
                 writer.close()
                 writer.cleanup()
             except (OSError, ValueError, RuntimeError):

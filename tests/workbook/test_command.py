@@ -1,0 +1,149 @@
+"""python manage.py build_workbook: the pipeline from a terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from batch.management.commands.build_workbook import ProgressBar
+from tests.replay import PROJECT_DIR
+
+pytestmark = pytest.mark.django_db
+
+
+def build(*args: str) -> str:
+    out = StringIO()
+    call_command("build_workbook", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_builds_a_workbook_and_prints_one_summary_line(replay_server: str, tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    printed = build(
+        "--stations",
+        "47662,0074",
+        "--from",
+        "2020-01",
+        "--to",
+        "2020-02",
+        "--items",
+        "temp_avg,precip_total,absolute_humidity",
+        "--out",
+        str(out),
+        "--lang",
+        "en",
+        "--quality-columns",
+    )
+    lines = printed.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{out}: 120 rows, 4 station-months (0 not published)")
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Data", "Monthly", "Charts", "Info"]
+    header = [c.value for c in wb["Data"][1]]
+    assert header[4:] == [
+        "Mean temperature (℃)",
+        "Mean temperature quality",
+        "Total precipitation (mm)",
+        "Total precipitation quality",
+        "Absolute humidity (g/m³)",
+        "Absolute humidity quality",
+    ]
+
+
+def test_prefecture_codes_stand_for_their_representative_station(
+    replay_server: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.xlsx"
+    build("--stations", "13,47662,1", "--from", "2020-01", "--to", "2020-01", "--out", str(out))
+    data = openpyxl.load_workbook(out)["データ"]
+    block_nos = list(dict.fromkeys(row[2] for row in data.iter_rows(min_row=2, values_only=True)))
+    assert block_nos == ["47662", "47412"]  # 13 = Tokyo (once), 01 = Sapporo
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2020-13"], "--from: month must be 1-12, not 13"),
+        (["--from", "2020/01"], "--from must look like 2020-01"),
+        (["--from", "2021-01", "--to", "2020-12"], "--from 2021-01 is after --to 2020-12"),
+        (["--to", "2999-01"], "--to 2999-01 is in the future"),
+        (["--from", "1800-01"], "begins in 1872"),
+        (["--stations", "99999"], "no station with block number 99999"),
+        (["--stations", "48"], "no prefecture with code 48"),
+        (["--stations", "Tokyo"], "'Tokyo' is neither a block number"),
+        (["--items", "temp_avg,rainbow"], "--items: unknown rainbow; choose from"),
+        (["--out", "result.csv"], "--out must name an .xlsx file"),
+    ],
+)
+def test_bad_arguments_are_one_readable_error(args: list[str], message: str) -> None:
+    base = {
+        "--stations": "47662",
+        "--from": "2020-01",
+        "--to": "2020-12",
+        "--items": "temp_avg",
+        "--out": "out.xlsx",
+    }
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    with pytest.raises(CommandError) as raised:
+        build(*[part for pair in base.items() for part in pair])
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_too_large_request_names_the_numbers(tmp_path: Path, settings) -> None:
+    settings.MAX_STATION_MONTHS = 100
+    with pytest.raises(CommandError) as raised:
+        build(
+            "--stations",
+            "47662,0074",
+            "--from",
+            "2011-01",
+            "--to",
+            "2020-12",
+            "--out",
+            str(tmp_path / "big.xlsx"),
+        )
+    assert "240 station-months" in str(raised.value) and "at most 100" in str(raised.value)
+    assert not list(tmp_path.iterdir())
+
+
+def test_exit_status_and_single_line_from_a_shell(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "build_workbook", "--stations", "47662"]
+        + ["--from", "2020-13", "--to", "2020-12", "--out", str(tmp_path / "x.xlsx")],
+        cwd=PROJECT_DIR,
+        env={**os.environ},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode != 0
+    assert proc.stderr.strip() == "CommandError: --from: month must be 1-12, not 13"
+
+
+class FakeTerminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_draws_on_a_terminal_only() -> None:
+    terminal = FakeTerminal()
+    bar = ProgressBar(terminal)
+    bar(3, 12)
+    bar(12, 12)
+    bar.finish()
+    assert terminal.getvalue() == (
+        f"\r[{'#' * 7}{'-' * 23}] 3/12 station-months\r[{'#' * 30}] 12/12 station-months\n"
+    )
+    piped = StringIO()
+    quiet = ProgressBar(piped)
+    quiet(1, 2)
+    quiet.finish()
+    assert piped.getvalue() == ""
