@@ -26,6 +26,11 @@ def _fresh_throttles():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _results_in_tmp(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
