@@ -86,11 +86,13 @@ class ReplayStats:
     requests: int = 0
     pages: Counter[str] = field(default_factory=Counter)  # "s1 47662 2012-09" -> requests
     statuses: Counter[int] = field(default_factory=Counter)
+    user_agents: Counter[str] = field(default_factory=Counter)
 
-    def record(self, key: str | None, status: int) -> int:
+    def record(self, key: str | None, status: int, user_agent: str = "") -> int:
         """Count one request; returns how many requests this page URL has had, this one included."""
         with self.lock:
             self.requests += 1
+            self.user_agents[user_agent] += 1
             self.statuses[status] += 1
             if key is None:
                 return 0
@@ -103,6 +105,7 @@ class ReplayStats:
                 "requests": self.requests,
                 "pages": dict(self.pages),
                 "statuses": {str(k): v for k, v in self.statuses.items()},
+                "user_agents": dict(self.user_agents),
             }
 
     def reset(self) -> None:
@@ -110,6 +113,7 @@ class ReplayStats:
             self.requests = 0
             self.pages.clear()
             self.statuses.clear()
+            self.user_agents.clear()
 
 
 class ReplayServer(ThreadingHTTPServer):
@@ -214,7 +218,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
         self, status: int, body: str, content_type: str, *, count_key: str | None = ""
     ) -> None:
         if count_key != "":
-            self.server.stats.record(count_key, status)
+            self.server.stats.record(count_key, status, self.headers.get("User-Agent", ""))
         data = body.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", content_type)
