@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# The whole service on this machine, in one command:  bash scripts/run.sh
+#
+# Installs what is missing (scripts/setup.sh), migrates, loads master data, creates a demo
+# account and an admin, then runs the API (gunicorn on 127.0.0.1), one batch daemon and,
+# unless JMA_BASE_URL is set, the offline JMA replay server. Mails go to files in var/mail/.
+# Ctrl-C (or SIGTERM) stops everything: running jobs finish or go back to the queue.
+#
+# Defaults, all overridable from the environment:
+#   DATABASE_URL   sqlite:///$PWD/var/db.sqlite3    (mysql://user:pass@host:3306/name for MariaDB)
+#   JMA_BASE_URL   the replay server below           (https://www.data.jma.go.jp for the real JMA)
+#   EMAIL_URL      file://$PWD/var/mail              (console: | smtp://host:port)
+#   PORT           8000 (API)   REPLAY_PORT 8765   BATCH_THREADS 2
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+started=$(date +%s)
+
+bash scripts/setup.sh
+PY="$ROOT/.venv/bin/python"
+mkdir -p var var/mail
+
+PORT=${PORT:-8000}
+REPLAY_PORT=${REPLAY_PORT:-8765}
+BATCH_THREADS=${BATCH_THREADS:-2}
+DEMO_EMAIL=${DEMO_EMAIL:-demo@example.com}
+DEMO_PASSWORD=${DEMO_PASSWORD:-weather-demo-2024}
+ADMIN_EMAIL=${ADMIN_EMAIL:-admin@example.com}
+ADMIN_PASSWORD=${ADMIN_PASSWORD:-admin-demo-2024}
+export EMAIL_URL=${EMAIL_URL:-file://$ROOT/var/mail}
+export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
+export PYTHONUNBUFFERED=1
+
+use_replay=0
+if [ -z "${JMA_BASE_URL:-}" ]; then
+  use_replay=1
+  export JMA_BASE_URL="http://127.0.0.1:$REPLAY_PORT"
+  # The replay server is ours: no need for the 3 s politeness interval real JMA gets.
+  export JMA_MIN_INTERVAL_S=${JMA_MIN_INTERVAL_S:-0.1}
+fi
+
+port_free() {
+  "$PY" - "$1" <<'PY'
+import socket, sys
+with socket.socket() as s:
+    sys.exit(1 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 0)
+PY
+}
+for p in "$PORT" $([ "$use_replay" = 1 ] && echo "$REPLAY_PORT"); do
+  if ! port_free "$p"; then
+    echo "run: port $p on 127.0.0.1 is in use (another run.sh?); choose others: PORT=8001 REPLAY_PORT=8766 bash scripts/run.sh" >&2
+    exit 1
+  fi
+done
+
+if [[ "${DATABASE_URL:-}" == mysql://* ]]; then
+  # Create the database if it is missing (the server and the user must exist).
+  "$PY" - <<'PY'
+import os, urllib.parse as u, MySQLdb
+p = u.urlparse(os.environ["DATABASE_URL"])
+name = p.path.lstrip("/")
+conn = MySQLdb.connect(host=p.hostname or "127.0.0.1", port=p.port or 3306,
+                       user=u.unquote(p.username or "root"), passwd=u.unquote(p.password or ""))
+conn.cursor().execute(
+    "CREATE DATABASE IF NOT EXISTS `%s` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    % name.replace("`", "``")
+)
+conn.close()
+PY
+fi
+
+echo "run: preparing the database (${DATABASE_URL:-sqlite:///$ROOT/var/db.sqlite3})"
+"$PY" manage.py migrate --noinput -v 0
+"$PY" manage.py seed_master | tail -n 1
+"$PY" manage.py collectstatic --noinput -v 0
+DEMO_EMAIL=$DEMO_EMAIL DEMO_PASSWORD=$DEMO_PASSWORD ADMIN_EMAIL=$ADMIN_EMAIL \
+ADMIN_PASSWORD=$ADMIN_PASSWORD "$PY" manage.py shell --no-imports -c '
+import os
+from repository.models import User
+for email, password, staff in [
+    (os.environ["DEMO_EMAIL"], os.environ["DEMO_PASSWORD"], False),
+    (os.environ["ADMIN_EMAIL"], os.environ["ADMIN_PASSWORD"], True),
+]:
+    if User.objects.filter(email=email).exists():
+        print(f"run: account {email} exists (password unchanged)")
+    elif staff:
+        User.objects.create_superuser(email, password, name="Demo admin")
+        print(f"run: created admin {email}")
+    else:
+        User.objects.create_user(email, password, name="Demo user")
+        print(f"run: created demo user {email}")
+'
+
+# Each child gets its own process group (job control on while starting it), so Ctrl-C reaches
+# only this script and every child gets exactly one SIGTERM from stop_all (a second signal
+# may mean "hurry" to a daemon).
+pids=()
+names=()
+start() {
+  local name=$1
+  shift
+  set -m
+  "$@" &
+  pids+=($!)
+  set +m
+  names+=("$name")
+}
+
+stopping=0
+stop_all() {
+  [ "$stopping" = 1 ] && return
+  stopping=1
+  trap '' INT TERM
+  echo
+  echo "run: stopping (running jobs finish or go back to the queue) ..."
+  local i
+  for i in "${!pids[@]}"; do
+    kill -TERM "${pids[$i]}" 2>/dev/null || true
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" 2>/dev/null || true
+  done
+  echo "run: stopped"
+}
+trap 'stop_all; exit 0' INT TERM
+trap 'stop_all' EXIT
+
+if [ "$use_replay" = 1 ]; then
+  start replay "$PY" manage.py jma_replay --host 127.0.0.1 --port "$REPLAY_PORT"
+fi
+start api "$ROOT/.venv/bin/gunicorn" config.wsgi:application \
+  --bind "127.0.0.1:$PORT" --workers 2 --threads 2 --timeout 60 --graceful-timeout 20 \
+  --access-logfile - --error-logfile - --no-control-socket
+start batch "$PY" manage.py runbatch --threads "$BATCH_THREADS"
+
+# Ready when the API answers (health may say 503 until the daemon's first heartbeat).
+ready=0
+for _ in $(seq 1 150); do
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      echo "run: ${names[$i]} exited during start-up; see its messages above" >&2
+      exit 1
+    fi
+  done
+  if "$PY" - "$PORT" <<'PY' 2>/dev/null; then
+import sys, urllib.request, urllib.error
+try:
+    urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/v1/health/", timeout=2)
+except urllib.error.HTTPError:
+    pass  # answered: the API is up
+PY
+    ready=1
+    break
+  fi
+  sleep 0.2
+done
+if [ "$ready" != 1 ]; then
+  echo "run: the API did not answer on 127.0.0.1:$PORT within 30 s" >&2
+  exit 1
+fi
+
+B="http://127.0.0.1:$PORT"
+jma_line="$JMA_BASE_URL"
+[ "$use_replay" = 1 ] && jma_line="$JMA_BASE_URL (offline replay server; JMA_BASE_URL=https://www.data.jma.go.jp for the real JMA)"
+mail_line="$EMAIL_URL"
+mail_hint="the mail with the link went to $EMAIL_URL"
+if [[ "$EMAIL_URL" == file://* ]]; then
+  mail_line="one file per mail in ${EMAIL_URL#file://}/ (EMAIL_URL=smtp://host:port for real mail)"
+  mail_hint="the mail with the link is in ${EMAIL_URL#file://}/"
+fi
+cat <<EOF
+
+==========================================================================================
+ JMA Weather Workbook is ready ($(( $(date +%s) - started )) s)
+
+ API docs     $B/api/docs/
+ API schema   $B/api/schema/
+ Health       $B/api/v1/health/
+ Admin        $B/admin/      login $ADMIN_EMAIL / $ADMIN_PASSWORD
+ Demo user    $DEMO_EMAIL / $DEMO_PASSWORD
+ JMA pages    $jma_line
+ Mails        $mail_line
+ Database     ${DATABASE_URL:-sqlite:///$ROOT/var/db.sqlite3}
+
+ Try it (paste into another terminal):
+
+   B=$B
+   TOKEN=\$(curl -s -X POST \$B/api/v1/auth/token/ -H 'Content-Type: application/json' \\
+     -d '{"email": "$DEMO_EMAIL", "password": "$DEMO_PASSWORD"}' \\
+     | python3 -c 'import json,sys; print(json.load(sys.stdin)["access"])')
+   ID=\$(curl -s -X POST \$B/api/v1/requests/ -H "Authorization: Bearer \$TOKEN" \\
+     -H 'Content-Type: application/json' \\
+     -d '{"start_year": 2023, "start_month": 1, "end_year": 2023, "end_month": 3,
+          "stations": ["47662", "0074"], "items": ["temp_avg", "temp_max", "precip_total"]}' \\
+     | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+   curl -s \$B/api/v1/requests/\$ID/ -H "Authorization: Bearer \$TOKEN" | python3 -m json.tool
+   # when "status" is "succeeded" (a few seconds) $mail_hint; or:
+   curl -sOJ \$B/api/v1/requests/\$ID/file/ -H "Authorization: Bearer \$TOKEN"
+
+ Ctrl-C stops everything.
+==========================================================================================
+
+EOF
+
+# Run until Ctrl-C; if a part dies on its own, stop the rest and say so.
+set +e
+wait -n "${pids[@]}"
+code=$?
+if [ "$stopping" = 0 ]; then
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      echo "run: ${names[$i]} stopped unexpectedly (exit $code); stopping the rest" >&2
+    fi
+  done
+  exit 1
+fi
