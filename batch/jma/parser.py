@@ -129,10 +129,11 @@ def parse_daily_page(
     today (JST) decides whether the month may still be running (fewer rows than days);
     features picks BeautifulSoup's tree builder ("lxml" in production, "html.parser" to compare).
     """
-    soup = BeautifulSoup(html, features, parse_only=_ONLY_TABLE)
+    markup = _decoded(html)
+    soup = BeautifulSoup(markup, features, parse_only=_ONLY_TABLE)
     table = soup.find("table", attrs={"id": TABLE_ID})
     if table is None:
-        text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+        text = markup.decode("utf-8", "replace") if isinstance(markup, bytes) else markup
         if NO_DATA_TEXT in text:
             raise NoDataPublished(f"JMA published no data for {year}-{month:02d}")
         raise LayoutChanged(
@@ -165,6 +166,19 @@ def parse_daily_page(
         month=month,
         rows=[DailyRow(day=day, values=values) for day, values in parsed],
     )
+
+
+def _decoded(html: str | bytes) -> str | bytes:
+    """JMA serves UTF-8; decoding here spares BeautifulSoup's encoding detection (half the time).
+
+    Bytes in another encoding are left to BeautifulSoup, which reads the page's meta charset.
+    """
+    if isinstance(html, str):
+        return html
+    try:
+        return html.decode("utf-8")
+    except UnicodeDecodeError:
+        return html
 
 
 def _column_paths(header_rows: list[Tag]) -> list[tuple[str, ...]]:

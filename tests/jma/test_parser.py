@@ -289,3 +289,11 @@ def test_quoted_and_unquoted_attributes_parse_alike():
     assert parse_daily_page(unquoted, year=2012, month=9, today=PAST) == parse_daily_page(
         quoted, year=2012, month=9, today=PAST
     )
+
+
+def test_bytes_in_the_pages_declared_encoding_are_read():
+    html = render_daily_page("47662", 2012, 9)
+    shift_jis = html.replace("charset=UTF-8", "charset=Shift_JIS").encode("shift_jis")
+    assert parse_daily_page(shift_jis, year=2012, month=9) == parse_daily_page(
+        html, year=2012, month=9
+    )
