@@ -50,6 +50,15 @@ def chart_items(
     return bar, lines[:MAX_LINE_SERIES]
 
 
+def label_step(months: int) -> int:
+    """Label every month of a short period, every quarter or year of longer ones."""
+    if months <= 18:
+        return 1
+    if months <= 48:
+        return 3
+    return 12 if months <= 240 else 60
+
+
 def _series(ws_monthly: Any, column: int, rows: StationRows, title: str) -> Series:
     values = Reference(ws_monthly, min_col=column, min_row=rows.first_row, max_row=rows.last_row)
     return Series(values, title=title)
@@ -86,8 +95,6 @@ def station_chart(
                 ws_monthly, columns[item.code], rows, labels.monthly_header(item, language)
             )
             series.smooth = False
-            if months > 36:
-                series.marker.symbol = "none"
             line_chart.series.append(series)
         units = {item.unit for item in lines}
         line_chart.y_axis.title = (
@@ -105,7 +112,7 @@ def station_chart(
         chart += extra
     chart.title = labels.text("chart_title", language, station=rows.name, block_no=rows.block_no)
     chart.x_axis.number_format = labels.month_format(language)
-    chart.x_axis.tickLblSkip = max(1, months // 24)
+    chart.x_axis.tickLblSkip = label_step(months)
     # openpyxl 3.1 writes delete="1" for axes unless told otherwise; Excel then hides them.
     chart.x_axis.delete = False
     for part in charts:
