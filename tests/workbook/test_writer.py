@@ -303,3 +303,29 @@ def test_normal_mode_writes_the_same_workbook(tmp_path: Path) -> None:
     streamed, normal = (load(path) for path in paths)
     for name in ("データ", "月別集計"):
         assert list(streamed[name].values) == list(normal[name].values)
+
+
+def test_monthly_statistic_of_a_month_short_of_data_is_orange(xlsx: Path) -> None:
+    tokyo = stations("47662")[0]
+    spec = spec_for([tokyo], items("temp_max"))
+    page = full_month(
+        "s1",
+        2020,
+        1,
+        lambda day: {"temp_max": obs(10.0 if day <= 20 else None, 8 if day <= 20 else 1)},
+    )
+    write(spec, [(tokyo, result(tokyo, page, 2020, 1))], xlsx)
+    ws = load(xlsx)["月別集計"]
+    assert (ws["H2"].value, ws["I2"].value) == (10, 20)
+    assert ws["H2"].fill.fgColor.rgb == ORANGE and ws["H2"].font.italic
+
+
+def test_no_chart_without_a_numeric_monthly_item(xlsx: Path) -> None:
+    tokyo = stations("47662")[0]
+    spec = spec_for([tokyo], items("wind_dir_max", "weather_day"))
+    page = full_month("s1", 2020, 1, lambda day: {"wind_dir_max": obs("北")})
+    write(spec, [(tokyo, result(tokyo, page, 2020, 1))], xlsx)
+    wb = load(xlsx)
+    assert wb["グラフ"]._charts == []
+    assert "選ばれていません" in wb["グラフ"]["A2"].value
+    assert [c.value for c in wb["月別集計"][1]][-1] == "月の日数"
