@@ -140,6 +140,7 @@ def build_workbook_file(
             )
         writer.save(temp_path)
         size, sha256 = _file_digest(temp_path)
+        temp_path.chmod(0o644)  # mkstemp makes 0600; the file is served to its owner later
         os.replace(temp_path, out_path)
     except BaseException:
         if writer is not None:
