@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # the docs page's JS/CSS served by us, not a CDN
     "corsheaders",
     "repository",
     "batch",
@@ -302,6 +303,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Queue requests for JMA daily observations and download them as Excel.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
