@@ -186,6 +186,9 @@ class Daemon:
                     with self._active_lock:
                         self._active.pop(claim.request_id, None)
         finally:
+            from batch.jma.client import default_client
+
+            default_client().close()  # this thread's HTTP session
             connection.close()
 
     def _housekeeping_loop(self) -> None:

@@ -242,9 +242,9 @@ class DaemonRunner:
 
 
 @pytest.fixture
-def daemons(tmp_path: Path, smtp_sink: SmtpSink, transactional_db, master_data) -> Iterator[
-    DaemonRunner
-]:
+def daemons(
+    tmp_path: Path, smtp_sink: SmtpSink, transactional_db, master_data
+) -> Iterator[DaemonRunner]:
     media = tmp_path / "media"
     env = {
         "DATABASE_URL": test_database_url(),

@@ -1,0 +1,162 @@
+"""The job service with the real pipeline against the replay server (in this process):
+success, partial data, 503 bursts, a changed layout, an outage, cancel, a lost lease."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.conf import settings as django_settings
+
+from batch import dao, jobs
+from repository.models import FileRequest, MailOutbox, RequestEvent, ResultFile
+from tests.batch.conftest import make_request, make_user
+from tests.replay import running_replay_server
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def replay(settings, tmp_path) -> Iterator[callable]:
+    """Start a replay server with the given faults; settings point at it."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **django_settings.STORAGES,
+        "results": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "results")},
+        },
+    }
+    settings.JMA_MIN_INTERVAL_S = 0
+    settings.JMA_BACKOFF_BASE_S = 0.01
+    settings.BATCH_RETRY_BASE_S = 30
+    servers = []
+
+    def start(**faults: object) -> str:
+        manager = running_replay_server(**faults)
+        base_url = manager.__enter__()
+        servers.append(manager)
+        settings.JMA_BASE_URL = base_url
+        return base_url
+
+    yield start
+    for manager in servers:
+        manager.__exit__(None, None, None)
+
+
+def _run(req: FileRequest, worker: str = "w/1") -> tuple[str, jobs.JobControl]:
+    claim = dao.claim_next(worker)
+    assert claim is not None and claim.request_id == req.pk
+    control = jobs.JobControl(claim)
+    return jobs.run_job(claim, control), control
+
+
+def test_a_request_becomes_a_file_and_a_mail(master_data, replay, tmp_path):
+    replay()
+    req = make_request(
+        make_user("a@example.com"), stations=("47662", "0074"), start=(2020, 1), end=(2020, 2)
+    )
+
+    outcome, _ = _run(req)
+
+    assert outcome == "succeeded"
+    req.refresh_from_db()
+    assert (req.status, req.progress_done, req.progress_total, req.warnings) == (
+        "succeeded",
+        4,
+        4,
+        [],
+    )
+    result = ResultFile.objects.get(request=req)
+    path = tmp_path / "results" / result.storage_name
+    assert path.stat().st_size == result.size
+    assert result.row_count == 2 * (31 + 29)
+    assert "データ" in openpyxl.load_workbook(path, read_only=True).sheetnames
+    assert result.download_name == f"jma-weather-{req.pk}-202001-202002.xlsx"
+    assert MailOutbox.objects.get(request=req).dedupe_key == f"request:{req.pk}:succeeded"
+    kinds = list(RequestEvent.objects.filter(request=req).values_list("kind", flat=True))
+    assert kinds == ["claimed", "succeeded", "mail_queued"]
+
+
+def test_a_station_without_data_gives_warnings_not_failure(master_data, replay):
+    replay(no_data_blocks="0074")
+    req = make_request(make_user("a@example.com"), stations=("47662", "0074"))
+
+    assert _run(req)[0] == "succeeded"
+
+    req.refresh_from_db()
+    assert req.status == "succeeded"
+    assert req.warnings and any("0074" in w for w in req.warnings)
+    body = MailOutbox.objects.get(request=req).body_text
+    assert any(w in body for w in req.warnings)
+
+
+def test_503_bursts_are_retried_to_success(master_data, replay):
+    base_url = replay(fail_first=2, fail_status=503)
+    req = make_request(make_user("a@example.com"))
+
+    assert _run(req)[0] == "succeeded"
+    from tests.replay import replay_stats
+
+    assert replay_stats(base_url)["statuses"].get("503", 0) >= 2
+
+
+def test_a_changed_layout_fails_with_a_clear_message_and_a_notice(master_data, replay):
+    replay(layout_blocks="47662")
+    req = make_request(make_user("a@example.com"), stations=("47662",))
+
+    assert _run(req)[0] == "failed"
+
+    req.refresh_from_db()
+    assert (req.status, req.error_code) == ("failed", "layout_changed")
+    assert "layout" in req.error_message
+    assert not ResultFile.objects.filter(request=req).exists()
+    notice = MailOutbox.objects.get(request=req)
+    assert notice.dedupe_key == f"request:{req.pk}:failed:1"
+    assert "layout" in notice.body_text
+
+
+def test_an_outage_requeues_with_backoff_until_attempts_run_out(master_data, replay):
+    replay(fail_blocks="47662", fail_status=503)
+    req = make_request(make_user("a@example.com"), max_attempts=2)
+
+    assert _run(req)[0] == "requeued"
+    req.refresh_from_db()
+    assert (req.status, req.attempts, req.error_code) == ("queued", 1, "jma_unavailable")
+    assert not MailOutbox.objects.exists()
+
+    FileRequest.objects.filter(pk=req.pk).update(run_after=req.created_at)
+    assert _run(req)[0] == "failed"
+    req.refresh_from_db()
+    assert req.status == "failed" and req.error_message.startswith("Gave up after 2 attempts")
+    assert MailOutbox.objects.filter(request=req).count() == 1
+
+
+def test_cancel_seen_during_the_run_ends_it_without_file_or_mail(master_data, replay):
+    replay()
+    req = make_request(make_user("a@example.com"), start=(2020, 1), end=(2020, 6))
+    claim = dao.claim_next("w/1")
+    control = jobs.JobControl(claim)
+    FileRequest.objects.filter(pk=req.pk).update(cancel_requested=True)
+    control.note_lease(dao.renew_lease(req.pk, "w/1"))  # what housekeeping does
+
+    assert jobs.run_job(claim, control) == "cancelled"
+    req.refresh_from_db()
+    assert req.status == "cancelled"
+    assert not ResultFile.objects.exists() and not MailOutbox.objects.exists()
+
+
+def test_a_worker_that_lost_its_claim_leaves_no_file(master_data, replay, tmp_path):
+    replay()
+    req = make_request(make_user("a@example.com"))
+    claim = dao.claim_next("w/1")
+    # Reclaimed by another worker while this one was busy (lease expired and reaped).
+    FileRequest.objects.filter(pk=req.pk).update(claimed_by="other/1")
+
+    assert jobs.run_job(claim, jobs.JobControl(claim)) == "lost"
+    assert not ResultFile.objects.exists()
+    assert list(Path(tmp_path / "results").rglob("*.xlsx")) == []
+    req.refresh_from_db()
+    assert req.status == "running" and req.claimed_by == "other/1"
