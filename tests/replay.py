@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,19 +64,22 @@ def start_replay_process(
     env is added to this process's environment. The caller stops it (terminate(); wait()).
     """
     full_env = {**os.environ, **(env or {})}
+    # A file, not a pipe: a long-running server must never block on a full stderr pipe.
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the child)
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "jma_replay", "--port", str(port), *args],
         cwd=PROJECT_DIR,
         env=full_env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=errors,
     )
     deadline = time.monotonic() + timeout_s
     url = f"http://127.0.0.1:{port}/_replay/health"
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-            raise RuntimeError(f"jma_replay exited with {proc.returncode}: {err.strip()}")
+            errors.seek(0)
+            err = errors.read().decode("utf-8", "replace").strip()
+            raise RuntimeError(f"jma_replay exited with {proc.returncode}: {err[-2000:]}")
         try:
             if requests.get(url, timeout=1).status_code == 200:
                 return proc

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import threading
 import time
 from collections import Counter
@@ -126,6 +127,14 @@ class ReplayServer(ThreadingHTTPServer):
         self.stats = ReplayStats()
         self.fail_counts: Counter[str] = Counter()
         super().__init__(address, ReplayHandler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hung up (timeouts in fault tests) is normal here, not a traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            log.debug("replay: client %s went away: %s", client_address, exc)
+            return
+        super().handle_error(request, client_address)
 
     @property
     def base_url(self) -> str:
