@@ -133,22 +133,30 @@ start api "$ROOT/.venv/bin/gunicorn" config.wsgi:application \
   --access-logfile - --error-logfile - --no-control-socket
 start batch "$PY" manage.py runbatch --threads "$BATCH_THREADS"
 
-# Ready when the API answers (health may say 503 until the daemon's first heartbeat).
-ready=0
-for _ in $(seq 1 150); do
+check_children() {
+  local i
   for i in "${!pids[@]}"; do
     if ! kill -0 "${pids[$i]}" 2>/dev/null; then
       echo "run: ${names[$i]} exited during start-up; see its messages above" >&2
       exit 1
     fi
   done
-  if "$PY" - "$PORT" <<'PY' 2>/dev/null; then
+}
+http_status() {  # prints the HTTP status of a GET, or 0 when nothing answers
+  "$PY" - "$1" <<'PY' 2>/dev/null || echo 0
 import sys, urllib.request, urllib.error
 try:
-    urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/v1/health/", timeout=2)
-except urllib.error.HTTPError:
-    pass  # answered: the API is up
+    print(urllib.request.urlopen(sys.argv[1], timeout=2).status)
+except urllib.error.HTTPError as exc:
+    print(exc.code)
 PY
+}
+
+# Ready when the API answers, then when health says a daemon is alive (its first heartbeat).
+ready=0
+for _ in $(seq 1 150); do
+  check_children
+  if [ "$(http_status "http://127.0.0.1:$PORT/admin/login/")" = 200 ]; then
     ready=1
     break
   fi
@@ -158,6 +166,16 @@ if [ "$ready" != 1 ]; then
   echo "run: the API did not answer on 127.0.0.1:$PORT within 30 s" >&2
   exit 1
 fi
+healthy=0
+for _ in $(seq 1 30); do
+  check_children
+  if [ "$(http_status "http://127.0.0.1:$PORT/api/v1/health/")" = 200 ]; then
+    healthy=1
+    break
+  fi
+  sleep 1
+done
+[ "$healthy" = 1 ] || echo "run: warning: /api/v1/health/ does not report a live batch daemon yet" >&2
 
 B="http://127.0.0.1:$PORT"
 jma_line="$JMA_BASE_URL"
