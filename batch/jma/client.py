@@ -24,7 +24,13 @@ from batch.jma.errors import JmaUnavailable
 log = logging.getLogger(__name__)
 
 PAGE_PATH = "/stats/etrn/view/daily_{page_type}.php"
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+def is_transient(status: int) -> bool:
+    """429 (slow down) and every 5xx are worth another try; other answers will not change."""
+    return status == 429 or 500 <= status <= 599
+
+
 MAX_RETRY_AFTER_S = 300.0
 
 StationRef = tuple[str, str, str]  # (prec_no, block_no, page_type)
@@ -156,7 +162,7 @@ class JmaClient:
                     )
                     return response.content, url
                 reason = f"HTTP {response.status_code}"
-                if response.status_code not in RETRY_STATUSES:
+                if not is_transient(response.status_code):
                     raise JmaUnavailable(f"JMA answered {reason} for {url}", where=where)
                 retry_after = _retry_after_s(response.headers.get("Retry-After"))
             if attempt == max_retries:

@@ -71,6 +71,15 @@ class ReplayOptions:
             delay_ms=int(env.get("JMA_REPLAY_DELAY_MS") or 0),
         )
 
+    def describe(self) -> str:
+        """The faults in force, for the startup line ("no faults" when none)."""
+        parts = [
+            f"{name}={','.join(sorted(value)) if isinstance(value, frozenset) else value}"
+            for name, value in vars(self).items()
+            if value and not (name == "fail_status" and not (self.fail_first or self.fail_blocks))
+        ]
+        return ", ".join(parts) or "no faults"
+
     def with_changes(self, **changes: object) -> ReplayOptions:
         for name in ("no_data_blocks", "layout_blocks", "fail_blocks"):
             value = changes.get(name)

@@ -53,7 +53,7 @@ def test_retries_a_503_burst_then_succeeds(replay_server, settings):
     assert len([s for s in sleeps if s > 0]) == 2  # two backoffs (the rate limit is 0 here)
 
 
-@pytest.mark.parametrize("status", [500, 502, 429])
+@pytest.mark.parametrize("status", [500, 502, 504, 507, 429])
 def test_retries_5xx_and_429(replay_server, settings, status):
     settings.JMA_BASE_URL = f"{replay_server}/_faults/fail_first=1,fail_status={status}"
     JmaClient().fetch_month_html(KITAMI, 2012, 9)

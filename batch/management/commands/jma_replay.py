@@ -80,7 +80,9 @@ class Command(BaseCommand):
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, stop)
-        self.stdout.write(f"jma_replay: serving on {server.base_url} ({options})", ending="\n")
+        self.stdout.write(
+            f"jma_replay: serving on {server.base_url} ({options.describe()})", ending="\n"
+        )
         self.stdout.flush()
         try:
             server.serve_forever(poll_interval=0.2)
