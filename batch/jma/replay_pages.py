@@ -343,10 +343,12 @@ def _place_marks(rng: random.Random, days: list[dict[str, str]], page_type: str,
     ]
     if kind == "雨":
         codes = list(_PRECIP)
+    # "0+" (present, below one unit) replaces the value: only where 0 is a plausible reading.
+    zero_ok = ["precip_max_10min"] if kind == "雨" else ["sunshine_hours"]
     used: set[tuple[int, str]] = set()
     for mark in MARKS:
         for _ in range(20):
-            spot = (rng.randrange(len(days)), rng.choice(codes))
+            spot = (rng.randrange(len(days)), rng.choice(zero_ok if mark == "0+" else codes))
             if spot not in used and days[spot[0]][spot[1]] not in ("", "--"):
                 break
         used.add(spot)

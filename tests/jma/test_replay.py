@@ -69,15 +69,27 @@ def test_values_are_plausible():
 
     assert 22 < mean(summer, "temp_avg") < 32
     assert -12 < mean(winter, "temp_avg") < 2
-    for row in summer.rows:
-        v = row.values
-        if all(v[c].quality == 8 for c in ("temp_min", "temp_avg", "temp_max")):
-            assert v["temp_min"].value <= v["temp_avg"].value <= v["temp_max"].value
-        if v["wind_dir_max"].value is not None:
-            assert v["wind_dir_max"].value in DIRECTIONS
-        if v["precip_total"].no_phenomenon:
-            assert v["precip_max_1h"].no_phenomenon
     assert any(r.values["snow_depth_max"].value for r in winter.rows)
+    for block_no, year, month in [
+        ("47662", 2018, 8),
+        ("47412", 2018, 1),
+        ("0074", 2003, 4),
+        ("47936", 2021, 11),
+        ("0074", 2024, 12),
+        ("47662", 1985, 2),
+    ]:
+        page = parse_daily_page(render_daily_page(block_no, year, month), year=year, month=month)
+        for row in page.rows:
+            v = {code: obs.value for code, obs in row.values.items()}
+            if None not in (v["temp_min"], v["temp_avg"], v["temp_max"]):
+                assert v["temp_min"] <= v["temp_avg"] <= v["temp_max"]
+            if None not in (v["wind_speed_avg"], v["wind_speed_max"], v["gust_speed_max"]):
+                assert v["wind_speed_avg"] <= v["wind_speed_max"] <= v["gust_speed_max"]
+            if None not in (v["precip_max_10min"], v["precip_max_1h"], v["precip_total"]):
+                assert v["precip_max_10min"] <= v["precip_max_1h"] <= v["precip_total"]
+            if v["humidity_avg"] is not None:
+                assert 0 < v["humidity_avg"] <= 100
+            assert v["wind_dir_max"] is None or v["wind_dir_max"] in DIRECTIONS
 
 
 def test_rain_only_stations_observe_precipitation_only():
