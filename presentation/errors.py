@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, serializers, status
@@ -121,6 +122,17 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
     if isinstance(exc, app_errors.ApplicationError):
         set_rollback()
         return _from_application(exc)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body("payload_too_large", "The request body is too large."),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, SuspiciousOperation):  # too many fields, bad host, ...
+        log.warning("refused a suspicious request: %s", exc)
+        return Response(
+            error_body("bad_request", f"The request was refused: {exc}"),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     response = drf_exception_handler(exc, context)  # Http404, PermissionDenied, API errors
     if response is None:
         view = context.get("view")

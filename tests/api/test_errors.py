@@ -41,6 +41,20 @@ def test_malformed_json_and_wrong_media_type(api):
     assert_shape(response, 415, "unsupported_media_type")
 
 
+def test_only_json_bodies_and_not_too_big(api):
+    fields = "&".join(f"stations={n}" for n in range(2000))
+    response = api.generic(
+        "POST",
+        "/api/v1/requests/",
+        fields,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert_shape(response, 415, "unsupported_media_type")
+    huge = '{"stations": ["' + "4" * 3_000_000 + '"]}'
+    response = api.generic("POST", "/api/v1/requests/", huge, content_type="application/json")
+    assert_shape(response, 413, "payload_too_large")
+
+
 def test_unexpected_error_is_a_json_500(api, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("something broke")

@@ -29,7 +29,7 @@ from tests.api.conftest import finish_with_file, make_user, valid_body
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-EXAMPLES_PER_OPERATION = 25
+EXAMPLES_PER_OPERATION = 15
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 
@@ -85,5 +85,5 @@ def test_api_conforms_to_its_schema(master_data, keep_test_connection, tmp_path,
             except Unsatisfiable:
                 continue  # nothing in this operation can be made invalid (negative mode)
             except Exception as exc:  # collect all operations' failures, then report
-                failures.append(f"{operation.label}: {exc}")
+                failures.append(f"{operation.label}: {str(exc)[:3000]}")
     assert not failures, "\n\n".join(failures)
