@@ -1,0 +1,222 @@
+"""Queue throughput: claims/s with empty jobs (1, 4, 16 threads) and end-to-end requests/min.
+
+    python tests/benchmarks/bench_queue.py                 # SQLite and MariaDB, one after another
+    python tests/benchmarks/bench_queue.py --db sqlite     # one of them
+    python tests/benchmarks/bench_queue.py --requests 2000 --e2e-requests 200
+
+Each database gets its own benchmark database (var/bench_queue.sqlite3, MariaDB bench_queue
+at 127.0.0.1:3306 or BENCH_MYSQL_URL), migrated and seeded here. An empty job is claim +
+the finishing transaction (status, ResultFile row, event) without building a file, so the
+numbers measure the queue protocol itself. End to end runs the real job (pipeline, workbook,
+storage, mail row) against a replay process with no rate limit. Rates are taken from the
+first claim to the last finish recorded in the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SQLITE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'bench_queue.sqlite3'}"
+MYSQL_URL = os.environ.get("BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/bench_queue")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "mysql", "both"], default="both")
+    parser.add_argument("--requests", type=int, default=1000, help="empty jobs per run")
+    parser.add_argument("--e2e-requests", type=int, default=120, help="real jobs")
+    parser.add_argument("--threads", default="1,4,16")
+    args = parser.parse_args()
+    if os.environ.get("BENCH_CHILD"):
+        run_here(args)
+        return
+    targets = {"sqlite": [SQLITE_URL], "mysql": [MYSQL_URL], "both": [SQLITE_URL, MYSQL_URL]}
+    for url in targets[args.db]:
+        # One process per database: Django's settings are read once per process.
+        subprocess.run(
+            [sys.executable, __file__, *sys.argv[1:]],
+            env={**os.environ, "BENCH_CHILD": "1", "DATABASE_URL": url},
+            check=True,
+            cwd=PROJECT_DIR,
+        )
+
+
+def run_here(args: argparse.Namespace) -> None:
+    url = os.environ["DATABASE_URL"]
+    if url.startswith("mysql://"):
+        _create_mysql_database(url)
+    media = tempfile.mkdtemp(prefix="bench-queue-")
+    os.environ.update(
+        {
+            "MEDIA_ROOT": media,
+            "EMAIL_URL": "locmem:",
+            "JMA_MIN_INTERVAL_S": "0",
+            "BATCH_POLL_INTERVAL_S": "0.05",
+            "BATCH_MAX_RUNNING_PER_USER": "16",
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        }
+    )
+    sys.path.insert(0, str(PROJECT_DIR))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_master", verbosity=0)
+
+    from django.db import connection
+
+    print(f"\n== {connection.vendor} ({connection.settings_dict['NAME']})")
+    for threads in [int(t) for t in args.threads.split(",")]:
+        rate = empty_run(threads, args.requests)
+        print(f"empty jobs, {threads:>2} thread(s): {rate:8.1f} claims/s ({args.requests} jobs)")
+    for threads in (1, 4):
+        per_min = e2e_run(threads, args.e2e_requests)
+        print(
+            f"end to end, {threads:>2} thread(s): {per_min:8.1f} requests/min "
+            f"({args.e2e_requests} requests, 1 station-month each, replay server)"
+        )
+
+
+def _create_mysql_database(url: str) -> None:
+    from urllib.parse import urlparse
+
+    import MySQLdb
+
+    parts = urlparse(url)
+    conn = MySQLdb.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 3306,
+        user=parts.username or "root",
+        passwd=parts.password or "",
+    )
+    name = parts.path.lstrip("/")
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"bad database name {name!r}")
+    conn.cursor().execute(
+        f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    )
+    conn.close()
+
+
+def _reset_queue(count: int, *, with_selections: bool) -> None:
+    from repository.models import (
+        FileRequest,
+        FileRequestItem,
+        FileRequestStation,
+        MailOutbox,
+        RequestEvent,
+        ResultFile,
+        Station,
+        User,
+        WeatherItem,
+    )
+
+    MailOutbox.objects.all().delete()
+    ResultFile.objects.all().delete()
+    RequestEvent.objects.all().delete()
+    FileRequest.objects.all().delete()
+    users = list(User.objects.filter(email__startswith="bench"))
+    if len(users) < 50:
+        users = [
+            User.objects.get_or_create(email=f"bench{i:02d}@example.com")[0] for i in range(50)
+        ]
+    made = FileRequest.objects.bulk_create(
+        [
+            FileRequest(
+                owner=users[i % len(users)],
+                start_year=2019 + i % 3,
+                start_month=1 + i % 12,
+                end_year=2019 + i % 3,
+                end_month=1 + i % 12,
+            )
+            for i in range(count)
+        ],
+        batch_size=500,
+    )
+    if with_selections:
+        made = list(FileRequest.objects.order_by("id"))
+        stations = list(Station.objects.filter(page_type="s1").order_by("block_no")[:60])
+        item = WeatherItem.objects.get(code="temp_avg")
+        FileRequestStation.objects.bulk_create(
+            [
+                FileRequestStation(request=r, station=stations[i % len(stations)], position=0)
+                for i, r in enumerate(made)
+            ]
+        )
+        FileRequestItem.objects.bulk_create(
+            [FileRequestItem(request=r, item=item, position=0) for r in made]
+        )
+
+
+def _measured_rate(count: int) -> float:
+    """Finished jobs per second between the first claim and the last finish."""
+    from django.db.models import Max, Min
+
+    from repository.models import FileRequest, RequestEvent
+
+    done = FileRequest.objects.filter(status="succeeded").count()
+    if done != count:
+        raise SystemExit(f"only {done} of {count} requests succeeded")
+    span = RequestEvent.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
+    return count / max((span["last"] - span["first"]).total_seconds(), 1e-6)
+
+
+def empty_job(claim, control) -> None:
+    from batch import dao
+
+    dao.finish_succeeded(
+        claim.request_id,
+        claim.claimed_by,
+        stored=dao.StoredFile(f"bench/{claim.request_id}", "bench.xlsx", 0, "0" * 64, 0),
+        warnings=[],
+        progress_total=1,
+        mail=None,
+    )
+
+
+def empty_run(threads: int, count: int) -> float:
+    from batch.daemon import Daemon
+
+    _reset_queue(count, with_selections=False)
+    Daemon(
+        threads=threads,
+        worker_id=f"bench-{threads}",
+        job=empty_job,
+        exit_when_idle=True,
+        send_mail=False,
+    ).run()
+    return _measured_rate(count)
+
+
+def e2e_run(threads: int, count: int) -> float:
+    from django.conf import settings
+
+    from batch.daemon import Daemon
+    from tests.conftest import find_free_port
+    from tests.replay import start_replay_process
+
+    _reset_queue(count, with_selections=True)
+    port = find_free_port()
+    replay = start_replay_process(port)
+    settings.JMA_BASE_URL = f"http://127.0.0.1:{port}"
+    try:
+        Daemon(
+            threads=threads, worker_id=f"bench-e2e-{threads}", exit_when_idle=True, send_mail=False
+        ).run()
+    finally:
+        replay.terminate()
+        replay.wait(timeout=10)
+    return _measured_rate(count) * 60
+
+
+if __name__ == "__main__":
+    main()
