@@ -142,10 +142,7 @@ def _render(
     header = S1_HEADER if page_type == "s1" else A1_HEADER
     codes = S1_ORDER if page_type == "s1" else A1_ORDER
     if fault == "layout":
-        leaves = _HUMIDITY_LEAVES.format(rs=LEAF_ROWSPAN[page_type])
-        extra = _EXTRA_LEAF_TH.format(rs=LEAF_ROWSPAN[page_type])
-        header = header.replace(_HUMIDITY_GROUP, _HUMIDITY_GROUP + _EXTRA_GROUP_TH, 1)
-        header = header.replace(leaves, leaves + extra, 1)
+        header = _with_extra_column(header, page_type)
     elif fault == "rename":
         header = header.replace(">最高<", ">最高気温<", 1)
     out = [_PAGE_HEAD.format(title=escape(info.name), year=year, month=month), header]
@@ -405,63 +402,55 @@ _NO_DATA_PAGE = f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//E
 </html>
 """
 
-_HUMIDITY_GROUP = '<th colspan="2" scope="colgroup">湿度(％)</th>'
-_HUMIDITY_LEAVES = (
-    '<th rowspan="{rs}" scope="col">平均</th><th rowspan="{rs}" scope="col">最小</th>'
-)
-_EXTRA_GROUP_TH = '<th scope="colgroup">蒸気圧(hPa)</th>'
-_EXTRA_LEAF_TH = '<th rowspan="{rs}" scope="col">平均</th>'
-LEAF_ROWSPAN = {"s1": 3, "a1": 2}
-
+# The daily_s1 header grid as JMA lays it out: four rows, groups spanning two rows, and the
+# day and sunshine columns spanning all four.
 S1_HEADER = (
-    '<tr class="mtx"><th rowspan="4" scope="col">日</th>'
-    '<th colspan="2" scope="colgroup">気圧(hPa)</th>'
-    '<th colspan="3" scope="colgroup">降水量(mm)</th>'
-    '<th colspan="3" scope="colgroup">気温(℃)</th>'
-    + _HUMIDITY_GROUP
-    + '<th colspan="5" scope="colgroup">風向・風速(m/s)</th>'
-    '<th rowspan="4" scope="col">日照<br />時間<br />(h)</th>'
-    '<th colspan="2" scope="colgroup">雪(cm)</th>'
-    '<th colspan="2" scope="colgroup">天気概況</th></tr>\n'
-    '<tr class="mtx"><th scope="col">現地</th><th scope="col">海面</th>'
-    '<th rowspan="3" scope="col">合計</th><th colspan="2" rowspan="2" scope="colgroup">最大</th>'
-    '<th rowspan="3" scope="col">平均</th><th rowspan="3" scope="col">最高</th>'
-    '<th rowspan="3" scope="col">最低</th>'
-    + _HUMIDITY_LEAVES.format(rs=3)
-    + '<th rowspan="3" scope="col">平均<br />風速</th>'
-    '<th colspan="2" rowspan="2" scope="colgroup">最大風速</th>'
-    '<th colspan="2" rowspan="2" scope="colgroup">最大瞬間風速</th>'
-    '<th rowspan="2" scope="col">降雪</th><th rowspan="2" scope="col">最深積雪</th>'
-    '<th rowspan="3" scope="col">昼<br />(06:00-18:00)</th>'
-    '<th rowspan="3" scope="col">夜<br />(18:00-翌日06:00)</th></tr>\n'
-    '<tr class="mtx"><th rowspan="2" scope="col">平均</th>'
-    '<th rowspan="2" scope="col">平均</th></tr>\n'
-    '<tr class="mtx"><th scope="col">1時間</th><th scope="col">10分間</th>'
-    '<th scope="col">風速</th><th scope="col">風向</th>'
-    '<th scope="col">風速</th><th scope="col">風向</th>'
-    '<th scope="col">合計</th><th scope="col">値</th></tr>\n'
+    '<tr class="mtx"><th rowspan="4">日</th><th colspan="2">気圧(hPa)</th>'
+    '<th rowspan="2" colspan="3">降水量(mm)</th><th rowspan="2" colspan="3">気温(℃)</th>'
+    '<th rowspan="2" colspan="2">湿度(％)</th><th rowspan="2" colspan="5">風向・風速(m/s)</th>'
+    '<th rowspan="4">日照<br>時間<br>(h)</th><th rowspan="2" colspan="2">雪(cm)</th>'
+    '<th rowspan="2" colspan="2">天気概況</th></tr>\n'
+    '<tr class="mtx"><th>現地</th><th colspan="1">海面</th></tr>\n'
+    '<tr class="mtx"><th rowspan="2">平均</th><th rowspan="2">平均</th>'
+    '<th rowspan="2">合計</th><th colspan="2">最大</th>'
+    '<th rowspan="2">平均</th><th rowspan="2">最高</th><th rowspan="2">最低</th>'
+    '<th rowspan="2">平均</th><th rowspan="2">最小</th>'
+    '<th rowspan="2">平均<br>風速</th><th colspan="2">最大風速</th>'
+    '<th colspan="2">最大瞬間風速</th><th colspan="1">降雪</th><th colspan="1">最深積雪</th>'
+    '<th rowspan="2">昼<br>(06:00-18:00)</th><th rowspan="2">夜<br>(18:00-翌日06:00)</th></tr>\n'
+    '<tr class="mtx"><th>1時間</th><th>10分間</th><th>風速</th><th>風向</th>'
+    "<th>風速</th><th>風向</th><th>合計</th><th>値</th></tr>\n"
 )
 
+# daily_a1: three rows; 最多風向 under 風向・風速 after the gust columns.
 A1_HEADER = (
-    '<tr class="mtx"><th rowspan="3" scope="col">日</th>'
-    '<th colspan="3" scope="colgroup">降水量(mm)</th>'
-    '<th colspan="3" scope="colgroup">気温(℃)</th>'
-    + _HUMIDITY_GROUP
-    + '<th colspan="6" scope="colgroup">風向・風速(m/s)</th>'
-    '<th rowspan="3" scope="col">日照<br />時間<br />(h)</th>'
-    '<th colspan="2" scope="colgroup">雪(cm)</th></tr>\n'
-    '<tr class="mtx"><th rowspan="2" scope="col">合計</th>'
-    '<th colspan="2" scope="colgroup">最大</th>'
-    '<th rowspan="2" scope="col">平均</th><th rowspan="2" scope="col">最高</th>'
-    '<th rowspan="2" scope="col">最低</th>'
-    + _HUMIDITY_LEAVES.format(rs=2)
-    + '<th rowspan="2" scope="col">平均<br />風速</th>'
-    '<th colspan="2" scope="colgroup">最大風速</th>'
-    '<th colspan="2" scope="colgroup">最大瞬間風速</th>'
-    '<th rowspan="2" scope="col">最多<br />風向</th>'
-    '<th scope="col">降雪</th><th scope="col">最深積雪</th></tr>\n'
-    '<tr class="mtx"><th scope="col">1時間</th><th scope="col">10分間</th>'
-    '<th scope="col">風速</th><th scope="col">風向</th>'
-    '<th scope="col">風速</th><th scope="col">風向</th>'
-    '<th scope="col">合計</th><th scope="col">値</th></tr>\n'
+    '<tr class="mtx"><th rowspan="3">日</th><th colspan="3">降水量(mm)</th>'
+    '<th colspan="3">気温(℃)</th><th colspan="2">湿度(％)</th>'
+    '<th colspan="6">風向・風速(m/s)</th><th rowspan="3">日照<br>時間<br>(h)</th>'
+    '<th colspan="2">雪(cm)</th></tr>\n'
+    '<tr class="mtx"><th rowspan="2">合計</th><th colspan="2">最大</th>'
+    '<th rowspan="2">平均</th><th rowspan="2">最高</th><th rowspan="2">最低</th>'
+    '<th rowspan="2">平均</th><th rowspan="2">最小</th>'
+    '<th rowspan="2">平均<br>風速</th><th colspan="2">最大風速</th>'
+    '<th colspan="2">最大瞬間風速</th><th rowspan="2">最多<br>風向</th>'
+    "<th>降雪</th><th>最深積雪</th></tr>\n"
+    '<tr class="mtx"><th>1時間</th><th>10分間</th><th>風速</th><th>風向</th>'
+    "<th>風速</th><th>風向</th><th>合計</th><th>値</th></tr>\n"
 )
+
+# fault=layout: a 蒸気圧 column after 湿度 (group cell, leaf cell) on either page type.
+_HUMIDITY_GROUP = {
+    "s1": '<th rowspan="2" colspan="2">湿度(％)</th>',
+    "a1": '<th colspan="2">湿度(％)</th>',
+}
+_EXTRA_GROUP = {"s1": '<th rowspan="2">蒸気圧(hPa)</th>', "a1": "<th>蒸気圧(hPa)</th>"}
+_HUMIDITY_LEAVES = '<th rowspan="2">平均</th><th rowspan="2">最小</th>'
+_EXTRA_LEAF = '<th rowspan="2">平均</th>'
+
+
+def _with_extra_column(header: str, page_type: str) -> str:
+    group = _HUMIDITY_GROUP[page_type]
+    if group not in header or _HUMIDITY_LEAVES not in header:
+        raise RuntimeError("the replay's own header lost its 湿度 cells")
+    header = header.replace(group, group + _EXTRA_GROUP[page_type], 1)
+    return header.replace(_HUMIDITY_LEAVES, _HUMIDITY_LEAVES + _EXTRA_LEAF, 1)

@@ -52,6 +52,38 @@ A1_TEMPLATE_ROW = [
 ]
 
 
+# The same s1 columns on another grid (groups spanning one row, leaves spanning three, scope
+# attributes, <br />): the header paths, not the cell positions, identify the columns.
+ALT_S1_HEADER = (
+    '<tr class="mtx"><th rowspan="4" scope="col">日</th>'
+    '<th colspan="2" scope="colgroup">気圧(hPa)</th>'
+    '<th colspan="3" scope="colgroup">降水量(mm)</th>'
+    '<th colspan="3" scope="colgroup">気温(℃)</th>'
+    '<th colspan="2" scope="colgroup">湿度(％)</th>'
+    '<th colspan="5" scope="colgroup">風向・風速(m/s)</th>'
+    '<th rowspan="4" scope="col">日照<br />時間<br />(h)</th>'
+    '<th colspan="2" scope="colgroup">雪(cm)</th>'
+    '<th colspan="2" scope="colgroup">天気概況</th></tr>'
+    '<tr class="mtx"><th scope="col">現地</th><th scope="col">海面</th>'
+    '<th rowspan="3" scope="col">合計</th><th colspan="2" rowspan="2" scope="colgroup">最大</th>'
+    '<th rowspan="3" scope="col">平均</th><th rowspan="3" scope="col">最高</th>'
+    '<th rowspan="3" scope="col">最低</th>'
+    '<th rowspan="3" scope="col">平均</th><th rowspan="3" scope="col">最小</th>'
+    '<th rowspan="3" scope="col">平均<br />風速</th>'
+    '<th colspan="2" rowspan="2" scope="colgroup">最大風速</th>'
+    '<th colspan="2" rowspan="2" scope="colgroup">最大瞬間風速</th>'
+    '<th rowspan="2" scope="col">降雪</th><th rowspan="2" scope="col">最深積雪</th>'
+    '<th rowspan="3" scope="col">昼<br />(06:00-18:00)</th>'
+    '<th rowspan="3" scope="col">夜<br />(18:00-翌日06:00)</th></tr>'
+    '<tr class="mtx"><th rowspan="2" scope="col">平均</th>'
+    '<th rowspan="2" scope="col">平均</th></tr>'
+    '<tr class="mtx"><th scope="col">1時間</th><th scope="col">10分間</th>'
+    '<th scope="col">風速</th><th scope="col">風向</th>'
+    '<th scope="col">風速</th><th scope="col">風向</th>'
+    '<th scope="col">合計</th><th scope="col">値</th></tr>'
+)
+
+
 def day_row(day: int, cells: list[str], *, page_type: str = "s1") -> str:
     link = f"hourly_{page_type}.php?prec_no=44&block_no=47662&year=2012&month=09&day={day}&view=p1"
     out = [

@@ -10,7 +10,7 @@ from batch.jma.errors import LayoutChanged, NoDataPublished
 from batch.jma.page import Observation
 from batch.jma.parser import A1_CODES, S1_CODES, parse_cell, parse_daily_page
 from batch.jma.replay_pages import A1_HEADER, S1_HEADER, no_data_page, render_daily_page
-from tests.jma.pages import A1_TEMPLATE_ROW, S1_TEMPLATE_ROW, month_page
+from tests.jma.pages import A1_TEMPLATE_ROW, ALT_S1_HEADER, S1_TEMPLATE_ROW, month_page
 
 PAST = date(2026, 1, 15)  # "today" for tests that must not depend on the clock
 
@@ -200,7 +200,7 @@ def test_html_parser_and_lxml_agree():
 
 
 def test_renamed_column_raises_layout_changed_naming_it():
-    header = S1_HEADER.replace(">最高<", ">最高気温<", 1)
+    header = edit(S1_HEADER, (">最高<", ">最高気温<"))
     with pytest.raises(LayoutChanged) as err:
         parse_daily_page(month_page(2012, 9, header=header), year=2012, month=9, today=PAST)
     assert "最高気温" in str(err.value) and "unknown header" in str(err.value)
@@ -213,26 +213,34 @@ def test_inserted_column_raises_layout_changed():
         parse_daily_page(render_daily_page("0074", 2012, 9, fault="layout"), year=2012, month=9)
 
 
+def edit(html: str, *changes: tuple[str, str]) -> str:
+    """Apply each (old, new) once; an edit that matches nothing is a broken test, not a pass."""
+    for old, new in changes:
+        assert old in html, old
+        html = html.replace(old, new, 1)
+    return html
+
+
 def test_header_moved_to_another_group_raises_layout_changed():
     # 最小 moves from 湿度 to 気温: the grid gives it the path 気温 / 最小, which no page has.
-    header = (
-        S1_HEADER.replace('colspan="3" scope="colgroup">気温', 'colspan="4" scope="colgroup">気温')
-        .replace('colspan="2" scope="colgroup">湿度', 'colspan="1" scope="colgroup">湿度')
-        .replace(
-            '<th rowspan="3" scope="col">最低</th><th rowspan="3" scope="col">平均</th>'
-            '<th rowspan="3" scope="col">最小</th>',
-            '<th rowspan="3" scope="col">最低</th><th rowspan="3" scope="col">最小</th>'
-            '<th rowspan="3" scope="col">平均</th>',
-        )
+    header = edit(
+        S1_HEADER,
+        ('colspan="3">気温', 'colspan="4">気温'),
+        ('colspan="2">湿度', 'colspan="1">湿度'),
+        (
+            '<th rowspan="2">最低</th><th rowspan="2">平均</th><th rowspan="2">最小</th>',
+            '<th rowspan="2">最低</th><th rowspan="2">最小</th><th rowspan="2">平均</th>',
+        ),
     )
-    assert header != S1_HEADER
     with pytest.raises(LayoutChanged, match="気温"):
         parse_daily_page(month_page(2012, 9, header=header), year=2012, month=9, today=PAST)
 
 
 def test_missing_column_raises_layout_changed_listing_it():
-    header = A1_HEADER.replace('<th rowspan="2" scope="col">最多<br />風向</th>', "").replace(
-        'colspan="6" scope="colgroup">風向', 'colspan="5" scope="colgroup">風向'
+    header = edit(
+        A1_HEADER,
+        ('<th rowspan="2">最多<br>風向</th>', ""),
+        ('colspan="6">風向', 'colspan="5">風向'),
     )
     rows = list(A1_TEMPLATE_ROW)
     del rows[13]
@@ -258,9 +266,12 @@ def test_a_shifted_value_is_caught_by_its_kind():
 
 def test_whole_columns_swapped_are_read_by_their_headers():
     # Same headers in another order, data moved with them: the values follow the headers.
-    header = S1_HEADER.replace(
-        '<th rowspan="3" scope="col">最高</th><th rowspan="3" scope="col">最低</th>',
-        '<th rowspan="3" scope="col">最低</th><th rowspan="3" scope="col">最高</th>',
+    header = edit(
+        S1_HEADER,
+        (
+            '<th rowspan="2">最高</th><th rowspan="2">最低</th>',
+            '<th rowspan="2">最低</th><th rowspan="2">最高</th>',
+        ),
     )
     row = list(S1_TEMPLATE_ROW)
     row[6], row[7] = row[7], row[6]
@@ -269,12 +280,22 @@ def test_whole_columns_swapped_are_read_by_their_headers():
     assert values["temp_max"].value == 32.3 and values["temp_min"].value == 26.2
 
 
+def test_another_header_grid_with_the_same_paths_reads_the_same():
+    real = parse_daily_page(month_page(2012, 9), year=2012, month=9, today=PAST)
+    alt = parse_daily_page(
+        month_page(2012, 9, header=ALT_S1_HEADER), year=2012, month=9, today=PAST
+    )
+    assert alt == real
+
+
 def test_header_text_variants_are_normalized():
-    header = (
-        S1_HEADER.replace("湿度(％)", "湿度（%）")
-        .replace("気温(℃)", " 気温<br>(℃) ")
-        .replace("降水量(mm)", "降水量（ｍｍ）")
-        .replace(">最大風速<", "> 最大 風速 <")
+    header = edit(
+        S1_HEADER,
+        ("湿度(％)", "湿度（%）"),
+        ("気温(℃)", " 気温<br>(℃) "),
+        ("降水量(mm)", "降水量（ｍｍ）"),
+        (">最大風速<", "> 最大 風速 <"),
+        ("昼<br>(06:00-18:00)", "昼<br/>（06:00-18:00）"),
     )
     page = parse_daily_page(month_page(2012, 9, header=header), year=2012, month=9, today=PAST)
     assert page.rows[14].values["humidity_avg"] == Observation(72.0, 8)

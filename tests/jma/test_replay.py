@@ -40,7 +40,7 @@ def test_markup_is_jmas():
         '<a href="hourly_s1.php?prec_no=44&amp;block_no=47662&amp;year=2012&amp;month=09'
         '&amp;day=15&amp;view=p1">15</a>'
     ) in html
-    assert "rowspan=" in html and "colspan=" in html and "<br />" in html
+    assert "rowspan=" in html and "colspan=" in html and "日照<br>時間<br>(h)" in html
 
 
 @pytest.mark.parametrize(("block_no", "page_type"), [("47662", "s1"), ("0074", "a1")])
