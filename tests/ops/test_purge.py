@@ -166,3 +166,26 @@ def test_storage_outage_is_reported_and_the_row_kept(
 
     monkeypatch.setattr(retention, "delete_result", real_delete)
     assert purge_expired_files(orphan_grace=None).purged == [expired.storage_name]
+
+
+@override_settings(FILE_RETENTION_DAYS=14)
+def test_after_purge_the_api_says_the_file_is_gone(files: dict[str, ResultFile]) -> None:
+    from rest_framework.test import APIClient
+
+    expired = files["expired"]
+    api = APIClient()
+    api.force_authenticate(User.objects.get(email="purge@example.com"))
+    fresh_url = f"/api/v1/requests/{files['fresh'].request_id}/file/"
+    expired_url = f"/api/v1/requests/{expired.request_id}/file/"
+    assert api.get(fresh_url).status_code == 200
+
+    purge_expired_files(orphan_grace=None)
+
+    gone = api.get(expired_url)
+    assert gone.status_code == 410
+    assert gone.json()["code"] == "file_gone"
+    detail = api.get(f"/api/v1/requests/{expired.request_id}/").json()
+    assert detail["file"]["available"] is False
+    assert detail["file"]["download_url"] is None
+    assert "file_purged" in [event["kind"] for event in detail["timeline"]]
+    assert api.get(fresh_url).status_code == 200
