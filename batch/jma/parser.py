@@ -130,7 +130,8 @@ def parse_daily_page(
     features picks BeautifulSoup's tree builder ("lxml" in production, "html.parser" to compare).
     """
     markup = _decoded(html)
-    soup = BeautifulSoup(markup, features, parse_only=_ONLY_TABLE)
+    # Class attributes stay plain strings: splitting ~700 of them per page is a sixth of the time.
+    soup = BeautifulSoup(markup, features, parse_only=_ONLY_TABLE, multi_valued_attributes=None)
     table = soup.find("table", attrs={"id": TABLE_ID})
     if table is None:
         text = markup.decode("utf-8", "replace") if isinstance(markup, bytes) else markup
