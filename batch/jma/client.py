@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from django.conf import settings
@@ -33,6 +33,7 @@ def is_transient(status: int) -> bool:
 
 MAX_RETRY_AFTER_S = 300.0
 
+REAL_SITE_FLOOR_S = 1.0  # the least pause between two requests to JMA's own site
 StationRef = tuple[str, str, str]  # (prec_no, block_no, page_type)
 
 
@@ -72,6 +73,18 @@ def station_ref(station: Any) -> StationRef:
     if page_type not in ("s1", "a1"):
         raise ValueError(f"page_type must be 's1' or 'a1', not {page_type!r}")
     return str(prec_no), str(block_no), page_type
+
+
+def min_interval_s(url: str) -> float:
+    """JMA_MIN_INTERVAL_S, but never below REAL_SITE_FLOOR_S for JMA's own servers.
+
+    A 0 that suits the replay server in tests must not reach JMA by a configuration slip.
+    """
+    configured = max(0.0, float(settings.JMA_MIN_INTERVAL_S))
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "jma.go.jp" or host.endswith(".jma.go.jp"):
+        return max(configured, REAL_SITE_FLOOR_S)
+    return configured
 
 
 def month_url(station: Any, year: int, month: int, base_url: str | None = None) -> str:
@@ -137,7 +150,7 @@ class JmaClient:
         max_retries = max(0, int(settings.JMA_MAX_RETRIES))
         reason = ""
         for attempt in range(max_retries + 1):
-            self._limiter.wait(float(settings.JMA_MIN_INTERVAL_S), self._sleep)
+            self._limiter.wait(min_interval_s(url), self._sleep)
             retry_after: float | None = None
             started = time.monotonic()
             try:

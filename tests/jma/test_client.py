@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from batch.jma.client import JmaClient, RateLimiter, month_url
+from batch.jma.client import JmaClient, RateLimiter, min_interval_s, month_url
 from batch.jma.errors import JmaUnavailable
 from tests.conftest import find_free_port
 from tests.replay import replay_stats
@@ -29,6 +29,16 @@ def test_urls_are_built_from_station_and_settings(settings):
     )
     with pytest.raises(ValueError):
         month_url(("44", "47662", "x9"), 2012, 9)
+
+
+def test_jmas_own_site_always_gets_a_pause(settings):
+    settings.JMA_MIN_INTERVAL_S = 0
+    assert min_interval_s("https://www.data.jma.go.jp/stats/etrn/view/daily_s1.php") == 1.0
+    assert min_interval_s("https://WWW.DATA.JMA.GO.JP/obd/stats/") == 1.0
+    assert min_interval_s("http://127.0.0.1:8765/stats/etrn/view/daily_s1.php") == 0
+    assert min_interval_s("https://notjma.go.jp.example.org/") == 0
+    settings.JMA_MIN_INTERVAL_S = 7
+    assert min_interval_s("https://www.data.jma.go.jp/") == 7
 
 
 def test_fetches_a_page_with_the_services_user_agent(replay_server, settings):
