@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -26,6 +27,8 @@ from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
 from batch.jma.page import DailyPage, DailyRow, MonthResult, Observation
 from batch.jma.parser import JST, parse_daily_page
 from repository.models import MonthlyObservation, Station
+
+log = logging.getLogger(__name__)
 
 PAYLOAD_VERSION = 1
 
@@ -58,9 +61,9 @@ def get_month(
     """The month's page (derived items added) from the cache, or fetched, parsed and stored."""
     if not 1 <= month <= 12:
         raise ValueError(f"month must be 1..12, not {month}")
-    row = _stored(station, year, month)
-    if row is not None and is_fresh(row, timezone.now()):
-        return _result_from_row(station, row, from_cache=True)
+    cached = _fresh_result(station, year, month)
+    if cached is not None:
+        return _with_derived(cached, from_cache=True)
 
     key = (station.block_no, year, month)
     flight, leader = _join_flight(key)
@@ -72,17 +75,40 @@ def get_month(
         return _with_derived(flight.result, from_cache=True)
     try:
         # Another thread may have finished the same month between our read and the flight.
-        row = _stored(station, year, month)
-        if row is not None and is_fresh(row, timezone.now()):
-            flight.result = _result_from_row(station, row, from_cache=True, derived=False)
-        else:
-            flight.result = _fetch_and_store(station, year, month, client or default_client())
+        flight.result = _fresh_result(station, year, month) or _fetch_and_store(
+            station, year, month, client or default_client()
+        )
         return _with_derived(flight.result, from_cache=flight.result.from_cache)
     except BaseException as exc:
         flight.error = exc
         raise
     finally:
         _land_flight(key, flight)
+
+
+def _fresh_result(station: Station, year: int, month: int) -> MonthResult | None:
+    """The stored month if it is fresh and readable; None means fetch it."""
+    row = MonthlyObservation.objects.filter(station=station, year=year, month=month).first()
+    if row is None or not is_fresh(row, timezone.now()):
+        return None
+    try:
+        page = None if row.no_data else page_from_payload(row.payload, row.year, row.month)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        # Written by another version, or damaged: the page itself is the source of truth.
+        log.warning(
+            "month cache: unreadable payload for %s (%s); fetching again",
+            where_for(station, year, month),
+            exc,
+        )
+        return None
+    return MonthResult(
+        block_no=station.block_no,
+        year=year,
+        month=month,
+        source_url=row.source_url or source_url_for(station, year, month),
+        page=page,
+        from_cache=True,
+    )
 
 
 def _fetch_and_store(station: Station, year: int, month: int, client: JmaClient) -> MonthResult:
@@ -138,10 +164,6 @@ def _upsert(station: Station, year: int, month: int, values: dict[str, Any]) -> 
         MonthlyObservation.objects.filter(station=station, year=year, month=month).update(**values)
 
 
-def _stored(station: Station, year: int, month: int) -> MonthlyObservation | None:
-    return MonthlyObservation.objects.filter(station=station, year=year, month=month).first()
-
-
 # --- payload ------------------------------------------------------------------------------------
 
 
@@ -185,22 +207,6 @@ def page_from_payload(payload: dict[str, Any], year: int, month: int) -> DailyPa
             )
             for day, values in payload["rows"]
         ],
-    )
-
-
-def _result_from_row(
-    station: Station, row: MonthlyObservation, *, from_cache: bool, derived: bool = True
-) -> MonthResult:
-    page = None if row.no_data else page_from_payload(row.payload, row.year, row.month)
-    if page is not None and derived:
-        page = add_derived(page)
-    return MonthResult(
-        block_no=station.block_no,
-        year=row.year,
-        month=row.month,
-        source_url=row.source_url or source_url_for(station, row.year, row.month),
-        page=page,
-        from_cache=from_cache,
     )
 
 

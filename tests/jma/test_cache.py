@@ -184,3 +184,21 @@ def test_several_threads_asking_for_one_month_fetch_it_once(replay_server, maste
     assert sum(not r.from_cache for r in results) == 1
     assert all(r.page == results[0].page for r in results)
     assert MonthlyObservation.objects.filter(station=station, year=2013, month=5).count() == 1
+
+
+def test_an_unreadable_stored_payload_is_fetched_again(replay_server, tokyo):
+    MonthlyObservation.objects.create(
+        station=tokyo,
+        year=2012,
+        month=9,
+        page_type="s1",
+        payload={"v": 99, "rows": "something else"},
+        is_final=True,
+        source_url="x",
+        content_hash="0" * 64,
+    )
+    result = get_month(tokyo, 2012, 9)
+    assert not result.from_cache and len(result.page.rows) == 30
+    assert MonthlyObservation.objects.get(station=tokyo, year=2012, month=9).payload["v"] == 1
+    assert get_month(tokyo, 2012, 9).from_cache
+    assert replay_stats(replay_server)["requests"] == 1
