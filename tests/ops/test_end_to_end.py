@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +30,14 @@ from cryptography.fernet import Fernet
 from batch.jma.parser import parse_daily_page
 from tests.batch.conftest import SmtpSink, test_database_url
 from tests.conftest import find_free_port
-from tests.ops.conftest import stop_process, wait_for_port
+from tests.ops.conftest import (
+    S3_KEY,
+    S3_REGION,
+    S3_SECRET,
+    s3_client,
+    stop_process,
+    wait_for_port,
+)
 from tests.replay import render_daily_page, start_replay_process
 
 pytestmark = pytest.mark.slow
@@ -45,6 +53,7 @@ class Stack:
     env: dict[str, str]
     logs: Path
     processes: dict[str, subprocess.Popen]
+    layout: str
 
     def log(self, name: str) -> str:
         path = self.logs / f"{name}.log"
@@ -72,8 +81,31 @@ def wait_until(predicate, what: str, stack: Stack | None = None, timeout_s: floa
     raise AssertionError(f"timed out waiting for {what}\n{detail}")
 
 
-@pytest.fixture
-def stack(transactional_db, master_data, tmp_path: Path) -> Iterator[Stack]:
+@pytest.fixture(params=["one-host", "two-hosts-s3"])
+def stack(
+    request: pytest.FixtureRequest, transactional_db, master_data, tmp_path: Path
+) -> Iterator[Stack]:
+    """one-host: local files shared by API and daemon (the default setup).
+
+    two-hosts-s3: API and daemon have separate local disks (as on two machines) and share
+    results only through S3-compatible object storage (a moto server process).
+    """
+    storage_env: dict[str, str] = {}
+    api_media = batch_media = tmp_path / "media"
+    if request.param == "two-hosts-s3":
+        endpoint = request.getfixturevalue("moto_endpoint")
+        bucket = f"e2e-{uuid.uuid4().hex[:12]}"
+        s3_client(endpoint).create_bucket(Bucket=bucket)
+        storage_env = {
+            "STORAGE_BACKEND": "s3",
+            "S3_BUCKET": bucket,
+            "S3_ENDPOINT_URL": endpoint,
+            "S3_REGION": S3_REGION,
+            "S3_ACCESS_KEY_ID": S3_KEY,
+            "S3_SECRET_ACCESS_KEY": S3_SECRET,
+            "S3_ADDRESSING_STYLE": "path",
+        }
+        api_media, batch_media = tmp_path / "api-host-media", tmp_path / "batch-host-media"
     smtp = SmtpSink()
     smtp.start()
     api_port, replay_port = find_free_port(), find_free_port()
@@ -89,7 +121,6 @@ def stack(transactional_db, master_data, tmp_path: Path) -> Iterator[Stack]:
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": test_database_url(),
         "EMAIL_URL": smtp.url,
-        "MEDIA_ROOT": str(tmp_path / "media"),
         "STATIC_ROOT": str(tmp_path / "static"),
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{api_port}",
         "JMA_BASE_URL": f"http://127.0.0.1:{replay_port}",
@@ -98,6 +129,7 @@ def stack(transactional_db, master_data, tmp_path: Path) -> Iterator[Stack]:
         "BATCH_SHUTDOWN_GRACE_S": "10",
         "THROTTLE_AUTH": "1000/min",
         "PYTHONUNBUFFERED": "1",
+        **storage_env,
     }
     processes: dict[str, subprocess.Popen] = {}
     try:
@@ -116,12 +148,17 @@ def stack(transactional_db, master_data, tmp_path: Path) -> Iterator[Stack]:
                 "--access-logfile",
                 "-",
             ],
-            env,
+            {**env, "MEDIA_ROOT": str(api_media)},
             logs,
         )
-        processes["batch"] = spawn("batch", ["manage.py", "runbatch", "--threads", "2"], env, logs)
+        processes["batch"] = spawn(
+            "batch",
+            ["manage.py", "runbatch", "--threads", "2"],
+            {**env, "MEDIA_ROOT": str(batch_media)},
+            logs,
+        )
         wait_for_port(api_port, processes["api"], "gunicorn")
-        yield Stack(f"http://127.0.0.1:{api_port}", smtp, env, logs, processes)
+        yield Stack(f"http://127.0.0.1:{api_port}", smtp, env, logs, processes, request.param)
     finally:
         for name in ("api", "batch", "replay"):
             if name in processes:
@@ -208,6 +245,13 @@ def test_register_create_mail_and_download_the_workbook(stack: Stack) -> None:
     assert len(download.content) == detail["file"]["size"]
 
     check_workbook(download.content, rows_expected=detail["file"]["rows"])
+    if stack.layout == "two-hosts-s3":
+        # The daemon's "host" kept nothing on its disk; the API's never had the file.
+        stored = s3_client(stack.env["S3_ENDPOINT_URL"]).list_objects(Bucket=stack.env["S3_BUCKET"])
+        assert [o["Size"] for o in stored["Contents"]] == [len(download.content)]
+        for host in ("api-host-media", "batch-host-media"):
+            folder = stack.logs.parent / host
+            assert not folder.exists() or not any(p.is_file() for p in folder.rglob("*"))
 
     # A clean stop: SIGTERM ends the daemon with exit 0.
     batch = stack.processes["batch"]
