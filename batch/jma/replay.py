@@ -155,6 +155,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
     server: ReplayServer
     protocol_version = "HTTP/1.1"  # keep-alive, as requests.Session expects
     disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms delayed-ACK stall
+    timeout = 60  # an idle keep-alive connection frees its thread after a minute
     server_version = "JmaReplay/1.0"
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
