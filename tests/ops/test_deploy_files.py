@@ -1,0 +1,168 @@
+"""config/deploy/: the files an operator copies must be valid and agree with the code."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.management import get_commands
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DEPLOY = PROJECT_DIR / "config" / "deploy"
+SECRETS = ("SECRET_KEY", "DOWNLOAD_TOKEN_KEYS", "DATABASE_URL", "EMAIL_URL")
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines as systemd's EnvironmentFile reads them (comments, quotes)."""
+    values: dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, value = line.partition("=")
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def test_env_example_holds_no_secrets() -> None:
+    env = read_env_file(DEPLOY / "jma.env.example")
+    for name in SECRETS:
+        assert env[name] == "", f"{name} must be empty in the example"
+    assert not any(key.startswith(("S3_SECRET", "S3_ACCESS")) for key in env)  # commented out
+    assert env["DEBUG"] == "0"
+
+
+def test_env_example_reads_the_same_in_a_shell(tmp_path: Path) -> None:
+    """README says `set -a; . jma.env`: the shell must not choke on it or read it differently."""
+    script = f"set -a; . {DEPLOY / 'jma.env.example'}; set +a; env -0"
+    done = subprocess.run(
+        ["bash", "-c", script], env={}, capture_output=True, timeout=30, check=True
+    )
+    shell = dict(item.split("=", 1) for item in done.stdout.decode().split("\0") if "=" in item)
+    for key, value in read_env_file(DEPLOY / "jma.env.example").items():
+        assert shell[key] == value, key
+
+
+def test_production_settings_from_the_example_pass_check_deploy(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "ALLOWED_HOSTS"}}
+    env.update(read_env_file(DEPLOY / "jma.env.example"))
+    env.update(
+        SECRET_KEY="k" * 20 + Fernet.generate_key().decode(),
+        DOWNLOAD_TOKEN_KEYS=Fernet.generate_key().decode(),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        EMAIL_URL="smtp://user:password@127.0.0.1:587?tls=1",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
+
+
+def unit_text(name: str) -> str:
+    return (DEPLOY / name).read_text()
+
+
+def test_units_run_commands_that_exist() -> None:
+    commands = get_commands()
+    for unit in ("jma-batch@.service", "jma-purge.service"):
+        for command in re.findall(r"manage\.py (\w+)", unit_text(unit)):
+            assert command in commands, f"{unit} runs unknown command {command}"
+    assert "config.wsgi:application" in unit_text("gunicorn.service")
+    assert (PROJECT_DIR / "config" / "wsgi.py").exists()
+
+
+def test_variables_the_units_use_have_defaults() -> None:
+    """A ${VAR} in ExecStart that nothing defines would start gunicorn with an empty option."""
+    example = read_env_file(DEPLOY / "jma.env.example")
+    for unit in ("gunicorn.service", "jma-batch@.service"):
+        text = unit_text(unit)
+        defaults = {
+            pair.split("=", 1)[0]
+            for line in re.findall(r"^Environment=(.*)$", text, re.M)
+            for pair in line.split()
+        }
+        for var in re.findall(r"\$\{(\w+)\}", text):
+            assert var in defaults, f"{unit}: ${{{var}}} has no Environment= default"
+            assert var in example, f"{unit}: ${{{var}}} is not documented in jma.env.example"
+
+
+def test_batch_stop_timeout_leaves_room_for_the_grace_period() -> None:
+    from django.conf import settings
+
+    stop = int(re.search(r"^TimeoutStopSec=(\d+)", unit_text("jma-batch@.service"), re.M)[1])
+    assert stop > settings.BATCH_SHUTDOWN_GRACE_S + 10
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze missing")
+def test_systemd_units_verify(tmp_path: Path) -> None:
+    """systemd's own parser, with the paths pointed at this checkout."""
+    venv = Path(sys.executable).parent.parent
+    names = {
+        "gunicorn.service": "gunicorn.service",
+        "jma-batch@.service": "jma-batch@1.service",
+        "jma-batch.target": "jma-batch.target",
+        "jma-purge.service": "jma-purge.service",
+        "jma-purge.timer": "jma-purge.timer",
+    }
+    for source, target in names.items():
+        text = unit_text(source).replace("/srv/jma-weather/.venv", str(venv))
+        text = text.replace("/srv/jma-weather", str(PROJECT_DIR))
+        (tmp_path / target).write_text(text)
+    done = subprocess.run(
+        ["systemd-analyze", "verify", *[str(tmp_path / t) for t in names.values()]],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    problems = [
+        line
+        for line in (done.stdout + done.stderr).splitlines()
+        # A container without a running systemd may not know these; they are not our files.
+        if line.strip() and "mariadb.service" not in line and "mysql.service" not in line
+    ]
+    assert done.returncode == 0 and problems == [], "\n".join(problems)
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed here")
+def test_nginx_site_parses(tmp_path: Path) -> None:
+    """nginx -t on the site with a throwaway certificate in place of the real one."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=weather.example.org", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    site = unit_text("nginx-site.conf")
+    site = site.replace("/etc/letsencrypt/live/weather.example.org/fullchain.pem", str(cert))
+    site = site.replace("/etc/letsencrypt/live/weather.example.org/privkey.pem", str(key))
+    site = site.replace("/var/log/nginx/", f"{tmp_path}/")
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{ include /etc/nginx/mime.types; include {tmp_path}/site.conf; }}\n"
+    )
+    done = subprocess.run(
+        ["nginx", "-t", "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
