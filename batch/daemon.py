@@ -63,6 +63,7 @@ class Daemon:
         # pass the fencing check for a claim its dead predecessor held.
         self._boot = secrets.token_hex(3)
         self.claims = 0
+        self.signalled = False
 
     # --- public ----------------------------------------------------------------------------------
 
@@ -145,6 +146,7 @@ class Daemon:
 
     def _on_signal(self, signum: int) -> None:
         log.info("received %s", signal.Signals(signum).name)
+        self.signalled = True
         self.request_stop()
 
     # --- threads ---------------------------------------------------------------------------------
@@ -242,7 +244,7 @@ class Daemon:
         if self._controls():
             return False
         try:
-            return not dao.has_pending_work()
+            return not dao.has_pending_work(include_mail=self.send_mail)
         except (DatabaseError, dao.ConnectionLost):
             dao.forget_connection()
             return False

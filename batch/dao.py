@@ -742,7 +742,7 @@ def reap_expired(
 # --- Queue state ----------------------------------------------------------------------------------
 
 
-def has_pending_work() -> bool:
+def has_pending_work(*, include_mail: bool = True) -> bool:
     """Anything queued or running anywhere, or a mail still to try: not idle yet."""
     req, mails = _table(FileRequest), _table(MailOutbox)
 
@@ -754,6 +754,8 @@ def has_pending_work() -> bool:
         )
         if cursor.fetchone()[0]:
             return True
+        if not include_mail:
+            return False
         cursor.execute(
             f"SELECT COUNT(*) FROM {mails} WHERE status = %s",
             [MailOutbox.Status.PENDING.value],

@@ -16,6 +16,7 @@ anything a kill -9 leaves in between is an orphan that batch.retention removes l
 from __future__ import annotations
 
 import logging
+import random
 import secrets
 import shutil
 import tempfile
@@ -190,8 +191,11 @@ def run_job(claim: dao.Claim, control: JobControl, *, build: BuildFn | None = No
                 # The database connection died under the pipeline: reconnect, run it again
                 # under the same claim (months already fetched come from the cache).
                 log.warning("request %s: database trouble (%s); again", claim.request_id, exc)
-                dao.forget_connection()
-                time.sleep(min(0.5 * 2**db_try, 10))
+                if dao.is_lock_conflict(exc):
+                    time.sleep(random.uniform(0.05, 0.2) * db_try)
+                else:
+                    dao.forget_connection()
+                    time.sleep(min(0.5 * 2**db_try, 10))
                 if not control.should_continue():
                     return _stopped(claim, control)
         raise AssertionError("unreachable")

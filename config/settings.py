@@ -122,6 +122,10 @@ def database_from_url(url: str) -> dict:
         config["OPTIONS"] = {
             "timeout": 30,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # atomic() takes the write lock at BEGIN and waits for it (up to timeout); a
+            # deferred BEGIN that later writes fails at once with "database is locked" when
+            # another thread or process wrote in between (the batch runs many writers).
+            "transaction_mode": "IMMEDIATE",
         }
     elif engine == "django.db.backends.mysql":
         config["OPTIONS"] = {

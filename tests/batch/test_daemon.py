@@ -5,6 +5,8 @@ connection, SIGTERM. Nothing may be lost or duplicated."""
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -27,6 +29,7 @@ from repository.models import (
     Worker,
 )
 from tests.batch.conftest import (
+    PROJECT_DIR,
     DaemonRunner,
     SmtpSink,
     make_request,
@@ -306,3 +309,16 @@ def test_sigterm_exits_0_and_loses_nothing(daemons, smtp_sink, tmp_path):
     finally:
         replay.__exit__(None, None, None)
     _assert_each_finished_once(tmp_path / "media", requests, smtp_sink)
+
+
+def test_runbatch_refuses_bad_arguments_in_one_line():
+    for args in (["--threads", "0"], ["--threads", "2", "--worker-id", "bad id!"]):
+        proc = subprocess.run(
+            [sys.executable, "manage.py", "runbatch", *args],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert proc.returncode != 0
+        assert proc.stderr.strip().count("\n") == 0 and "CommandError" in proc.stderr
