@@ -102,3 +102,35 @@ def test_non_staff_is_sent_to_login(client):
     page = client.get(reverse("admin:repository_weatheritem_changelist"))
     assert page.status_code == 302
     assert WeatherItem.objects.count() == 22
+
+
+def test_admin_retry_and_cancel_actions_use_the_application_rules(staff_client):
+    user = User.objects.create_user("owner@example.com", "pw-123-secret")
+    fields = {"start_year": 2020, "start_month": 1, "end_year": 2020, "end_month": 1}
+    failed = FileRequest.objects.create(owner=user, status="failed", attempts=5, **fields)
+    queued = FileRequest.objects.create(owner=user, **fields)
+    succeeded = FileRequest.objects.create(owner=user, status="succeeded", **fields)
+    url = reverse("admin:repository_filerequest_changelist")
+
+    staff_client.post(url, {"action": "retry_selected", "_selected_action": [failed.pk]})
+    staff_client.post(
+        url, {"action": "cancel_selected", "_selected_action": [queued.pk, succeeded.pk]}
+    )
+
+    failed.refresh_from_db()
+    queued.refresh_from_db()
+    succeeded.refresh_from_db()
+    assert (failed.status, failed.attempts) == ("queued", 0)
+    assert failed.events.filter(kind="retried").exists()
+    assert queued.status == "cancelled"
+    assert succeeded.status == "succeeded"  # refused by the same rule the API applies
+
+
+def test_request_list_filters_by_status(staff_client):
+    user = User.objects.create_user("owner@example.com", "pw-123-secret")
+    fields = {"start_year": 2020, "start_month": 1, "end_year": 2020, "end_month": 1}
+    FileRequest.objects.create(owner=user, status="failed", **fields)
+    FileRequest.objects.create(owner=user, **fields)
+    url = reverse("admin:repository_filerequest_changelist")
+    page = staff_client.get(url, {"status__exact": "failed"})
+    assert page.context["cl"].result_count == 1

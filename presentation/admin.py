@@ -1,0 +1,118 @@
+"""The request queue in Django admin: read-only, with retry and cancel actions.
+
+The actions call the same application services as the API, so the rules (which states may be
+retried or cancelled, the timeline events) are the same wherever an operator or user acts.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from application import requests as request_services
+from application.errors import ApplicationError
+from repository.models import (
+    FileRequest,
+    FileRequestItem,
+    FileRequestStation,
+    RequestEvent,
+    ResultFile,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class StationInline(ReadOnlyInline):
+    model = FileRequestStation
+    fields = ["position", "station"]
+    readonly_fields = fields
+
+
+class ItemInline(ReadOnlyInline):
+    model = FileRequestItem
+    fields = ["position", "item"]
+    readonly_fields = fields
+
+
+class EventInline(ReadOnlyInline):
+    model = RequestEvent
+    fields = ["created_at", "kind", "message", "worker_id"]
+    readonly_fields = fields
+
+
+class ResultInline(ReadOnlyInline):
+    model = ResultFile
+    fields = ["download_name", "size", "row_count", "sha256", "created_at", "expires_at"]
+    readonly_fields = fields
+
+
+@admin.register(FileRequest)
+class FileRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "owner",
+        "period",
+        "status",
+        "progress",
+        "attempts",
+        "claimed_by",
+        "created_at",
+    ]
+    list_filter = ["status", "language", "cancel_requested"]
+    search_fields = ["owner__email", "=id", "claimed_by"]
+    list_select_related = ["owner"]
+    date_hierarchy = "created_at"
+    inlines = [StationInline, ItemInline, ResultInline, EventInline]
+    actions = ["retry_selected", "cancel_selected"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # the queue is the batch's; operators act through the actions only
+
+    def has_operate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("repository.change_filerequest")
+
+    @admin.display(description="period")
+    def period(self, obj: FileRequest) -> str:
+        return f"{obj.start_year}-{obj.start_month:02d} … {obj.end_year}-{obj.end_month:02d}"
+
+    @admin.display(description="progress")
+    def progress(self, obj: FileRequest) -> str:
+        if not obj.progress_total:
+            return "–"
+        percent = 100 * obj.progress_done // obj.progress_total
+        return format_html("{}/{} ({}%)", obj.progress_done, obj.progress_total, percent)
+
+    def _apply(self, request: HttpRequest, queryset: QuerySet, service, verb: str) -> None:
+        done, refused = 0, []
+        for file_request in queryset.order_by("id"):
+            try:
+                service(file_request, actor=request.user)
+                done += 1
+            except ApplicationError as exc:
+                refused.append(f"#{file_request.pk}: {exc}")
+        if done:
+            self.message_user(request, f"{verb}: {done} request(s).", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
+
+    @admin.action(description="Retry selected failed/cancelled requests", permissions=["operate"])
+    def retry_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._apply(request, queryset, request_services.retry_request, "Queued again")
+
+    @admin.action(description="Cancel selected requests", permissions=["operate"])
+    def cancel_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._apply(request, queryset, request_services.cancel_request, "Cancelled")
