@@ -234,8 +234,8 @@ def _identify(columns: list[tuple[str, ...]]) -> list[tuple[str, str]]:
         known = KNOWN_COLUMNS.get(path)
         if known is None:
             raise LayoutChanged(
-                f"column {position}: unknown header '{' / '.join(path) or '(empty)'}'; expected "
-                "one of the daily_s1/daily_a1 headers (e.g. '気温(°C) / 平均')"
+                f"column {position}: {_expected_at(columns, position)}, "
+                f"found unknown header '{' / '.join(path) or '(empty)'}'"
             )
         spec.append(known)
     codes = [code for code, _ in spec]
@@ -254,6 +254,17 @@ def _identify(columns: list[tuple[str, ...]]) -> list[tuple[str, str]]:
         + (f"; missing {', '.join(missing)}" if missing else "")
         + (f"; unexpected {', '.join(extra)}" if extra else "")
     )
+
+
+def _expected_at(columns: list[tuple[str, ...]], position: int) -> str:
+    """What JMA's layout has at this column, for the error message."""
+    s1 = any(path and path[0] == _path("気圧(hPa)")[0] for path in columns)
+    layout = list(S1_COLUMNS.items()) if s1 else list(A1_COLUMNS.items())
+    index = position - 2
+    if index >= len(layout):
+        return f"expected no column after the {len(layout)} daily_{'s1' if s1 else 'a1'} columns"
+    path, (code, _) = layout[index]
+    return f"expected '{' / '.join(path)}' ({code}) as on daily_{'s1' if s1 else 'a1'} pages"
 
 
 def _parse_row(tr: Tag, spec: list[tuple[str, str]]) -> tuple[int, dict[str, Observation]]:

@@ -203,7 +203,10 @@ def test_renamed_column_raises_layout_changed_naming_it():
     header = edit(S1_HEADER, (">最高<", ">最高気温<"))
     with pytest.raises(LayoutChanged) as err:
         parse_daily_page(month_page(2012, 9, header=header), year=2012, month=9, today=PAST)
-    assert "最高気温" in str(err.value) and "unknown header" in str(err.value)
+    assert str(err.value) == (
+        "column 8: expected '気温(°C) / 最高' (temp_max) as on daily_s1 pages, "
+        "found unknown header '気温(°C) / 最高気温'"
+    )
 
 
 def test_inserted_column_raises_layout_changed():
