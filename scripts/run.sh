@@ -54,19 +54,43 @@ for p in "$PORT" $([ "$use_replay" = 1 ] && echo "$REPLAY_PORT"); do
 done
 
 if [[ "${DATABASE_URL:-}" == mysql://* ]]; then
-  # Create the database if it is missing (the server and the user must exist).
-  "$PY" - <<'PY'
-import os, urllib.parse as u, MySQLdb
+  # Create the database if it is missing (the server and the user must exist), and check
+  # that the server knows time zones.
+  if "$PY" - <<'PY'
+import os, sys, urllib.parse as u, MySQLdb
 p = u.urlparse(os.environ["DATABASE_URL"])
 name = p.path.lstrip("/")
 conn = MySQLdb.connect(host=p.hostname or "127.0.0.1", port=p.port or 3306,
                        user=u.unquote(p.username or "root"), passwd=u.unquote(p.password or ""))
-conn.cursor().execute(
+cursor = conn.cursor()
+cursor.execute(
     "CREATE DATABASE IF NOT EXISTS `%s` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
     % name.replace("`", "``")
 )
+cursor.execute("SELECT CONVERT_TZ('2024-01-01 00:00:00', 'UTC', 'Asia/Tokyo')")
+if cursor.fetchone()[0] is None:
+    print("run: the server has no time zone tables (Django needs them with USE_TZ)")
+    sys.exit(3)
 conn.close()
 PY
+  then :
+  elif [ $? = 3 ]; then
+    # Load them (as the README says for production); needs the mariadb/mysql client and rights.
+    if ! "$PY" - <<'PY'
+import os, subprocess, sys, urllib.parse as u
+p = u.urlparse(os.environ["DATABASE_URL"])
+client = "mariadb" if subprocess.run(["sh", "-c", "command -v mariadb"], capture_output=True).returncode == 0 else "mysql"
+tz = subprocess.run(["sh", "-c", "mariadb-tzinfo-to-sql /usr/share/zoneinfo 2>/dev/null || mysql_tzinfo_to_sql /usr/share/zoneinfo 2>/dev/null"], capture_output=True, check=True).stdout
+env = {**os.environ, "MYSQL_PWD": u.unquote(p.password or "")}
+subprocess.run([client, "-h", p.hostname or "127.0.0.1", "-P", str(p.port or 3306), "-u", u.unquote(p.username or "root"), "mysql"], input=tz, env=env, check=True)
+print("run: loaded the time zone tables")
+PY
+    then
+      echo "run: warning: could not load the time zone tables; admin date filters will fail" >&2
+    fi
+  else
+    exit 1
+  fi
 fi
 
 echo "run: preparing the database (${DATABASE_URL:-sqlite:///$ROOT/var/db.sqlite3})"

@@ -211,18 +211,21 @@ def test_request_list_filters_and_retry_action(page, site: Site, master_data) ->
     )
     select.select_option(retry_value)
     page.click("button[name=index]")
-    page.wait_for_selector("ul.messagelist li")
-    message = page.inner_text("ul.messagelist")
-    assert "1" in message, message
+    message = page.wait_for_selector("ul.messagelist li.success").inner_text()
+    assert "1 request(s)" in message, message
 
     failed.refresh_from_db()
     assert failed.status == FileRequest.Status.QUEUED
     assert failed.error_code == ""
     assert RequestEvent.objects.filter(request=failed, kind=RequestEvent.Kind.RETRIED).exists()
+    # The list shows it among the queued ones now.
+    page.goto(f"{site.base}/admin/repository/filerequest/?status__exact=queued")
+    assert rows_shown(page) == {failed.pk, queued.pk}
     assert page.js_errors == []
 
 
 def rows_shown(page) -> set[int]:
+    assert page.locator("#changelist").count() == 1, page.inner_text("body")[:500]
     return {
         int(value)
         for value in page.locator("#result_list input.action-select").evaluate_all(
