@@ -113,6 +113,11 @@ def warm_cache(spec) -> None:
 
 
 def peak_rss_mb() -> float:
+    """This process's high-water resident memory (VmHWM; ru_maxrss survives exec on Linux)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
