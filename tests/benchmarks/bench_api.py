@@ -1,0 +1,270 @@
+"""API latency under concurrent clients: gunicorn serving creates and listings.
+
+    python tests/benchmarks/bench_api.py                       # SQLite and MariaDB
+    python tests/benchmarks/bench_api.py --db sqlite --clients 16 --seconds 30
+
+For each database the script prepares a benchmark database (var/hapi_bench.sqlite3, MariaDB
+hapi_bench at 127.0.0.1:3306 or BENCH_MYSQL_URL), migrates and seeds it, starts gunicorn on a
+free loopback port with production settings (DEBUG=0), registers one user per client, then
+lets every client thread alternate POST /api/v1/requests/ and GET /api/v1/requests/ for a
+fixed time. It prints p50/p95/p99 latency per operation and the total requests/s.
+Throttles and the per-user active limit are lifted so the numbers measure the API itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import requests
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SQLITE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'hapi_bench.sqlite3'}"
+MYSQL_URL = os.environ.get("BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/hapi_bench")
+PASSWORD = "bench-Password-2024!"
+ITEMS = ["temp_avg", "precip_total", "temp_max", "temp_min"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(database_url: str, media: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "MEDIA_ROOT": media,
+        "THROTTLE_AUTH": "1000000/min",
+        "THROTTLE_CREATE": "1000000/min",
+        "MAX_ACTIVE_REQUESTS_PER_USER": "1000000",
+        "LOG_LEVEL": "WARNING",
+        "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60"),
+    }
+
+
+def prepare_database(url: str, env: dict[str, str]) -> None:
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    else:
+        import MySQLdb
+
+        parsed = urlparse(url)
+        name = parsed.path.lstrip("/")
+        conn = MySQLdb.connect(
+            host=parsed.hostname,
+            port=parsed.port or 3306,
+            user=parsed.username or "root",
+            passwd=parsed.password or "",
+        )
+        cursor = conn.cursor()
+        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        conn.close()
+    for command in (["migrate", "--noinput", "-v0"], ["seed_master"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=PROJECT_DIR,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/api/v1/health/", timeout=10)
+            return process
+        except requests.RequestException:
+            time.sleep(0.2)
+    stop(process)
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def login(base: str, index: int) -> requests.Session:
+    session = requests.Session()
+    email = f"bench{index}@example.jp"
+    session.post(f"{base}/auth/register/", json={"email": email, "password": PASSWORD}, timeout=30)
+    tokens = session.post(
+        f"{base}/auth/token/", json={"email": email, "password": PASSWORD}, timeout=30
+    )
+    tokens.raise_for_status()
+    session.headers["Authorization"] = f"Bearer {tokens.json()['access']}"
+    return session
+
+
+def request_body(rng: random.Random, stations: list[str]) -> dict:
+    year = rng.randint(1995, 2022)
+    start_month = rng.randint(1, 12)
+    months = rng.randint(1, 12)
+    end_index = year * 12 + start_month - 1 + months - 1
+    return {
+        "start_year": year,
+        "start_month": start_month,
+        "end_year": end_index // 12,
+        "end_month": end_index % 12 + 1,
+        "stations": rng.sample(stations, rng.randint(1, 5)),
+        "items": rng.sample(ITEMS, 2),
+    }
+
+
+def client_loop(
+    session: requests.Session,
+    base: str,
+    stations: list[str],
+    until: float,
+    seed: int,
+    samples: dict[str, list[float]],
+    failures: dict[str, int],
+    lock: threading.Lock,
+) -> None:
+    rng = random.Random(seed)
+    local: dict[str, list[float]] = {"create": [], "list": []}
+    bad: dict[str, int] = {}
+    while time.monotonic() < until:
+        for op in ("create", "list"):
+            started = time.perf_counter()
+            if op == "create":
+                response = session.post(
+                    f"{base}/requests/", json=request_body(rng, stations), timeout=60
+                )
+                ok = response.status_code == 202
+            else:
+                response = session.get(f"{base}/requests/", timeout=60)
+                ok = response.status_code == 200
+            local[op].append(time.perf_counter() - started)
+            if not ok:
+                key = f"{op} {response.status_code}"
+                bad[key] = bad.get(key, 0) + 1
+    with lock:
+        for op, values in local.items():
+            samples[op].extend(values)
+        for key, count in bad.items():
+            failures[key] = failures.get(key, 0) + count
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def run_one(url: str, args: argparse.Namespace) -> None:
+    label = "SQLite" if url.startswith("sqlite") else "MariaDB"
+    media = tempfile.mkdtemp(prefix="bench-api-")
+    env = server_env(url, media)
+    prepare_database(url, env)
+    port = free_port()
+    print(f"{label}: database ready, starting gunicorn on port {port}", flush=True)
+    server = start_gunicorn(env, port, args.workers)
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        sessions = [login(base, i) for i in range(args.clients)]
+        options = sessions[0].get(f"{base}/options/", timeout=30).json()
+        stations = [
+            s["block_no"]
+            for p in options["prefectures"]
+            for s in p["stations"]
+            if s["page_type"] == "a1" and s["kind"] == "四"
+        ]
+        for session in sessions:  # warm-up: connections, imports, caches
+            session.get(f"{base}/requests/", timeout=30)
+        print(f"{label}: {len(sessions)} clients logged in, running {args.seconds:g} s", flush=True)
+        samples: dict[str, list[float]] = {"create": [], "list": []}
+        failures: dict[str, int] = {}
+        lock = threading.Lock()
+        started = time.monotonic()
+        until = started + args.seconds
+        threads = [
+            threading.Thread(
+                target=client_loop,
+                args=(s, base, stations, until, i, samples, failures, lock),
+            )
+            for i, s in enumerate(sessions)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+    finally:
+        stop(server)
+    total = sum(len(v) for v in samples.values())
+    print(
+        f"\n{label}: {args.clients} clients, gunicorn {args.workers} sync workers, "
+        f"{elapsed:.1f} s, {total} requests, {total / elapsed:.1f} req/s"
+    )
+    print(f"  {'operation':<22}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'mean ms':>9}")
+    names = {"create": "POST requests/", "list": "GET requests/ (page 1)"}
+    for op, values in samples.items():
+        if not values:
+            continue
+        ms = [v * 1000 for v in values]
+        print(
+            f"  {names[op]:<22}{len(ms):>7}{percentile(ms, 50):>9.1f}{percentile(ms, 95):>9.1f}"
+            f"{percentile(ms, 99):>9.1f}{statistics.fmean(ms):>9.1f}"
+        )
+    print(f"  non-2xx answers: {failures or 'none'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "mysql", "both"], default="both")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    args = parser.parse_args()
+    targets = {"sqlite": [SQLITE_URL], "mysql": [MYSQL_URL], "both": [SQLITE_URL, MYSQL_URL]}
+    for url in targets[args.db]:
+        run_one(url, args)
+
+
+if __name__ == "__main__":
+    main()
