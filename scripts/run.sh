@@ -236,7 +236,7 @@ cat <<EOF
           "stations": ["47662", "0074"], "items": ["temp_avg", "temp_max", "precip_total"]}' \\
      | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
    curl -s \$B/api/v1/requests/\$ID/ -H "Authorization: Bearer \$TOKEN" | python3 -m json.tool
-   # when "status" is "succeeded" (a few seconds) $mail_hint; or:
+   # "status" turns "succeeded" within seconds; a moment later $mail_hint. Or:
    curl -sOJ \$B/api/v1/requests/\$ID/file/ -H "Authorization: Bearer \$TOKEN"
 
  Ctrl-C stops everything.
