@@ -254,32 +254,29 @@ def claim_next(
     serializes writers.
     """
     lease = settings.BATCH_LEASE_SECONDS if lease_s is None else lease_s
-    limit = (
-        settings.BATCH_MAX_RUNNING_PER_USER
-        if max_running_per_user is None
-        else (max_running_per_user)
-    )
+    limit = max_running_per_user or settings.BATCH_MAX_RUNNING_PER_USER
     req, users = _table(FileRequest), _table(User)
     lock = " FOR UPDATE SKIP LOCKED" if _is_mysql() else ""
-    user_lock = " FOR UPDATE" if _is_mysql() else ""
 
     def work(cursor: Any) -> Claim | None:
         full_owners: set[int] = set()
         for _round in range(4):
-            candidates = _due_candidates(cursor, clock.now(), limit, full_owners)
+            due = clock.now()
+            candidates = _due_candidates(cursor, due, limit, full_owners)
             if not candidates:
                 return None
             for request_id in candidates:
                 cursor.execute(
-                    f"SELECT id, owner_id, attempts, max_attempts FROM {req} "
-                    f"WHERE id = %s AND status = %s AND cancel_requested = 0{lock}",
-                    [request_id, QUEUED],
+                    f"SELECT id, owner_id, attempts, max_attempts FROM {req} WHERE id = %s "
+                    f"AND status = %s AND cancel_requested = 0 AND run_after <= %s{lock}",
+                    [request_id, QUEUED, _dt(due)],
                 )
                 row = cursor.fetchone()
                 if row is None or row[1] in full_owners:
-                    continue  # taken by someone else since, or its owner is full
+                    continue  # taken (or requeued for later) since, or its owner is full
                 _id, owner_id, attempts, max_attempts = row
-                cursor.execute(f"SELECT id FROM {users} WHERE id = %s{user_lock}", [owner_id])
+                if _is_mysql():
+                    cursor.execute(f"SELECT id FROM {users} WHERE id = %s FOR UPDATE", [owner_id])
                 cursor.execute(
                     f"SELECT COUNT(*) FROM {req} WHERE owner_id = %s AND status = %s",
                     [owner_id, RUNNING],
