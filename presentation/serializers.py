@@ -268,12 +268,66 @@ class FileRequestSerializer(serializers.ModelSerializer):
             "size": result.size,
             "sha256": result.sha256,
             "rows": result.row_count,
-            "created_at": serializers.DateTimeField().to_representation(result.created_at),
-            "expires_at": serializers.DateTimeField().to_representation(result.expires_at),
+            "created_at": _DATETIME.to_representation(result.created_at),
+            "expires_at": _DATETIME.to_representation(result.expires_at),
             "available": result.is_available,
             "url": _absolute(self.context.get("request"), "api:request-file", obj.pk),
             "download_url": link_for(obj),
         }
+
+    def to_representation(self, obj: FileRequest) -> dict:
+        """The same fields as declared above, built directly: listing 20 requests through
+        nested DRF serializers cost more than all of the request's SQL together."""
+        dt = _DATETIME.to_representation
+        stations = [
+            {
+                "block_no": row.station.block_no,
+                "name": row.station.name,
+                "prefecture": row.station.prefecture.code,
+                "page_type": row.station.page_type,
+            }
+            for row in obj.station_rows.all()
+        ]
+        items = [
+            {
+                "code": row.item.code,
+                "label_ja": row.item.label_ja,
+                "label_en": row.item.label_en,
+                "unit": row.item.unit,
+            }
+            for row in obj.item_rows.all()
+        ]
+        return {
+            "id": obj.pk,
+            "url": self.get_url(obj),
+            "status": obj.status,
+            "start_year": obj.start_year,
+            "start_month": obj.start_month,
+            "end_year": obj.end_year,
+            "end_month": obj.end_month,
+            "language": obj.language,
+            "quality_columns": obj.quality_columns,
+            "stations": stations,
+            "items": items,
+            "progress": {
+                "done": obj.progress_done,
+                "total": obj.progress_total,
+                "percent": ProgressSerializer().get_percent(obj),
+            },
+            "attempts": obj.attempts,
+            "max_attempts": obj.max_attempts,
+            "cancel_requested": obj.cancel_requested,
+            "warnings": obj.warnings,
+            "error": self.get_error(obj),
+            "file": self.get_file(obj),
+            "created_at": dt(obj.created_at),
+            "updated_at": dt(obj.updated_at),
+            "started_at": dt(obj.started_at) if obj.started_at else None,
+            "finished_at": dt(obj.finished_at) if obj.finished_at else None,
+        }
+
+
+_DATETIME = serializers.DateTimeField()
 
 
 class FileRequestDetailSerializer(FileRequestSerializer):
@@ -282,6 +336,14 @@ class FileRequestDetailSerializer(FileRequestSerializer):
     class Meta(FileRequestSerializer.Meta):
         fields = [*FileRequestSerializer.Meta.fields, "timeline"]
         read_only_fields = fields
+
+    def to_representation(self, obj: FileRequest) -> dict:
+        data = super().to_representation(obj)
+        data["timeline"] = [
+            {"at": _DATETIME.to_representation(e.created_at), "kind": e.kind, "message": e.message}
+            for e in obj.events.all()
+        ]
+        return data
 
 
 class RequestListQuerySerializer(serializers.Serializer):

@@ -46,7 +46,9 @@ def make_user(email: str = "owner@example.jp", name: str = "Owner") -> User:
 
 
 def client_for(user: User | None) -> APIClient:
+    """A client that sends JSON, like the front end (the API parses JSON bodies only)."""
     client = APIClient()
+    client.default_format = "json"
     if user is not None:
         token = RefreshToken.for_user(user).access_token
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -70,7 +72,7 @@ def api(owner) -> APIClient:
 
 @pytest.fixture
 def anon() -> APIClient:
-    return APIClient()
+    return client_for(None)
 
 
 def valid_body(**changes) -> dict:
