@@ -235,9 +235,14 @@ cat <<EOF
      -d '{"start_year": 2023, "start_month": 1, "end_year": 2023, "end_month": 3,
           "stations": ["47662", "0074"], "items": ["temp_avg", "temp_max", "precip_total"]}' \\
      | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+   # wait until it has finished (seconds), showing status and progress
+   until curl -s \$B/api/v1/requests/\$ID/ -H "Authorization: Bearer \$TOKEN" | python3 -c \\
+     'import json,sys; d=json.load(sys.stdin); print(d["status"], d["progress"]["percent"], "%"); sys.exit(d["status"] in ("queued", "running"))'
+   do sleep 1; done
+   curl -sfOJ \$B/api/v1/requests/\$ID/file/ -H "Authorization: Bearer \$TOKEN" && ls -l jma-weather-*.xlsx
+   # the whole request with its timeline:
    curl -s \$B/api/v1/requests/\$ID/ -H "Authorization: Bearer \$TOKEN" | python3 -m json.tool
-   # "status" turns "succeeded" within seconds; a moment later $mail_hint. Or:
-   curl -sOJ \$B/api/v1/requests/\$ID/file/ -H "Authorization: Bearer \$TOKEN"
+   # a moment later $mail_hint (the link needs no login)
 
  Ctrl-C stops everything.
 ==========================================================================================

@@ -1,0 +1,123 @@
+"""`bash scripts/run.sh`, the README's one command: it starts, the printed curl session works,
+and Ctrl-C (SIGINT) stops every part cleanly.
+
+It uses its own SQLite file, not the test database, so it runs in the SQLite pass only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.conftest import find_free_port
+
+pytestmark = pytest.mark.slow
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def read_until(process: subprocess.Popen, marker: str, out: list[str], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            if process.poll() is not None:
+                break
+            continue
+        out.append(line)
+        if marker in line:
+            return
+    raise AssertionError(f"{marker!r} never came; output:\n{''.join(out)[-4000:]}")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="run.sh uses its own SQLite database")
+def test_run_script_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    api_port, replay_port = find_free_port(), find_free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "PYTEST_", "STORAGE_", "S3_", "JMA_", "EMAIL_"))
+    }
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'run.sqlite3'}",
+        EMAIL_URL=f"file://{tmp_path / 'mail'}",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        PORT=str(api_port),
+        REPLAY_PORT=str(replay_port),
+    )
+    process = subprocess.Popen(
+        ["bash", "scripts/run.sh"],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+        start_new_session=True,
+        # As from a terminal: SIGINT not ignored, whatever this test process inherited.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    out: list[str] = []
+    try:
+        read_until(process, "Ctrl-C stops everything.", out, timeout_s=300)
+        banner = "".join(out)
+        assert f"API docs     http://127.0.0.1:{api_port}/api/docs/" in banner
+        assert f"Admin        http://127.0.0.1:{api_port}/admin/" in banner
+        assert f"one file per mail in {tmp_path / 'mail'}/" in banner
+        assert listening(api_port) and listening(replay_port)
+
+        if shutil.which("curl"):
+            # The session the banner offers, pasted as printed.
+            snippet = banner.split("(paste into another terminal):", 1)[1]
+            snippet = snippet.split("Ctrl-C stops everything.", 1)[0]
+            script = snippet
+            done = subprocess.run(
+                ["bash", "-euo", "pipefail", "-c", script],
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert done.returncode == 0, done.stdout[-800:] + done.stderr
+            assert "succeeded 100.0 %" in done.stdout
+            assert '"kind": "succeeded"' in done.stdout  # the timeline, pretty-printed
+            (workbook,) = tmp_path.glob("jma-weather-*.xlsx")  # named by Content-Disposition
+            assert workbook.read_bytes()[:2] == b"PK"  # an xlsx (zip)
+            # The mail, as a file where the banner said, with the no-login link.
+            link = f"http://127.0.0.1:{api_port}/api/v1/downloads/"
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not any(
+                link in mail.read_text(errors="replace")
+                for mail in (tmp_path / "mail").glob("*.log")
+            ):
+                time.sleep(0.2)
+            assert any(link in m.read_text() for m in (tmp_path / "mail").glob("*.log"))
+
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=120)
+        out.append(rest)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    log = "".join(out)
+    assert process.returncode == 0, log[-3000:]
+    assert "run: stopping" in log and log.rstrip().endswith("run: stopped"), log[-3000:]
+    assert re.search(r"batch daemon \S+ stopped after \d+ claim", log), log[-3000:]
+    assert "jma_replay: stopped" in log
+    assert "Shutting down: Master" in log
+    assert not listening(api_port) and not listening(replay_port)
