@@ -10,13 +10,14 @@
 #   DATABASE_URL   sqlite:///$PWD/var/db.sqlite3    (mysql://user:pass@host:3306/name for MariaDB)
 #   JMA_BASE_URL   the replay server below           (https://www.data.jma.go.jp for the real JMA)
 #   EMAIL_URL      file://$PWD/var/mail              (console: | smtp://host:port)
-#   PORT           8000 (API)   REPLAY_PORT 8765   BATCH_THREADS 2
+#   PORT           8000 (API)   REPLAY_PORT 8765   BATCH_THREADS 2   RUN_SETUP 1 (0: skip setup.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 started=$(date +%s)
 
-bash scripts/setup.sh
+# RUN_SETUP=0 skips the install step where .venv is prepared already (tests, images).
+[ "${RUN_SETUP:-1}" = 0 ] || bash scripts/setup.sh
 PY="$ROOT/.venv/bin/python"
 mkdir -p var var/mail
 

@@ -58,6 +58,7 @@ def test_run_script_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         MEDIA_ROOT=str(tmp_path / "media"),
         PORT=str(api_port),
         REPLAY_PORT=str(replay_port),
+        RUN_SETUP="0",  # .venv is ready; setup.sh would ask the package index (network)
     )
     process = subprocess.Popen(
         ["bash", "scripts/run.sh"],
