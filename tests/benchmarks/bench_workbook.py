@@ -44,6 +44,9 @@ def setup_django() -> None:
         "DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'bench-workbook.sqlite3'}"
     )
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # As in production: with DEBUG on, Django keeps every SQL query, which is not the writer's.
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-a-secret-0123456789abcdef")
     import django
 
     django.setup()
