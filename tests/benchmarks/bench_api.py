@@ -252,6 +252,44 @@ def run_one(url: str, args: argparse.Namespace) -> None:
             f"{percentile(ms, 99):>9.1f}{statistics.fmean(ms):>9.1f}"
         )
     print(f"  non-2xx answers: {failures or 'none'}")
+    # Same database, same process, both ways of rendering a page of 20 requests.
+    subprocess.run(
+        [sys.executable, __file__, "--child-serializers"], cwd=PROJECT_DIR, env=env, check=True
+    )
+
+
+def compare_serializers(rounds: int = 100) -> None:
+    """Direct to_representation (what the API uses) vs DRF's generic nested-serializer path."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(PROJECT_DIR))
+    django.setup()
+    from django.test import RequestFactory
+    from rest_framework import serializers
+
+    from application.requests import requests_of
+    from presentation.serializers import FileRequestSerializer
+    from repository.models import User
+
+    user = User.objects.get(email="bench0@example.jp")
+    page = list(requests_of(user)[:20])
+    context = {"request": RequestFactory().get("/api/v1/requests/")}
+    serializer = FileRequestSerializer(context=context)
+
+    def direct():
+        return [serializer.to_representation(obj) for obj in page]
+
+    def generic():
+        return [serializers.ModelSerializer.to_representation(serializer, obj) for obj in page]
+
+    assert direct() == generic(), "the two renderings differ"
+    for name, render in (("direct (used)", direct), ("DRF nested", generic)):
+        started = time.perf_counter()
+        for _ in range(rounds):
+            render()
+        per_page = (time.perf_counter() - started) / rounds * 1000
+        print(f"  render a page of {len(page)} requests, {name:<14}{per_page:>8.2f} ms")
 
 
 def main() -> None:
@@ -260,7 +298,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--child-serializers", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_serializers:
+        compare_serializers()
+        return
     targets = {"sqlite": [SQLITE_URL], "mysql": [MYSQL_URL], "both": [SQLITE_URL, MYSQL_URL]}
     for url in targets[args.db]:
         run_one(url, args)
