@@ -28,6 +28,7 @@ from repository.models import (
     FileRequestStation,
     Prefecture,
     RequestEvent,
+    ResultFile,
     Station,
     User,
     WeatherItem,
@@ -391,19 +392,31 @@ def cancel_request(file_request: FileRequest, *, actor: User | None) -> FileRequ
 
 
 def retry_request(file_request: FileRequest, *, actor: User | None) -> FileRequest:
-    """Failed or cancelled → queued again from scratch (attempts reset, error cleared).
+    """Back to the queue from scratch (attempts reset, error cleared).
 
-    The owner is held to the per-user active limit; staff acting from the admin are not.
+    Allowed for failed and cancelled requests, and for succeeded ones whose file has expired
+    or was purged (the file is made again; the old ResultFile row goes, so the batch can
+    record the new one). The owner is held to the per-user active limit; staff acting from
+    the admin are not.
     """
     now = clock.now()
     owner_acting = actor is not None and actor.pk == file_request.owner_id
     with transaction.atomic():
+        _lock_owner(User(pk=file_request.owner_id))
+        current = FileRequest.objects.select_for_update().get(pk=file_request.pk)
+        result = ResultFile.objects.filter(request_id=current.pk).first()
+        regenerate = current.status == Status.SUCCEEDED and (
+            result is None or not result.is_available
+        )
+        if current.status not in (Status.FAILED, Status.CANCELLED) and not regenerate:
+            raise Conflict(
+                f"Request #{current.pk} is {current.status}; only failed or cancelled requests, "
+                "or finished ones whose file has expired, can be retried.",
+                code="not_retryable",
+            )
         if owner_acting:
-            _lock_owner(actor)  # type: ignore[arg-type]
             _check_active_limit(actor)  # type: ignore[arg-type]
-        retried = FileRequest.objects.filter(
-            pk=file_request.pk, status__in=[Status.FAILED, Status.CANCELLED]
-        ).update(
+        FileRequest.objects.filter(pk=current.pk, status=current.status).update(
             status=Status.QUEUED,
             attempts=0,
             run_after=now,
@@ -418,21 +431,16 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
             finished_at=None,
             updated_at=now,
         )
-        if retried:
-            RequestEvent.objects.create(
-                request_id=file_request.pk,
-                created_at=now,
-                kind=RequestEvent.Kind.RETRIED,
-                message=f"Queued again by {_actor_name(actor)}.",
-            )
-    fresh = FileRequest.objects.get(pk=file_request.pk)
-    if not retried:
-        raise Conflict(
-            f"Request #{fresh.pk} is {fresh.status}; only failed or cancelled requests can be "
-            "retried.",
-            code="not_retryable",
+        if regenerate and result is not None:
+            result.delete()  # a stored object left behind is swept as an orphan
+        RequestEvent.objects.create(
+            request_id=current.pk,
+            created_at=now,
+            kind=RequestEvent.Kind.RETRIED,
+            message=f"Queued again by {_actor_name(actor)}"
+            + (" to make the expired file again." if regenerate else "."),
         )
-    return fresh
+    return FileRequest.objects.get(pk=file_request.pk)
 
 
 # --- Reading one's own requests ---------------------------------------------------------------

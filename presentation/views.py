@@ -195,7 +195,10 @@ class RequestRetryView(APIView):
         tags=["requests"],
         request=None,
         responses={202: s.FileRequestDetailSerializer, **errors(401, 404, 409, 429)},
-        description="Queue a failed or cancelled request again (attempts reset).",
+        description=(
+            "Queue a failed or cancelled request again (attempts reset), or make the file of a "
+            "finished request again once it has expired."
+        ),
     )
     def post(self, request: Request, pk: int) -> Response:
         file_request = request_service.request_of(request.user, pk)

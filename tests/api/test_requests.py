@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from repository.models import (
     FileRequestItem,
     FileRequestStation,
     RequestEvent,
+    ResultFile,
     Station,
     WeatherItem,
 )
@@ -287,11 +288,32 @@ def test_retry_puts_a_failed_or_cancelled_request_back_in_the_queue(api, final):
 
 
 @pytest.mark.parametrize("state", ["queued", "running", "succeeded"])
-def test_retry_only_from_failed_or_cancelled(api, state):
+def test_retry_only_from_failed_or_cancelled(api, state, tmp_path):
     request_id = create(api).json()["id"]
     FileRequest.objects.filter(pk=request_id).update(status=state)
+    if state == "succeeded":
+        finish_with_file(FileRequest.objects.get(pk=request_id), tmp_path)
     response = api.post(f"{URL}{request_id}/retry/")
     assert response.status_code == 409 and response.json()["code"] == "not_retryable"
+    assert FileRequest.objects.get(pk=request_id).status == state
+
+
+@pytest.mark.parametrize("gone", ["expired", "purged"])
+def test_retry_makes_an_expired_file_again(api, tmp_path, gone):
+    request_id = create(api).json()["id"]
+    result = finish_with_file(FileRequest.objects.get(pk=request_id), tmp_path)
+    if gone == "expired":
+        result.expires_at = result.created_at - timedelta(seconds=1)
+    else:
+        result.purged_at = result.created_at
+    result.save()
+    assert api.get(f"{URL}{request_id}/file/").status_code == 410
+    response = api.post(f"{URL}{request_id}/retry/")
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "queued" and body["file"] is None
+    assert "expired file" in body["timeline"][-1]["message"]
+    assert not ResultFile.objects.filter(request_id=request_id).exists()
 
 
 def test_retry_respects_the_per_user_limit_but_staff_may_override(api, owner, settings):
