@@ -226,9 +226,15 @@ def test_replay_faults_in_real_processes(daemons, smtp_sink, tmp_path):
     assert bursty.status == "succeeded" and bursty.warnings == []
     assert partial.status == "succeeded" and any("0074" in w for w in partial.warnings)
     assert (broken.status, broken.error_code) == ("failed", "layout_changed")
-    subjects = {m["Message-ID"]: m["Subject"] for m in smtp_sink.received()}
-    assert len(subjects) == 3
-    assert "作成できませんでした" in subjects[f"<request.{broken.pk}.failed.1@127.0.0.1>"]
+    assert "layout" in broken.error_message
+    assert not ResultFile.objects.filter(request=broken).exists()
+    received = {m["Message-ID"]: m for m in smtp_sink.received()}
+    assert len(received) == 3
+    notice = received[f"<request.{broken.pk}.failed.1@127.0.0.1>"]
+    assert "作成できませんでした" in notice["Subject"]
+    assert "layout" in notice.get_body(("plain",)).get_content()
+    partial_text = received[f"<request.{partial.pk}.succeeded@127.0.0.1>"].get_body(("plain",))
+    assert all(w in partial_text.get_content() for w in partial.warnings)
 
 
 @pytest.mark.skipif(

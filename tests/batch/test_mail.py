@@ -11,7 +11,7 @@ from django.utils import timezone
 from batch import dao, mail
 from common.crypto import read_download_token
 from repository.models import FileRequest, MailOutbox, RequestEvent
-from tests.batch.conftest import make_request, make_user
+from tests.batch.conftest import make_bare_request, make_request, make_user
 from tests.conftest import find_free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,6 +67,11 @@ def test_failure_notice_in_english_says_how_to_retry(request_ja):
     assert notice.dedupe_key == f"request:{request_ja.pk}:failed:2"
 
 
+@pytest.fixture
+def bare_request() -> FileRequest:
+    return make_bare_request(make_user("owner@example.com"))
+
+
 def _queue(request: FileRequest, key: str) -> None:
     def work(cursor):
         dao._queue_mail(
@@ -79,10 +84,10 @@ def _queue(request: FileRequest, key: str) -> None:
     dao.run(work, what="test queue mail")
 
 
-def test_sender_delivers_text_and_html_once_with_a_stable_message_id(request_ja, settings):
+def test_sender_delivers_text_and_html_once_with_a_stable_message_id(bare_request, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    _queue(request_ja, "request:1:succeeded")
-    _queue(request_ja, "request:1:succeeded")  # the same key again: ignored
+    _queue(bare_request, "request:1:succeeded")
+    _queue(bare_request, "request:1:succeeded")  # the same key again: ignored
 
     assert mail.send_due_mails("me") == (1, 0)
     assert mail.send_due_mails("me") == (0, 0)
@@ -93,15 +98,15 @@ def test_sender_delivers_text_and_html_once_with_a_stable_message_id(request_ja,
     assert sent.extra_headers["Message-ID"] == "<request.1.succeeded@127.0.0.1>"
     row = MailOutbox.objects.get()
     assert (row.status, row.attempts, row.locked_by) == ("sent", 1, "")
-    assert RequestEvent.objects.filter(request=request_ja, kind="mail_sent").count() == 1
+    assert RequestEvent.objects.filter(request=bare_request, kind="mail_sent").count() == 1
 
 
-def test_smtp_down_retries_with_backoff_then_gives_up(request_ja, settings):
+def test_smtp_down_retries_with_backoff_then_gives_up(bare_request, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", find_free_port()  # nobody listens
     settings.MAIL_MAX_ATTEMPTS = 2
     settings.MAIL_RETRY_BASE_S = 60
-    _queue(request_ja, "k1")
+    _queue(bare_request, "k1")
 
     assert mail.send_due_mails("me") == (0, 1)
     row = MailOutbox.objects.get()
@@ -115,9 +120,9 @@ def test_smtp_down_retries_with_backoff_then_gives_up(request_ja, settings):
     assert MailOutbox.objects.get().status == "failed"
 
 
-def test_a_locked_row_is_not_sent_by_a_second_sender(request_ja, settings):
+def test_a_locked_row_is_not_sent_by_a_second_sender(bare_request, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    _queue(request_ja, "k1")
+    _queue(bare_request, "k1")
     [row] = dao.claim_mails("sender-a", lock_s=300)
     assert dao.claim_mails("sender-b", lock_s=300) == []
     assert not dao.mark_mail_sent(row, "sender-b")
