@@ -274,7 +274,7 @@ def compare_serializers(rounds: int = 100) -> None:
 
     user = User.objects.get(email="bench0@example.jp")
     page = list(requests_of(user)[:20])
-    context = {"request": RequestFactory().get("/api/v1/requests/")}
+    context = {"request": RequestFactory(SERVER_NAME="127.0.0.1").get("/api/v1/requests/")}
     serializer = FileRequestSerializer(context=context)
 
     def direct():
