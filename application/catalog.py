@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 
 from application.errors import ValidationFailed
@@ -17,8 +18,20 @@ SEARCH_LIMIT_DEFAULT = 20
 SEARCH_LIMIT_MAX = 100
 
 
+OPTIONS_CACHE_KEY = "catalog:options:v1"
+OPTIONS_CACHE_S = 60
+
+
 def options() -> dict:
-    """Everything the request form offers, from master data (only active rows)."""
+    """Everything the request form offers, from master data (only active rows).
+
+    Cached briefly: it is the biggest answer (every station) and master data changes rarely;
+    an operator's edit in the admin shows within OPTIONS_CACHE_S.
+    """
+    return cache.get_or_set(OPTIONS_CACHE_KEY, _build_options, OPTIONS_CACHE_S)
+
+
+def _build_options() -> dict:
     today = clock.today_jst()
     stations_by_prefecture: dict[int, list[dict]] = {}
     for station in Station.objects.filter(is_active=True).order_by("prefecture__code", "block_no"):
@@ -134,9 +147,12 @@ def search_stations(
             for station in queryset.order_by("prefecture__code", "block_no")[:limit]
         ]
     lat, lon = parse_near(near)
-    hits = [
-        StationHit(station, distance_km(lat, lon, station.latitude, station.longitude))
-        for station in queryset
-    ]
-    hits.sort(key=lambda hit: (hit.distance_km, hit.station.block_no))
-    return hits[:limit]
+    # Distances from three columns, then full rows only for the nearest `limit`.
+    nearest = sorted(
+        (distance_km(lat, lon, s_lat, s_lon), block_no, pk)
+        for pk, block_no, s_lat, s_lon in queryset.values_list(
+            "pk", "block_no", "latitude", "longitude"
+        )
+    )[:limit]
+    stations = queryset.in_bulk([pk for _, _, pk in nearest])
+    return [StationHit(stations[pk], distance) for distance, _, pk in nearest]

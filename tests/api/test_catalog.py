@@ -91,3 +91,16 @@ def test_prefecture_without_stations_is_an_empty_result(api, master_data):
         "count": 0,
         "results": [],
     }
+
+
+def test_options_are_cached_briefly(api):
+    from django.core.cache import cache
+
+    from application.catalog import OPTIONS_CACHE_KEY
+
+    first = api.get("/api/v1/options/").json()
+    WeatherItem.objects.filter(code="temp_avg").update(is_active=False)
+    assert api.get("/api/v1/options/").json() == first  # within OPTIONS_CACHE_S
+    cache.delete(OPTIONS_CACHE_KEY)
+    codes = {item["code"] for item in api.get("/api/v1/options/").json()["items"]}
+    assert "temp_avg" not in codes
