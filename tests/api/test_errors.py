@@ -99,3 +99,14 @@ def test_schema_and_docs_are_served(anon):
     assert "/api/v1/requests/" in paths and "/api/v1/downloads/{token}/" in paths
     docs = anon.get("/api/docs/")
     assert docs.status_code == 200 and b"/api/schema/" in docs.content
+
+
+def test_schema_generates_without_warnings_and_validates(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    text = out.read_text()
+    assert "/api/v1/requests/{id}/retry/" in text
+    assert "Idempotency-Key" in text
+    assert "jwtAuth" in text and "scheme: bearer" in text
