@@ -37,6 +37,15 @@ class EmailTokenObtainPairSerializer(TokenObtainPairSerializer):
         return super().validate(attrs)
 
 
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField(help_text="send as `Authorization: Bearer <access>`")
+    refresh = serializers.CharField(help_text="POST to auth/token/refresh/ for a new access")
+
+
+class TokenRefreshedSerializer(serializers.Serializer):
+    access = serializers.CharField()
+
+
 # --- Catalog ----------------------------------------------------------------------------------
 
 

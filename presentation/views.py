@@ -67,18 +67,21 @@ class RegisterView(APIView):
         return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["auth"], responses={200: OpenApiTypes.OBJECT, **errors(400, 401, 429)})
+@extend_schema(tags=["auth"], responses={200: s.TokenPairSerializer, **errors(400, 401, 429)})
 class TokenView(TokenObtainPairView):
     serializer_class = s.EmailTokenObtainPairSerializer
     throttle_classes = [AuthThrottle]
 
 
-@extend_schema(tags=["auth"], responses={200: OpenApiTypes.OBJECT, **errors(400, 401, 429)})
+@extend_schema(tags=["auth"], responses={200: s.TokenRefreshedSerializer, **errors(400, 401, 429)})
 class TokenRefresh(TokenRefreshView):
     throttle_classes = [AuthThrottle]
 
 
-@extend_schema(tags=["auth"], responses={200: OpenApiTypes.OBJECT, **errors(400, 401, 429)})
+@extend_schema(
+    tags=["auth"],
+    responses={200: OpenApiResponse(description="the token is valid"), **errors(400, 401, 429)},
+)
 class TokenVerify(TokenVerifyView):
     throttle_classes = [AuthThrottle]
 
