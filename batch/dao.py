@@ -128,14 +128,14 @@ def transaction() -> Iterator[Any]:
     cursor.execute("START TRANSACTION" if _is_mysql() else "BEGIN IMMEDIATE")
     try:
         yield cursor
+        cursor.execute("COMMIT")
     except BaseException:
+        # Also after a failed COMMIT: never leave a transaction open on this connection.
         try:
             cursor.execute("ROLLBACK")
         except DatabaseError:
             forget_connection()
         raise
-    else:
-        cursor.execute("COMMIT")
     finally:
         with suppress(DatabaseError):
             cursor.close()

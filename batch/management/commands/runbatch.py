@@ -6,6 +6,7 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from batch import dao
 from batch.daemon import Daemon, default_worker_id
 
 WORKER_ID = re.compile(r"^[A-Za-z0-9._:-]{1,80}$")
@@ -41,6 +42,9 @@ class Command(BaseCommand):
             exit_when_idle=bool(options["exit_when_idle"]),
             send_mail=not options["no_mail"],
         )
-        status = daemon.run()
+        try:
+            status = daemon.run()
+        except dao.ConnectionLost as exc:
+            raise CommandError(str(exc)) from exc
         if status:
             raise SystemExit(status)
