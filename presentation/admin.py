@@ -72,7 +72,6 @@ class FileRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "language", "cancel_requested"]
     search_fields = ["owner__email", "=id", "claimed_by"]
     list_select_related = ["owner"]
-    date_hierarchy = "created_at"
     inlines = [StationInline, ItemInline, ResultInline, EventInline]
     actions = ["retry_selected", "cancel_selected"]
 

@@ -285,27 +285,12 @@ class FileRequestSerializer(serializers.ModelSerializer):
         }
 
     def to_representation(self, obj: FileRequest) -> dict:
-        """The same fields as declared above, built directly: listing 20 requests through
-        nested DRF serializers cost more than all of the request's SQL together."""
+        """The fields declared above, built directly (faster than DRF's generic path).
+
+        Expects application.requests.attach_selections() to have run on `obj`."""
         dt = _DATETIME.to_representation
-        stations = [
-            {
-                "block_no": row.station.block_no,
-                "name": row.station.name,
-                "prefecture": row.station.prefecture.code,
-                "page_type": row.station.page_type,
-            }
-            for row in obj.station_rows.all()
-        ]
-        items = [
-            {
-                "code": row.item.code,
-                "label_ja": row.item.label_ja,
-                "label_en": row.item.label_en,
-                "unit": row.item.unit,
-            }
-            for row in obj.item_rows.all()
-        ]
+        stations = [station._asdict() for station in obj.selected_stations]
+        items = [item._asdict() for item in obj.selected_items]
         return {
             "id": obj.pk,
             "url": self.get_url(obj),

@@ -147,7 +147,7 @@ class RequestListCreateView(GenericAPIView):
         responses={200: s.FileRequestSerializer(many=True), **errors(400, 401, 404)},
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = request_service.attach_selections(self.paginate_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
