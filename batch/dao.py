@@ -238,6 +238,16 @@ def _due_candidates(cursor: Any, now: datetime, limit: int, skip_owners: set[int
     return [row[0] for row in cursor.fetchall()]
 
 
+def _claim_held_by(cursor: Any, worker_id: str) -> Claim | None:
+    cursor.execute(
+        f"SELECT id, owner_id, attempts, max_attempts FROM {_table(FileRequest)} "
+        "WHERE status = %s AND claimed_by = %s",
+        [RUNNING, worker_id],
+    )
+    row = cursor.fetchone()
+    return None if row is None else Claim(row[0], row[1], worker_id, row[2], row[3])
+
+
 def claim_next(
     worker_id: str,
     *,
@@ -258,7 +268,17 @@ def claim_next(
     req, users = _table(FileRequest), _table(User)
     lock = " FOR UPDATE SKIP LOCKED" if _is_mysql() else ""
 
+    calls = 0
+
     def work(cursor: Any) -> Claim | None:
+        nonlocal calls
+        calls += 1
+        if calls > 1:
+            # Run again after an error: if our earlier COMMIT went through unseen, that claim
+            # is ours (worker_id is unique to this thread and process run) and is resumed.
+            mine = _claim_held_by(cursor, worker_id)
+            if mine is not None:
+                return mine
         full_owners: set[int] = set()
         for _round in range(4):
             due = clock.now()
@@ -801,9 +821,11 @@ def claim_mails(locker: str, *, lock_s: float, limit: int = 20) -> list[OutboxRo
         cursor.execute(
             f"SELECT id, request_id, to_email, subject, body_text, body_html, attempts, "
             f"dedupe_key FROM {table} WHERE status = %s AND next_attempt_at <= %s "
-            "AND (locked_until IS NULL OR locked_until < %s) "
+            "AND (locked_until IS NULL OR locked_until < %s OR locked_by = %s) "
             f"ORDER BY next_attempt_at, id LIMIT %s{lock}",
-            [MailOutbox.Status.PENDING.value, _dt(now), _dt(now), limit],
+            # locked_by = us: our own lock from a COMMIT whose answer was lost (a locker name
+            # is unique to one sender thread of one process run, and it holds no rows now).
+            [MailOutbox.Status.PENDING.value, _dt(now), _dt(now), locker, limit],
         )
         rows = [OutboxRow(*row) for row in cursor.fetchall()]
         if rows:

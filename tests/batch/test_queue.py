@@ -4,10 +4,11 @@ leases, the reaper, fencing, finishing exactly once, release and cancel."""
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from batch import dao
@@ -209,3 +210,44 @@ def test_worker_rows():
 
     worker = Worker.objects.get(worker_id="host-1")
     assert (worker.pid, worker.threads, worker.stopped_at) == (43, 2, None)
+
+
+@pytest.fixture
+def lost_first_commit_answer(monkeypatch):
+    """The first transaction commits, but its answer is lost (as when the connection drops
+    right after COMMIT reached the server)."""
+    real = dao.transaction
+    calls = {"n": 0}
+
+    @contextmanager
+    def flaky():
+        with real() as cursor:
+            yield cursor
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError(2013, "Lost connection to server during query")
+
+    monkeypatch.setattr(dao, "transaction", flaky)
+    return calls
+
+
+def test_a_claim_whose_commit_answer_was_lost_is_resumed_not_doubled(lost_first_commit_answer):
+    owner = make_user("a@example.com")
+    first, _second = make_bare_request(owner), make_bare_request(owner)
+
+    claim = dao.claim_next("w/1")
+
+    assert lost_first_commit_answer["n"] == 2  # it really went round twice
+    assert claim.request_id == first.pk and claim.attempt == 1
+    assert dao.running_per_owner() == {owner.pk: 1}
+
+
+def test_mail_rows_whose_lock_answer_was_lost_are_not_stranded(lost_first_commit_answer):
+    req = make_bare_request(make_user("a@example.com"))
+    dao.run(lambda cur: dao._queue_mail(cur, req.pk, _mail("k1"), timezone.now()), what="queue")
+    lost_first_commit_answer["n"] = 0  # the next transaction is the one that loses its answer
+
+    rows = dao.claim_mails("sender-a", lock_s=300)
+
+    assert [r.dedupe_key for r in rows] == ["k1"]
+    assert MailOutbox.objects.get().locked_by == "sender-a"
