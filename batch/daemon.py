@@ -36,6 +36,15 @@ log = logging.getLogger(__name__)
 JobFn = Callable[[dao.Claim, jobs.JobControl], object]
 
 
+def _trouble(what: str, exc: Exception) -> None:
+    """A thread's loop survives any error: log it, start over on a fresh connection."""
+    if isinstance(exc, (DatabaseError, dao.ConnectionLost)):
+        log.warning("%s: %s", what, exc)
+    else:
+        log.exception("%s: unexpected error", what)
+    dao.forget_connection()
+
+
 def default_worker_id() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
@@ -98,7 +107,7 @@ class Daemon:
                 thread.join(timeout=max(self.lease_s, 30))
             try:
                 dao.worker_stopped(self.worker_id)
-            except (DatabaseError, dao.ConnectionLost) as exc:
+            except Exception as exc:
                 log.warning("worker row not marked stopped: %s", exc)
             connection.close()
         log.info("batch daemon %s stopped after %d claim(s)", self.worker_id, self.claims)
@@ -135,7 +144,7 @@ class Daemon:
                     control.claim.claimed_by,
                     "released at shutdown (job did not stop in time)",
                 )
-            except (DatabaseError, dao.ConnectionLost) as exc:
+            except Exception as exc:
                 log.warning("claim %s not released (%s); its lease will expire", control, exc)
 
     def _install_signals(self) -> None:
@@ -163,9 +172,8 @@ class Daemon:
                     claim = dao.claim_next(
                         claimer, lease_s=self.lease_s, stop=self.stop_claiming.is_set
                     )
-                except (DatabaseError, dao.ConnectionLost) as exc:
-                    log.warning("claim failed: %s", exc)
-                    dao.forget_connection()
+                except Exception as exc:
+                    _trouble("claim", exc)
                     self.stop_claiming.wait(self.poll_s)
                     continue
                 if claim is None:
@@ -222,9 +230,8 @@ class Daemon:
                 control.note_lease(
                     dao.renew_lease(claim.request_id, claim.claimed_by, lease_s=self.lease_s)
                 )
-            except (DatabaseError, dao.ConnectionLost) as exc:
-                log.warning("lease of request %s not renewed: %s", claim.request_id, exc)
-                dao.forget_connection()
+            except Exception as exc:
+                _trouble(f"lease of request {claim.request_id} not renewed", exc)
 
     def _chores(self) -> None:
         try:
@@ -236,17 +243,16 @@ class Daemon:
                     reaped.claimed_by,
                     "failed (attempts used up)" if reaped.failed else "queued again",
                 )
-        except (DatabaseError, dao.ConnectionLost) as exc:
-            log.warning("housekeeping: %s", exc)
-            dao.forget_connection()
+        except Exception as exc:
+            _trouble("housekeeping", exc)
 
     def _idle(self) -> bool:
         if self._controls():
             return False
         try:
             return not dao.has_pending_work(include_mail=self.send_mail)
-        except (DatabaseError, dao.ConnectionLost):
-            dao.forget_connection()
+        except Exception as exc:
+            _trouble("idle check", exc)
             return False
 
     def _mail_loop(self) -> None:
@@ -255,9 +261,8 @@ class Daemon:
             while not self.stop_service.is_set():
                 try:
                     sent, failed = mail.send_due_mails(locker)
-                except (DatabaseError, dao.ConnectionLost) as exc:
-                    log.warning("mail: %s", exc)
-                    dao.forget_connection()
+                except Exception as exc:
+                    _trouble("mail", exc)
                     sent = failed = 0
                 if sent or failed:
                     log.info("mail: %d sent, %d failed", sent, failed)

@@ -107,10 +107,17 @@ def is_connection_lost(exc: BaseException) -> bool:
 
 def forget_connection() -> None:
     """Drop this thread's connection; Django opens a new one on the next query."""
-    with suppress(DatabaseError):
+    with suppress(Exception):  # a dead socket may raise the driver's own errors here
         connection.close()
     # close() may fail half-way on a dead socket; make sure the next query reconnects.
     connection.connection = None
+
+
+def _retryable_type(exc: Exception) -> bool:
+    """Operational and interface errors, as Django wraps them or straight from the driver."""
+    driver = connection.Database
+    kinds = (OperationalError, InterfaceError, driver.OperationalError, driver.InterfaceError)
+    return isinstance(exc, kinds)
 
 
 def _usable() -> bool:
@@ -137,7 +144,7 @@ def transaction() -> Iterator[Any]:
             forget_connection()
         raise
     finally:
-        with suppress(DatabaseError):
+        with suppress(Exception):  # MySQLdb raises its own OperationalError on a dead socket
             cursor.close()
 
 
@@ -162,7 +169,9 @@ def run(
         try:
             with transaction() as cursor:
                 return work(cursor)
-        except (OperationalError, InterfaceError) as exc:
+        except Exception as exc:
+            if not _retryable_type(exc):
+                raise
             if is_lock_conflict(exc) and fast_retries < MAX_FAST_RETRIES:
                 fast_retries += 1
                 time.sleep(random.uniform(0.005, 0.05) * fast_retries)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from batch import dao, mail
 from common.result_storage import delete_result, list_results, store_result
@@ -82,7 +82,7 @@ class JobControl:
                     self.claim.request_id, self.claim.claimed_by, progress=(done, total)
                 )
             )
-        except (DatabaseError, dao.ConnectionLost) as exc:
+        except Exception as exc:
             # The housekeeping thread renews the lease too; progress can wait.
             log.warning("request %s: progress not recorded: %s", self.claim.request_id, exc)
 
@@ -166,9 +166,12 @@ def classify(exc: BaseException) -> Failure:
 
 
 def _is_db_hiccup(exc: BaseException) -> bool:
-    return isinstance(exc, dao.ConnectionLost) or (
-        isinstance(exc, DatabaseError)
-        and (dao.is_connection_lost(exc) or dao.is_lock_conflict(exc))
+    """A lost connection or a lock conflict, whether Django wrapped the driver's error or not."""
+    if isinstance(exc, dao.ConnectionLost):
+        return True
+    database_error = (DatabaseError, connection.Database.Error)
+    return isinstance(exc, database_error) and (
+        dao.is_connection_lost(exc) or dao.is_lock_conflict(exc)
     )
 
 
