@@ -56,6 +56,7 @@ _RETRY_AT_ONCE = {1205, 1213}  # lock wait timeout, deadlock
 _CONNECTION_LOST = {2002, 2003, 2006, 2013, 2055, 1927, 1053, 4031}
 
 CLAIM_CANDIDATES = 16
+MAX_WARNING_EVENTS = 50  # the timeline names each unavailable month, up to this many
 MAX_FAST_RETRIES = 20
 
 
@@ -568,6 +569,9 @@ def finish_succeeded(
                 _dt(expires),
             ],
         )
+        # The months that could not be had, in the timeline before the finish itself.
+        for warning in list(warnings)[:MAX_WARNING_EVENTS]:
+            _event(cursor, request_id, RequestEvent.Kind.PAGE_ERROR, warning, now=now)
         message = f"finished: {stored.row_count} rows, {stored.size} bytes"
         if warnings:
             message += f", {len(warnings)} warning(s)"

@@ -174,6 +174,11 @@ def test_finish_commits_everything_once_even_when_replayed():
     assert result.expires_at > timezone.now() + timedelta(days=1)
     assert MailOutbox.objects.filter(request=req).count() == 1
     assert RequestEvent.objects.filter(request=req, kind="succeeded").count() == 1
+    assert list(
+        RequestEvent.objects.filter(request=req, kind="page_error").values_list(
+            "message", flat=True
+        )
+    ) == ["47662 2020-01: nothing published"]
 
 
 def test_requeue_and_release():
