@@ -225,21 +225,19 @@ def _attempt(claim: dao.Claim, control: JobControl, build: BuildFn, workdir: Pat
     stored = dao.StoredFile(
         storage_name, built.download_name, built.size, built.sha256, built.row_count
     )
-    try:
-        finished = dao.finish_succeeded(
-            claim.request_id,
-            claim.claimed_by,
-            stored=stored,
-            warnings=built.warnings,
-            progress_total=built.station_months,
-            mail=lambda expires: mail.completion_mail(
-                facts, size=built.size, warnings=built.warnings, expires_at=expires
-            ),
-        )
-    except dao.ConnectionLost:
-        # Unknown whether it committed: keep the file. If it did not, the lease expires, the
-        # request runs again and retention removes this file as an orphan.
-        raise
+    # If this raises ConnectionLost nobody knows whether it committed, so the file stays: if
+    # it did not commit, the lease expires, the request runs again and batch.retention
+    # removes this file as an orphan.
+    finished = dao.finish_succeeded(
+        claim.request_id,
+        claim.claimed_by,
+        stored=stored,
+        warnings=built.warnings,
+        progress_total=built.station_months,
+        mail=lambda expires: mail.completion_mail(
+            facts, size=built.size, warnings=built.warnings, expires_at=expires
+        ),
+    )
     if not finished:
         delete_result(storage_name)
         log.warning("request %s: no longer ours at finish; file discarded", claim.request_id)
