@@ -178,7 +178,7 @@ def smtp_sink() -> Iterator[SmtpSink]:
 # --- Daemon processes ----------------------------------------------------------------------------
 
 
-def test_database_url() -> str:
+def subprocess_database_url() -> str:
     """DATABASE_URL naming the test database, for subprocesses."""
     conf = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -188,9 +188,6 @@ def test_database_url() -> str:
     host = conf.get("HOST") or "127.0.0.1"
     port = conf.get("PORT") or 3306
     return f"mysql://{user}{password}@{host}:{port}/{conf['NAME']}"
-
-
-test_database_url.__test__ = False  # type: ignore[attr-defined]  (not a test)
 
 
 @dataclass
@@ -247,7 +244,7 @@ def daemons(
 ) -> Iterator[DaemonRunner]:
     media = tmp_path / "media"
     env = {
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": subprocess_database_url(),
         "EMAIL_URL": smtp_sink.url,
         "MEDIA_ROOT": str(media),
         "JMA_MIN_INTERVAL_S": "0",
