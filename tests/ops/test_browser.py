@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import pytest
 
 from repository.models import FileRequest, RequestEvent, User
-from tests.batch.conftest import make_request, test_database_url
+from tests.batch.conftest import make_request, subprocess_database_url
 from tests.conftest import find_free_port
 from tests.ops.conftest import stop_process, wait_for_port
 
@@ -68,7 +68,7 @@ def server(django_db_setup, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         "SECRET_KEY": "browser-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": subprocess_database_url(),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "STATIC_ROOT": str(tmp_path / "static"),
         "PYTHONUNBUFFERED": "1",

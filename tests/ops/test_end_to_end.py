@@ -28,7 +28,7 @@ import requests
 from cryptography.fernet import Fernet
 
 from batch.jma.parser import parse_daily_page
-from tests.batch.conftest import SmtpSink, test_database_url
+from tests.batch.conftest import SmtpSink, subprocess_database_url
 from tests.conftest import find_free_port
 from tests.ops.conftest import (
     S3_KEY,
@@ -119,7 +119,7 @@ def stack(
         "DOWNLOAD_TOKEN_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": subprocess_database_url(),
         "EMAIL_URL": smtp.url,
         "STATIC_ROOT": str(tmp_path / "static"),
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{api_port}",
