@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from batch.workbook.writer import WorkbookWriter
-from common.request_size import check_request_size
+from common.request_size import check_request_size, iter_months
 from repository.models import FileRequest, Station, WeatherItem
 
 if TYPE_CHECKING:
@@ -54,10 +54,7 @@ class WorkbookSpec:
         )
 
     def months(self) -> Iterator[tuple[int, int]]:
-        year, month = self.start_year, self.start_month
-        while (year, month) <= (self.end_year, self.end_month):
-            yield year, month
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return iter_months(self.start_year, self.start_month, self.end_year, self.end_month)
 
     @property
     def station_month_count(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterator
 
 from django.conf import settings
 
@@ -21,13 +22,21 @@ def months_in_period(start_year: int, start_month: int, end_year: int, end_month
     return (end_year - start_year) * 12 + end_month - start_month + 1
 
 
-def days_in_period(start_year: int, start_month: int, end_year: int, end_month: int) -> int:
-    days = 0
+def iter_months(
+    start_year: int, start_month: int, end_year: int, end_month: int
+) -> Iterator[tuple[int, int]]:
+    """(year, month) for every month of the period, both ends included."""
     year, month = start_year, start_month
     while (year, month) <= (end_year, end_month):
-        days += calendar.monthrange(year, month)[1]
+        yield year, month
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return days
+
+
+def days_in_period(start_year: int, start_month: int, end_year: int, end_month: int) -> int:
+    return sum(
+        calendar.monthrange(year, month)[1]
+        for year, month in iter_months(start_year, start_month, end_year, end_month)
+    )
 
 
 def check_request_size(
