@@ -188,14 +188,6 @@ def test_bytes_and_str_give_the_same_page():
     )
 
 
-def test_html_parser_and_lxml_agree():
-    for block_no in ("47662", "0074"):
-        html = render_daily_page(block_no, 2015, 1)
-        assert parse_daily_page(html, year=2015, month=1) == parse_daily_page(
-            html, year=2015, month=1, features="html.parser"
-        )
-
-
 # --- layout changes: refuse rather than read the wrong element --------------------------------
 
 
