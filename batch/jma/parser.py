@@ -17,10 +17,10 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from batch.jma.errors import LayoutChanged, NoDataPublished
 from batch.jma.page import DailyPage, DailyRow, Observation
@@ -162,8 +162,9 @@ for _column in COLUMNS:
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _FIND_TABLE = etree.XPath(f"//table[@id='{TABLE_ID}']")
-_UTF8_PARSER = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True)
-_PARSER = lxml_html.HTMLParser(remove_comments=True)
+# Plain etree elements (not lxml.html's HtmlElement): no Python class lookup per node.
+_UTF8_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True)
+_PARSER = etree.HTMLParser(remove_comments=True)
 
 
 def parse_daily_page(
@@ -229,10 +230,7 @@ def _document(html: str | bytes) -> tuple[etree._Element | None, Callable[[], st
             parser = _UTF8_PARSER
         except UnicodeDecodeError:
             parser = _PARSER
-    try:
-        root = lxml_html.document_fromstring(data, parser=parser)
-    except etree.ParserError:  # an empty document
-        root = None
+    root = etree.fromstring(data, parser) if data.strip() else None
 
     def text_of() -> str:
         if root is None:
@@ -399,10 +397,12 @@ _SYMBOLS: dict[str, Observation] = {
 _MARKS = {")": Q_QUASI_NORMAL, "]": Q_INSUFFICIENT}
 
 
+@lru_cache(maxsize=65536)
 def parse_cell(text: str, kind: str) -> Observation:
     """One cell's text -> Observation, following JMA's 値欄の記号 (JMA.md, "Value marks").
 
-    Raises ValueError when the text cannot belong to a column of this kind.
+    Raises ValueError when the text cannot belong to a column of this kind. Cached: a page
+    repeats the same few hundred texts, and an Observation is immutable.
     """
     symbol = _SYMBOLS.get(text)
     if symbol is not None:
