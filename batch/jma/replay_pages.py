@@ -7,10 +7,11 @@ run sees the same numbers. Every value mark of JMA.md appears on every page with
 
 The markup is the real pages' (tests/jma/real_pages, from JMA): the caption <h3> line, the
 header rows verbatim (units on the group cells on daily_s1, on the leaf cells on daily_a1), and
-the day rows in each page type's own row markup. AMeDAS variety, as on the real site: 四
-stations show `///` for humidity before 2021 (as 我孫子 2013-10) and for snow where snow is not
-observed; rain-only stations (雨) keep the full a1 header with `///` in every column but
-precipitation (no real rain-only page was found to copy; see README, "JMA page variants").
+the day rows in each page type's own row markup. AMeDAS variety: `///` for humidity before
+2021 (as 我孫子 2013-10) and always where the station list says 湿度を除く (e.g. 八王子 0366);
+`///` for snow where snow is not observed; rain-only stations (雨) keep the full a1 header with
+`///` in every column but precipitation (no real rain-only page was found to copy; see README,
+"JMA page variants").
 
 No-data pages (deterministic): the month lies after today (JST) or is today's month on its 1st;
 year < 1872; a1 pages before 1961; an a1 station (in the station list) whose observation began
@@ -47,6 +48,7 @@ class StationInfo:
     name: str
     kind: str  # 官 / 四 / 雨
     prefecture: str  # 千葉県, for the caption line
+    no_humidity: bool  # the station list says 湿度を除く (the station does not observe it)
     latitude: float
     elevation_m: float
     started_on: date | None
@@ -69,6 +71,7 @@ def station_table() -> dict[str, StationInfo]:
                 name=row["station_name"],
                 kind=row["station_type"],
                 prefecture=prefectures.get(row["pref_code"], ""),
+                no_humidity="湿度を除く" in row["note2"],
                 latitude=float(row["latitude"] or 35.7),
                 elevation_m=float(row["elevation_m"] or 0),
                 started_on=parse_era_date(row["observation_begin"]),
@@ -80,7 +83,7 @@ def station_info(block_no: str) -> StationInfo:
     known = station_table().get(block_no)
     if known is not None:
         return known
-    return StationInfo(block_no, "00", f"地点{block_no}", "四", "", 35.7, 20.0, None)
+    return StationInfo(block_no, "00", f"地点{block_no}", "四", "", False, 35.7, 20.0, None)
 
 
 def today_jst() -> date:
@@ -328,7 +331,7 @@ def generate_month(
             cells["snow_depth_max"] = f"{snow_depth:.0f}" if snow_depth >= 0.5 else "--"
         else:
             cells.update(dict.fromkeys(_SNOW, "///"))  # as 我孫子: snow not observed
-        if page_type == "a1" and info.kind != "官" and year < HUMIDITY_FROM_YEAR:
+        if page_type == "a1" and (info.no_humidity or year < HUMIDITY_FROM_YEAR):
             cells.update(dict.fromkeys(_HUMIDITY, "///"))
         cells["weather_day"] = _weather(rng, wet, trace, sunshine, t_avg, total)
         cells["weather_night"] = _weather(rng, wet and rng.random() < 0.6, False, 0, t_avg, total)
