@@ -7,20 +7,18 @@ import re
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 import requests
-from lxml import html as lxml_html
 
 from batch.jma.errors import LayoutChanged, NoDataPublished
 from batch.jma.page import Observation
 from batch.jma.parser import DIRECTIONS, parse_daily_page
 from batch.jma.replay_pages import STATIONS_CSV, has_data, render_daily_page
 from tests.conftest import find_free_port
+from tests.jma.pages import REAL, header_cells
 from tests.replay import replay_process, replay_stats, running_replay_server
 
-UTF8 = lxml_html.HTMLParser(encoding="utf-8")
 PAGE = "/stats/etrn/view/daily_{}.php?prec_no={}&block_no={}&year={}&month={}&day=&view="
 
 
@@ -35,38 +33,11 @@ def test_pages_are_deterministic():
     assert render_daily_page("47662", 2012, 9) != render_daily_page("47401", 2012, 9)
 
 
-REAL = Path(__file__).parent / "real_pages"
 REAL_PAGES = [
     ("daily_s1_47682_2013-10_chiba.html", "47682", 2013, 10),
     ("daily_s1_47662_2023-01_tokyo.html", "47662", 2023, 1),
     ("daily_a1_0376_2013-10_abiko.html", "0376", 2013, 10),
 ]
-
-
-def header_cells(html: str) -> list[list[tuple[str, str, str, str, str]]]:
-    """The header <tr> rows as (tag, scope, rowspan, colspan, text with <br> kept) per cell."""
-    table = lxml_html.document_fromstring(html.encode(), parser=UTF8).get_element_by_id("tablefix1")
-    rows = []
-    for tr in table.iter("tr"):
-        if tr.find("td") is not None:
-            break
-        cells = []
-        for th in tr:
-            parts = [th.text or ""]
-            for child in th:
-                assert child.tag == "br", child.tag
-                parts.append("<br>" + (child.tail or ""))
-            cells.append(
-                (
-                    th.tag,
-                    th.get("scope", ""),
-                    th.get("rowspan", "1"),
-                    th.get("colspan", "1"),
-                    "".join(parts),
-                )
-            )
-        rows.append(cells)
-    return rows
 
 
 @pytest.mark.parametrize(("name", "block_no", "year", "month"), REAL_PAGES)
