@@ -380,12 +380,18 @@ def _parse_row(tr: etree._Element, spec: list[Column]) -> tuple[int, dict[str, O
         )
     values: dict[str, Observation] = {}
     for cell, column in zip(cells[1:], spec, strict=True):
-        text = _text(cell).replace("\xa0", " ").strip()
+        raw = (cell.text or "") if len(cell) == 0 else "".join(cell.itertext())
         try:
-            values[column.code] = parse_cell(text, column.kind)
+            values[column.code] = _read_cell(raw, column.kind)
         except ValueError as exc:
             raise LayoutChanged(f"day {day}, column {column.code}: {exc}") from None
     return day, values
+
+
+@lru_cache(maxsize=65536)
+def _read_cell(raw: str, kind: str) -> Observation:
+    """A cell's raw text (&nbsp;, spaces) -> Observation; one cache lookup per cell."""
+    return parse_cell(raw.replace("\xa0", " ").strip(), kind)
 
 
 _SYMBOLS: dict[str, Observation] = {
