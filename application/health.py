@@ -1,4 +1,9 @@
-"""Is the service able to do its job: database, a live batch worker, and the queue's depth."""
+"""Is the service able to do its job: database, a live batch worker, and the queue's depth.
+
+The report also carries the layout canary's last result (batch/jma/canary.py): a refused page
+makes its status `layout_changed`, which operators must act on, but does not make the service
+unhealthy: observatory pages and cached months may still serve users.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, Max
 
 from common import clock
-from repository.models import FileRequest, Worker
+from repository.models import CanaryRun, FileRequest, Worker
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +38,13 @@ def health() -> dict:
         live = Worker.objects.filter(stopped_at__isnull=True, heartbeat_at__gte=now - stale_after)
         last_heartbeat = Worker.objects.aggregate(last=Max("heartbeat_at"))["last"]
         live_count = live.count()
+        canary = canary_summary()
     except DatabaseError as exc:
         log.warning("health: database unreachable: %s", exc)
         report["database"] = {"ok": False, "error": type(exc).__name__}
         report["workers"] = None
         report["queue"] = None
+        report["canary"] = None
         return report
     report["database"] = {"ok": True, "vendor": connection.vendor}
     report["workers"] = {
@@ -49,5 +56,24 @@ def health() -> dict:
         "queued": counts.get(FileRequest.Status.QUEUED, 0),
         "running": counts.get(FileRequest.Status.RUNNING, 0),
     }
+    report["canary"] = canary
     report["healthy"] = live_count > 0
     return report
+
+
+def canary_summary() -> dict:
+    """The layout canary's last run: its status, when, and which pages were refused and why."""
+    run = CanaryRun.objects.order_by("-finished_at", "-id").first()
+    if run is None:
+        return {"status": "never_run"}
+    return {
+        "status": run.outcome,
+        "checked_at": run.finished_at,
+        "pages": len(run.pages),
+        "refused": [
+            {"page": page["label"], "detail": page["detail"]}
+            for page in run.pages
+            if page["status"] == "refused"
+        ],
+        "unreachable": sum(1 for page in run.pages if page["status"] == "unreachable"),
+    }

@@ -354,3 +354,5 @@ class HealthSerializer(serializers.Serializer):
     database = serializers.DictField()
     workers = serializers.DictField(allow_null=True)
     queue = serializers.DictField(allow_null=True)
+    # The layout canary's last run: status parsed | layout_changed | unreachable | never_run.
+    canary = serializers.DictField(allow_null=True, required=False)

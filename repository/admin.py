@@ -11,6 +11,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
 from repository.models import (
+    CanaryRun,
     MailOutbox,
     MonthlyObservation,
     Prefecture,
@@ -104,3 +105,27 @@ class WorkerAdmin(ReadOnlyAdmin):
         "stopped_at",
     ]
     search_fields = ["worker_id", "host"]
+
+
+@admin.register(CanaryRun)
+class CanaryRunAdmin(ReadOnlyAdmin):
+    """`manage.py jma_canary` runs, latest first: does JMA's real markup still read?"""
+
+    list_display = ("finished_at", "outcome", "summary", "base_url")
+    list_filter = ("outcome",)
+    readonly_fields = ("started_at", "finished_at", "outcome", "base_url", "page_lines")
+    exclude = ("pages",)
+
+    @admin.display(description="pages (parsed / refused / unreachable)")
+    def summary(self, obj: CanaryRun) -> str:
+        statuses = [page["status"] for page in obj.pages]
+        return " / ".join(
+            str(statuses.count(status)) for status in ("parsed", "refused", "unreachable")
+        )
+
+    @admin.display(description="per page")
+    def page_lines(self, obj: CanaryRun) -> str:
+        return "\n".join(
+            f"{page['status']}: {page['label']}: {page['detail']} ({page['url']})"
+            for page in obj.pages
+        )

@@ -447,3 +447,34 @@ class Worker(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class CanaryRun(models.Model):
+    """One run of `manage.py jma_canary`: did a fixed sample of JMA's real pages still read?
+
+    Operators learn from the latest run (admin, health report) that JMA changed a page before
+    users do. pages: [{"label", "url", "status": parsed|refused|unreachable, "detail"}].
+    """
+
+    class Outcome(models.TextChoices):
+        PARSED = "parsed", "every page parsed"
+        LAYOUT_CHANGED = "layout_changed", "a page was refused: layout changed"
+        UNREACHABLE = "unreachable", "no refusal, but some pages could not be fetched"
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(default=timezone.now, db_index=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    base_url = models.CharField(max_length=255)
+    pages = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-finished_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["parsed", "layout_changed", "unreachable"]),
+                name="canary_outcome_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.finished_at:%Y-%m-%d %H:%M} {self.outcome}"

@@ -1,8 +1,12 @@
 """Reads one JMA daily page (daily_s1 / daily_a1) into a DailyPage, exactly or not at all.
 
-Columns are found by their header text over the rowspan/colspan grid, never by position, and
-every cell must look like what its column holds (a number, a compass point, a weather text):
-a page whose structure we do not know raises LayoutChanged instead of giving wrong data.
+Columns are found by their header path over the rowspan/colspan grid, never by position, with
+the unit read from wherever JMA writes it (on the group, "気温(℃) / 最高", on daily_s1; on the
+leaf, "気温 / 最高(℃)", on daily_a1) and checked against the element's unit. Every cell must
+look like what its column holds (a number, a compass point, a weather text): a page whose
+structure we do not know raises LayoutChanged naming the column, instead of giving wrong data.
+
+The page is read with lxml directly (no BeautifulSoup tree): the same checks, ~10x faster.
 """
 
 from __future__ import annotations
@@ -10,10 +14,13 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from bs4 import BeautifulSoup, SoupStrainer, Tag
+from lxml import etree
 
 from batch.jma.errors import LayoutChanged, NoDataPublished
 from batch.jma.page import DailyPage, DailyRow, Observation
@@ -54,66 +61,110 @@ def normalize_header(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def _path(*parts: str) -> tuple[str, ...]:
-    return tuple(normalize_header(part) for part in parts)
+# A unit is a trailing parenthesis without digits: "(mm)", "(℃)", "(m/s)"; "昼(06:00-18:00)"
+# is a name.
+_UNIT = re.compile(r"^(.*?)\(([^()\d]+)\)$")
 
 
-_WIND = "風向・風速(m/s)"
-# header path -> (item code, kind); the order is JMA's column order on each page type.
-S1_COLUMNS: dict[tuple[str, ...], tuple[str, str]] = {
-    _path("気圧(hPa)", "現地", "平均"): ("pressure_local_avg", NUMBER),
-    _path("気圧(hPa)", "海面", "平均"): ("pressure_sea_avg", NUMBER),
-    _path("降水量(mm)", "合計"): ("precip_total", NUMBER),
-    _path("降水量(mm)", "最大", "1時間"): ("precip_max_1h", NUMBER),
-    _path("降水量(mm)", "最大", "10分間"): ("precip_max_10min", NUMBER),
-    _path("気温(℃)", "平均"): ("temp_avg", NUMBER),
-    _path("気温(℃)", "最高"): ("temp_max", NUMBER),
-    _path("気温(℃)", "最低"): ("temp_min", NUMBER),
-    _path("湿度(％)", "平均"): ("humidity_avg", NUMBER),
-    _path("湿度(％)", "最小"): ("humidity_min", NUMBER),
-    _path(_WIND, "平均風速"): ("wind_speed_avg", NUMBER),
-    _path(_WIND, "最大風速", "風速"): ("wind_speed_max", NUMBER),
-    _path(_WIND, "最大風速", "風向"): ("wind_dir_max", DIRECTION),
-    _path(_WIND, "最大瞬間風速", "風速"): ("gust_speed_max", NUMBER),
-    _path(_WIND, "最大瞬間風速", "風向"): ("gust_dir_max", DIRECTION),
-    _path("日照時間(h)"): ("sunshine_hours", NUMBER),
-    _path("雪(cm)", "降雪", "合計"): ("snowfall_total", NUMBER),
-    _path("雪(cm)", "最深積雪", "値"): ("snow_depth_max", NUMBER),
-    _path("天気概況", "昼(06:00-18:00)"): ("weather_day", TEXT),
-    _path("天気概況", "夜(18:00-翌日06:00)"): ("weather_night", TEXT),
-}
-_A1_CODES = (
-    "precip_total",
-    "precip_max_1h",
-    "precip_max_10min",
-    "temp_avg",
-    "temp_max",
-    "temp_min",
-    "humidity_avg",
-    "humidity_min",
-    "wind_speed_avg",
-    "wind_speed_max",
-    "wind_dir_max",
-    "gust_speed_max",
-    "gust_dir_max",
-    "wind_dir_most_frequent",
-    "sunshine_hours",
-    "snowfall_total",
-    "snow_depth_max",
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One element of a daily page: how JMA heads it on each page type, and its unit."""
+
+    code: str
+    kind: str
+    unit: str | None  # normalized; None for directions and weather texts
+    s1: tuple[str, ...] | None  # header path as on daily_s1 pages (None: not on them)
+    a1: tuple[str, ...] | None  # header path as on daily_a1 pages
+
+
+def _col(
+    code: str, kind: str, unit: str | None, s1: tuple[str, ...] | None, a1: tuple[str, ...] | None
+) -> Column:
+    def norm(path: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return tuple(normalize_header(part) for part in path) if path else None
+
+    return Column(code, kind, normalize_header(unit) if unit else None, norm(s1), norm(a1))
+
+
+_W1, _WA = "風向・風速(m/s)", "風向・風速"
+# JMA's column order on each page type; paths verbatim from the real pages (tests/jma/real_pages).
+COLUMNS: tuple[Column, ...] = (
+    _col("pressure_local_avg", NUMBER, "hPa", ("気圧(hPa)", "現地", "平均"), None),
+    _col("pressure_sea_avg", NUMBER, "hPa", ("気圧(hPa)", "海面", "平均"), None),
+    _col("precip_total", NUMBER, "mm", ("降水量(mm)", "合計"), ("降水量", "合計(mm)")),
+    _col(
+        "precip_max_1h",
+        NUMBER,
+        "mm",
+        ("降水量(mm)", "最大", "1時間"),
+        ("降水量", "最大1時間(mm)"),
+    ),
+    _col(
+        "precip_max_10min",
+        NUMBER,
+        "mm",
+        ("降水量(mm)", "最大", "10分間"),
+        ("降水量", "最大10分間(mm)"),
+    ),
+    _col("temp_avg", NUMBER, "℃", ("気温(℃)", "平均"), ("気温", "平均(℃)")),
+    _col("temp_max", NUMBER, "℃", ("気温(℃)", "最高"), ("気温", "最高(℃)")),
+    _col("temp_min", NUMBER, "℃", ("気温(℃)", "最低"), ("気温", "最低(℃)")),
+    _col("humidity_avg", NUMBER, "％", ("湿度(％)", "平均"), ("湿度", "平均(％)")),
+    _col("humidity_min", NUMBER, "％", ("湿度(％)", "最小"), ("湿度", "最小(％)")),
+    _col("wind_speed_avg", NUMBER, "m/s", (_W1, "平均風速"), (_WA, "平均風速(m/s)")),
+    _col("wind_speed_max", NUMBER, "m/s", (_W1, "最大風速", "風速"), (_WA, "最大", "風速(m/s)")),
+    _col("wind_dir_max", DIRECTION, None, (_W1, "最大風速", "風向"), (_WA, "最大", "風向")),
+    _col(
+        "gust_speed_max",
+        NUMBER,
+        "m/s",
+        (_W1, "最大瞬間風速", "風速"),
+        (_WA, "最大瞬間", "風速(m/s)"),
+    ),
+    _col("gust_dir_max", DIRECTION, None, (_W1, "最大瞬間風速", "風向"), (_WA, "最大瞬間", "風向")),
+    _col("wind_dir_most_frequent", DIRECTION, None, None, (_WA, "最多風向")),
+    _col("sunshine_hours", NUMBER, "h", ("日照時間(h)",), ("日照時間(h)",)),
+    _col(
+        "snowfall_total", NUMBER, "cm", ("雪(cm)", "降雪", "合計"), ("雪", "降雪の深さの合計(cm)")
+    ),
+    _col("snow_depth_max", NUMBER, "cm", ("雪(cm)", "最深積雪", "値"), ("雪", "最深積雪(cm)")),
+    _col("weather_day", TEXT, None, ("天気概況", "昼(06:00-18:00)"), None),
+    _col("weather_night", TEXT, None, ("天気概況", "夜(18:00-翌日06:00)"), None),
 )
-_S1_BY_CODE = {code: (path, kind) for path, (code, kind) in S1_COLUMNS.items()}
-_A1_EXTRA = {"wind_dir_most_frequent": (_path(_WIND, "最多風向"), DIRECTION)}
-A1_COLUMNS: dict[tuple[str, ...], tuple[str, str]] = {
-    (_S1_BY_CODE | _A1_EXTRA)[code][0]: (code, (_S1_BY_CODE | _A1_EXTRA)[code][1])
-    for code in _A1_CODES
-}
-KNOWN_COLUMNS = S1_COLUMNS | A1_COLUMNS
-S1_CODES = tuple(code for code, _ in S1_COLUMNS.values())
-A1_CODES = _A1_CODES
+S1_LAYOUT = tuple(column for column in COLUMNS if column.s1)
+A1_LAYOUT = tuple(column for column in COLUMNS if column.a1)
+S1_CODES = tuple(column.code for column in S1_LAYOUT)
+A1_CODES = tuple(column.code for column in A1_LAYOUT)
 DAY_HEADER = normalize_header("日")
 
+
+def split_unit(path: tuple[str, ...]) -> tuple[tuple[str, ...], list[tuple[int, str]]]:
+    """A header path -> (the names without units, [(depth, unit), ...] where units stood)."""
+    names: list[str] = []
+    units: list[tuple[int, str]] = []
+    for depth, part in enumerate(path):
+        match = _UNIT.match(part)
+        if match is None:
+            names.append(part)
+            continue
+        if match.group(1):  # a cell holding only "(mm)" adds a unit, not a name
+            names.append(match.group(1))
+        units.append((depth, match.group(2)))
+    return tuple(names), units
+
+
+# Unit-free name path -> column, for every spelling JMA uses (both page types).
+_BY_NAMES: dict[tuple[str, ...], Column] = {}
+for _column in COLUMNS:
+    for _path in (_column.s1, _column.a1):
+        if _path:
+            _BY_NAMES[split_unit(_path)[0]] = _column
+
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_ONLY_TABLE = SoupStrainer("table", attrs={"id": TABLE_ID})
+_FIND_TABLE = etree.XPath(f"//table[@id='{TABLE_ID}']")
+# Plain etree elements (not lxml.html's HtmlElement): no Python class lookup per node.
+_UTF8_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True)
+_PARSER = etree.HTMLParser(remove_comments=True)
 
 
 def parse_daily_page(
@@ -122,42 +173,38 @@ def parse_daily_page(
     year: int,
     month: int,
     today: date | None = None,
-    features: str = "lxml",
 ) -> DailyPage:
     """Parse one station-month page.
 
-    today (JST) decides whether the month may still be running (fewer rows than days);
-    features picks BeautifulSoup's tree builder ("lxml" in production, "html.parser" to compare).
+    today (JST) decides whether the month may still be running (fewer rows than days).
     """
-    markup = _decoded(html)
-    # Class attributes stay plain strings: splitting ~700 of them per page is a sixth of the time.
-    soup = BeautifulSoup(markup, features, parse_only=_ONLY_TABLE, multi_valued_attributes=None)
-    table = soup.find("table", attrs={"id": TABLE_ID})
-    if table is None:
-        text = markup.decode("utf-8", "replace") if isinstance(markup, bytes) else markup
-        if NO_DATA_TEXT in text:
+    root, text_of = _document(html)
+    found = _FIND_TABLE(root) if root is not None else []
+    if not found:
+        if NO_DATA_TEXT in text_of():
             raise NoDataPublished(f"JMA published no data for {year}-{month:02d}")
         raise LayoutChanged(
             f'expected a data table <table id="{TABLE_ID}"> or the no-data notice '
             f"「{NO_DATA_TEXT}」, found neither"
         )
+    table = found[0]
 
-    rows = [tr for tr in table.find_all("tr") if isinstance(tr, Tag)]
-    header_rows: list[Tag] = []
-    for tr in rows:
-        if tr.find("td") is not None:
-            break
-        header_rows.append(tr)
-    day_rows = rows[len(header_rows) :]
+    header_rows: list[etree._Element] = []
+    day_rows: list[etree._Element] = []
+    for tr in table.iter("tr"):
+        if day_rows or tr.find("td") is not None:
+            day_rows.append(tr)
+        else:
+            header_rows.append(tr)
     if not header_rows:
         raise LayoutChanged("expected header rows of <th> cells, found none")
 
-    columns = _column_paths(header_rows)
+    columns = column_paths(header_rows)
     if not columns or columns[0] != (DAY_HEADER,):
-        found = " / ".join(columns[0]) if columns else "nothing"
-        raise LayoutChanged(f"expected the first column to be '日', found '{found}'")
+        shown = " / ".join(columns[0]) if columns else "nothing"
+        raise LayoutChanged(f"expected the first column to be '日', found '{shown}'")
     spec = _identify(columns[1:])
-    page_type = "s1" if "pressure_local_avg" in {code for code, _ in spec} else "a1"
+    page_type = "s1" if any(column.code == "pressure_local_avg" for column in spec) else "a1"
 
     parsed = [_parse_row(tr, spec) for tr in day_rows]
     _check_days([day for day, _ in parsed], year, month, today)
@@ -169,25 +216,43 @@ def parse_daily_page(
     )
 
 
-def _decoded(html: str | bytes) -> str | bytes:
-    """JMA serves UTF-8; decoding here spares BeautifulSoup's encoding detection (half the time).
+def _document(html: str | bytes) -> tuple[etree._Element | None, Callable[[], str]]:
+    """The page as an lxml tree (and its text, computed only for the no-data check).
 
-    Bytes in another encoding are left to BeautifulSoup, which reads the page's meta charset.
+    JMA serves UTF-8; other bytes are read in the encoding their meta charset declares.
     """
     if isinstance(html, str):
-        return html
-    try:
-        return html.decode("utf-8")
-    except UnicodeDecodeError:
-        return html
+        data, parser = html.encode("utf-8"), _UTF8_PARSER
+    else:
+        data = html
+        try:
+            data.decode("utf-8")
+            parser = _UTF8_PARSER
+        except UnicodeDecodeError:
+            parser = _PARSER
+    root = etree.fromstring(data, parser) if data.strip() else None
+
+    def text_of() -> str:
+        if root is None:
+            return ""
+        return "".join(root.itertext())
+
+    return root, text_of
 
 
-def _column_paths(header_rows: list[Tag]) -> list[tuple[str, ...]]:
+def _text(cell: etree._Element) -> str:
+    """A cell's text, <br> and inline tags dropped (the fast path: a cell with no children)."""
+    if len(cell) == 0:
+        return cell.text or ""
+    return "".join(cell.itertext())
+
+
+def column_paths(header_rows: list[etree._Element]) -> list[tuple[str, ...]]:
     """Lay the header cells on a grid (rowspan/colspan) and read each column top-down."""
-    grid: list[list[Tag | None]] = [[] for _ in header_rows]
+    grid: list[list[etree._Element | None]] = [[] for _ in header_rows]
     for r, tr in enumerate(header_rows):
         col = 0
-        for cell in tr.find_all(("th", "td"), recursive=False):
+        for cell in tr.iterchildren("th", "td"):
             while col < len(grid[r]) and grid[r][col] is not None:
                 col += 1
             rowspan = _span(cell, "rowspan")
@@ -204,7 +269,7 @@ def _column_paths(header_rows: list[Tag]) -> list[tuple[str, ...]]:
     texts: dict[int, str] = {}
     for c in range(width):
         parts: list[str] = []
-        previous: Tag | None = None
+        previous: etree._Element | None = None
         for row in grid:
             cell = row[c] if c < len(row) else None
             if cell is None or cell is previous:
@@ -212,33 +277,39 @@ def _column_paths(header_rows: list[Tag]) -> list[tuple[str, ...]]:
             previous = cell
             key = id(cell)
             if key not in texts:
-                texts[key] = normalize_header(cell.get_text(""))
+                texts[key] = normalize_header(_text(cell))
             if texts[key]:
                 parts.append(texts[key])
         paths.append(tuple(parts))
     return paths
 
 
-def _span(cell: Tag, name: str) -> int:
+def _span(cell: etree._Element, name: str) -> int:
     raw = cell.get(name)
     try:
-        return max(1, int(str(raw).strip())) if raw is not None else 1
+        return max(1, int(raw.strip())) if raw is not None else 1
     except ValueError as exc:
         raise LayoutChanged(f"expected a number in {name}, found {raw!r}") from exc
 
 
-def _identify(columns: list[tuple[str, ...]]) -> list[tuple[str, str]]:
-    """Map every data column to (item code, kind); the set must be exactly s1's or a1's."""
-    spec: list[tuple[str, str]] = []
+def _shown(path: tuple[str, ...] | None) -> str:
+    return " / ".join(path) if path else "(empty)"
+
+
+def _identify(columns: list[tuple[str, ...]]) -> list[Column]:
+    """Map every data column to its Column; the set must be exactly s1's or a1's."""
+    spec: list[Column] = []
     for position, path in enumerate(columns, start=2):
-        known = KNOWN_COLUMNS.get(path)
-        if known is None:
+        names, units = split_unit(path)
+        column = _BY_NAMES.get(names)
+        if column is None:
             raise LayoutChanged(
                 f"column {position}: {_expected_at(columns, position)}, "
-                f"found unknown header '{' / '.join(path) or '(empty)'}'"
+                f"found unknown header '{_shown(path)}'"
             )
-        spec.append(known)
-    codes = [code for code, _ in spec]
+        _check_unit(column, units, position, path, columns)
+        spec.append(column)
+    codes = [column.code for column in spec]
     if len(set(codes)) != len(codes):
         duplicated = sorted({code for code in codes if codes.count(code) > 1})
         raise LayoutChanged(f"expected each column once, found {', '.join(duplicated)} twice")
@@ -256,20 +327,50 @@ def _identify(columns: list[tuple[str, ...]]) -> list[tuple[str, str]]:
     )
 
 
+def _check_unit(
+    column: Column,
+    units: list[tuple[int, str]],
+    position: int,
+    path: tuple[str, ...],
+    columns: list[tuple[str, ...]],
+) -> None:
+    """The unit, wherever it stands in the path, must be the element's own unit."""
+    found = [unit for _, unit in units]
+    if column.unit is None:
+        # On daily_s1 the wind group "風向・風速(m/s)" also covers its direction columns.
+        inherited = column.kind == DIRECTION and units == [(0, normalize_header("m/s"))]
+        ok = not units or inherited
+    else:
+        ok = found == [column.unit]
+    if ok:
+        return
+    expected_unit = f"({column.unit})" if column.unit else "no unit"
+    found_units = ", ".join(f"({unit})" for unit in found) or "no unit"
+    raise LayoutChanged(
+        f"column {position}: {_expected_at(columns, position)} with {expected_unit}, "
+        f"found '{_shown(path)}' with {found_units}"
+    )
+
+
+def _is_s1(columns: list[tuple[str, ...]]) -> bool:
+    return any(path and split_unit(path)[0][0] == "気圧" for path in columns)
+
+
 def _expected_at(columns: list[tuple[str, ...]], position: int) -> str:
     """What JMA's layout has at this column, for the error message."""
-    s1 = any(path and path[0] == _path("気圧(hPa)")[0] for path in columns)
-    layout = list(S1_COLUMNS.items()) if s1 else list(A1_COLUMNS.items())
+    s1 = _is_s1(columns)
+    layout = S1_LAYOUT if s1 else A1_LAYOUT
+    name = "daily_s1" if s1 else "daily_a1"
     index = position - 2
     if index >= len(layout):
-        return f"expected no column after the {len(layout)} daily_{'s1' if s1 else 'a1'} columns"
-    path, (code, _) = layout[index]
-    return f"expected '{' / '.join(path)}' ({code}) as on daily_{'s1' if s1 else 'a1'} pages"
+        return f"expected no column after the {len(layout)} {name} columns"
+    column = layout[index]
+    return f"expected '{_shown(column.s1 if s1 else column.a1)}' ({column.code}) as on {name} pages"
 
 
-def _parse_row(tr: Tag, spec: list[tuple[str, str]]) -> tuple[int, dict[str, Observation]]:
-    cells = tr.find_all(("td", "th"), recursive=False)
-    day_text = cells[0].get_text("", strip=True) if cells else ""
+def _parse_row(tr: etree._Element, spec: list[Column]) -> tuple[int, dict[str, Observation]]:
+    cells = list(tr.iterchildren("td", "th"))
+    day_text = _text(cells[0]).strip() if cells else ""
     if not day_text.isdigit():
         raise LayoutChanged(f"expected a day number in the first cell, found {day_text!r}")
     day = int(day_text)
@@ -278,13 +379,19 @@ def _parse_row(tr: Tag, spec: list[tuple[str, str]]) -> tuple[int, dict[str, Obs
             f"day {day}: expected {len(spec)} data cells as in the header, found {len(cells) - 1}"
         )
     values: dict[str, Observation] = {}
-    for cell, (code, kind) in zip(cells[1:], spec, strict=True):
-        text = cell.get_text("", strip=True).replace("\xa0", " ").strip()
+    for cell, column in zip(cells[1:], spec, strict=True):
+        raw = (cell.text or "") if len(cell) == 0 else "".join(cell.itertext())
         try:
-            values[code] = parse_cell(text, kind)
+            values[column.code] = _read_cell(raw, column.kind)
         except ValueError as exc:
-            raise LayoutChanged(f"day {day}, column {code}: {exc}") from None
+            raise LayoutChanged(f"day {day}, column {column.code}: {exc}") from None
     return day, values
+
+
+@lru_cache(maxsize=65536)
+def _read_cell(raw: str, kind: str) -> Observation:
+    """A cell's raw text (&nbsp;, spaces) -> Observation; one cache lookup per cell."""
+    return parse_cell(raw.replace("\xa0", " ").strip(), kind)
 
 
 _SYMBOLS: dict[str, Observation] = {
@@ -296,10 +403,12 @@ _SYMBOLS: dict[str, Observation] = {
 _MARKS = {")": Q_QUASI_NORMAL, "]": Q_INSUFFICIENT}
 
 
+@lru_cache(maxsize=65536)
 def parse_cell(text: str, kind: str) -> Observation:
     """One cell's text -> Observation, following JMA's 値欄の記号 (JMA.md, "Value marks").
 
-    Raises ValueError when the text cannot belong to a column of this kind.
+    Raises ValueError when the text cannot belong to a column of this kind. Cached: a page
+    repeats the same few hundred texts, and an Observation is immutable.
     """
     symbol = _SYMBOLS.get(text)
     if symbol is not None:

@@ -5,6 +5,14 @@ serves these instead. Values are plausible (climate from the station's latitude 
 seasons, rain spells, snow in the north) and depend only on (block_no, year, month), so every
 run sees the same numbers. Every value mark of JMA.md appears on every page with data.
 
+The markup is the real pages' (tests/jma/real_pages, from JMA): the caption <h3> line, the
+header rows verbatim (units on the group cells on daily_s1, on the leaf cells on daily_a1), and
+the day rows in each page type's own row markup. AMeDAS variety: `///` for humidity before
+2021 (as 我孫子 2013-10) and always where the station list says 湿度を除く (e.g. 八王子 0366);
+`///` for snow where snow is not observed; rain-only stations (雨) keep the full a1 header with
+`///` in every column but precipitation (no real rain-only page was found to copy; see README,
+"JMA page variants").
+
 No-data pages (deterministic): the month lies after today (JST) or is today's month on its 1st;
 year < 1872; a1 pages before 1961; an a1 station (in the station list) whose observation began
 after the month, for months before 2000; a station asked for on the other page type. Blocks not
@@ -25,10 +33,12 @@ from pathlib import Path
 
 from batch.jma.parser import COMPASS_POINTS, JST, NO_DATA_TEXT
 
-STATIONS_CSV = Path(__file__).resolve().parents[2] / "repository" / "data" / "jma_stations.csv"
+DATA_DIR = Path(__file__).resolve().parents[2] / "repository" / "data"
+STATIONS_CSV = DATA_DIR / "jma_stations.csv"
+PREFECTURES_CSV = DATA_DIR / "prefectures.csv"
 
 FAULTS = ("nodata", "layout", "rename", "shift")
-MARKS = (")", "]", "#", "×", "///", "", "*", "0+")
+MARKS = (")", "]", "#", "×", "///", "", "*", "0+", "-- )", "direction ]")
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,8 @@ class StationInfo:
     prec_no: str
     name: str
     kind: str  # 官 / 四 / 雨
+    prefecture: str  # 千葉県, for the caption line
+    no_humidity: bool  # the station list says 湿度を除く (the station does not observe it)
     latitude: float
     elevation_m: float
     started_on: date | None
@@ -46,6 +58,8 @@ class StationInfo:
 def station_table() -> dict[str, StationInfo]:
     from repository.seeding import parse_era_date
 
+    with PREFECTURES_CSV.open(encoding="utf-8") as fh:
+        prefectures = {row["pref_code"]: row["name_ja"] for row in csv.DictReader(fh)}
     table: dict[str, StationInfo] = {}
     with STATIONS_CSV.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -56,6 +70,8 @@ def station_table() -> dict[str, StationInfo]:
                 prec_no=row["prec_no"],
                 name=row["station_name"],
                 kind=row["station_type"],
+                prefecture=prefectures.get(row["pref_code"], ""),
+                no_humidity="湿度を除く" in row["note2"],
                 latitude=float(row["latitude"] or 35.7),
                 elevation_m=float(row["elevation_m"] or 0),
                 started_on=parse_era_date(row["observation_begin"]),
@@ -67,7 +83,7 @@ def station_info(block_no: str) -> StationInfo:
     known = station_table().get(block_no)
     if known is not None:
         return known
-    return StationInfo(block_no, "00", f"地点{block_no}", "四", 35.7, 20.0, None)
+    return StationInfo(block_no, "00", f"地点{block_no}", "四", "", False, 35.7, 20.0, None)
 
 
 def today_jst() -> date:
@@ -144,12 +160,14 @@ def _render(
     if fault == "layout":
         header = _with_extra_column(header, page_type)
     elif fault == "rename":
-        header = header.replace(">最高<", ">最高気温<", 1)
-    out = [_PAGE_HEAD.format(title=escape(info.name), year=year, month=month), header]
+        header = _renamed(header, page_type)
+    out = [_PAGE_HEAD, caption_line(info, year, month, page_type), "\n", _TABLE_OPEN[page_type]]
+    out.append(header)
+    td = _TD[page_type]
     for day, cells in enumerate(rows, start=1):
         link = (
-            f"hourly_{page_type}.php?prec_no={prec}&amp;block_no={block_no}"
-            f"&amp;year={year}&amp;month={month:02d}&amp;day={day:02d}&amp;view=p1"
+            f"hourly_{page_type}.php?prec_no={prec}&block_no={block_no}"
+            f"&year={year}&month={month:02d}&day={day}&view=p1"
         )
         parts = [
             '<tr class="mtx" style="text-align:right;"><td style="white-space:nowrap">'
@@ -157,22 +175,32 @@ def _render(
         ]
         for code in codes:
             if fault == "layout" and code == "wind_speed_avg":
-                parts.append("<td class=data_0_0>12.4</td>")  # the inserted 蒸気圧 column
+                parts.append(f"{td}>12.4</td>")  # the inserted 蒸気圧 column
             if fault == "shift" and code == "temp_max":
                 continue
-            parts.append(_cell(code, cells[code]))
+            parts.append(_cell(td, code, cells[code]))
         parts.append("</tr>\n")
         out.append("".join(parts))
     out.append(_PAGE_TAIL)
     return "".join(out)
 
 
-def _cell(code: str, text: str) -> str:
+def caption_line(info: StationInfo, year: int, month: int, page_type: str) -> str:
+    """The <h3> line above the table, as JMA writes it (its own mix of （ and ))."""
+    quote = "'" if page_type == "s1" else '"'
+    return (
+        f"<h3 style={quote}padding:0px;margin-bottom:0px{quote}>"
+        f"{escape(info.name)}（{escape(info.prefecture)})\u3000{year}年{month}月（日ごとの値）"
+        "\u3000主な要素</h3>"
+    )
+
+
+def _cell(td: str, code: str, text: str) -> str:
     if code in _DIRECTION_CODES:
-        return f'<td class=data_0_0 style="text-align:center">{text}</td>'
+        return f'{td} style="text-align:center">{text}</td>'
     if code in ("weather_day", "weather_night"):
-        return f'<td class=data_0_0 style="text-align:left">{escape(text)}</td>'
-    return f"<td class=data_0_0>{text}</td>"
+        return f'{td} style="text-align:left">{escape(text)}</td>'
+    return f"{td}>{text}</td>"
 
 
 def no_data_page() -> str:
@@ -226,6 +254,10 @@ A1_ORDER = (
 _DIRECTION_CODES = frozenset({"wind_dir_max", "gust_dir_max", "wind_dir_most_frequent"})
 _PRECIP = ("precip_total", "precip_max_1h", "precip_max_10min")
 _SNOW = ("snowfall_total", "snow_depth_max")
+_HUMIDITY = ("humidity_avg", "humidity_min")
+# AMeDAS 四 stations in the replay observe humidity from this year on (`///` before, as on the
+# real 我孫子 2013-10 page); JMA added hygrometers to AMeDAS stations from 2021.
+HUMIDITY_FROM_YEAR = 2021
 
 
 def generate_month(
@@ -298,13 +330,15 @@ def generate_month(
             cells["snowfall_total"] = f"{snowfall:.0f}" if snowfall >= 0.5 else "--"
             cells["snow_depth_max"] = f"{snow_depth:.0f}" if snow_depth >= 0.5 else "--"
         else:
-            cells.update(dict.fromkeys(_SNOW, ""))
+            cells.update(dict.fromkeys(_SNOW, "///"))  # as 我孫子: snow not observed
+        if page_type == "a1" and (info.no_humidity or year < HUMIDITY_FROM_YEAR):
+            cells.update(dict.fromkeys(_HUMIDITY, "///"))
         cells["weather_day"] = _weather(rng, wet, trace, sunshine, t_avg, total)
         cells["weather_night"] = _weather(rng, wet and rng.random() < 0.6, False, 0, t_avg, total)
         if info.kind == "雨":
             for code in cells:
                 if code not in _PRECIP:
-                    cells[code] = ""
+                    cells[code] = "///"
         days.append(cells)
     _place_marks(rng, days, page_type, info.kind)
     return days
@@ -330,7 +364,11 @@ def _weather(
 
 
 def _place_marks(rng: random.Random, days: list[dict[str, str]], page_type: str, kind: str) -> None:
-    """Every mark of JMA.md once on a numeric cell of some day (distinct cells when possible)."""
+    """Every mark of JMA.md once on a cell of some day (distinct cells when possible).
+
+    "-- )" goes on a no-phenomenon cell and "direction ]" on a wind direction (千葉 2013-10-07
+    has "北北東 ]"); where a month has no such cell, that mark is left out.
+    """
     if not days:
         return
     codes = [
@@ -342,19 +380,36 @@ def _place_marks(rng: random.Random, days: list[dict[str, str]], page_type: str,
         codes = list(_PRECIP)
     # "0+" (present, below one unit) replaces the value: only where 0 is a plausible reading.
     zero_ok = ["precip_max_10min"] if kind == "雨" else ["sunshine_hours"]
+    directions = [] if kind == "雨" else ["wind_dir_max", "gust_dir_max"]
     used: set[tuple[int, str]] = set()
     for mark in MARKS:
-        for _ in range(20):
-            spot = (rng.randrange(len(days)), rng.choice(zero_ok if mark == "0+" else codes))
-            if spot not in used and days[spot[0]][spot[1]] not in ("", "--"):
-                break
+        if mark == "-- )":
+            spots = [(d, c) for d in range(len(days)) for c in _PRECIP if days[d][c] == "--"]
+        elif mark == "direction ]":
+            spots = [(d, c) for d in range(len(days)) for c in directions]
+        else:
+            pool = zero_ok if mark == "0+" else codes
+            spots = [
+                (d, c)
+                for d in range(len(days))
+                for c in pool
+                if days[d][c] not in ("", "--", "///")
+            ]
+        spots = [spot for spot in spots if spot not in used]
+        if not spots:
+            continue
+        spot = rng.choice(spots)
         used.add(spot)
         day, code = spot
         value = days[day][code]
         if mark in (")", "]"):
-            days[day][code] = f"{value or '0.0'} {mark}"
+            days[day][code] = f"{value} {mark}"
+        elif mark == "-- )":
+            days[day][code] = "-- )"
+        elif mark == "direction ]":
+            days[day][code] = f"{value} ]"
         elif mark == "*":
-            days[day][code] = f"{value or '0.0'}*"
+            days[day][code] = f"{value}*"
         else:
             days[day][code] = mark
 
@@ -372,10 +427,15 @@ _PAGE_HEAD = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" \
 </head>
 <body>
 <div id="main">
-<div class=title_print><h3 class=view>{title}&nbsp;{year}年{month}月（日ごとの値）&nbsp;主な要素\
-</h3></div>
-<table id="tablefix1" class=data2_s>
 """
+
+# The table's opening tag and a data cell's, as each page type writes them (s1 quotes its
+# attributes, a1 leaves class unquoted).
+_TABLE_OPEN = {
+    "s1": "<table id='tablefix1' class='data2_s'>\n",
+    "a1": '<table id="tablefix1" class="data2_s">\n',
+}
+_TD = {"s1": '<td class="data_0_0"', "a1": "<td class=data_0_0"}
 
 _PAGE_TAIL = """</table>
 <div class="contents_area_print"><p>出典：気象庁ホームページ</p></div>
@@ -402,55 +462,104 @@ _NO_DATA_PAGE = f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//E
 </html>
 """
 
-# The daily_s1 header grid as JMA lays it out: four rows, groups spanning two rows, and the
-# day and sunshine columns spanning all four.
+# The header rows, verbatim from the real pages (tests/jma/real_pages): daily_s1 (東京 2023-01
+# and 千葉 2013-10 are identical) has four rows with the units on the group cells; daily_a1
+# (我孫子 2013-10) has three, with the units on the leaf cells.
 S1_HEADER = (
-    '<tr class="mtx"><th rowspan="4">日</th><th colspan="2">気圧(hPa)</th>'
-    '<th rowspan="2" colspan="3">降水量(mm)</th><th rowspan="2" colspan="3">気温(℃)</th>'
-    '<th rowspan="2" colspan="2">湿度(％)</th><th rowspan="2" colspan="5">風向・風速(m/s)</th>'
-    '<th rowspan="4">日照<br>時間<br>(h)</th><th rowspan="2" colspan="2">雪(cm)</th>'
-    '<th rowspan="2" colspan="2">天気概況</th></tr>\n'
-    '<tr class="mtx"><th>現地</th><th colspan="1">海面</th></tr>\n'
-    '<tr class="mtx"><th rowspan="2">平均</th><th rowspan="2">平均</th>'
-    '<th rowspan="2">合計</th><th colspan="2">最大</th>'
-    '<th rowspan="2">平均</th><th rowspan="2">最高</th><th rowspan="2">最低</th>'
-    '<th rowspan="2">平均</th><th rowspan="2">最小</th>'
-    '<th rowspan="2">平均<br>風速</th><th colspan="2">最大風速</th>'
-    '<th colspan="2">最大瞬間風速</th><th colspan="1">降雪</th><th colspan="1">最深積雪</th>'
-    '<th rowspan="2">昼<br>(06:00-18:00)</th><th rowspan="2">夜<br>(18:00-翌日06:00)</th></tr>\n'
-    '<tr class="mtx"><th>1時間</th><th>10分間</th><th>風速</th><th>風向</th>'
-    "<th>風速</th><th>風向</th><th>合計</th><th>値</th></tr>\n"
+    '<tr class="mtx"><th rowspan="4" scope="col">日</th>'
+    '<th colspan="2" scope="colgroup">気圧(hPa)</th>'
+    '<th rowspan="2" colspan="3" scope="colgroup">降水量(mm)</th>'
+    '<th rowspan="2" colspan="3" scope="colgroup">気温(℃)</th>'
+    '<th rowspan="2" colspan="2" scope="colgroup">湿度(％)</th>'
+    '<th rowspan="2" colspan="5" scope="colgroup">風向・風速(m/s)</th>'
+    '<th rowspan="4" scope="col">日照<br />時間<br />(h)</th>'
+    '<th rowspan="2" colspan="2" scope="colgroup">雪(cm)</th>'
+    '<th rowspan="2" colspan="2" scope="colgroup">天気概況</th></tr>\n'
+    '<tr class="mtx" scope="colgroup"><th scope="colgroup">現地</th>'
+    '<th colspan="1" scope="colgroup">海面</th></tr>\n'
+    '<tr class="mtx"><th rowspan="2" scope="col">平均</th>'
+    '<th rowspan="2" scope="col">平均</th><th rowspan="2" scope="col">合計</th>'
+    '<th colspan="2" scope="colgroup">最大</th><th rowspan="2" scope="col">平均</th>'
+    '<th rowspan="2" scope="col">最高</th><th rowspan="2" scope="col">最低</th>'
+    '<th rowspan="2" scope="col">平均</th><th rowspan="2" scope="col">最小</th>'
+    '<th rowspan="2" scope="col">平均<br />風速</th>'
+    '<th colspan="2" scope="colgroup">最大風速</th>'
+    '<th colspan="2" scope="colgroup">最大瞬間風速</th><th scope="colgroup">降雪</th>'
+    '<th scope="colgroup">最深積雪</th>'
+    '<th rowspan="2" scope="col">昼<br />(06:00-18:00)</th>'
+    '<th rowspan="2" scope="col">夜<br />(18:00-翌日06:00)</th></tr>\n'
+    '<tr class="mtx"><th scope="col">1時間</th><th scope="col">10分間</th>'
+    '<th scope="col">風速</th><th scope="col">風向</th><th scope="col">風速</th>'
+    '<th scope="col">風向</th><th scope="col">合計</th><th scope="col">値</th></tr>\n'
 )
 
-# daily_a1: three rows; 最多風向 under 風向・風速 after the gust columns.
 A1_HEADER = (
-    '<tr class="mtx"><th rowspan="3">日</th><th colspan="3">降水量(mm)</th>'
-    '<th colspan="3">気温(℃)</th><th colspan="2">湿度(％)</th>'
-    '<th colspan="6">風向・風速(m/s)</th><th rowspan="3">日照<br>時間<br>(h)</th>'
-    '<th colspan="2">雪(cm)</th></tr>\n'
-    '<tr class="mtx"><th rowspan="2">合計</th><th colspan="2">最大</th>'
-    '<th rowspan="2">平均</th><th rowspan="2">最高</th><th rowspan="2">最低</th>'
-    '<th rowspan="2">平均</th><th rowspan="2">最小</th>'
-    '<th rowspan="2">平均<br>風速</th><th colspan="2">最大風速</th>'
-    '<th colspan="2">最大瞬間風速</th><th rowspan="2">最多<br>風向</th>'
-    "<th>降雪</th><th>最深積雪</th></tr>\n"
-    '<tr class="mtx"><th>1時間</th><th>10分間</th><th>風速</th><th>風向</th>'
-    "<th>風速</th><th>風向</th><th>合計</th><th>値</th></tr>\n"
+    '<tr class="mtx">\n'
+    '<th rowspan="3" scope="col">日</th>\n'
+    '<th colspan="3" scope="colgroup">降水量</th>\n'
+    '<th colspan="3" scope="colgroup">気温</th>\n'
+    '<th colspan="2" scope="colgroup">湿度</th>\n'
+    '<th colspan="6" scope="colgroup">風向・風速</th>\n'
+    '<th rowspan="3" scope="col">日照<br>時間<br>(h)</th>\n'
+    '<th colspan="2" scope="colgroup">雪</th>\n'
+    "</tr>\n"
+    '<tr class="mtx">\n'
+    '<th rowspan="2" scope="col">合計<br>(mm)</th>'
+    '<th rowspan="2" scope="col">最大1時間<br>(mm)</th>'
+    '<th rowspan="2" scope="col">最大10分間<br>(mm)</th>\n'
+    '<th rowspan="2" scope="col">平均<br>(℃)</th>'
+    '<th rowspan="2" scope="col">最高<br>(℃)</th>'
+    '<th rowspan="2" scope="col">最低<br>(℃)</th>\n'
+    '<th rowspan="2" scope="col">平均<br>(％)</th>'
+    '<th rowspan="2" scope="col">最小<br>(％)</th>\n'
+    '<th rowspan="2" scope="col">平均風速<br>(m/s)</th>'
+    '<th colspan="2" scope="colgroup">最大</th>'
+    '<th colspan="2" scope="colgroup">最大瞬間</th>'
+    '<th rowspan="2" scope="col">最多<br>風向</th>\n'
+    '<th rowspan="2" scope="col">降雪の深さの<br>合計(cm)</th>'
+    '<th rowspan="2" scope="col">最深積雪<br>(cm)</th>\n'
+    "</tr>\n"
+    '<tr class="mtx">\n'
+    '<th scope="col">風速(m/s)</th><th scope="col">風向</th>\n'
+    '<th scope="col">風速(m/s)</th><th scope="col">風向</th>\n'
+    "</tr>\n"
 )
 
+
+# fault=rename: one header renamed (気温 / 最高 -> 最高気温).
+_RENAME = {
+    "s1": (">最高</th>", ">最高気温</th>"),
+    "a1": (">最高<br>(℃)</th>", ">最高気温<br>(℃)</th>"),
+}
 # fault=layout: a 蒸気圧 column after 湿度 (group cell, leaf cell) on either page type.
 _HUMIDITY_GROUP = {
-    "s1": '<th rowspan="2" colspan="2">湿度(％)</th>',
-    "a1": '<th colspan="2">湿度(％)</th>',
+    "s1": '<th rowspan="2" colspan="2" scope="colgroup">湿度(％)</th>',
+    "a1": '<th colspan="2" scope="colgroup">湿度</th>',
 }
-_EXTRA_GROUP = {"s1": '<th rowspan="2">蒸気圧(hPa)</th>', "a1": "<th>蒸気圧(hPa)</th>"}
-_HUMIDITY_LEAVES = '<th rowspan="2">平均</th><th rowspan="2">最小</th>'
-_EXTRA_LEAF = '<th rowspan="2">平均</th>'
+_EXTRA_GROUP = {
+    "s1": '<th rowspan="2" scope="colgroup">蒸気圧(hPa)</th>',
+    "a1": '<th scope="colgroup">蒸気圧</th>',
+}
+_HUMIDITY_LEAF = {
+    "s1": '<th rowspan="2" scope="col">最小</th>',
+    "a1": '<th rowspan="2" scope="col">最小<br>(％)</th>',
+}
+_EXTRA_LEAF = {
+    "s1": '<th rowspan="2" scope="col">平均</th>',
+    "a1": '<th rowspan="2" scope="col">平均<br>(hPa)</th>',
+}
+
+
+def _renamed(header: str, page_type: str) -> str:
+    old, new = _RENAME[page_type]
+    if old not in header:
+        raise RuntimeError("the replay's own header lost its 最高 cell")
+    return header.replace(old, new, 1)
 
 
 def _with_extra_column(header: str, page_type: str) -> str:
-    group = _HUMIDITY_GROUP[page_type]
-    if group not in header or _HUMIDITY_LEAVES not in header:
+    group, leaf = _HUMIDITY_GROUP[page_type], _HUMIDITY_LEAF[page_type]
+    if group not in header or leaf not in header:
         raise RuntimeError("the replay's own header lost its 湿度 cells")
     header = header.replace(group, group + _EXTRA_GROUP[page_type], 1)
-    return header.replace(_HUMIDITY_LEAVES, _HUMIDITY_LEAVES + _EXTRA_LEAF, 1)
+    return header.replace(leaf, leaf + _EXTRA_LEAF[page_type], 1)

@@ -74,3 +74,26 @@ def test_database_unreachable_is_unhealthy(anon, monkeypatch, master_data):
     body = response.json()
     assert body["database"]["ok"] is False and body["code"] == "unhealthy"
     assert "database" in body["message"]
+
+
+def test_a_refused_canary_page_says_layout_changed_without_failing_liveness(anon):
+    worker(timedelta(seconds=5))
+    assert anon.get(URL).json()["canary"] == {"status": "never_run"}
+    from repository.models import CanaryRun
+
+    refused = {
+        "label": "AMeDAS 府中 (1133 daily_a1 2024-10)",
+        "url": "https://www.data.jma.go.jp/stats/etrn/view/daily_a1.php?prec_no=44&block_no=1133",
+        "status": "refused",
+        "detail": "column 2: expected '降水量 / 合計(mm)' (precip_total) ...",
+    }
+    parsed = dict(refused, label="observatory 東京", status="parsed", detail="daily_s1, 31 days")
+    CanaryRun.objects.create(outcome="parsed", base_url="x", pages=[parsed])
+    CanaryRun.objects.create(outcome="layout_changed", base_url="x", pages=[parsed, refused])
+    response = anon.get(URL)
+    assert response.status_code == 200  # liveness unaffected: the service still works
+    body = response.json()
+    assert body["code"] == "ok"
+    assert body["canary"]["status"] == "layout_changed"
+    assert body["canary"]["pages"] == 2 and body["canary"]["unreachable"] == 0
+    assert body["canary"]["refused"] == [{"page": refused["label"], "detail": refused["detail"]}]

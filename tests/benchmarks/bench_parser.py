@@ -1,9 +1,13 @@
-"""Parser and month-cache speed: pages/s for s1 and a1 pages, lxml vs html.parser, cache hits.
+"""Parser and month-cache speed: ours beside a plain lxml read, on the real pages; cache hits.
 
-    .venv/bin/python tests/benchmarks/bench_parser.py [--pages 200] [--hits 500]
+    .venv/bin/python tests/benchmarks/bench_parser.py [--pages 200] [--hits 500] [--before REV]
 
-Runs on a throwaway SQLite database and an in-process replay server; prints one line per
-measurement. Numbers depend on the machine; compare variants within one run.
+"ours" is parse_daily_page (header grid, unit-checked paths, every cell checked); "plain lxml"
+reads the same bytes into a tree and takes every cell's text, with no checks: the floor for any
+lxml-based parser. --before REV also times batch/jma/parser.py as it was at git revision REV
+(e.g. the BeautifulSoup parser before the lxml rewrite) on the pages it can read, in the same
+run, and checks it gives the same values. Runs on a throwaway SQLite database and an
+in-process replay server; numbers depend on the machine; compare variants within one run.
 """
 
 from __future__ import annotations
@@ -34,25 +38,101 @@ def setup_django(db_path: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def bench_parser(pages: int) -> None:
+REAL_PAGES = ROOT / "tests" / "jma" / "real_pages"
+REAL = (
+    ("daily_s1_47682_2013-10_chiba.html", 2013, 10),
+    ("daily_s1_47662_2023-01_tokyo.html", 2023, 1),
+    ("daily_a1_0376_2013-10_abiko.html", 2013, 10),
+)
+
+
+_PLAIN_PARSER = _PLAIN_TABLE = None
+
+
+def plain_lxml_read(html: bytes) -> list[list[str]]:
+    """The floor: parse, find the table, take every cell's text; no header grid, no checks."""
+    from lxml import etree
+
+    global _PLAIN_PARSER, _PLAIN_TABLE  # noqa: PLW0603 (built once, as ours are)
+    if _PLAIN_PARSER is None:
+        _PLAIN_PARSER = etree.HTMLParser(encoding="utf-8")
+        _PLAIN_TABLE = etree.XPath("//table[@id='tablefix1']")
+    root = etree.fromstring(html, _PLAIN_PARSER)
+    table = _PLAIN_TABLE(root)[0]
+    return [
+        [(cell.text or "") if len(cell) == 0 else "".join(cell.itertext()) for cell in tr]
+        for tr in table.iter("tr")
+    ]
+
+
+def parser_at(rev: str):  # noqa: ANN201 (the old module's parse function)
+    """batch/jma/parser.py as it was at git revision rev, loaded as a separate module."""
+    import subprocess
+    import types
+
+    source = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{rev}:batch/jma/parser.py"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    module = types.ModuleType("parser_before")
+    exec(compile(source, f"{rev}:batch/jma/parser.py", "exec"), module.__dict__)  # noqa: S102
+    return module.parse_daily_page
+
+
+def rate(label: str, docs: list[tuple[bytes, int, int]], parse, repeat: int) -> float:  # noqa: ANN001
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for _ in range(repeat):
+        for html, y, m in docs:
+            parse(html, y, m)
+    elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
+    n = len(docs) * repeat
+    print(
+        f"  {label:<28} {n / elapsed:7.1f} pages/s wall, {n / cpu:7.1f} pages/s CPU "
+        f"({cpu / n * 1000:5.2f} ms CPU/page)"
+    )
+    return n / cpu
+
+
+def bench_parser(pages: int, before: str | None) -> None:
     from batch.jma.parser import parse_daily_page
     from batch.jma.replay_pages import render_daily_page
+
+    def ours(html: bytes, y: int, m: int) -> object:
+        return parse_daily_page(html, year=y, month=m)
+
+    def plain(html: bytes, y: int, m: int) -> object:
+        return plain_lxml_read(html)
+
+    real = [((REAL_PAGES / name).read_bytes(), y, m) for name, y, m in REAL]
+    repeat = max(1, pages // len(real))
+    print(f"parser, real JMA pages (千葉 s1, 東京 s1, 我孫子 a1; {repeat} rounds):")
+    ours_rate = rate("ours (parse_daily_page)", real, ours, repeat)
+    plain_rate = rate("plain lxml read", real, plain, repeat)
+    print(f"  ours / plain lxml (pages/s): {ours_rate / plain_rate:.2f}")
+    if before:
+        old = parser_at(before)
+        readable = real[:2]  # the parser before this change refused every real a1 page
+        for html, y, m in readable:
+            assert old(html, year=y, month=m) == parse_daily_page(html, year=y, month=m), (y, m)
+        print(f"  s1 pages only (the {before} parser refuses the real a1 page); same values:")
+        new_s1 = rate("ours", readable, ours, repeat)
+        old_s1 = rate(
+            f"parser at {before}", readable, lambda h, y, m: old(h, year=y, month=m), repeat
+        )
+        print(f"  ours / {before}: {new_s1 / old_s1:.1f}x")
 
     months = [(2000 + i % 25, 1 + i % 12) for i in range(pages)]
     for block_no, page_type in (("47662", "s1"), ("0074", "a1")):
         docs = [(render_daily_page(block_no, y, m).encode(), y, m) for y, m in months]
-        for features in ("lxml", "html.parser"):
-            started, cpu_started = time.perf_counter(), time.process_time()
-            rows = 0
-            for html, y, m in docs:
-                rows += len(parse_daily_page(html, year=y, month=m, features=features).rows)
-            elapsed = time.perf_counter() - started
-            cpu = time.process_time() - cpu_started
-            print(
-                f"parser {page_type} {features:<11} {len(docs) / elapsed:7.1f} pages/s wall, "
-                f"{len(docs) / cpu:7.1f} pages/s CPU ({cpu / len(docs) * 1000:6.2f} ms CPU/page, "
-                f"{rows / cpu:6.0f} rows/s, {len(docs[0][0]) // 1024} KiB/page)"
-            )
+        print(
+            f"parser, replay {page_type} pages ({len(docs)}, {len(docs[0][0]) // 1024} KiB each):"
+        )
+        ours_rate = rate("ours (parse_daily_page)", docs, ours, 1)
+        plain_rate = rate("plain lxml read", docs, plain, 1)
+        print(f"  ours / plain lxml (pages/s): {ours_rate / plain_rate:.2f}")
 
 
 def bench_cache(hits: int) -> None:
@@ -132,10 +212,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=200, help="pages per variant")
     parser.add_argument("--hits", type=int, default=500, help="cache hits to time")
+    parser.add_argument("--before", help="also time batch/jma/parser.py at this git revision")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         setup_django(str(Path(tmp) / "bench.sqlite3"))
-        bench_parser(args.pages)
+        bench_parser(args.pages, args.before)
         bench_cache(args.hits)
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import calendar
+from pathlib import Path
+
+from lxml import html as lxml_html
 
 from batch.jma.replay_pages import A1_HEADER, S1_HEADER
 
@@ -124,3 +127,33 @@ def month_page(
         for day in range(1, n + 1)
     ]
     return page(header or (S1_HEADER if page_type == "s1" else A1_HEADER), rows)
+
+
+REAL = Path(__file__).parent / "real_pages"  # JMA's own pages (README there)
+UTF8 = lxml_html.HTMLParser(encoding="utf-8")
+
+
+def header_cells(html: str) -> list[list[tuple[str, str, str, str, str]]]:
+    """The header <tr> rows as (tag, scope, rowspan, colspan, text with <br> kept) per cell."""
+    table = lxml_html.document_fromstring(html.encode(), parser=UTF8).get_element_by_id("tablefix1")
+    rows = []
+    for tr in table.iter("tr"):
+        if tr.find("td") is not None:
+            break
+        cells = []
+        for th in tr:
+            parts = [th.text or ""]
+            for child in th:
+                assert child.tag == "br", child.tag
+                parts.append("<br>" + (child.tail or ""))
+            cells.append(
+                (
+                    th.tag,
+                    th.get("scope", ""),
+                    th.get("rowspan", "1"),
+                    th.get("colspan", "1"),
+                    "".join(parts),
+                )
+            )
+        rows.append(cells)
+    return rows

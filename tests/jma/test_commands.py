@@ -49,7 +49,7 @@ def test_cache_option_stores_the_month(replay_server, master_data, capsys):
 def test_save_html_writes_the_raw_page(replay_server, master_data, tmp_path, capsys):
     target = tmp_path / "page.html"
     call_command("jma_fetch", "47662", "2012-09", "--save-html", str(target))
-    assert b'id="tablefix1"' in target.read_bytes()
+    assert b"<table id='tablefix1'" in target.read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,11 @@ import pytest
 import requests
 
 from batch.jma.errors import LayoutChanged, NoDataPublished
+from batch.jma.page import Observation
 from batch.jma.parser import DIRECTIONS, parse_daily_page
 from batch.jma.replay_pages import STATIONS_CSV, has_data, render_daily_page
 from tests.conftest import find_free_port
+from tests.jma.pages import REAL, header_cells
 from tests.replay import replay_process, replay_stats, running_replay_server
 
 PAGE = "/stats/etrn/view/daily_{}.php?prec_no={}&block_no={}&year={}&month={}&day=&view="
@@ -31,16 +33,68 @@ def test_pages_are_deterministic():
     assert render_daily_page("47662", 2012, 9) != render_daily_page("47401", 2012, 9)
 
 
-def test_markup_is_jmas():
-    html = render_daily_page("47662", 2012, 9)
-    assert '<table id="tablefix1" class=data2_s>' in html
-    assert "<td class=data_0_0>" in html  # unquoted, as JMA writes it
-    assert 'style="text-align:center"' in html and 'style="text-align:left"' in html
-    assert (
-        '<a href="hourly_s1.php?prec_no=44&amp;block_no=47662&amp;year=2012&amp;month=09'
-        '&amp;day=15&amp;view=p1">15</a>'
-    ) in html
-    assert "rowspan=" in html and "colspan=" in html and "日照<br>時間<br>(h)" in html
+REAL_PAGES = [
+    ("daily_s1_47682_2013-10_chiba.html", "47682", 2013, 10),
+    ("daily_s1_47662_2023-01_tokyo.html", "47662", 2023, 1),
+    ("daily_a1_0376_2013-10_abiko.html", "0376", 2013, 10),
+]
+
+
+@pytest.mark.parametrize(("name", "block_no", "year", "month"), REAL_PAGES)
+def test_header_rows_are_the_real_pages_header_rows(name, block_no, year, month):
+    real = (REAL / name).read_text(encoding="utf-8")
+    ours = render_daily_page(block_no, year, month)
+    assert header_cells(ours) == header_cells(real)
+    # Spot checks that the comparison itself sees the markup, written out from the real pages.
+    if block_no == "0376":
+        assert header_cells(ours)[1][0] == ("th", "col", "2", "1", "合計<br>(mm)")
+        assert header_cells(ours)[0][5] == ("th", "col", "3", "1", "日照<br>時間<br>(h)")
+    else:
+        assert header_cells(ours)[0][2] == ("th", "colgroup", "2", "3", "降水量(mm)")
+
+
+@pytest.mark.parametrize(("name", "block_no", "year", "month"), REAL_PAGES)
+def test_caption_and_row_markup_are_the_real_pages(name, block_no, year, month):
+    real = (REAL / name).read_text(encoding="utf-8")
+    ours = render_daily_page(block_no, year, month)
+    caption = next(line for line in real.splitlines() if line.startswith("<h3"))
+    assert caption in ours.splitlines()
+    table_open = next(line for line in real.splitlines() if line.startswith("<table"))
+    assert table_open in ours.splitlines()
+
+    def skeleton(html: str, day: int) -> str:
+        """A day row with the cell texts taken out: tags, attributes, link."""
+        link = f"&day={day}&view=p1"
+        row = next(line for line in html.splitlines() if link in line)
+        return (
+            re.sub(r"</a></div></td>.*", "", row)
+            + "|"
+            + re.sub(r">[^<]+</td>", "></td>", row.split("</a></div></td>", 1)[1])
+        )
+
+    for day in (1, 15):
+        assert skeleton(ours, day) == skeleton(real, day)
+
+
+def test_rename_fault_on_the_real_a1_header_names_the_column():
+    with pytest.raises(LayoutChanged) as err:
+        parse_daily_page(render_daily_page("0376", 2013, 10, fault="rename"), year=2013, month=10)
+    assert str(err.value) == (
+        "column 6: expected '気温 / 最高(°C)' (temp_max) as on daily_a1 pages, "
+        "found unknown header '気温 / 最高気温(°C)'"
+    )
+
+
+def test_amedas_variety_humidity_snow_and_marks():
+    # A 四 station before 2021: humidity `///` (as 我孫子 2013-10); snow `///` off the snow belt.
+    old = parse_daily_page(render_daily_page("0376", 2013, 10), year=2013, month=10)
+    assert all(row.values["humidity_avg"] == Observation(None, 1) for row in old.rows)
+    assert all(row.values["snow_depth_max"] == Observation(None, 1) for row in old.rows)
+    recent = parse_daily_page(render_daily_page("0376", 2023, 10), year=2023, month=10)
+    assert all(row.values["humidity_avg"].value is not None for row in recent.rows[:3])
+    # A snow station (北見 0074) in winter: snow depth read as numbers.
+    winter = parse_daily_page(render_daily_page("0074", 2018, 1), year=2018, month=1)
+    assert any((row.values["snow_depth_max"].value or 0) > 0 for row in winter.rows)
 
 
 @pytest.mark.parametrize(("block_no", "page_type"), [("47662", "s1"), ("0074", "a1")])
@@ -51,11 +105,12 @@ def test_every_mark_appears_on_a_page(block_no, page_type):
     observations = [obs for row in page.rows for obs in row.values.values()]
     assert {obs.quality for obs in observations} == {8, 5, 4, 2, 1, 0}
     assert any(obs.no_phenomenon for obs in observations)
-    cells = re.findall(r"<td class=data_0_0[^>]*>([^<]*)</td>", html)
-    for mark in ("×", "///", "#", "--", "0+", ""):
+    cells = re.findall(r'<td class="?data_0_0"?[^>]*>([^<]*)</td>', html)
+    for mark in ("×", "///", "#", "--", "0+", "-- )"):
         assert mark in cells, mark
     assert any(c.endswith(" )") for c in cells) and any(c.endswith(" ]") for c in cells)
     assert any(c.endswith("*") for c in cells)
+    assert any(c.endswith(" ]") and c[:-2] in DIRECTIONS for c in cells)
 
 
 def test_values_are_plausible():
@@ -96,7 +151,9 @@ def test_rain_only_stations_observe_precipitation_only():
     with STATIONS_CSV.open(encoding="utf-8") as fh:
         rain = next(row["block_no"] for row in csv.DictReader(fh) if row["station_type"] == "雨")
     page = parse_daily_page(render_daily_page(rain, 2015, 6), year=2015, month=6)
-    assert all(row.values["temp_avg"].quality == 0 for row in page.rows)
+    # No real rain-only page was found: the full a1 header, `///` where nothing is observed.
+    assert all(row.values["temp_avg"] == Observation(None, 1) for row in page.rows)
+    assert all(row.values["wind_dir_most_frequent"].value is None for row in page.rows)
     assert any(row.values["precip_total"].value for row in page.rows)
 
 

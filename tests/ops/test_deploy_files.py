@@ -80,7 +80,7 @@ def unit_text(name: str) -> str:
 
 def test_units_run_commands_that_exist() -> None:
     commands = get_commands()
-    for unit in ("jma-batch@.service", "jma-purge.service"):
+    for unit in ("jma-batch@.service", "jma-purge.service", "jma-canary.service"):
         for command in re.findall(r"manage\.py (\w+)", unit_text(unit)):
             assert command in commands, f"{unit} runs unknown command {command}"
     assert "config.wsgi:application" in unit_text("gunicorn.service")
@@ -119,6 +119,8 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
         "jma-batch.target": "jma-batch.target",
         "jma-purge.service": "jma-purge.service",
         "jma-purge.timer": "jma-purge.timer",
+        "jma-canary.service": "jma-canary.service",
+        "jma-canary.timer": "jma-canary.timer",
     }
     for source, target in names.items():
         text = unit_text(source).replace("/srv/jma-weather/.venv", str(venv))
@@ -166,3 +168,10 @@ def test_nginx_site_parses(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_canary_timer_runs_the_canary_daily() -> None:
+    timer, service = unit_text("jma-canary.timer"), unit_text("jma-canary.service")
+    assert re.search(r"^OnCalendar=\*-\*-\* \d\d:\d\d:00$", timer, re.M)
+    assert "Persistent=true" in timer and "WantedBy=timers.target" in timer
+    assert "manage.py jma_canary" in service and "Type=oneshot" in service

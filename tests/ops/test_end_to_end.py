@@ -30,6 +30,7 @@ from cryptography.fernet import Fernet
 from batch.jma.parser import parse_daily_page
 from tests.batch.conftest import SmtpSink, subprocess_database_url
 from tests.conftest import find_free_port
+from tests.jma.pages import REAL, header_cells
 from tests.ops.conftest import (
     S3_KEY,
     S3_REGION,
@@ -273,6 +274,13 @@ def check_workbook(content: bytes, *, rows_expected: int) -> None:
     temp_col = next(i for i, title in enumerate(header) if str(title).startswith("平均気温"))
     rain_col = next(i for i, title in enumerate(header) if str(title).startswith("降水量の合計"))
 
+    # The mixed request read both page types in JMA's real header markup (tests/jma/real_pages).
+    for block_no, real in (
+        ("47662", "daily_s1_47662_2023-01_tokyo.html"),
+        ("0074", "daily_a1_0376_2013-10_abiko.html"),
+    ):
+        served = render_daily_page(block_no, 2023, 1)
+        assert header_cells(served) == header_cells((REAL / real).read_text("utf-8"))
     for block_no, prec_no in (("47662", "44"), ("0074", "17")):
         for month in (1, 2):
             page = parse_daily_page(

@@ -147,3 +147,71 @@ def test_progress_bar_draws_on_a_terminal_only() -> None:
     quiet(1, 2)
     quiet.finish()
     assert piped.getvalue() == ""
+
+
+def data_rows(path: Path) -> tuple[list[object], list[tuple]]:
+    sheet = openpyxl.load_workbook(path)["Data"]
+    rows = list(sheet.iter_rows(values_only=True))
+    return list(rows[0]), rows[1:]
+
+
+def test_an_amedas_station_in_the_real_a1_markup(replay_server: str, tmp_path: Path) -> None:
+    """0376 (我孫子, daily_a1) from the replay server, whose a1 header is the real page's."""
+    out = tmp_path / "abiko.xlsx"
+    printed = build(
+        "--stations", "0376", "--from", "2013-10", "--to", "2013-11",
+        "--items", "temp_avg,precip_total,humidity_avg,wind_dir_most_frequent",
+        "--out", str(out), "--lang", "en",
+    )  # fmt: skip
+    assert printed.startswith(f"{out}: 61 rows, 2 station-months (0 not published)")
+    header, rows = data_rows(out)
+    humidity = header.index("Mean relative humidity (%)")
+    assert {row[2] for row in rows} == {"0376"}
+    assert all(row[humidity] is None for row in rows)  # `///` before 2021, as on the real page
+
+
+def test_the_real_abiko_page_goes_through_to_the_workbook(tmp_path: Path, settings) -> None:
+    """JMA's own 我孫子 2013-10 page, served as is: values as written out from the page."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    real = (PROJECT_DIR / "tests/jma/real_pages/daily_a1_0376_2013-10_abiko.html").read_bytes()
+
+    class RealPage(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=UTF-8")
+            self.send_header("Content-Length", str(len(real)))
+            self.end_headers()
+            self.wfile.write(real)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RealPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.JMA_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}"
+        settings.JMA_MIN_INTERVAL_S = 0
+        out = tmp_path / "real.xlsx"
+        build(
+            "--stations", "0376", "--from", "2013-10", "--to", "2013-10",
+            "--items", "precip_total,temp_max,wind_dir_most_frequent,humidity_avg",
+            "--out", str(out), "--lang", "en",
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+    header, rows = data_rows(out)
+    assert len(rows) == 31
+    cols = [header.index(next(h for h in header if str(h).startswith(p))) for p in (
+        "Total precipitation", "Max temperature", "Most frequent wind direction",
+        "Mean relative humidity",
+    )]  # fmt: skip
+    date_col = next(i for i, value in enumerate(rows[0]) if hasattr(value, "day"))
+    assert [row[date_col].day for row in rows] == list(range(1, 32))
+    picked = {day: [row[c] for c in cols] for day, row in enumerate(rows, start=1)}
+    assert picked[1] == [40.0, 22.6, "北北東", None]
+    assert picked[9] == [0.0, 28.2, "南南西", None]
+    assert picked[16] == [196.5, 24.4, "北西", None]
+    assert picked[31] == [0.0, 20.8, "東南東", None]

@@ -1,0 +1,129 @@
+"""The layout canary: fetch a small fixed sample of JMA's real pages and try to read each one.
+
+JMA changes its pages without notice. The parser then refuses them (LayoutChanged) and every
+request naming such a station fails; the canary lets an operator learn it first, from a daily
+timer, the admin or the health report. The sample covers the page variants we know of (README,
+"JMA page variants"): an observatory (daily_s1), AMeDAS stations (daily_a1) with and without
+humidity, a rain-only station, and old months. Pages go through the ordinary client, so the
+polite rate (JMA_MIN_INTERVAL_S, at least 1 s on JMA's own site) and retries apply; the month
+cache is neither read nor written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from django.conf import settings
+
+from batch.jma.client import JmaClient, month_url
+from batch.jma.errors import JmaUnavailable, LayoutChanged, NoDataPublished
+from batch.jma.parser import parse_daily_page
+from common import clock
+from repository.models import CanaryRun
+
+log = logging.getLogger(__name__)
+
+PARSED, REFUSED, UNREACHABLE = "parsed", "refused", "unreachable"
+
+
+@dataclass(frozen=True)
+class SamplePage:
+    label: str
+    prec_no: str
+    block_no: str
+    page_type: str
+    year: int
+    month: int
+
+    @property
+    def ref(self) -> tuple[str, str, str]:
+        return (self.prec_no, self.block_no, self.page_type)
+
+    @property
+    def name(self) -> str:
+        return f"{self.label} ({self.block_no} daily_{self.page_type} {self.year}-{self.month:02d})"
+
+
+# Fixed, so one run compares with the last. Humidity per JMA's station list (note 湿度を除く).
+SAMPLE: tuple[SamplePage, ...] = (
+    SamplePage("observatory 東京", "44", "47662", "s1", 2023, 1),
+    SamplePage("AMeDAS with humidity 府中", "44", "1133", "a1", 2024, 10),
+    SamplePage("AMeDAS without humidity 八王子", "44", "0366", "a1", 2024, 10),
+    SamplePage("AMeDAS before its humidity 我孫子", "45", "0376", "a1", 2013, 10),
+    SamplePage("rain-only 世田谷", "44", "0368", "a1", 2024, 10),
+    SamplePage("old month, observatory 東京", "44", "47662", "s1", 1965, 7),
+    SamplePage("old month, AMeDAS 府中", "44", "1133", "a1", 1980, 1),
+)
+
+
+@dataclass(frozen=True)
+class PageResult:
+    label: str
+    url: str
+    status: str  # parsed | refused | unreachable
+    detail: str
+
+
+def check_page(client: JmaClient, page: SamplePage) -> PageResult:
+    """Fetch and parse one sample page; never raises for what a page can do wrong."""
+    url = month_url(page.ref, page.year, page.month)
+    try:
+        html, url = client.fetch_month_html(page.ref, page.year, page.month)
+    except JmaUnavailable as exc:
+        return PageResult(page.name, url, UNREACHABLE, str(exc))
+    try:
+        parsed = parse_daily_page(html, year=page.year, month=page.month)
+    except LayoutChanged as exc:
+        return PageResult(page.name, url, REFUSED, str(exc))
+    except NoDataPublished:
+        return PageResult(
+            page.name, url, REFUSED, "JMA answered with its no-data page; the sample expects data"
+        )
+    observed = {
+        code: sum(1 for row in parsed.rows if row.values[code].value is not None)
+        for code in ("temp_avg", "humidity_avg", "precip_total")
+        if code in parsed.rows[0].values
+    }
+    counts = ", ".join(f"{code} on {n} days" for code, n in observed.items())
+    detail = f"daily_{parsed.page_type}, {len(parsed.rows)} days; {counts}"
+    return PageResult(page.name, url, PARSED, detail)
+
+
+def outcome_of(results: Sequence[PageResult]) -> str:
+    """layout_changed if any page was refused, else unreachable if any failed, else parsed."""
+    statuses = {result.status for result in results}
+    if REFUSED in statuses:
+        return CanaryRun.Outcome.LAYOUT_CHANGED
+    if UNREACHABLE in statuses:
+        return CanaryRun.Outcome.UNREACHABLE
+    return CanaryRun.Outcome.PARSED
+
+
+def run_canary(
+    client: JmaClient | None = None,
+    sample: Sequence[SamplePage] = SAMPLE,
+    report: Callable[[PageResult], None] | None = None,
+) -> CanaryRun:
+    """Check every sample page in turn and store the run (the latest is what operators see)."""
+    client = client or JmaClient()
+    started: datetime = clock.now()
+    results: list[PageResult] = []
+    try:
+        for page in sample:
+            result = check_page(client, page)
+            log.info("canary: %s %s: %s", result.status, result.label, result.detail)
+            results.append(result)
+            if report is not None:
+                report(result)
+    finally:
+        client.close()
+    return CanaryRun.objects.create(
+        started_at=started,
+        finished_at=clock.now(),
+        outcome=outcome_of(results),
+        base_url=settings.JMA_BASE_URL,
+        pages=[asdict(result) for result in results],
+    )
