@@ -23,7 +23,6 @@ waits at most one slot.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -96,22 +95,26 @@ def next_free_in(host: str) -> float:
     return dao.run_short(work, what="jma budget read")
 
 
+class GiveWay(Exception):
+    """A low-priority caller found someone ahead; it should let go and ask again later.
+
+    Raised instead of waiting so a prefetch never sits on a month's lease while users fetch.
+    """
+
+    def __init__(self, retry_in_s: float) -> None:
+        super().__init__(f"the JMA budget is in use; ask again in {retry_in_s:.1f}s")
+        self.retry_in_s = retry_in_s
+
+
 class DatabaseBudget:
     """The client's rate limiter: a slot from the database budget per request start.
 
     An interval of 0 (the replay server in tests) needs no slot and touches no database.
+    low_priority=True (prefetch): raise GiveWay rather than queue behind anyone.
     """
 
-    def __init__(
-        self,
-        *,
-        low_priority: bool = False,
-        should_continue: Callable[[], bool] | None = None,
-    ) -> None:
+    def __init__(self, *, low_priority: bool = False) -> None:
         self.low_priority = low_priority
-        self.should_continue = should_continue
-        self.waited_s = 0.0
-        self._lock = threading.Lock()
 
     def wait(
         self, interval_s: float, sleep: Callable[[float], None] = time.sleep, *, host: str = ""
@@ -119,19 +122,9 @@ class DatabaseBudget:
         """Block until this caller may start a request to `host`; returns the seconds waited."""
         if interval_s <= 0:
             return 0.0
-        waited = 0.0
-        while True:
-            delay = reserve(host, interval_s, low_priority=self.low_priority)
-            if delay is not None:
-                break
-            # Someone is ahead: look again once their slot may be used, at most a second on.
-            pause = min(interval_s, LOW_PRIORITY_POLL_MAX_S)
-            sleep(pause)
-            waited += pause
-            if self.should_continue is not None and not self.should_continue():
-                raise InterruptedError("prefetch stopped while waiting for a slot")
+        delay = reserve(host, interval_s, low_priority=self.low_priority)
+        if delay is None:
+            raise GiveWay(min(interval_s, LOW_PRIORITY_POLL_MAX_S))
         if delay > 0:
             sleep(delay)
-        with self._lock:
-            self.waited_s += waited + delay
-        return waited + delay
+        return delay

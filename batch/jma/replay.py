@@ -13,8 +13,8 @@ set from `jma_replay` options or JMA_REPLAY_* environment variables):
     fail=500|503                       every request answers that status
     delay_ms=N                         wait N ms before answering
 
-Service endpoints: /_replay/health, /_replay/stats (JSON counts, and page_times: the Unix time
-each page request arrived), /_replay/reset (counts to 0).
+Service endpoints: /_replay/health, /_replay/stats (JSON counts, and page_times: [Unix time
+of arrival, page] for each page request), /_replay/reset (counts to 0).
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ class ReplayStats:
     pages: Counter[str] = field(default_factory=Counter)  # "s1 47662 2012-09" -> requests
     statuses: Counter[int] = field(default_factory=Counter)
     user_agents: Counter[str] = field(default_factory=Counter)
-    page_times: list[float] = field(default_factory=list)  # Unix time of each page request
+    page_times: list[tuple[float, str]] = field(default_factory=list)  # (Unix time, page)
 
     def record(
         self, key: str | None, status: int, user_agent: str = "", at: float | None = None
@@ -114,7 +114,7 @@ class ReplayStats:
             if key is None:
                 return 0
             if len(self.page_times) < MAX_PAGE_TIMES:
-                self.page_times.append(time.time() if at is None else at)
+                self.page_times.append((time.time() if at is None else at, key))
             self.pages[key] += 1
             return self.pages[key]
 

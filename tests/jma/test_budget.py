@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from batch.jma import lease
-from batch.jma.budget import DatabaseBudget, next_free_in, reserve
+from batch.jma.budget import DatabaseBudget, GiveWay, next_free_in, reserve
 from batch.jma.cache import _fetch_and_store, get_month
 from batch.jma.client import JmaClient
 from repository.models import JmaBudget, MonthLease, MonthlyObservation, Station
@@ -53,13 +53,12 @@ def test_the_client_waits_for_its_slot_and_a_zero_interval_needs_no_database():
     assert waits == [pytest.approx(5.0, abs=0.5)]  # the first started at once (no sleep)
 
 
-def test_low_priority_client_polls_until_the_budget_is_idle():
-    reserve("h", 0.3)
-    reserve("h", 0.3)  # two user slots ahead: free again in about 0.6 s
-    sleeps: list[float] = []
-    budget = DatabaseBudget(low_priority=True)
-    waited = budget.wait(0.3, lambda s: (sleeps.append(s), time.sleep(s)), host="h")
-    assert waited >= 0.5 and len(sleeps) >= 2
+def test_a_low_priority_client_gives_way_instead_of_queueing():
+    reserve("h", 5.0)  # a user's request holds the next slot
+    with pytest.raises(GiveWay) as gave_way:
+        DatabaseBudget(low_priority=True).wait(5.0, lambda s: None, host="h")
+    assert gave_way.value.retry_in_s == 1.0
+    assert next_free_in("h") == pytest.approx(5.0, abs=0.5)  # it reserved nothing
 
 
 def test_a_month_lease_has_one_holder_until_released_or_expired(master_data):
