@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from batch.jma.client import min_interval_s
 from common import clock
@@ -86,11 +86,13 @@ def active_pages_to_fetch() -> dict[int, int]:
         totals[request.pk] = request.month_count
     if not totals:
         return {}
-    station_counts: dict[int, int] = {}
-    for row in FileRequestStation.objects.filter(request_id__in=list(totals)).values_list(
-        "request_id", flat=True
-    ):
-        station_counts[row] = station_counts.get(row, 0) + 1
+    station_counts = dict(
+        FileRequestStation.objects.filter(request_id__in=list(totals))
+        .order_by()
+        .values("request_id")
+        .annotate(n=Count("id"))
+        .values_list("request_id", "n")
+    )
     remaining = {pk: months * station_counts.get(pk, 0) for pk, months in totals.items()}
     for request_id, cached in _cached_per_active_request(active):
         remaining[request_id] = max(0, remaining.get(request_id, 0) - cached)

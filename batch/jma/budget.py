@@ -27,6 +27,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
+
 from batch import dao
 from repository.models import JmaBudget
 
@@ -84,15 +86,11 @@ def reserve(host: str, interval_s: float, *, low_priority: bool = False) -> floa
 
 
 def next_free_in(host: str) -> float:
-    """Seconds until the host's next free slot (0 when free now); for estimates and prefetch."""
-    table = dao._table(JmaBudget)
-
-    def work(cursor: Any) -> float:
-        cursor.execute(f"SELECT next_free FROM {table} WHERE host = %s", [host])
+    """Seconds until the host's next free slot (0 when free now); a plain read, no lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT next_free FROM {dao._table(JmaBudget)} WHERE host = %s", [host])
         row = cursor.fetchone()
         return max(0.0, float(row[0]) - _now(cursor)) if row else 0.0
-
-    return dao.run_short(work, what="jma budget read")
 
 
 class GiveWay(Exception):
