@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 
+from application import estimates
 from application.errors import (
     Conflict,
     IdempotencyKeyReused,
@@ -186,8 +187,12 @@ def validate_request(
     items: list[str],
     language: str = "ja",
     quality_columns: bool = False,
+    check_size: bool = True,
 ) -> RequestSpec:
-    """Every rule a new request must pass; all failures are reported at once, per field."""
+    """Every rule a new request must pass; all failures are reported at once, per field.
+
+    check_size=False leaves out the size rule only (the estimate reports it as within_limits).
+    """
     errors = _check_period(start_year, start_month, end_year, end_month)
     if language not in LANGUAGES:
         errors["language"] = [f"Language must be one of: {', '.join(LANGUAGES)}."]
@@ -195,7 +200,7 @@ def validate_request(
         _unique(list(stations or [])), _unique(list(prefectures or [])), errors
     )
     chosen_items = _resolve_items(_unique(list(items or [])), chosen_stations, errors)
-    if not errors:
+    if not errors and check_size:
         try:
             check_request_size(len(chosen_stations), start_year, start_month, end_year, end_month)
         except RequestTooLarge as exc:
@@ -211,6 +216,22 @@ def validate_request(
         items=tuple(chosen_items),
         language=language,
         quality_columns=bool(quality_columns),
+    )
+
+
+# --- Estimate ---------------------------------------------------------------------------------
+
+
+def estimate_request(**body: Any) -> estimates.Estimate:
+    """The create body's estimate: same validation as create_request, except the size rule,
+    which the estimate answers as within_limits instead of refusing."""
+    spec = validate_request(**body, check_size=False)
+    return estimates.estimate_for(
+        [station.pk for station in spec.stations],
+        spec.start_year,
+        spec.start_month,
+        spec.end_year,
+        spec.end_month,
     )
 
 
@@ -519,4 +540,5 @@ def request_of(owner: User, request_id: int | str) -> FileRequest:
     except (FileRequest.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(f"Request {request_id} not found.") from exc
     attach_selections([file_request])
+    file_request.remaining_estimate = estimates.remaining_for(file_request)
     return file_request

@@ -187,6 +187,18 @@ def run(
             delay = min(delay * 2, 5.0)
 
 
+def run_short(work: Callable[[Any], T], *, what: str) -> T:
+    """run(), or inside a caller's atomic block (tests, management shells) on its transaction.
+
+    For the small statements of the JMA budget and month leases, which may be reached from
+    code that already holds a transaction; an explicit BEGIN would fail there.
+    """
+    if connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            return work(cursor)
+    return run(work, what=what)
+
+
 def _event(
     cursor: Any,
     request_id: int,

@@ -254,6 +254,8 @@ JMA_MAX_RETRIES = env_int("JMA_MAX_RETRIES", 4)
 JMA_BACKOFF_BASE_S = env_float("JMA_BACKOFF_BASE_S", 2.0)
 JMA_CURRENT_MONTH_TTL_S = env_int("JMA_CURRENT_MONTH_TTL_S", 3 * 3600)
 JMA_FINAL_AFTER_DAYS = env_int("JMA_FINAL_AFTER_DAYS", 5)
+# How long a month being fetched stays leased to one process (plus its wait for a slot).
+JMA_MONTH_LEASE_S = env_float("JMA_MONTH_LEASE_S", 90.0)
 JMA_USER_AGENT = env_str(
     "JMA_USER_AGENT",
     f"{SERVICE_NAME}/0.1 (historical daily data export; contact: {SERVICE_CONTACT})",

@@ -163,6 +163,30 @@ class CreateRequestSerializer(serializers.Serializer):
     quality_columns = serializers.BooleanField(default=False)
 
 
+class EstimateSerializer(serializers.Serializer):
+    """POST requests/estimate/: what the body would need, at the current budget and queue."""
+
+    station_months = serializers.IntegerField(help_text="stations x months of the period")
+    cached = serializers.IntegerField(help_text="station-months already in the cache")
+    to_fetch = serializers.IntegerField(help_text="station-months (pages) to fetch from JMA")
+    rows = serializers.IntegerField(help_text="rows of the data sheet (stations x days)")
+    seconds_per_page = serializers.FloatField(help_text="the service-wide pause between pages")
+    queue_ahead_pages = serializers.IntegerField(
+        help_text="pages of other queued/running requests fetched before this one's last page"
+    )
+    expected_seconds = serializers.FloatField(
+        help_text="(queue_ahead_pages + to_fetch) x seconds_per_page; 0 when all is cached"
+    )
+    max_station_months = serializers.IntegerField(help_text="the service's limit per request")
+    max_rows = serializers.IntegerField(help_text="data rows one Excel sheet can hold")
+    within_limits = serializers.BooleanField(help_text="false: creating it would be refused")
+
+
+class RemainingEstimateSerializer(serializers.Serializer):
+    remaining_pages = serializers.IntegerField(help_text="station-months still to fetch")
+    expected_seconds = serializers.FloatField(help_text="at the current budget and queue")
+
+
 class RequestStationSerializer(serializers.Serializer):
     block_no = serializers.CharField(source="station.block_no")
     name = serializers.CharField(source="station.name")
@@ -326,13 +350,20 @@ _DATETIME = serializers.DateTimeField()
 
 class FileRequestDetailSerializer(FileRequestSerializer):
     timeline = EventSerializer(source="events", many=True)
+    estimate = RemainingEstimateSerializer(
+        source="remaining_estimate",
+        allow_null=True,
+        help_text="while queued or running: pages left and expected seconds; otherwise null",
+    )
 
     class Meta(FileRequestSerializer.Meta):
-        fields = [*FileRequestSerializer.Meta.fields, "timeline"]
+        fields = [*FileRequestSerializer.Meta.fields, "timeline", "estimate"]
         read_only_fields = fields
 
     def to_representation(self, obj: FileRequest) -> dict:
         data = super().to_representation(obj)
+        remaining = getattr(obj, "remaining_estimate", None)
+        data["estimate"] = remaining.as_dict() if remaining is not None else None
         data["timeline"] = [
             {"at": _DATETIME.to_representation(e.created_at), "kind": e.kind, "message": e.message}
             for e in obj.events.all()

@@ -17,6 +17,7 @@ v1 = [
     path("options/", views.OptionsView.as_view(), name="options"),
     path("stations/", views.StationSearchView.as_view(), name="stations"),
     path("requests/", views.RequestListCreateView.as_view(), name="request-list"),
+    path("requests/estimate/", views.RequestEstimateView.as_view(), name="request-estimate"),
     path("requests/<int:pk>/", views.RequestDetailView.as_view(), name="request-detail"),
     path("requests/<int:pk>/retry/", views.RequestRetryView.as_view(), name="request-retry"),
     path("requests/<int:pk>/cancel/", views.RequestCancelView.as_view(), name="request-cancel"),

@@ -178,6 +178,29 @@ class RequestListCreateView(GenericAPIView):
         return Response(body, status=code, headers=headers)
 
 
+class RequestEstimateView(APIView):
+    @extend_schema(
+        tags=["requests"],
+        summary="Estimate a request before creating it",
+        description=(
+            "Takes the same body as creating a request and answers, without queueing anything: "
+            "how many station-months it covers, how many are already cached and how many pages "
+            "must be fetched from JMA, the data rows, and the expected time at the service's "
+            "politeness budget (seconds_per_page) with the pages other queued and running "
+            "requests still need (queue_ahead_pages, under the even share running requests "
+            "get). A body that create would refuse for a field answers the same 400; one that "
+            "is only too large answers 200 with within_limits false."
+        ),
+        request=s.CreateRequestSerializer,
+        responses={200: s.EstimateSerializer, **errors(400, 401)},
+    )
+    def post(self, request: Request) -> Response:
+        data = s.CreateRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        estimate = request_service.estimate_request(**data.validated_data)
+        return Response(s.EstimateSerializer(estimate.as_dict()).data)
+
+
 def _detail(request: Request, pk: int) -> Response:
     file_request = request_service.request_of(request.user, pk)
     return Response(s.FileRequestDetailSerializer(file_request, context={"request": request}).data)

@@ -478,3 +478,40 @@ class CanaryRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finished_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class JmaBudget(models.Model):
+    """The service-wide politeness budget: one row per JMA host, the next free request time.
+
+    Every page request of every thread, process and host reserves its start here in a short
+    transaction (batch.jma.budget), so adding daemons never adds load on JMA. A reservation
+    is a time, not a lock: a daemon that dies holds nothing.
+    """
+
+    host = models.CharField(max_length=255, unique=True)
+    next_free = models.FloatField(default=0.0, help_text="Unix time (database clock)")
+
+    def __str__(self) -> str:
+        return f"{self.host} free at {self.next_free:.3f}"
+
+
+class MonthLease(models.Model):
+    """A short lease on one station-month being fetched, so two requests fetch it once.
+
+    The holder fetches and stores the month; others wait for the cache. An expired lease may
+    be taken over (its holder died or is stuck), so it is never a lock held during a fetch.
+    """
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    holder = models.CharField(max_length=100)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["station", "year", "month"], name="monthlease_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.year}-{self.month:02d} by {self.holder}"

@@ -3,7 +3,9 @@
 A month that ended more than JMA_FINAL_AFTER_DAYS days before it was fetched is final: JMA's
 values for it do not change any more, so it is served from MonthlyObservation forever. Other
 months (the running one, the one that just ended, future ones) are refetched after
-JMA_CURRENT_MONTH_TTL_S. Threads of one process asking for the same month share one fetch.
+JMA_CURRENT_MONTH_TTL_S. Threads of one process asking for the same month share one fetch;
+processes share it through a short lease on the month (batch.jma.lease): one fetches, the
+others wait for the cache.
 Derived items are computed on every return, never stored, so a formula fix needs no refetch.
 """
 
@@ -13,6 +15,7 @@ import calendar
 import hashlib
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,7 +24,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from batch.jma.client import JmaClient, default_client, month_url
+from batch.jma import lease
+from batch.jma.client import JmaClient, default_client, min_interval_s, month_url, url_host
 from batch.jma.derive import add_derived
 from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
 from batch.jma.page import DailyPage, DailyRow, MonthResult, Observation
@@ -75,7 +79,7 @@ def get_month(
         return _with_derived(flight.result, from_cache=True)
     try:
         # Another thread may have finished the same month between our read and the flight.
-        flight.result = _fresh_result(station, year, month) or _fetch_and_store(
+        flight.result = _fresh_result(station, year, month) or _fetch_under_lease(
             station, year, month, client or default_client()
         )
         return _with_derived(flight.result, from_cache=flight.result.from_cache)
@@ -109,6 +113,37 @@ def _fresh_result(station: Station, year: int, month: int) -> MonthResult | None
         page=page,
         from_cache=True,
     )
+
+
+LEASE_POLL_S = 0.2
+
+
+def _fetch_under_lease(station: Station, year: int, month: int, client: JmaClient) -> MonthResult:
+    """Fetch the month if this thread gets its lease; otherwise wait for the holder's result.
+
+    The wait ends when the month is in the cache, or the lease is free again (the holder
+    failed or died): then this thread takes it and fetches.
+    """
+    holder = lease.holder_id()
+    while True:
+        if lease.take(station.pk, year, month, holder, _lease_s(station, year, month)):
+            try:
+                return _fetch_and_store(station, year, month, client)
+            finally:
+                lease.release(station.pk, year, month, holder)
+        time.sleep(LEASE_POLL_S)
+        cached = _fresh_result(station, year, month)
+        if cached is not None:
+            return cached
+
+
+def _lease_s(station: Station, year: int, month: int) -> float:
+    """JMA_MONTH_LEASE_S plus the wait for the budget's next slot (the holder's queue time)."""
+    from batch.jma.budget import next_free_in
+
+    url = month_url(station, year, month)
+    queued = next_free_in(url_host(url)) if min_interval_s(url) > 0 else 0.0
+    return float(settings.JMA_MONTH_LEASE_S) + queued
 
 
 def _fetch_and_store(station: Station, year: int, month: int, client: JmaClient) -> MonthResult:

@@ -1,8 +1,10 @@
 """HTTP access to JMA's daily pages: polite, patient with outages, and clear when it gives up.
 
 One JmaClient is shared by all threads of a process: each thread gets its own requests.Session
-(sessions are not thread-safe), and every request, retries included, passes through one
-per-process rate limiter so N worker threads together stay at JMA_MIN_INTERVAL_S.
+(sessions are not thread-safe), and every request, retries included, takes its start time from
+the service-wide budget in the database (batch.jma.budget), so all threads of all daemons on
+all hosts together stay at JMA_MIN_INTERVAL_S. RateLimiter is the in-process variant, for
+tools and tests that run without a database.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
 
 import requests
@@ -49,8 +51,10 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._next_free = 0.0
 
-    def wait(self, interval_s: float, sleep: Callable[[float], None] = time.sleep) -> float:
-        """Block until this caller may start; returns the seconds waited."""
+    def wait(
+        self, interval_s: float, sleep: Callable[[float], None] = time.sleep, *, host: str = ""
+    ) -> float:
+        """Block until this caller may start; returns the seconds waited (host is ignored)."""
         with self._lock:
             now = self._clock()
             start = max(now, self._next_free)
@@ -61,7 +65,10 @@ class RateLimiter:
         return delay
 
 
-PROCESS_RATE_LIMITER = RateLimiter()
+class Limiter(Protocol):
+    def wait(
+        self, interval_s: float, sleep: Callable[[float], None] = ..., *, host: str = ""
+    ) -> float: ...
 
 
 def station_ref(station: Any) -> StationRef:
@@ -87,6 +94,11 @@ def min_interval_s(url: str) -> float:
     return configured
 
 
+def url_host(url: str) -> str:
+    """The budget key of a URL: its host name, lower-case."""
+    return (urlsplit(url).hostname or "").lower()
+
+
 def month_url(station: Any, year: int, month: int, base_url: str | None = None) -> str:
     """The daily page URL exactly as JMA's own site links it (JMA.md, "URLs")."""
     prec_no, block_no, page_type = station_ref(station)
@@ -110,11 +122,15 @@ class JmaClient:
     def __init__(
         self,
         *,
-        rate_limiter: RateLimiter | None = None,
+        rate_limiter: Limiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
-        self._limiter = rate_limiter or PROCESS_RATE_LIMITER
+        if rate_limiter is None:
+            from batch.jma.budget import DatabaseBudget  # needs Django's apps loaded
+
+            rate_limiter = DatabaseBudget()
+        self._limiter = rate_limiter
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._local = threading.local()
@@ -150,7 +166,7 @@ class JmaClient:
         max_retries = max(0, int(settings.JMA_MAX_RETRIES))
         reason = ""
         for attempt in range(max_retries + 1):
-            self._limiter.wait(min_interval_s(url), self._sleep)
+            self._limiter.wait(min_interval_s(url), self._sleep, host=url_host(url))
             retry_after: float | None = None
             started = time.monotonic()
             try:
@@ -221,7 +237,7 @@ _default_lock = threading.Lock()
 
 
 def default_client() -> JmaClient:
-    """The process's shared client (one rate limiter, per-thread sessions)."""
+    """The process's shared client (the database budget, per-thread sessions)."""
     global _default_client
     with _default_lock:
         if _default_client is None:

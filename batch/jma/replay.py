@@ -13,7 +13,8 @@ set from `jma_replay` options or JMA_REPLAY_* environment variables):
     fail=500|503                       every request answers that status
     delay_ms=N                         wait N ms before answering
 
-Service endpoints: /_replay/health, /_replay/stats (JSON counts), /_replay/reset (counts to 0).
+Service endpoints: /_replay/health, /_replay/stats (JSON counts, and page_times: [Unix time
+of arrival, page] for each page request), /_replay/reset (counts to 0).
 """
 
 from __future__ import annotations
@@ -90,6 +91,9 @@ class ReplayOptions:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+MAX_PAGE_TIMES = 100_000  # enough for any test; a long-running server stops recording
+
+
 @dataclass
 class ReplayStats:
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -97,8 +101,11 @@ class ReplayStats:
     pages: Counter[str] = field(default_factory=Counter)  # "s1 47662 2012-09" -> requests
     statuses: Counter[int] = field(default_factory=Counter)
     user_agents: Counter[str] = field(default_factory=Counter)
+    page_times: list[tuple[float, str]] = field(default_factory=list)  # (Unix time, page)
 
-    def record(self, key: str | None, status: int, user_agent: str = "") -> int:
+    def record(
+        self, key: str | None, status: int, user_agent: str = "", at: float | None = None
+    ) -> int:
         """Count one request; returns how many requests this page URL has had, this one included."""
         with self.lock:
             self.requests += 1
@@ -106,6 +113,8 @@ class ReplayStats:
             self.statuses[status] += 1
             if key is None:
                 return 0
+            if len(self.page_times) < MAX_PAGE_TIMES:
+                self.page_times.append((time.time() if at is None else at, key))
             self.pages[key] += 1
             return self.pages[key]
 
@@ -116,6 +125,7 @@ class ReplayStats:
                 "pages": dict(self.pages),
                 "statuses": {str(k): v for k, v in self.statuses.items()},
                 "user_agents": dict(self.user_agents),
+                "page_times": list(self.page_times),
             }
 
     def reset(self) -> None:
@@ -124,6 +134,7 @@ class ReplayStats:
             self.pages.clear()
             self.statuses.clear()
             self.user_agents.clear()
+            self.page_times.clear()
 
 
 class ReplayServer(ThreadingHTTPServer):
@@ -159,6 +170,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
     server_version = "JmaReplay/1.0"
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self.arrived = time.time()
         parts = urlsplit(self.path)
         path = parts.path
         params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
@@ -237,7 +249,8 @@ class ReplayHandler(BaseHTTPRequestHandler):
         self, status: int, body: str, content_type: str, *, count_key: str | None = ""
     ) -> None:
         if count_key != "":
-            self.server.stats.record(count_key, status, self.headers.get("User-Agent", ""))
+            agent = self.headers.get("User-Agent", "")
+            self.server.stats.record(count_key, status, agent, getattr(self, "arrived", None))
         data = body.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", content_type)

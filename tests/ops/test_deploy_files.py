@@ -80,7 +80,8 @@ def unit_text(name: str) -> str:
 
 def test_units_run_commands_that_exist() -> None:
     commands = get_commands()
-    for unit in ("jma-batch@.service", "jma-purge.service", "jma-canary.service"):
+    units = ("jma-batch@.service", "jma-purge.service", "jma-canary.service")
+    for unit in (*units, "jma-prefetch.service"):
         for command in re.findall(r"manage\.py (\w+)", unit_text(unit)):
             assert command in commands, f"{unit} runs unknown command {command}"
     assert "config.wsgi:application" in unit_text("gunicorn.service")
@@ -121,6 +122,8 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
         "jma-purge.timer": "jma-purge.timer",
         "jma-canary.service": "jma-canary.service",
         "jma-canary.timer": "jma-canary.timer",
+        "jma-prefetch.service": "jma-prefetch.service",
+        "jma-prefetch.timer": "jma-prefetch.timer",
     }
     for source, target in names.items():
         text = unit_text(source).replace("/srv/jma-weather/.venv", str(venv))
@@ -175,3 +178,27 @@ def test_canary_timer_runs_the_canary_daily() -> None:
     assert re.search(r"^OnCalendar=\*-\*-\* \d\d:\d\d:00$", timer, re.M)
     assert "Persistent=true" in timer and "WantedBy=timers.target" in timer
     assert "manage.py jma_canary" in service and "Type=oneshot" in service
+
+
+def test_prefetch_unit_runs_a_valid_command_line() -> None:
+    """The exact arguments of ExecStart parse (a typo would otherwise show once a month)."""
+    from batch.management.commands.jma_prefetch import Command
+
+    line = re.search(r"manage\.py (jma_prefetch .*)$", unit_text("jma-prefetch.service"), re.M)[1]
+    parser = Command().create_parser("manage.py", "jma_prefetch")
+    options = vars(parser.parse_args(line.split()[1:]))
+    assert options["all_stations"] and options["last_month"] and not options["stations"]
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze missing")
+def test_prefetch_timer_fires_on_the_7th_japan_time() -> None:
+    """systemd's own calendar parser: monthly, after the last month became final."""
+    spec = re.search(r"^OnCalendar=(.*)$", unit_text("jma-prefetch.timer"), re.M)[1]
+    done = subprocess.run(
+        ["systemd-analyze", "calendar", "--iterations=2", spec],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Normalized form: *-*-07 04:00:00 Asia/Tokyo" in done.stdout
