@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.styles import Font
 
 from batch.workbook import labels
+from batch.workbook.monthly import statistics_for
 from batch.workbook.styles import CellMaker, mark_for_quality
 
 if TYPE_CHECKING:
@@ -85,13 +86,15 @@ def write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
         ]
     )
     for item in spec.items:
-        aggregation = labels.AGGREGATION_TEXT.get(item.aggregation)
+        statistics = "、".join(stat.label(lang) for stat in statistics_for([item]))
+        if lang == "en":
+            statistics = ", ".join(stat.label(lang) for stat in statistics_for([item]))
         ws.append(
             [
                 item.code,
                 labels.item_label(item, lang),
                 item.unit or None,
-                t(aggregation) if aggregation and item.kind == "number" else None,
+                statistics or None,
                 t("derived_note") if item.is_derived else None,
             ]
         )

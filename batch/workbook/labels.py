@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from batch.workbook.monthly import Statistic
 from repository.models import WeatherItem
 
 LANGUAGES = ("ja", "en")
@@ -143,9 +144,9 @@ LEGEND: list[LegendEntry] = [
         12.3,
         "insufficient",
         "資料不足値：欠けた資料が多く、値は上限または下限の目安にすぎない。橙色・斜体で表示。"
-        "月別集計には使わない",
+        "月別集計の平均には使わない（合計・極値には使う）",
         "Insufficient data: too much source data missing, the value is only a bound. "
-        "Shown in orange italics; not used in monthly statistics",
+        "Shown in orange italics; not used in monthly means (used in totals and extremes)",
     ),
     LegendEntry(
         2, "#", None, "empty", "疑問値：値に疑問があるため空欄", "Doubtful: value withheld (empty)"
@@ -165,11 +166,18 @@ LEGEND: list[LegendEntry] = [
 ]
 
 MONTHLY_RULE = (
-    "月別集計は品質 8 と 5 の日だけから計算します。値のある日が月の日数に満たない場合は "
-    "欠けが2割以内なら黄色（準正常）、2割を超えると橙色・斜体（資料不足）で示します。",
-    "Monthly statistics use only days of quality 8 and 5. When fewer days than the month has "
-    "carry a value, the statistic is yellow (quasi-normal) if at most 20% are missing and "
-    "orange italic (insufficient) beyond that.",
+    "月別集計・季節別は気象庁の月ごとの値と同じ規則で日別値から計算します。平均は品質 8 と 5 の日"
+    "だけから（0.1 単位、湿度は整数に四捨五入）、合計と極値は資料不足値（]）の日も含めます。"
+    "欠けた日（資料不足値の日を含む）があると、2割以内なら黄色（準正常 )）、2割を超えると"
+    "橙色・斜体（資料不足 ]）で示します。すべての日が「--」（現象なし）なら「--」（セルの値は 0）、"
+    "観測された 0 は 0 です。最大風速・最大瞬間風速の風向は、その最大値が出た日の風向です。",
+    "The Monthly and Season sheets follow JMA's own monthly values. Means use days of quality "
+    "8 and 5 only (rounded half up to 0.1, humidity to whole numbers); totals and extremes also "
+    "use insufficient (]) days. When days are missing (insufficient days included) the "
+    'statistic is yellow (quasi-normal, ")") if at most 20% are missing and orange italic '
+    '(insufficient, "]") beyond that. When every day was "--" (no phenomenon) the statistic '
+    'shows "--" (the cell holds 0); an observed 0 stays 0. The direction of a monthly max '
+    "wind or gust is the direction on the day of that maximum.",
 )
 
 JMA_DATA_URL = "https://www.data.jma.go.jp/stats/etrn/index.php"
@@ -206,9 +214,19 @@ def monthly_header(item: WeatherItem, language: str) -> str:
     return with_unit(f"{item_label(item, language)}{sep}{stat}", item.unit, language)
 
 
-def monthly_days_header(item: WeatherItem, language: str) -> str:
+def statistic_header(item: WeatherItem, statistic: Statistic, language: str) -> str:
+    """`<item> <statistic>(<unit>)`: 降水量の合計 日最大(mm) / Total precipitation, largest
+    daily (mm)."""
     sep = ", " if language == "en" else " "
-    return f"{item_label(item, language)}{sep}{text('days', language)}"
+    label = f"{item_label(item, language)}{sep}{statistic.label(language)}"
+    return with_unit(label, item.unit, language)
+
+
+def direction_header(item: WeatherItem, language: str) -> str:
+    """The column beside a monthly max wind: the direction on the day of that maximum."""
+    if language == "en":
+        return f"{item_label(item, language)}, direction on the day of the monthly max"
+    return f"{item_label(item, language)} 月最大の日の風向"
 
 
 def number_format(item: WeatherItem) -> str:

@@ -22,7 +22,14 @@ from batch.jma.page import MonthResult, Observation
 from batch.workbook import labels
 from batch.workbook.charts import StationRows, add_charts
 from batch.workbook.info import InfoFacts, SourcePage, write_info
-from batch.workbook.monthly import INSUFFICIENT, QUASI, monthly_items, summarize_month
+from batch.workbook.monthly import (
+    INSUFFICIENT,
+    QUASI,
+    MonthlyValue,
+    monthly_items,
+    statistics_for,
+    summarize_month,
+)
 from batch.workbook.styles import CellMaker, mark_for_quality
 from common import clock
 from repository.models import Station, WeatherItem
@@ -91,6 +98,7 @@ class WorkbookWriter:
 
         self.item_columns = [_ItemColumn(item) for item in spec.items]
         self.monthly_items = monthly_items(spec.items)
+        self.statistics = statistics_for(spec.items)
         self.date_format = labels.date_format(self.language)
         self.month_format = labels.month_format(self.language)
 
@@ -193,15 +201,43 @@ class WorkbookWriter:
             t("days_in_month"),
         ]
         widths = [10, 14, 10, 7, 5, 10, 8]
-        self.monthly_columns: dict[str, int] = {}
-        for item in self.monthly_items:
-            self.monthly_columns[item.code] = len(header) + 1
-            header += [labels.monthly_header(item, lang), labels.monthly_days_header(item, lang)]
-            widths += [16, 9]
+        self.monthly_columns: dict[str, int] = {}  # item code -> its own aggregation's column
+        items = {item.code: item for item in self.spec.items}
+        for stat in self.statistics:
+            item = items[stat.item_code]
+            if stat.kind == item.aggregation or item.code not in self.monthly_columns:
+                self.monthly_columns[item.code] = len(header) + 1
+            header.append(labels.statistic_header(item, stat, lang))
+            widths.append(16)
+            if stat.direction_code:
+                header.append(labels.direction_header(item, lang))
+                widths.append(12)
+        self.monthly_column_count = len(header)
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "H2"
         ws.append([self.monthly_cells.header(text) for text in header])
+
+    def statistic_cells(self, cells: CellMaker, summary: dict[str, MonthlyValue]) -> list[Any]:
+        """The cells of one 月別集計 / 季節別 row: value styled by its quality, "--" as 0."""
+        items = {item.code: item for item in self.spec.items}
+        row: list[Any] = []
+        for stat in self.statistics:
+            item = items[stat.item_code]
+            found = summary[stat.key]
+            value = None
+            if found.value is not None:
+                mark = COMPLETENESS_MARK.get(found.completeness, "normal")
+                number_format = (
+                    labels.no_phenomenon_format(item)
+                    if found.no_phenomenon
+                    else labels.number_format(item)
+                )
+                value = cells.cell(found.value, number_format, mark)
+            row.append(value)
+            if stat.direction_code:
+                row.append(found.direction)
+        return row
 
     def _write_monthly(self, station: Station, result: MonthResult) -> None:
         page = result.page
@@ -215,14 +251,8 @@ class WorkbookWriter:
             page.month,
             cells.cell(date(page.year, page.month, 1), self.month_format),
             calendar.monthrange(page.year, page.month)[1],
+            *self.statistic_cells(cells, summary),
         ]
-        for item in self.monthly_items:
-            stat = summary[item.code]
-            value = None
-            if stat.value is not None:
-                mark = COMPLETENESS_MARK.get(stat.completeness, "normal")
-                value = cells.cell(stat.value, labels.number_format(item), mark)
-            row += [value, stat.days]
         self.ws_monthly.append(row)
         self._monthly_last_row += 1
         rows = self._station_rows.setdefault(station.block_no, [self._monthly_last_row, 0])
@@ -291,9 +321,8 @@ class WorkbookWriter:
     def save(self, path: Path) -> None:
         last_column = get_column_letter(self.data_column_count)
         self.ws_data.auto_filter.ref = f"A1:{last_column}{self.row_count + 1}"
-        monthly_columns = MONTHLY_ID_COLUMNS + 2 * len(self.monthly_items)
         self.ws_monthly.auto_filter.ref = (
-            f"A1:{get_column_letter(monthly_columns)}{self._monthly_last_row}"
+            f"A1:{get_column_letter(self.monthly_column_count)}{self._monthly_last_row}"
         )
         station_rows = [
             StationRows(station.name, station.block_no, *self._station_rows[station.block_no])

@@ -126,23 +126,62 @@ def test_monthly_statistics_on_known_inputs(xlsx: Path) -> None:
         "月",
         "年月",
         "月の日数",
-        "平均気温 月平均(℃)",
-        "平均気温 日数",
         "降水量の合計 月合計(mm)",
-        "降水量の合計 日数",
+        "降水量の合計 日最大(mm)",
+        "平均気温 月平均(℃)",
         "平均湿度 月平均(%)",
-        "平均湿度 日数",
     ]
     row = [c.value for c in ws[2]]
     assert row[:7] == ["東京都", "東京", "47662", 2020, 1, datetime(2020, 1, 1), 31]
+    assert row[7] == 15 * 3.5 and row[8] == 3.5  # "--" days count as 0
+    assert ws["H2"].fill.fgColor.rgb != YELLOW and ws["H2"].number_format == "0.0"
+    # Days 3 ("]") and 5 ("#") left out: mean of 29 days, 2 of 31 missing: quasi-normal.
     valid_temps = [5.0 + day / 10 for day in range(1, 32) if day not in (3, 5)]
     valid_temps[1] = 7.1  # day 2 is ")" and counts
-    assert row[7] == pytest.approx(sum(valid_temps) / len(valid_temps))
-    assert row[8] == 29
-    assert ws["H2"].fill.fgColor.rgb == YELLOW  # 2 of 31 days missing: quasi-normal
-    assert row[9] == 15 * 3.5 and row[10] == 31  # "--" days count as 0
-    assert ws["J2"].fill.fgColor.rgb != YELLOW
-    assert row[11] == 60 and row[12] == 30
+    assert row[9] == round(sum(valid_temps) / len(valid_temps), 1) == 6.7
+    assert ws["J2"].fill.fgColor.rgb == YELLOW
+    assert row[10] == 60 and ws["K2"].number_format == "0"
+
+
+def test_monthly_dashes_and_a_real_zero(xlsx: Path) -> None:
+    """A month with no rain at all is "--" (0 underneath); snow depth observed 0 stays 0."""
+    tokyo = stations("47662")[0]
+    spec = spec_for(
+        [tokyo], items("precip_total", "snow_depth_max", "wind_speed_max"), end=(2020, 2)
+    )
+    no_rain = full_month(
+        "s1",
+        2020,
+        1,
+        lambda day: {
+            "precip_total": obs(0.0, 8, no_phenomenon=True) if day != 9 else obs(None, 1),
+            "snow_depth_max": obs(0.0),
+            "wind_speed_max": obs(20.0 if day == 12 else 5.0),
+            "wind_dir_max": obs("北西" if day == 12 else "南"),
+        },
+    )
+    rain = full_month("s1", 2020, 2, lambda day: {"precip_total": obs(0.0)})
+    write(
+        spec,
+        [(tokyo, result(tokyo, no_rain, 2020, 1)), (tokyo, result(tokyo, rain, 2020, 2))],
+        xlsx,
+    )
+    ws = load(xlsx)["月別集計"]
+    assert [c.value for c in ws[1]][7:] == [
+        "降水量の合計 月合計(mm)",
+        "降水量の合計 日最大(mm)",
+        "最大風速 月最大(m/s)",
+        "最大風速 月最大の日の風向",
+        "最深積雪 月最大(cm)",
+    ]
+    total, largest, wind, direction, depth = (ws.cell(2, column) for column in range(8, 13))
+    assert total.value == 0 and total.number_format == '0.0;-0.0;"--"'
+    assert largest.value == 0 and largest.number_format == '0.0;-0.0;"--"'
+    assert total.fill.fgColor.rgb == YELLOW  # one day missing: the "--" is ")"
+    assert depth.value == 0 and depth.number_format == "0"
+    assert (wind.value, direction.value) == (20, "北西")
+    february_total = ws.cell(3, 8)
+    assert february_total.value == 0 and february_total.number_format == "0.0"
 
 
 def test_station_without_some_items_gets_empty_cells_and_a_note(xlsx: Path) -> None:
@@ -165,7 +204,7 @@ def test_station_without_some_items_gets_empty_cells_and_a_note(xlsx: Path) -> N
     assert rows[0][:3] == ("北海道", "北見", "0074") and rows[0][4:] == (None, -8.0)
     assert rows[31][:3] == ("東京都", "東京", "47662") and rows[31][4:] == (1015.0, 6.0)
     monthly = list(wb["月別集計"].iter_rows(min_row=2, values_only=True))
-    assert monthly[0][7:9] == (None, None)  # not observed at an AMeDAS station
+    assert monthly[0][7:9] == (None, -8)  # pressure not observed at an AMeDAS station
     assert any("平均海面気圧" in w and "0074" in w for w in writer.warnings())
     info = [c for row in wb["情報"].iter_rows(values_only=True) for c in row if c]
     assert "平均海面気圧" in info
@@ -212,9 +251,8 @@ def test_charts_reference_the_monthly_sheet(xlsx: Path) -> None:
         for series in part.series
     ]
     # Bars: precipitation totals; lines: temperatures, all from 月別集計 rows 2-4 (Tokyo).
-    assert "'月別集計'!$J$2:$J$4" in refs
     assert "'月別集計'!$H$2:$H$4" in refs
-    assert "'月別集計'!$I$2:$I$4" not in refs  # a days column is never charted
+    assert "'月別集計'!$J$2:$J$4" in refs
     second = charts[1]
     assert all("$5:" in s.val.numRef.f and "$7" in s.val.numRef.f for s in second.series)
 
@@ -316,8 +354,13 @@ def test_monthly_statistic_of_a_month_short_of_data_is_orange(xlsx: Path) -> Non
     )
     write(spec, [(tokyo, result(tokyo, page, 2020, 1))], xlsx)
     ws = load(xlsx)["月別集計"]
-    assert (ws["H2"].value, ws["I2"].value) == (10, 20)
-    assert ws["H2"].fill.fgColor.rgb == ORANGE and ws["H2"].font.italic
+    assert [c.value for c in ws[1]][7:] == [
+        "最高気温 月平均（日最高の平均）(℃)",
+        "最高気温 月最高(℃)",
+    ]
+    assert (ws["H2"].value, ws["I2"].value) == (10, 10)  # 11 of 31 days missing
+    for cell in (ws["H2"], ws["I2"]):
+        assert cell.fill.fgColor.rgb == ORANGE and cell.font.italic
 
 
 def test_no_chart_without_a_numeric_monthly_item(xlsx: Path) -> None:
