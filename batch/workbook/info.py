@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from batch.workbook import labels
 from batch.workbook.monthly import statistics_for
 from batch.workbook.styles import CellMaker, mark_for_quality
+from common.request_size import months_in_period
 
 if TYPE_CHECKING:
     from batch.pipeline import WorkbookSpec
@@ -43,7 +44,9 @@ LEGEND_FORMATS = {"no_phenomenon": '0.0;-0.0;"--"'}
 
 
 def _period(spec: WorkbookSpec) -> str:
-    months = (spec.end_year - spec.start_year) * 12 + spec.end_month - spec.start_month + 1
+    months = months_in_period(
+        spec.start_year, spec.start_month, spec.end_year, spec.end_month, spec.season
+    )
     return labels.text(
         "period_value",
         spec.language,
@@ -70,6 +73,10 @@ def write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
     if spec.request_id is not None:
         ws.append([t("request_id"), spec.request_id])
     ws.append([t("period"), _period(spec)])
+    if spec.season is not None:
+        first, last = spec.season
+        key = "season_across_year" if first > last else "season_value"
+        ws.append([t("season"), t(key, first=first, last=last)])
     ws.append([t("generated_at"), cells.cell(facts.generated_at, "yyyy-mm-dd hh:mm")])
     ws.append([t("row_count"), cells.cell(facts.row_count, "#,##0")])
     ws.append([t("station_months"), f"{facts.published_months:,} / {facts.station_months:,}"])

@@ -16,6 +16,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # sheet names
     "sheet_data": ("データ", "Data"),
     "sheet_monthly": ("月別集計", "Monthly"),
+    "sheet_seasons": ("季節別", "Seasons"),
     "sheet_charts": ("グラフ", "Charts"),
     "sheet_info": ("情報", "Info"),
     # identifying columns
@@ -27,6 +28,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "month": ("月", "Month"),
     "year_month": ("年月", "Year-month"),
     "days_in_month": ("月の日数", "Days in month"),
+    "season_year": ("季節の年", "Season year"),
+    "season_span": ("期間", "Months"),
+    "season_days": ("季節の日数", "Days in season"),
     "quality": ("品質", "quality"),
     "days": ("日数", "days"),
     # monthly statistics by WeatherItem.aggregation
@@ -58,6 +62,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "request_id": ("依頼番号", "Request no."),
     "period": ("期間", "Period"),
     "period_value": ("{start} ～ {end}（{months} か月）", "{start} to {end} ({months} months)"),
+    "season": ("季節（毎年の月）", "Season (months of each year)"),
+    "season_value": ("{first}月～{last}月", "months {first} to {last}"),
+    "season_across_year": (
+        "{first}月～{last}月（{first}月は翌年の季節に数えます）",
+        "months {first} to {last} (month {first} counts with the following year's season)",
+    ),
     "generated_at": ("作成日時（日本時間）", "Generated at (JST)"),
     "row_count": ("データ行数", "Data rows"),
     "station_months": ("地点×月", "Station-months"),

@@ -183,12 +183,16 @@ def summarize_pages(
     statistics: Sequence[Statistic],
     units: dict[str, str],
     available: dict[str, bool],
+    days_needed: int | None = None,
 ) -> dict[str, MonthlyValue]:
     """Statistics over the days of several pages (a month, or a season), keyed by stat.key.
 
-    units: item code -> unit (for rounding); available: item code -> observed on these pages.
+    units: item code -> unit (for rounding); available: item code -> observed on these pages;
+    days_needed: the days the period has (default: those of the pages' months), so a season
+    missing a month is flagged by the 80% rule like a month missing days.
     """
-    days_needed = sum(calendar.monthrange(page.year, page.month)[1] for page in pages)
+    if days_needed is None:
+        days_needed = sum(calendar.monthrange(page.year, page.month)[1] for page in pages)
     summary: dict[str, MonthlyValue] = {}
     missing = Observation(None, 0)
     for stat in statistics:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from batch.jma.page import MonthResult, Observation
+from batch.jma.page import DailyPage, MonthResult, Observation
 from batch.workbook import labels
 from batch.workbook.charts import StationRows, add_charts
 from batch.workbook.info import InfoFacts, SourcePage, write_info
@@ -29,9 +29,11 @@ from batch.workbook.monthly import (
     monthly_items,
     statistics_for,
     summarize_month,
+    summarize_pages,
 )
 from batch.workbook.styles import CellMaker, mark_for_quality
 from common import clock
+from common.request_size import season_months, season_year
 from repository.models import Station, WeatherItem
 
 if TYPE_CHECKING:
@@ -91,6 +93,9 @@ class WorkbookWriter:
         t = self._t
         self.ws_data = self.wb.create_sheet(t("sheet_data"))
         self.ws_monthly = self.wb.create_sheet(t("sheet_monthly"))
+        self.ws_seasons = (
+            self.wb.create_sheet(t("sheet_seasons")) if spec.season is not None else None
+        )
         self.ws_charts = self.wb.create_sheet(t("sheet_charts"))
         self.ws_info = self.wb.create_sheet(t("sheet_info"))
         self.data_cells = CellMaker(self.ws_data)
@@ -110,8 +115,15 @@ class WorkbookWriter:
         self._unpublished: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._sources: list[SourcePage] = []
         self._station_context: tuple[str, list[Any], list[bool]] | None = None
+        self._season_rows = 1
+        self._season_station: Station | None = None
+        self._season_year: int | None = None
+        self._season_pages: list[DailyPage] = []
         self._start_data_sheet()
         self._start_monthly_sheet()
+        if self.ws_seasons is not None:
+            self.season_cells = CellMaker(self.ws_seasons)
+            self._start_season_sheet()
 
     def _t(self, key: str, **values: object) -> str:
         return labels.text(key, self.language, **values)
@@ -258,6 +270,71 @@ class WorkbookWriter:
         rows = self._station_rows.setdefault(station.block_no, [self._monthly_last_row, 0])
         rows[1] = self._monthly_last_row
 
+    # --- 季節別 ---------------------------------------------------------------------------
+
+    def _start_season_sheet(self) -> None:
+        ws, t = self.ws_seasons, self._t
+        header = [
+            t("prefecture"),
+            t("station"),
+            t("block_no"),
+            t("season_year"),
+            t("season_span"),
+            t("season_days"),
+        ]
+        widths = [10, 14, 10, 9, 18, 9]
+        items = {item.code: item for item in self.spec.items}
+        for stat in self.statistics:
+            item = items[stat.item_code]
+            header.append(labels.statistic_header(item, stat, self.language))
+            widths.append(16)
+            if stat.direction_code:
+                header.append(labels.direction_header(item, self.language))
+                widths.append(12)
+        self.season_column_count = len(header)
+        for index, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+        ws.freeze_panes = "G2"
+        ws.append([self.season_cells.header(text) for text in header])
+
+    def _season_add(self, station: Station, result: MonthResult) -> None:
+        """Collect one station-month into its season; write the season when it is complete."""
+        assert self.spec.season is not None
+        year = season_year(result.year, result.month, self.spec.season)
+        current = self._season_station
+        if current is None or current.block_no != station.block_no or self._season_year != year:
+            self._season_flush()
+            self._season_station, self._season_year = station, year
+        if result.page is not None:
+            self._season_pages.append(result.page)
+
+    def _season_flush(self) -> None:
+        station, year, season = self._season_station, self._season_year, self.spec.season
+        pages, self._season_pages = self._season_pages, []
+        if station is None or year is None or season is None or self.ws_seasons is None:
+            return
+        months = [
+            (year - 1 if season[0] > season[1] and month >= season[0] else year, month)
+            for month in season_months(season)
+        ]
+        days = sum(calendar.monthrange(y, m)[1] for y, m in months)
+        summary = summarize_pages(
+            pages,
+            self.statistics,
+            {item.code: item.unit for item in self.spec.items},
+            {item.code: item.available_on(station.page_type) for item in self.spec.items},
+            days_needed=days,
+        )
+        _, prefix, _ = self._context(station)
+        (first_year, first_month), (last_year, last_month) = months[0], months[-1]
+        span = f"{first_year}-{first_month:02d}～{last_year}-{last_month:02d}"
+        if self.language == "en":
+            span = span.replace("～", " to ")
+        self.ws_seasons.append(
+            [*prefix, year, span, days, *self.statistic_cells(self.season_cells, summary)]
+        )
+        self._season_rows += 1
+
     # --- the run --------------------------------------------------------------------------
 
     def add_month(self, station: Station, result: MonthResult) -> None:
@@ -273,6 +350,8 @@ class WorkbookWriter:
                 result.page is not None,
             )
         )
+        if self.ws_seasons is not None:
+            self._season_add(station, result)
         if result.page is None:
             self._unpublished[station.block_no].append((result.year, result.month))
             return
@@ -324,6 +403,11 @@ class WorkbookWriter:
         self.ws_monthly.auto_filter.ref = (
             f"A1:{get_column_letter(self.monthly_column_count)}{self._monthly_last_row}"
         )
+        if self.ws_seasons is not None:
+            self._season_flush()
+            self.ws_seasons.auto_filter.ref = (
+                f"A1:{get_column_letter(self.season_column_count)}{self._season_rows}"
+            )
         station_rows = [
             StationRows(station.name, station.block_no, *self._station_rows[station.block_no])
             for station in self.spec.stations
