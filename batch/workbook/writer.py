@@ -31,6 +31,7 @@ from batch.workbook.monthly import (
     summarize_month,
     summarize_pages,
 )
+from batch.workbook.printing import set_header_height, set_up_page
 from batch.workbook.styles import CellMaker, mark_for_quality
 from common import clock
 from common.request_size import season_months, season_year
@@ -98,6 +99,15 @@ class WorkbookWriter:
         )
         self.ws_charts = self.wb.create_sheet(t("sheet_charts"))
         self.ws_info = self.wb.create_sheet(t("sheet_info"))
+        for ws, title_rows in (
+            (self.ws_data, 1),
+            (self.ws_monthly, 1),
+            (self.ws_seasons, 1),
+            (self.ws_charts, 0),
+            (self.ws_info, 0),
+        ):
+            if ws is not None:
+                set_up_page(ws, self.language, title_rows=title_rows)
         self.data_cells = CellMaker(self.ws_data)
         self.monthly_cells = CellMaker(self.ws_monthly)
 
@@ -148,6 +158,7 @@ class WorkbookWriter:
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "E2"
+        set_header_height(ws, header, widths)
         ws.append([self.data_cells.header(text) for text in header])
 
     def _value_cell(self, column: _ItemColumn, obs: Observation) -> Any:
@@ -228,6 +239,7 @@ class WorkbookWriter:
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "H2"
+        set_header_height(ws, header, widths)
         ws.append([self.monthly_cells.header(text) for text in header])
 
     def statistic_cells(self, cells: CellMaker, summary: dict[str, MonthlyValue]) -> list[Any]:
@@ -295,6 +307,7 @@ class WorkbookWriter:
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "G2"
+        set_header_height(ws, header, widths)
         ws.append([self.season_cells.header(text) for text in header])
 
     def _season_add(self, station: Station, result: MonthResult) -> None:

@@ -372,3 +372,18 @@ def test_no_chart_without_a_numeric_monthly_item(xlsx: Path) -> None:
     assert wb["グラフ"]._charts == []
     assert "選ばれていません" in wb["グラフ"]["A2"].value
     assert [c.value for c in wb["月別集計"][1]][-1] == "月の日数"
+
+
+def test_every_sheet_has_a_page_setup_and_tall_enough_headers(xlsx: Path) -> None:
+    build_tokyo(xlsx)
+    wb = load(xlsx)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.oddFooter.left.text == "出典：気象庁ホームページ"
+        assert "&P" in ws.oddFooter.right.text
+    for name in ("データ", "月別集計"):
+        assert wb[name].print_title_rows == "$1:$1"
+    # "天気概況（昼：06時～18時）" in a 22-wide column wraps to two lines.
+    assert wb["データ"].row_dimensions[1].height >= 2 * 15
