@@ -54,6 +54,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "see the Monthly sheet for the others.",
     ),
     "chart_title": ("{station}（{block_no}）月別", "{station} ({block_no}) by month"),
+    "chart_compare_title": ("{statistic}：地点別", "{statistic}: stations compared"),
     # info sheet
     "info_title": (
         "気象庁 過去の気象データ（日別値）",

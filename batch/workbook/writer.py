@@ -20,13 +20,14 @@ from openpyxl.utils import get_column_letter
 
 from batch.jma.page import DailyPage, MonthResult, Observation
 from batch.workbook import labels
-from batch.workbook.charts import StationRows, add_charts
+from batch.workbook.charts import BAR, LINE, ChartColumn, StationRows, add_charts
 from batch.workbook.info import InfoFacts, SourcePage, write_info
 from batch.workbook.monthly import (
     INSUFFICIENT,
+    MEAN,
     QUASI,
+    SUM,
     MonthlyValue,
-    monthly_items,
     statistics_for,
     summarize_month,
     summarize_pages,
@@ -112,7 +113,6 @@ class WorkbookWriter:
         self.monthly_cells = CellMaker(self.ws_monthly)
 
         self.item_columns = [_ItemColumn(item) for item in spec.items]
-        self.monthly_items = monthly_items(spec.items)
         self.statistics = statistics_for(spec.items)
         self.date_format = labels.date_format(self.language)
         self.month_format = labels.month_format(self.language)
@@ -224,18 +224,23 @@ class WorkbookWriter:
             t("days_in_month"),
         ]
         widths = [10, 14, 10, 7, 5, 10, 8]
-        self.monthly_columns: dict[str, int] = {}  # item code -> its own aggregation's column
+        self.chart_columns: list[ChartColumn] = []  # totals as bars, means as lines
+        extremes: list[ChartColumn] = []
         items = {item.code: item for item in self.spec.items}
         for stat in self.statistics:
             item = items[stat.item_code]
-            if stat.kind == item.aggregation or item.code not in self.monthly_columns:
-                self.monthly_columns[item.code] = len(header) + 1
-            header.append(labels.statistic_header(item, stat, lang))
+            title = labels.statistic_header(item, stat, lang)
+            kind = {SUM: BAR, MEAN: LINE}.get(stat.kind)
+            column = ChartColumn(len(header) + 1, title, item.unit, kind or LINE)
+            (self.chart_columns if kind else extremes).append(column)
+            header.append(title)
             widths.append(16)
             if stat.direction_code:
                 header.append(labels.direction_header(item, lang))
                 widths.append(12)
         self.monthly_column_count = len(header)
+        if not self.chart_columns:  # only extremes chosen (e.g. max 1 h precipitation)
+            self.chart_columns = extremes[:1]
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "H2"
@@ -430,8 +435,7 @@ class WorkbookWriter:
             self.ws_charts,
             self.ws_monthly,
             station_rows,
-            self.monthly_items,
-            self.monthly_columns,
+            self.chart_columns,
             MONTHLY_MONTH_COLUMN,
             self.language,
         )

@@ -227,9 +227,18 @@ def test_unpublished_months_are_warned_not_filled(xlsx: Path) -> None:
     assert [r[4] for r in wb["月別集計"].iter_rows(min_row=2, values_only=True)] == [1, 4]
 
 
+def _title(title: object) -> str:
+    """The plain text of an openpyxl chart or axis title."""
+    return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))  # type: ignore[attr-defined]
+
+
 def test_charts_reference_the_monthly_sheet(xlsx: Path) -> None:
     tokyo, kitami = stations("47662", "0074")
-    spec = spec_for([tokyo, kitami], items("temp_avg", "temp_max", "precip_total"), end=(2020, 3))
+    spec = spec_for(
+        [tokyo, kitami],
+        items("temp_avg", "temp_max", "precip_total", "sunshine_hours"),
+        end=(2020, 3),
+    )
     results = []
     for station in (tokyo, kitami):
         for month in (1, 2, 3):
@@ -237,24 +246,56 @@ def test_charts_reference_the_monthly_sheet(xlsx: Path) -> None:
                 station.page_type,
                 2020,
                 month,
-                lambda d: {"temp_avg": obs(1.0), "temp_max": obs(4.0), "precip_total": obs(2.0)},
+                lambda d: {
+                    "temp_avg": obs(1.0),
+                    "temp_max": obs(4.0),
+                    "precip_total": obs(2.0),
+                    "sunshine_hours": obs(5.0),
+                },
             )
             results.append((station, result(station, page, 2020, month)))
     write(spec, results, xlsx)
     wb = load(xlsx)
-    charts = wb["グラフ"]._charts
-    assert len(charts) == 2
-    refs = [
-        series.val.numRef.f
-        for chart in charts[:1]
-        for part in [chart, *chart._charts[1:]]
-        for series in part.series
+    header = [c.value for c in wb["月別集計"][1]]
+    assert header[7:] == [
+        "降水量の合計 月合計(mm)",  # H: bars
+        "降水量の合計 日最大(mm)",  # I: an extreme, not charted
+        "平均気温 月平均(℃)",  # J: line
+        "最高気温 月平均（日最高の平均）(℃)",  # K: line
+        "最高気温 月最高(℃)",  # L: an extreme, not charted
+        "日照時間 月合計(h)",  # M: bars
     ]
-    # Bars: precipitation totals; lines: temperatures, all from 月別集計 rows 2-4 (Tokyo).
-    assert "'月別集計'!$H$2:$H$4" in refs
-    assert "'月別集計'!$J$2:$J$4" in refs
-    second = charts[1]
-    assert all("$5:" in s.val.numRef.f and "$7" in s.val.numRef.f for s in second.series)
+    charts = wb["グラフ"]._charts
+    # Two station charts, then one chart per drawn statistic comparing the stations.
+    assert len(charts) == 2 + 4
+    tokyo_chart = charts[0]
+    bars, lines = tokyo_chart, tokyo_chart._charts[1]
+    assert [s.val.numRef.f for s in bars.series] == ["'月別集計'!$H$2:$H$4", "'月別集計'!$M$2:$M$4"]
+    assert [s.val.numRef.f for s in lines.series] == [
+        "'月別集計'!$J$2:$J$4",
+        "'月別集計'!$K$2:$K$4",
+    ]
+    assert [s.tx.strRef is None and s.tx.v for s in bars.series] == [
+        "降水量の合計 月合計(mm)",
+        "日照時間 月合計(h)",
+    ]
+    assert _title(bars.y_axis.title) == "単位：mm / h"
+    assert _title(lines.y_axis.title) == "単位：℃"
+    assert lines.y_axis.crosses == "max"  # the second axis, on the right
+    assert bars.legend.position == "b"
+    kitami_chart = charts[1]
+    assert all("$5:" in s.val.numRef.f and "$7" in s.val.numRef.f for s in kitami_chart.series)
+    compare = charts[2]
+    assert [s.tx.v for s in compare.series] == ["東京 (47662)", "北見 (0074)"]
+    assert [s.xVal.numRef.f for s in compare.series] == [
+        "'月別集計'!$F$2:$F$4",
+        "'月別集計'!$F$5:$F$7",
+    ]
+    assert [s.yVal.numRef.f for s in compare.series] == [
+        "'月別集計'!$H$2:$H$4",
+        "'月別集計'!$H$5:$H$7",
+    ]
+    assert _title(compare.y_axis.title) == "降水量の合計 月合計(mm)"
 
 
 def test_charts_are_capped_for_many_stations(xlsx: Path, monkeypatch: pytest.MonkeyPatch) -> None:
