@@ -130,8 +130,8 @@ def write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
         prefecture = station.prefecture
         ws.append(
             [
-                prefecture.name_en if lang == "en" else prefecture.name_ja,
-                station.name,
+                labels.prefecture_name(prefecture, lang),
+                labels.station_name(station, lang),
                 station.block_no,
                 (", " if lang == "en" else "、").join(missing) or None,
                 station.kind,

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from batch.workbook.monthly import Statistic
-from repository.models import WeatherItem
+from batch.workbook.romaji import with_romaji
+from repository.models import Prefecture, Station, WeatherItem
 
 LANGUAGES = ("ja", "en")
 
@@ -198,6 +199,18 @@ def text(key: str, language: str, **values: object) -> str:
     ja, en = TEXT[key]
     template = en if language == "en" else ja
     return template.format(**values) if values else template
+
+
+def station_name(station: Station, language: str) -> str:
+    """東京, or in English 'Tokyo (東京)': romaji from the station list's katakana."""
+    return with_romaji(station.name, station.kana) if language == "en" else station.name
+
+
+def prefecture_name(prefecture: Prefecture, language: str) -> str:
+    """東京都, or in English 'Tokyo (東京都)' from the prefecture list's English name."""
+    if language == "en" and prefecture.name_en:
+        return f"{prefecture.name_en} ({prefecture.name_ja})"
+    return prefecture.name_ja
 
 
 def item_label(item: WeatherItem, language: str) -> str:

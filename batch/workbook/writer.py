@@ -176,8 +176,8 @@ class WorkbookWriter:
         if self._station_context is None or self._station_context[0] != station.block_no:
             prefecture = station.prefecture
             prefix = [
-                prefecture.name_en if self.language == "en" else prefecture.name_ja,
-                station.name,
+                labels.prefecture_name(prefecture, self.language),
+                labels.station_name(station, self.language),
                 station.block_no,
             ]
             available = [item.available_on(station.page_type) for item in self.spec.items]
@@ -361,7 +361,7 @@ class WorkbookWriter:
         self._sources.append(
             SourcePage(
                 station.block_no,
-                station.name,
+                labels.station_name(station, self.language),
                 result.year,
                 result.month,
                 result.source_url,
@@ -398,7 +398,7 @@ class WorkbookWriter:
                 found.append(
                     self._t(
                         "warn_not_observed",
-                        station=station.name,
+                        station=labels.station_name(station, lang),
                         block_no=station.block_no,
                         items=(", " if lang == "en" else "、").join(missing),
                     )
@@ -408,7 +408,7 @@ class WorkbookWriter:
                 found.append(
                     self._t(
                         "warn_unpublished",
-                        station=station.name,
+                        station=labels.station_name(station, lang),
                         block_no=station.block_no,
                         months=_month_ranges(months, lang),
                     )
@@ -427,7 +427,11 @@ class WorkbookWriter:
                 f"A1:{get_column_letter(self.season_column_count)}{self._season_rows}"
             )
         station_rows = [
-            StationRows(station.name, station.block_no, *self._station_rows[station.block_no])
+            StationRows(
+                labels.station_name(station, self.language),
+                station.block_no,
+                *self._station_rows[station.block_no],
+            )
             for station in self.spec.stations
             if station.block_no in self._station_rows
         ]

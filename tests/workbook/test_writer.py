@@ -357,7 +357,9 @@ def test_english_labels_and_sheet_names(xlsx: Path) -> None:
         "Mean temperature (℃)",
         "Mean temperature quality",
     ]
-    assert ws["A2"].value == "Tokyo" and ws["D2"].number_format == "yyyy-mm-dd"
+    # Romaji beside the kanji: the prefecture list's English name, the station's katakana.
+    assert (ws["A2"].value, ws["B2"].value) == ("Tokyo (東京都)", "Tokyo (東京)")
+    assert ws["D2"].number_format == "yyyy-mm-dd"
     monthly_header = [c.value for c in wb["Monthly"][1]]
     assert "Mean temperature, monthly mean (℃)" in monthly_header
     assert "Total precipitation, monthly total (mm)" in monthly_header
@@ -428,3 +430,20 @@ def test_every_sheet_has_a_page_setup_and_tall_enough_headers(xlsx: Path) -> Non
         assert wb[name].print_title_rows == "$1:$1"
     # "天気概況（昼：06時～18時）" in a 22-wide column wraps to two lines.
     assert wb["データ"].row_dimensions[1].height >= 2 * 15
+
+
+def test_english_station_names_are_romaji_from_the_station_lists_katakana(xlsx: Path) -> None:
+    wakkanai, kitami, abiko = stations("47401", "0074", "0376")
+    spec = spec_for([wakkanai, kitami, abiko], items("temp_avg"), language="en")
+    results = [
+        (s, result(s, full_month(s.page_type, 2020, 1, lambda d: {"temp_avg": obs(1.0)}), 2020, 1))
+        for s in (wakkanai, kitami, abiko)
+    ]
+    write(spec, results, xlsx)
+    wb = load(xlsx)
+    names = {row[1] for row in wb["Data"].iter_rows(min_row=2, values_only=True)}
+    # ワッカナイ, キタミ, アビコ in the station list (data/jma_stations.csv).
+    assert names == {"Wakkanai (稚内)", "Kitami (北見)", "Abiko (我孫子)"}
+    monthly = [row[:2] for row in wb["Monthly"].iter_rows(min_row=2, values_only=True)]
+    assert monthly[2] == ("Chiba (千葉県)", "Abiko (我孫子)")
+    assert wb["Charts"]._charts[0].title is not None
