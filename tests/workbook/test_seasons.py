@@ -168,3 +168,18 @@ def test_winter_seasons_count_december_with_the_following_year(xlsx: Path) -> No
     info = [c for row in wb["情報"].iter_rows(values_only=True) for c in row if c]
     assert "12月～2月（12月は翌年の季節に数えます）" in info
     assert "2019-12 ～ 2021-02（6 か月）" in info
+
+
+@pytest.mark.django_db
+def test_the_mail_names_the_season(django_user_model) -> None:
+    from batch import mail
+    from repository.models import FileRequest
+
+    owner = django_user_model.objects.create_user("season@example.com", "pw-123456789")
+    request = FileRequest.objects.create(
+        owner=owner, start_year=2019, start_month=12, end_year=2021, end_month=2,
+        season_start_month=12, season_end_month=2,
+    )  # fmt: skip
+    assert mail.request_facts(request).period == "2019-12 – 2021-02（毎年 12月～2月）"
+    request.language = "en"
+    assert mail.request_facts(request).period == "2019-12 – 2021-02, months 12-2 of each year"
