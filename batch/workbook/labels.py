@@ -33,12 +33,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "season_span": ("期間", "Months"),
     "season_days": ("季節の日数", "Days in season"),
     "quality": ("品質", "quality"),
-    "days": ("日数", "days"),
-    # monthly statistics by WeatherItem.aggregation
-    "agg_mean": ("月平均", "monthly mean"),
-    "agg_max": ("月最高", "monthly highest"),
-    "agg_min": ("月最低", "monthly lowest"),
-    "agg_sum": ("月合計", "monthly total"),
     # charts sheet
     "charts_title": (
         "月別グラフ（月別集計シートの値）",
@@ -116,13 +110,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "{station}（{block_no}）：{items} はこの地点のページにない項目です（空欄）",
         "{station} ({block_no}): {items} not on this station's pages (empty cells)",
     ),
-}
-
-AGGREGATION_TEXT = {
-    WeatherItem.Aggregation.MEAN: "agg_mean",
-    WeatherItem.Aggregation.MAX: "agg_max",
-    WeatherItem.Aggregation.MIN: "agg_min",
-    WeatherItem.Aggregation.SUM: "agg_sum",
 }
 
 
@@ -230,12 +217,6 @@ def item_header(item: WeatherItem, language: str) -> str:
 
 def quality_header(item: WeatherItem, language: str) -> str:
     return f"{item_label(item, language)} {text('quality', language)}"
-
-
-def monthly_header(item: WeatherItem, language: str) -> str:
-    stat = text(AGGREGATION_TEXT[item.aggregation], language)
-    sep = ", " if language == "en" else " "
-    return with_unit(f"{item_label(item, language)}{sep}{stat}", item.unit, language)
 
 
 def statistic_header(item: WeatherItem, statistic: Statistic, language: str) -> str:

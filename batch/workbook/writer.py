@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from batch.pipeline import WorkbookSpec
 
 ID_COLUMNS = 4  # 都道府県, 地点, 地点番号, 日付
-MONTHLY_ID_COLUMNS = 7  # 都道府県, 地点, 地点番号, 年, 月, 年月, 月の日数
 MONTHLY_MONTH_COLUMN = 6
 COMPLETENESS_MARK = {QUASI: "quasi", INSUFFICIENT: "insufficient"}
 
