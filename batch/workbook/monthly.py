@@ -16,6 +16,7 @@ largest daily snowfall; deepest snow. Rules (JMA's 値欄の記号の説明, 気
 from __future__ import annotations
 
 import calendar
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -133,13 +134,12 @@ def decimals_for(unit: str) -> int:
     return 0 if unit in {"%", "cm"} else 1
 
 
-def round_half_up(value: Decimal, decimals: int) -> float:
-    return float(value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
-
-
-def _decimal(value: float) -> Decimal:
-    # str() gives the shortest repr, i.e. the page's own digits (12.3, not 12.2999...).
-    return Decimal(str(value))
+def round_half_up(value: float, decimals: int) -> float:
+    """JMA rounds half up. The mean of one-decimal values is a fraction with a small
+    denominator, far (>1e-6) from a rounding boundary unless exactly on it, so rounding to
+    9 places first recovers its exact decimal form (5.65, not 5.6499999999999995)."""
+    exact = Decimal(repr(round(value, 9)))
+    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def compute(
@@ -149,33 +149,34 @@ def compute(
     decimals: int,
 ) -> MonthlyValue:
     """One statistic from (value, same-day direction) pairs for the days of a period."""
-    used = [
-        (obs, direction)
-        for obs, direction in observations
-        if isinstance(obs.value, int | float)
-        and obs.quality in (PRESENT_QUALITIES if kind == MEAN else BOUND_QUALITIES)
-    ]
-    present = sum(
-        1
-        for obs, _ in observations
-        if obs.quality in PRESENT_QUALITIES and isinstance(obs.value, int | float)
-    )
+    qualities = PRESENT_QUALITIES if kind == MEAN else BOUND_QUALITIES
+    used: list[tuple[float, Observation, Observation | None]] = []
+    present = 0
+    for obs, direction in observations:
+        value = obs.value
+        if not isinstance(value, int | float):
+            continue
+        if obs.quality in PRESENT_QUALITIES:
+            present += 1
+        if obs.quality in qualities:
+            used.append((float(value), obs, direction))
     if not used:
         return MonthlyValue(None, NO_DATA)
     flag = completeness(present, days_needed)
-    no_phenomenon = all(obs.no_phenomenon for obs, _ in used)
-    values = [_decimal(float(obs.value)) for obs, _ in used]  # type: ignore[arg-type]
+    no_phenomenon = all(obs.no_phenomenon for _, obs, _ in used)
+    values = [value for value, _, _ in used]
     if kind == MEAN:
-        return MonthlyValue(round_half_up(sum(values) / len(values), decimals), flag)
+        return MonthlyValue(round_half_up(math.fsum(values) / len(values), decimals), flag)
     if kind == SUM:
-        return MonthlyValue(float(sum(values)), flag, no_phenomenon)
+        # fsum rounds exactly once; 6 places drop 0.1-step noise (0.30000000000000004).
+        return MonthlyValue(round(math.fsum(values), 6), flag, no_phenomenon)
     best = max(values) if kind == MAX else min(values)
     # Ties: JMA shows the latest date, so the direction is the latest such day's.
     direction = None
-    for (_, same_day), value in zip(used, values, strict=True):
+    for value, _, same_day in used:
         if value == best and same_day is not None and isinstance(same_day.value, str):
             direction = same_day.value
-    return MonthlyValue(float(best), flag, no_phenomenon, direction)
+    return MonthlyValue(best, flag, no_phenomenon, direction)
 
 
 def summarize_pages(
