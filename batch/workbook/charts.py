@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
@@ -25,6 +26,7 @@ MAX_STATION_CHARTS = 60
 CHART_ROWS = 25  # rows between chart anchors: an 11 cm chart plus a gap
 FIRST_CHART_ROW = 4
 BAR, LINE = "bar", "line"
+EXCEL_EPOCH = date(1899, 12, 30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,11 @@ class ChartColumn:
     title: str  # the column's header, e.g. 降水量の合計 月合計(mm)
     unit: str
     kind: str  # BAR or LINE
+
+
+def excel_serial(day: date) -> int:
+    """The number Excel stores for a date (the 1900 date system, as openpyxl writes it)."""
+    return (day - EXCEL_EPOCH).days
 
 
 def label_step(months: int) -> int:
@@ -136,8 +143,11 @@ def comparison_chart(
     column: ChartColumn,
     month_column: int,
     language: str,
+    months: tuple[date, date] | None = None,
 ) -> ScatterChart:
-    """One statistic across stations: a line per station against its own months."""
+    """One statistic across stations: a line per station against its own months.
+
+    months: the first and last month of the period, so the date axis spans just them."""
     chart = ScatterChart()
     for rows in station_rows:
         x = Reference(
@@ -155,6 +165,8 @@ def comparison_chart(
     chart.x_axis.number_format = labels.month_format(language)
     chart.y_axis.title = column.title
     chart.x_axis.crosses = "min"  # month labels at the bottom, also below negative values
+    if months is not None:
+        chart.x_axis.scaling.min, chart.x_axis.scaling.max = (excel_serial(m) for m in months)
     _show_axes(chart)
     chart.legend.position = "b"
     chart.width = 32.0
@@ -169,6 +181,7 @@ def add_charts(
     columns: Sequence[ChartColumn],
     month_column: int,
     language: str,
+    months: tuple[date, date] | None = None,
 ) -> int:
     """Write the グラフ sheet; returns how many charts it holds."""
     ws_charts.column_dimensions["A"].width = 100
@@ -187,7 +200,7 @@ def add_charts(
     ]
     if len(drawn) > 1:
         charts += [
-            comparison_chart(ws_monthly, drawn, column, month_column, language)
+            comparison_chart(ws_monthly, drawn, column, month_column, language, months)
             for column in columns
         ]
     for index, chart in enumerate(charts):

@@ -441,6 +441,10 @@ class WorkbookWriter:
             self.chart_columns,
             MONTHLY_MONTH_COLUMN,
             self.language,
+            (
+                date(self.spec.start_year, self.spec.start_month, 1),
+                date(self.spec.end_year, self.spec.end_month, 1),
+            ),
         )
         local = self.generated_at
         if local.tzinfo is not None:  # Excel has no time zones: show Japan time, say so

@@ -296,6 +296,8 @@ def test_charts_reference_the_monthly_sheet(xlsx: Path) -> None:
         "'月別集計'!$H$5:$H$7",
     ]
     assert _title(compare.y_axis.title) == "降水量の合計 月合計(mm)"
+    # The date axis spans the period: Excel's serial numbers of 2020-01-01 and 2020-03-01.
+    assert (compare.x_axis.scaling.min, compare.x_axis.scaling.max) == (43831, 43891)
 
 
 def test_charts_are_capped_for_many_stations(xlsx: Path, monkeypatch: pytest.MonkeyPatch) -> None:
