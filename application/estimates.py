@@ -24,7 +24,14 @@ from django.db.models import Count, Q
 
 from batch.jma.client import min_interval_s
 from common import clock
-from common.request_size import DATA_HEADER_ROWS, EXCEL_MAX_ROWS, days_in_period, months_in_period
+from common.request_size import (
+    DATA_HEADER_ROWS,
+    EXCEL_MAX_ROWS,
+    Season,
+    days_in_period,
+    months_in_period,
+    season_months,
+)
 from repository.models import FileRequest, FileRequestStation, MonthlyObservation
 
 
@@ -63,15 +70,21 @@ def _fresh_since(now: datetime) -> datetime:
 
 
 def cached_count(
-    station_ids: list[int], start_year: int, start_month: int, end_year: int, end_month: int
+    station_ids: list[int],
+    start_year: int,
+    start_month: int,
+    end_year: int,
+    end_month: int,
+    season: Season | None = None,
 ) -> int:
-    """Station-months of the period already in the cache and fresh (no fetch needed)."""
+    """Station-months of the period (and season) already in the cache and fresh."""
     after_start = Q(year__gt=start_year) | Q(year=start_year, month__gte=start_month)
     before_end = Q(year__lt=end_year) | Q(year=end_year, month__lte=end_month)
     fresh = Q(is_final=True) | Q(fetched_at__gte=_fresh_since(clock.now()))
+    in_season = Q(month__in=season_months(season)) if season is not None else Q()
     return (
         MonthlyObservation.objects.filter(station_id__in=station_ids)
-        .filter(after_start & before_end & fresh)
+        .filter(after_start & before_end & fresh & in_season)
         .count()
     )
 
@@ -81,7 +94,12 @@ def active_pages_to_fetch() -> dict[int, int]:
     active = [FileRequest.Status.QUEUED, FileRequest.Status.RUNNING]
     totals: dict[int, int] = {}
     for request in FileRequest.objects.filter(status__in=active).only(
-        "start_year", "start_month", "end_year", "end_month"
+        "start_year",
+        "start_month",
+        "end_year",
+        "end_month",
+        "season_start_month",
+        "season_end_month",
     ):
         totals[request.pk] = request.month_count
     if not totals:
@@ -116,6 +134,12 @@ def _cached_per_active_request(active: list[str]) -> list[tuple[int, int]]:
             "AND m.year * 12 + m.month >= r.start_year * 12 + r.start_month "
             "AND m.year * 12 + m.month <= r.end_year * 12 + r.end_month "
             "AND (m.is_final = %s OR m.fetched_at >= %s) "
+            # Within the request's season, if it has one (12-2 wraps around the year end).
+            "AND (r.season_start_month IS NULL "
+            "OR (r.season_start_month <= r.season_end_month "
+            "AND m.month BETWEEN r.season_start_month AND r.season_end_month) "
+            "OR (r.season_start_month > r.season_end_month "
+            "AND (m.month >= r.season_start_month OR m.month <= r.season_end_month))) "
             "GROUP BY rs.request_id",
             [
                 *active,
@@ -132,13 +156,18 @@ def _ahead(others: list[int], pages: int) -> int:
 
 
 def estimate_for(
-    station_ids: list[int], start_year: int, start_month: int, end_year: int, end_month: int
+    station_ids: list[int],
+    start_year: int,
+    start_month: int,
+    end_year: int,
+    end_month: int,
+    season: Season | None = None,
 ) -> Estimate:
     """The estimate of a validated (or size-unchecked) selection, at the current queue."""
-    months = months_in_period(start_year, start_month, end_year, end_month)
-    station_months = len(station_ids) * months
-    rows = len(station_ids) * days_in_period(start_year, start_month, end_year, end_month)
-    cached = cached_count(station_ids, start_year, start_month, end_year, end_month)
+    period = (start_year, start_month, end_year, end_month)
+    station_months = len(station_ids) * months_in_period(*period, season)
+    rows = len(station_ids) * days_in_period(*period, season)
+    cached = cached_count(station_ids, *period, season)
     to_fetch = max(0, station_months - cached)
     ahead = _ahead(list(active_pages_to_fetch().values()), to_fetch)
     per_page = seconds_per_page()

@@ -55,6 +55,7 @@ class RequestSpec:
     items: tuple[WeatherItem, ...]
     language: str
     quality_columns: bool
+    season: tuple[int, int] | None = None
 
     def same_as(self, existing: FileRequest) -> bool:
         stored_stations = [
@@ -64,6 +65,7 @@ class RequestSpec:
         return (
             (existing.start_year, existing.start_month, existing.end_year, existing.end_month)
             == (self.start_year, self.start_month, self.end_year, self.end_month)
+            and existing.season == self.season
             and existing.language == self.language
             and existing.quality_columns == self.quality_columns
             and stored_stations == [s.pk for s in self.stations]
@@ -102,6 +104,31 @@ def _check_period(
             "Japan time): there is no data for the future yet."
         )
     return errors
+
+
+def _check_season(
+    period: tuple[int, int, int, int], start: int | None, end: int | None
+) -> tuple[dict[str, list[str]], tuple[int, int] | None]:
+    """Both months or neither, each 1..12, and at least one of them inside the period."""
+    if start is None and end is None:
+        return {}, None
+    errors: dict[str, list[str]] = {}
+    for name, value, other in (
+        ("season_start_month", start, "season_end_month"),
+        ("season_end_month", end, "season_start_month"),
+    ):
+        if value is None:
+            errors[name] = [f"Give both season months or neither: {other} is set."]
+        elif not 1 <= value <= 12:
+            errors[name] = ["Month must be between 1 and 12."]
+    if errors:
+        return errors, None
+    season = (start, end)
+    if months_in_period(*period, season) == 0:  # type: ignore[arg-type]
+        errors["season_start_month"] = [
+            f"The period holds no month of the season {start}-{end}: lengthen the period."
+        ]
+    return errors, season  # type: ignore[return-value]
 
 
 def _resolve_stations(
@@ -188,12 +215,20 @@ def validate_request(
     language: str = "ja",
     quality_columns: bool = False,
     check_size: bool = True,
+    season_start_month: int | None = None,
+    season_end_month: int | None = None,
 ) -> RequestSpec:
     """Every rule a new request must pass; all failures are reported at once, per field.
 
     check_size=False leaves out the size rule only (the estimate reports it as within_limits).
     """
     errors = _check_period(start_year, start_month, end_year, end_month)
+    season: tuple[int, int] | None = None
+    if not errors:
+        season_errors, season = _check_season(
+            (start_year, start_month, end_year, end_month), season_start_month, season_end_month
+        )
+        errors.update(season_errors)
     if language not in LANGUAGES:
         errors["language"] = [f"Language must be one of: {', '.join(LANGUAGES)}."]
     chosen_stations = _resolve_stations(
@@ -202,7 +237,9 @@ def validate_request(
     chosen_items = _resolve_items(_unique(list(items or [])), chosen_stations, errors)
     if not errors and check_size:
         try:
-            check_request_size(len(chosen_stations), start_year, start_month, end_year, end_month)
+            check_request_size(
+                len(chosen_stations), start_year, start_month, end_year, end_month, season
+            )
         except RequestTooLarge as exc:
             errors["non_field_errors"] = [str(exc)]
     if errors:
@@ -216,6 +253,7 @@ def validate_request(
         items=tuple(chosen_items),
         language=language,
         quality_columns=bool(quality_columns),
+        season=season,
     )
 
 
@@ -232,6 +270,7 @@ def estimate_request(**body: Any) -> estimates.Estimate:
         spec.start_month,
         spec.end_year,
         spec.end_month,
+        spec.season,
     )
 
 
@@ -284,6 +323,8 @@ def create_request(
     items: list[str],
     language: str = "ja",
     quality_columns: bool = False,
+    season_start_month: int | None = None,
+    season_end_month: int | None = None,
     idempotency_key: str | None = None,
 ) -> tuple[FileRequest, bool]:
     """Validate and queue a request; returns (request, created).
@@ -307,6 +348,8 @@ def create_request(
         items=items,
         language=language,
         quality_columns=quality_columns,
+        season_start_month=season_start_month,
+        season_end_month=season_end_month,
     )
     if idempotency_key:
         existing = _existing_for_key(owner, idempotency_key, spec)
@@ -332,13 +375,18 @@ def create_request(
 
 def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> FileRequest:
     now = clock.now()
-    months = months_in_period(spec.start_year, spec.start_month, spec.end_year, spec.end_month)
+    months = months_in_period(
+        spec.start_year, spec.start_month, spec.end_year, spec.end_month, spec.season
+    )
+    season_start, season_end = spec.season or (None, None)
     file_request = FileRequest.objects.create(
         owner=owner,
         start_year=spec.start_year,
         start_month=spec.start_month,
         end_year=spec.end_year,
         end_month=spec.end_month,
+        season_start_month=season_start,
+        season_end_month=season_end,
         language=spec.language,
         quality_columns=spec.quality_columns,
         max_attempts=settings.BATCH_MAX_ATTEMPTS,

@@ -52,7 +52,14 @@ class RequestFacts:
 def _period(req: FileRequest) -> str:
     start = f"{req.start_year}-{req.start_month:02d}"
     end = f"{req.end_year}-{req.end_month:02d}"
-    return start if start == end else f"{start} – {end}"
+    period = start if start == end else f"{start} – {end}"
+    if req.season is not None:
+        first, last = req.season
+        if req.language == FileRequest.Language.EN:
+            period += f", months {first}-{last} of each year"
+        else:
+            period += f"（毎年 {first}月～{last}月）"
+    return period
 
 
 def request_facts(req: FileRequest) -> RequestFacts:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from batch.workbook.writer import WorkbookWriter
-from common.request_size import check_request_size, iter_months
+from common.request_size import check_request_size, iter_months, months_in_period
 from repository.models import FileRequest, Station, WeatherItem
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ class WorkbookSpec:
     language: str = "ja"  # "ja" | "en"
     quality_columns: bool = False
     request_id: int | None = None  # shown on the 情報 sheet when given
+    season: tuple[int, int] | None = None  # (first, last month) taken from every year
 
     @classmethod
     def from_request(cls, file_request: FileRequest) -> WorkbookSpec:
@@ -51,14 +52,20 @@ class WorkbookSpec:
             language=file_request.language,
             quality_columns=file_request.quality_columns,
             request_id=file_request.pk,
+            season=file_request.season,
         )
 
     def months(self) -> Iterator[tuple[int, int]]:
-        return iter_months(self.start_year, self.start_month, self.end_year, self.end_month)
+        """The months to fetch: the period's, only those within the season when there is one."""
+        return iter_months(
+            self.start_year, self.start_month, self.end_year, self.end_month, self.season
+        )
 
     @property
     def station_month_count(self) -> int:
-        months = (self.end_year - self.start_year) * 12 + self.end_month - self.start_month + 1
+        months = months_in_period(
+            self.start_year, self.start_month, self.end_year, self.end_month, self.season
+        )
         return len(self.stations) * months
 
 
@@ -109,7 +116,12 @@ def build_workbook_file(
     if not spec.stations or not spec.items:
         raise ValueError("a workbook needs at least one station and one item")
     check_request_size(
-        len(spec.stations), spec.start_year, spec.start_month, spec.end_year, spec.end_month
+        len(spec.stations),
+        spec.start_year,
+        spec.start_month,
+        spec.end_year,
+        spec.end_month,
+        spec.season,
     )
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)

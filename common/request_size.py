@@ -18,33 +18,73 @@ class RequestTooLarge(ValueError):
         self.station_months = station_months
 
 
-def months_in_period(start_year: int, start_month: int, end_year: int, end_month: int) -> int:
-    return (end_year - start_year) * 12 + end_month - start_month + 1
+Season = tuple[int, int]  # (first month, last month); (12, 2) runs across the year end
+
+
+def in_season(month: int, season: Season | None) -> bool:
+    """Whether a month belongs to the season window (every month when there is none)."""
+    if season is None:
+        return True
+    first, last = season
+    return first <= month <= last if first <= last else month >= first or month <= last
+
+
+def season_year(year: int, month: int, season: Season) -> int:
+    """The year a season's month counts for: December of a 12-2 season joins the next year."""
+    first, last = season
+    return year + 1 if first > last and month >= first else year
+
+
+def season_months(season: Season) -> list[int]:
+    """The season's months in calendar order of the season (12, 1, 2 for a 12-2 season)."""
+    first, last = season
+    length = (last - first) % 12 + 1
+    return [(first - 1 + offset) % 12 + 1 for offset in range(length)]
+
+
+def months_in_period(
+    start_year: int, start_month: int, end_year: int, end_month: int, season: Season | None = None
+) -> int:
+    if season is None:
+        return (end_year - start_year) * 12 + end_month - start_month + 1
+    return sum(1 for _ in iter_months(start_year, start_month, end_year, end_month, season))
 
 
 def iter_months(
-    start_year: int, start_month: int, end_year: int, end_month: int
+    start_year: int, start_month: int, end_year: int, end_month: int, season: Season | None = None
 ) -> Iterator[tuple[int, int]]:
-    """(year, month) for every month of the period, both ends included."""
+    """(year, month) for every month of the period, both ends included, within the season."""
     year, month = start_year, start_month
     while (year, month) <= (end_year, end_month):
-        yield year, month
+        if in_season(month, season):
+            yield year, month
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def days_in_period(start_year: int, start_month: int, end_year: int, end_month: int) -> int:
+def days_in_period(
+    start_year: int, start_month: int, end_year: int, end_month: int, season: Season | None = None
+) -> int:
     return sum(
         calendar.monthrange(year, month)[1]
-        for year, month in iter_months(start_year, start_month, end_year, end_month)
+        for year, month in iter_months(start_year, start_month, end_year, end_month, season)
     )
 
 
 def check_request_size(
-    station_count: int, start_year: int, start_month: int, end_year: int, end_month: int
+    station_count: int,
+    start_year: int,
+    start_month: int,
+    end_year: int,
+    end_month: int,
+    season: Season | None = None,
 ) -> int:
-    """Return the データ sheet's row count, or raise RequestTooLarge with the numbers."""
-    station_months = station_count * months_in_period(start_year, start_month, end_year, end_month)
-    rows = station_count * days_in_period(start_year, start_month, end_year, end_month)
+    """Return the データ sheet's row count, or raise RequestTooLarge with the numbers.
+
+    With a season only the season's months are fetched and written, so only they count."""
+    station_months = station_count * months_in_period(
+        start_year, start_month, end_year, end_month, season
+    )
+    rows = station_count * days_in_period(start_year, start_month, end_year, end_month, season)
     limit_rows = EXCEL_MAX_ROWS - DATA_HEADER_ROWS
     if rows > limit_rows:
         raise RequestTooLarge(

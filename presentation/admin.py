@@ -86,7 +86,10 @@ class FileRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description="period")
     def period(self, obj: FileRequest) -> str:
-        return f"{obj.start_year}-{obj.start_month:02d} … {obj.end_year}-{obj.end_month:02d}"
+        period = f"{obj.start_year}-{obj.start_month:02d} … {obj.end_year}-{obj.end_month:02d}"
+        if obj.season is not None:
+            period += f", months {obj.season[0]}-{obj.season[1]} of each year"
+        return period
 
     @admin.display(description="progress")
     def progress(self, obj: FileRequest) -> str:

@@ -161,6 +161,18 @@ class CreateRequestSerializer(serializers.Serializer):
     )
     language = serializers.ChoiceField(choices=FileRequest.Language.choices, default="ja")
     quality_columns = serializers.BooleanField(default=False)
+    season_start_month = serializers.IntegerField(
+        min_value=1,
+        max_value=12,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="with season_end_month: take only these months of every year (12 and 2: "
+        "December to February, December counting with the next year's season)",
+    )
+    season_end_month = serializers.IntegerField(
+        min_value=1, max_value=12, required=False, allow_null=True, default=None
+    )
 
 
 class EstimateSerializer(serializers.Serializer):
@@ -264,6 +276,8 @@ class FileRequestSerializer(serializers.ModelSerializer):
             "start_month",
             "end_year",
             "end_month",
+            "season_start_month",
+            "season_end_month",
             "language",
             "quality_columns",
             "stations",
@@ -323,6 +337,8 @@ class FileRequestSerializer(serializers.ModelSerializer):
             "start_month": obj.start_month,
             "end_year": obj.end_year,
             "end_month": obj.end_month,
+            "season_start_month": obj.season_start_month,
+            "season_end_month": obj.season_end_month,
             "language": obj.language,
             "quality_columns": obj.quality_columns,
             "stations": stations,

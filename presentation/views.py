@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -31,14 +34,39 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(ErrorSerializer, description="error") for code in codes}
 
 
+def ascii_fallback(filename: str) -> str:
+    """An ASCII name for clients without RFC 5987: 気象データ_東京ほか1地点_202001-202012.xlsx
+    -> jma-weather-202001-202012.xlsx (the "_"-separated parts that are plain ASCII)."""
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    parts = stem.split("_")
+    kept = [part for part in parts if re.fullmatch(r"[A-Za-z0-9.-]+", part)]
+    name = "_".join(kept)
+    if kept != parts:
+        name = "-".join(["jma-weather", name]) if name else "jma-weather"
+    safe_extension = re.sub(r"[^A-Za-z0-9]", "", extension)
+    return f"{name}.{safe_extension}" if safe_extension else name
+
+
+def attachment_header(filename: str) -> str:
+    """RFC 6266 Content-Disposition: an ASCII filename= for old clients, and filename*=
+    (RFC 5987, UTF-8) with the workbook's Japanese name, which current browsers prefer."""
+    fallback = ascii_fallback(filename)
+    if fallback == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{fallback}\"; filename*=utf-8''{quote(filename, safe='')}"
+
+
 def file_response(download: Download) -> FileResponse:
-    """RFC 6266/5987 Content-Disposition (filename*=UTF-8''...) for Japanese names."""
+    """The workbook as an attachment named per RFC 6266 (see attachment_header)."""
     response = FileResponse(
         download.stream,
         as_attachment=True,
         filename=download.filename,
         content_type=download.content_type,
     )
+    response["Content-Disposition"] = attachment_header(download.filename)
     response["Content-Length"] = str(download.size)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from common.request_size import months_in_period
+
 # --- Accounts ---------------------------------------------------------------------------------
 
 
@@ -205,6 +207,10 @@ class FileRequest(models.Model):
     start_month = models.PositiveSmallIntegerField()
     end_year = models.PositiveSmallIntegerField()
     end_month = models.PositiveSmallIntegerField()
+    # A window of months taken from every year of the period (6-8; 12-2 runs across the year
+    # end, December counting with the next year's season). Both or neither.
+    season_start_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    season_end_month = models.PositiveSmallIntegerField(null=True, blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.JA)
     quality_columns = models.BooleanField(default=False)
 
@@ -256,6 +262,19 @@ class FileRequest(models.Model):
                 condition=Q(end_month__gte=1, end_month__lte=12), name="req_end_month_1_12"
             ),
             models.CheckConstraint(
+                condition=Q(season_start_month__isnull=True, season_end_month__isnull=True)
+                | Q(
+                    # NULL makes a comparison unknown, which a CHECK lets through: say not NULL.
+                    season_start_month__isnull=False,
+                    season_end_month__isnull=False,
+                    season_start_month__gte=1,
+                    season_start_month__lte=12,
+                    season_end_month__gte=1,
+                    season_end_month__lte=12,
+                ),
+                name="req_season_both_1_12",
+            ),
+            models.CheckConstraint(
                 condition=Q(start_year__lt=F("end_year"))
                 | Q(start_year=F("end_year"), start_month__lte=F("end_month")),
                 name="req_period_ordered",
@@ -277,7 +296,18 @@ class FileRequest(models.Model):
         )
 
     @property
+    def season(self) -> tuple[int, int] | None:
+        if self.season_start_month is None or self.season_end_month is None:
+            return None
+        return (self.season_start_month, self.season_end_month)
+
+    @property
     def month_count(self) -> int:
+        """Months fetched per station: those of the period within the season, if any."""
+        if self.season is not None:
+            return months_in_period(
+                self.start_year, self.start_month, self.end_year, self.end_month, self.season
+            )
         return (self.end_year - self.start_year) * 12 + self.end_month - self.start_month + 1
 
 

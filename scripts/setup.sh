@@ -17,6 +17,11 @@ if [ "$dev" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   # The deploy-file tests validate the nginx site with `nginx -t`.
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+  # The print test converts a workbook to PDF with LibreOffice and reads it with poppler;
+  # a CJK font so Japanese headers render (and wrap) as they would for a user.
+  command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc-nogui)
+  command -v pdfinfo >/dev/null 2>&1 || need_apt+=(poppler-utils)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${need_apt[*]}"

@@ -1,28 +1,32 @@
 """グラフ: native Excel charts drawn from the 月別集計 sheet's cells.
 
-One chart per station: monthly totals (precipitation first) as bars and temperature-like
-statistics as lines on a second axis. Charts reference cells, so they hold no data of their
-own and stay small however long the period; the number of charts is capped so a request
-for hundreds of stations still opens quickly.
+One chart per station: every selected monthly total (precipitation, sunshine, snowfall) as
+bars on the left axis and every selected monthly mean (temperature, humidity, ...) as lines on
+a second axis, with a legend and axis titles that carry the units. When several stations are
+chosen, one more chart per statistic compares the stations: a line per station, drawn as an
+XY chart against each row's own month so a station missing months does not shift the others.
+
+Charts reference cells, so they hold no data of their own and stay small however long the
+period; the number of stations drawn is capped so a request for hundreds still opens quickly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
+from openpyxl.worksheet.pagebreak import Break
 
 from batch.workbook import labels
-from repository.models import WeatherItem
 
 MAX_STATION_CHARTS = 60
-MAX_LINE_SERIES = 3
-CHART_ROWS = 18  # rows between chart anchors: a 8 cm chart plus a gap
+CHART_ROWS = 25  # rows between chart anchors: an 11 cm chart plus a gap
 FIRST_CHART_ROW = 4
-PREFERRED_BAR = ("precip_total", "sunshine_hours", "snowfall_total")
-PREFERRED_LINES = ("temp_avg", "temp_max", "temp_min")
+BAR, LINE = "bar", "line"
+EXCEL_EPOCH = date(1899, 12, 30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,19 +39,19 @@ class StationRows:
     last_row: int
 
 
-def chart_items(
-    items: Sequence[WeatherItem],
-) -> tuple[WeatherItem | None, list[WeatherItem]]:
-    """(item drawn as bars, items drawn as lines) among the selected monthly items."""
-    sums = [i for i in items if i.aggregation == WeatherItem.Aggregation.SUM]
-    others = [i for i in items if i.aggregation != WeatherItem.Aggregation.SUM]
-    bar = next((i for code in PREFERRED_BAR for i in sums if i.code == code), None)
-    if bar is None and sums:
-        bar = sums[0]
-    lines = [i for code in PREFERRED_LINES for i in others if i.code == code]
-    if not lines and others:
-        lines = [others[0]]
-    return bar, lines[:MAX_LINE_SERIES]
+@dataclass(frozen=True, slots=True)
+class ChartColumn:
+    """One 月別集計 column to draw: a total (bars) or a mean (lines)."""
+
+    column: int
+    title: str  # the column's header, e.g. 降水量の合計 月合計(mm)
+    unit: str
+    kind: str  # BAR or LINE
+
+
+def excel_serial(day: date) -> int:
+    """The number Excel stores for a date (the 1900 date system, as openpyxl writes it)."""
+    return (day - EXCEL_EPOCH).days
 
 
 def label_step(months: int) -> int:
@@ -59,67 +63,114 @@ def label_step(months: int) -> int:
     return 12 if months <= 240 else 60
 
 
+def axis_title(columns: Sequence[ChartColumn], language: str) -> str:
+    """The units of the series on one axis: 'mm' or 'mm / h'; the title alone if one."""
+    if len(columns) == 1:
+        return columns[0].title
+    units = list(dict.fromkeys(column.unit for column in columns if column.unit))
+    prefix = "Unit: " if language == "en" else "単位："
+    return prefix + " / ".join(units) if units else ""
+
+
 def _series(ws_monthly: Any, column: int, rows: StationRows, title: str) -> Series:
     values = Reference(ws_monthly, min_col=column, min_row=rows.first_row, max_row=rows.last_row)
     return Series(values, title=title)
 
 
+def _show_axes(main: Any, *others: Any) -> None:
+    """Both value axes, one category axis (the others share it and stay hidden).
+
+    openpyxl 3.1 writes delete="1" for axes unless told otherwise; Excel then hides them."""
+    main.x_axis.delete = False
+    for chart in (main, *others):
+        chart.y_axis.delete = False
+
+
 def station_chart(
     ws_monthly: Any,
     rows: StationRows,
-    bar: WeatherItem | None,
-    lines: Sequence[WeatherItem],
-    columns: dict[str, int],
+    columns: Sequence[ChartColumn],
     month_column: int,
     language: str,
 ) -> BarChart | LineChart:
+    """Totals as bars (left axis), means as lines (right axis) for one station's months."""
     months = rows.last_row - rows.first_row + 1
     categories = Reference(
         ws_monthly, min_col=month_column, min_row=rows.first_row, max_row=rows.last_row
     )
-    charts: list[BarChart | LineChart] = []
-    if bar is not None:
+    bars = [c for c in columns if c.kind == BAR]
+    lines = [c for c in columns if c.kind == LINE]
+    parts: list[BarChart | LineChart] = []
+    if bars:
         bar_chart = BarChart()
         bar_chart.type = "col"
         bar_chart.gapWidth = 50
-        bar_chart.series.append(
-            _series(ws_monthly, columns[bar.code], rows, labels.monthly_header(bar, language))
-        )
-        bar_chart.y_axis.title = labels.item_header(bar, language)
+        for column in bars:
+            bar_chart.series.append(_series(ws_monthly, column.column, rows, column.title))
+        bar_chart.y_axis.title = axis_title(bars, language)
         bar_chart.y_axis.majorGridlines = None if lines else bar_chart.y_axis.majorGridlines
-        charts.append(bar_chart)
+        parts.append(bar_chart)
     if lines:
         line_chart = LineChart()
-        for item in lines:
-            series = _series(
-                ws_monthly, columns[item.code], rows, labels.monthly_header(item, language)
-            )
+        for column in lines:
+            series = _series(ws_monthly, column.column, rows, column.title)
             series.smooth = False
             line_chart.series.append(series)
-        units = {item.unit for item in lines}
-        line_chart.y_axis.title = (
-            labels.item_header(lines[0], language) if len(lines) == 1 else "/".join(sorted(units))
-        )
-        if charts:
+        line_chart.y_axis.title = axis_title(lines, language)
+        if parts:  # a second axis on the right, crossing at the far end
             line_chart.y_axis.axId = 200
             line_chart.y_axis.crosses = "max"
-        charts.append(line_chart)
+        parts.append(line_chart)
 
-    chart = charts[0]
-    chart.set_categories(categories)
-    for extra in charts[1:]:
-        extra.set_categories(categories)
+    chart = parts[0]
+    for part in parts:
+        part.set_categories(categories)
+    for extra in parts[1:]:
         chart += extra
     chart.title = labels.text("chart_title", language, station=rows.name, block_no=rows.block_no)
     chart.x_axis.number_format = labels.month_format(language)
     chart.x_axis.tickLblSkip = label_step(months)
-    # openpyxl 3.1 writes delete="1" for axes unless told otherwise; Excel then hides them.
-    chart.x_axis.delete = False
-    for part in charts:
-        part.y_axis.delete = False
+    _show_axes(*parts)
     chart.legend.position = "b"
-    chart.width = min(32.0, max(16.0, 0.25 * months))
-    chart.height = 8.0
+    chart.width = min(32.0, max(24.0, 0.25 * months))
+    chart.height = 11.0
+    return chart
+
+
+def comparison_chart(
+    ws_monthly: Any,
+    station_rows: Sequence[StationRows],
+    column: ChartColumn,
+    month_column: int,
+    language: str,
+    months: tuple[date, date] | None = None,
+) -> ScatterChart:
+    """One statistic across stations: a line per station against its own months.
+
+    months: the first and last month of the period, so the date axis spans just them."""
+    chart = ScatterChart()
+    for rows in station_rows:
+        x = Reference(
+            ws_monthly, min_col=month_column, min_row=rows.first_row, max_row=rows.last_row
+        )
+        y = Reference(
+            ws_monthly, min_col=column.column, min_row=rows.first_row, max_row=rows.last_row
+        )
+        series = Series(y, x, title=f"{rows.name} ({rows.block_no})")
+        series.marker.symbol = "none"
+        series.smooth = False
+        chart.series.append(series)
+    chart.title = labels.text("chart_compare_title", language, statistic=column.title)
+    chart.x_axis.title = labels.text("year_month", language)
+    chart.x_axis.number_format = labels.month_format(language)
+    chart.y_axis.title = column.title
+    chart.x_axis.crosses = "min"  # month labels at the bottom, also below negative values
+    if months is not None:
+        chart.x_axis.scaling.min, chart.x_axis.scaling.max = (excel_serial(m) for m in months)
+    _show_axes(chart)
+    chart.legend.position = "b"
+    chart.width = 32.0
+    chart.height = 11.0
     return chart
 
 
@@ -127,26 +178,34 @@ def add_charts(
     ws_charts: Any,
     ws_monthly: Any,
     station_rows: Sequence[StationRows],
-    items: Sequence[WeatherItem],
-    columns: dict[str, int],
+    columns: Sequence[ChartColumn],
     month_column: int,
     language: str,
+    months: tuple[date, date] | None = None,
 ) -> int:
     """Write the グラフ sheet; returns how many charts it holds."""
     ws_charts.column_dimensions["A"].width = 100
     ws_charts.append([labels.text("charts_title", language)])
-    bar, lines = chart_items(items)
     drawable = [rows for rows in station_rows if rows.last_row >= rows.first_row]
-    if bar is None and not lines:
+    if not columns:
         ws_charts.append([labels.text("charts_none", language)])
         return 0
     if len(drawable) > MAX_STATION_CHARTS:
         ws_charts.append(
             [labels.text("charts_limited", language, shown=MAX_STATION_CHARTS, total=len(drawable))]
         )
-    drawn = 0
-    for index, rows in enumerate(drawable[:MAX_STATION_CHARTS]):
-        chart = station_chart(ws_monthly, rows, bar, lines, columns, month_column, language)
-        ws_charts.add_chart(chart, f"A{FIRST_CHART_ROW + index * CHART_ROWS}")
-        drawn += 1
-    return drawn
+    drawn = drawable[:MAX_STATION_CHARTS]
+    charts: list[Any] = [
+        station_chart(ws_monthly, rows, columns, month_column, language) for rows in drawn
+    ]
+    if len(drawn) > 1:
+        charts += [
+            comparison_chart(ws_monthly, drawn, column, month_column, language, months)
+            for column in columns
+        ]
+    for index, chart in enumerate(charts):
+        anchor_row = FIRST_CHART_ROW + index * CHART_ROWS
+        ws_charts.add_chart(chart, f"A{anchor_row}")
+        if index:  # one chart a page when printed, never one cut in two
+            ws_charts.row_breaks.append(Break(id=anchor_row - 1))
+    return len(charts)

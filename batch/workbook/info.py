@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.styles import Font
 
 from batch.workbook import labels
+from batch.workbook.monthly import statistics_for
 from batch.workbook.styles import CellMaker, mark_for_quality
+from common.request_size import months_in_period
 
 if TYPE_CHECKING:
     from batch.pipeline import WorkbookSpec
@@ -42,7 +44,9 @@ LEGEND_FORMATS = {"no_phenomenon": '0.0;-0.0;"--"'}
 
 
 def _period(spec: WorkbookSpec) -> str:
-    months = (spec.end_year - spec.start_year) * 12 + spec.end_month - spec.start_month + 1
+    months = months_in_period(
+        spec.start_year, spec.start_month, spec.end_year, spec.end_month, spec.season
+    )
     return labels.text(
         "period_value",
         spec.language,
@@ -69,6 +73,10 @@ def write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
     if spec.request_id is not None:
         ws.append([t("request_id"), spec.request_id])
     ws.append([t("period"), _period(spec)])
+    if spec.season is not None:
+        first, last = spec.season
+        key = "season_across_year" if first > last else "season_value"
+        ws.append([t("season"), t(key, first=first, last=last)])
     ws.append([t("generated_at"), cells.cell(facts.generated_at, "yyyy-mm-dd hh:mm")])
     ws.append([t("row_count"), cells.cell(facts.row_count, "#,##0")])
     ws.append([t("station_months"), f"{facts.published_months:,} / {facts.station_months:,}"])
@@ -85,13 +93,15 @@ def write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
         ]
     )
     for item in spec.items:
-        aggregation = labels.AGGREGATION_TEXT.get(item.aggregation)
+        statistics = "、".join(stat.label(lang) for stat in statistics_for([item]))
+        if lang == "en":
+            statistics = ", ".join(stat.label(lang) for stat in statistics_for([item]))
         ws.append(
             [
                 item.code,
                 labels.item_label(item, lang),
                 item.unit or None,
-                t(aggregation) if aggregation and item.kind == "number" else None,
+                statistics or None,
                 t("derived_note") if item.is_derived else None,
             ]
         )
@@ -120,8 +130,8 @@ def write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
         prefecture = station.prefecture
         ws.append(
             [
-                prefecture.name_en if lang == "en" else prefecture.name_ja,
-                station.name,
+                labels.prefecture_name(prefecture, lang),
+                labels.station_name(station, lang),
                 station.block_no,
                 (", " if lang == "en" else "、").join(missing) or None,
                 station.kind,

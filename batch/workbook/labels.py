@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from repository.models import WeatherItem
+from batch.workbook.monthly import Statistic
+from batch.workbook.romaji import with_romaji
+from repository.models import Prefecture, Station, WeatherItem
 
 LANGUAGES = ("ja", "en")
 
@@ -15,6 +17,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # sheet names
     "sheet_data": ("データ", "Data"),
     "sheet_monthly": ("月別集計", "Monthly"),
+    "sheet_seasons": ("季節別", "Seasons"),
     "sheet_charts": ("グラフ", "Charts"),
     "sheet_info": ("情報", "Info"),
     # identifying columns
@@ -26,13 +29,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "month": ("月", "Month"),
     "year_month": ("年月", "Year-month"),
     "days_in_month": ("月の日数", "Days in month"),
+    "season_year": ("季節の年", "Season year"),
+    "season_span": ("期間", "Months"),
+    "season_days": ("季節の日数", "Days in season"),
     "quality": ("品質", "quality"),
-    "days": ("日数", "days"),
-    # monthly statistics by WeatherItem.aggregation
-    "agg_mean": ("月平均", "monthly mean"),
-    "agg_max": ("月最高", "monthly highest"),
-    "agg_min": ("月最低", "monthly lowest"),
-    "agg_sum": ("月合計", "monthly total"),
     # charts sheet
     "charts_title": (
         "月別グラフ（月別集計シートの値）",
@@ -49,6 +49,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "see the Monthly sheet for the others.",
     ),
     "chart_title": ("{station}（{block_no}）月別", "{station} ({block_no}) by month"),
+    "chart_compare_title": ("{statistic}：地点別", "{statistic}: stations compared"),
     # info sheet
     "info_title": (
         "気象庁 過去の気象データ（日別値）",
@@ -57,6 +58,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "request_id": ("依頼番号", "Request no."),
     "period": ("期間", "Period"),
     "period_value": ("{start} ～ {end}（{months} か月）", "{start} to {end} ({months} months)"),
+    "season": ("季節（毎年の月）", "Season (months of each year)"),
+    "season_value": ("{first}月～{last}月", "months {first} to {last}"),
+    "season_across_year": (
+        "{first}月～{last}月（{first}月は翌年の季節に数えます）",
+        "months {first} to {last} (month {first} counts with the following year's season)",
+    ),
     "generated_at": ("作成日時（日本時間）", "Generated at (JST)"),
     "row_count": ("データ行数", "Data rows"),
     "station_months": ("地点×月", "Station-months"),
@@ -105,13 +112,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
 }
 
-AGGREGATION_TEXT = {
-    WeatherItem.Aggregation.MEAN: "agg_mean",
-    WeatherItem.Aggregation.MAX: "agg_max",
-    WeatherItem.Aggregation.MIN: "agg_min",
-    WeatherItem.Aggregation.SUM: "agg_sum",
-}
-
 
 @dataclass(frozen=True)
 class LegendEntry:
@@ -143,9 +143,9 @@ LEGEND: list[LegendEntry] = [
         12.3,
         "insufficient",
         "資料不足値：欠けた資料が多く、値は上限または下限の目安にすぎない。橙色・斜体で表示。"
-        "月別集計には使わない",
+        "月別集計の平均には使わない（合計・極値には使う）",
         "Insufficient data: too much source data missing, the value is only a bound. "
-        "Shown in orange italics; not used in monthly statistics",
+        "Shown in orange italics; not used in monthly means (used in totals and extremes)",
     ),
     LegendEntry(
         2, "#", None, "empty", "疑問値：値に疑問があるため空欄", "Doubtful: value withheld (empty)"
@@ -165,11 +165,18 @@ LEGEND: list[LegendEntry] = [
 ]
 
 MONTHLY_RULE = (
-    "月別集計は品質 8 と 5 の日だけから計算します。値のある日が月の日数に満たない場合は "
-    "欠けが2割以内なら黄色（準正常）、2割を超えると橙色・斜体（資料不足）で示します。",
-    "Monthly statistics use only days of quality 8 and 5. When fewer days than the month has "
-    "carry a value, the statistic is yellow (quasi-normal) if at most 20% are missing and "
-    "orange italic (insufficient) beyond that.",
+    "月別集計・季節別は気象庁の月ごとの値と同じ規則で日別値から計算します。平均は品質 8 と 5 の日"
+    "だけから（0.1 単位、湿度は整数に四捨五入）、合計と極値は資料不足値（]）の日も含めます。"
+    "欠けた日（資料不足値の日を含む）があると、2割以内なら黄色（準正常 )）、2割を超えると"
+    "橙色・斜体（資料不足 ]）で示します。すべての日が「--」（現象なし）なら「--」（セルの値は 0）、"
+    "観測された 0 は 0 です。最大風速・最大瞬間風速の風向は、その最大値が出た日の風向です。",
+    "The Monthly and Season sheets follow JMA's own monthly values. Means use days of quality "
+    "8 and 5 only (rounded half up to 0.1, humidity to whole numbers); totals and extremes also "
+    "use insufficient (]) days. When days are missing (insufficient days included) the "
+    'statistic is yellow (quasi-normal, ")") if at most 20% are missing and orange italic '
+    '(insufficient, "]") beyond that. When every day was "--" (no phenomenon) the statistic '
+    'shows "--" (the cell holds 0); an observed 0 stays 0. The direction of a monthly max '
+    "wind or gust is the direction on the day of that maximum.",
 )
 
 JMA_DATA_URL = "https://www.data.jma.go.jp/stats/etrn/index.php"
@@ -179,6 +186,18 @@ def text(key: str, language: str, **values: object) -> str:
     ja, en = TEXT[key]
     template = en if language == "en" else ja
     return template.format(**values) if values else template
+
+
+def station_name(station: Station, language: str) -> str:
+    """東京, or in English 'Tokyo (東京)': romaji from the station list's katakana."""
+    return with_romaji(station.name, station.kana) if language == "en" else station.name
+
+
+def prefecture_name(prefecture: Prefecture, language: str) -> str:
+    """東京都, or in English 'Tokyo (東京都)' from the prefecture list's English name."""
+    if language == "en" and prefecture.name_en:
+        return f"{prefecture.name_en} ({prefecture.name_ja})"
+    return prefecture.name_ja
 
 
 def item_label(item: WeatherItem, language: str) -> str:
@@ -200,15 +219,19 @@ def quality_header(item: WeatherItem, language: str) -> str:
     return f"{item_label(item, language)} {text('quality', language)}"
 
 
-def monthly_header(item: WeatherItem, language: str) -> str:
-    stat = text(AGGREGATION_TEXT[item.aggregation], language)
+def statistic_header(item: WeatherItem, statistic: Statistic, language: str) -> str:
+    """`<item> <statistic>(<unit>)`: 降水量の合計 日最大(mm) / Total precipitation, largest
+    daily (mm)."""
     sep = ", " if language == "en" else " "
-    return with_unit(f"{item_label(item, language)}{sep}{stat}", item.unit, language)
+    label = f"{item_label(item, language)}{sep}{statistic.label(language)}"
+    return with_unit(label, item.unit, language)
 
 
-def monthly_days_header(item: WeatherItem, language: str) -> str:
-    sep = ", " if language == "en" else " "
-    return f"{item_label(item, language)}{sep}{text('days', language)}"
+def direction_header(item: WeatherItem, language: str) -> str:
+    """The column beside a monthly max wind: the direction on the day of that maximum."""
+    if language == "en":
+        return f"{item_label(item, language)}, direction on the day of the monthly max"
+    return f"{item_label(item, language)} 月最大の日の風向"
 
 
 def number_format(item: WeatherItem) -> str:

@@ -18,20 +18,30 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from batch.jma.page import MonthResult, Observation
+from batch.jma.page import DailyPage, MonthResult, Observation
 from batch.workbook import labels
-from batch.workbook.charts import StationRows, add_charts
+from batch.workbook.charts import BAR, LINE, ChartColumn, StationRows, add_charts
 from batch.workbook.info import InfoFacts, SourcePage, write_info
-from batch.workbook.monthly import INSUFFICIENT, QUASI, monthly_items, summarize_month
+from batch.workbook.monthly import (
+    INSUFFICIENT,
+    MEAN,
+    QUASI,
+    SUM,
+    MonthlyValue,
+    statistics_for,
+    summarize_month,
+    summarize_pages,
+)
+from batch.workbook.printing import set_header_height, set_up_page
 from batch.workbook.styles import CellMaker, mark_for_quality
 from common import clock
+from common.request_size import season_months, season_year
 from repository.models import Station, WeatherItem
 
 if TYPE_CHECKING:
     from batch.pipeline import WorkbookSpec
 
 ID_COLUMNS = 4  # 都道府県, 地点, 地点番号, 日付
-MONTHLY_ID_COLUMNS = 7  # 都道府県, 地点, 地点番号, 年, 月, 年月, 月の日数
 MONTHLY_MONTH_COLUMN = 6
 COMPLETENESS_MARK = {QUASI: "quasi", INSUFFICIENT: "insufficient"}
 
@@ -84,13 +94,25 @@ class WorkbookWriter:
         t = self._t
         self.ws_data = self.wb.create_sheet(t("sheet_data"))
         self.ws_monthly = self.wb.create_sheet(t("sheet_monthly"))
+        self.ws_seasons = (
+            self.wb.create_sheet(t("sheet_seasons")) if spec.season is not None else None
+        )
         self.ws_charts = self.wb.create_sheet(t("sheet_charts"))
         self.ws_info = self.wb.create_sheet(t("sheet_info"))
+        for ws, title_rows in (
+            (self.ws_data, 1),
+            (self.ws_monthly, 1),
+            (self.ws_seasons, 1),
+            (self.ws_charts, 0),
+            (self.ws_info, 0),
+        ):
+            if ws is not None:
+                set_up_page(ws, self.language, title_rows=title_rows)
         self.data_cells = CellMaker(self.ws_data)
         self.monthly_cells = CellMaker(self.ws_monthly)
 
         self.item_columns = [_ItemColumn(item) for item in spec.items]
-        self.monthly_items = monthly_items(spec.items)
+        self.statistics = statistics_for(spec.items)
         self.date_format = labels.date_format(self.language)
         self.month_format = labels.month_format(self.language)
 
@@ -102,8 +124,15 @@ class WorkbookWriter:
         self._unpublished: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._sources: list[SourcePage] = []
         self._station_context: tuple[str, list[Any], list[bool]] | None = None
+        self._season_rows = 1
+        self._season_station: Station | None = None
+        self._season_year: int | None = None
+        self._season_pages: list[DailyPage] = []
         self._start_data_sheet()
         self._start_monthly_sheet()
+        if self.ws_seasons is not None:
+            self.season_cells = CellMaker(self.ws_seasons)
+            self._start_season_sheet()
 
     def _t(self, key: str, **values: object) -> str:
         return labels.text(key, self.language, **values)
@@ -128,6 +157,7 @@ class WorkbookWriter:
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "E2"
+        set_header_height(ws, header, widths)
         ws.append([self.data_cells.header(text) for text in header])
 
     def _value_cell(self, column: _ItemColumn, obs: Observation) -> Any:
@@ -145,8 +175,8 @@ class WorkbookWriter:
         if self._station_context is None or self._station_context[0] != station.block_no:
             prefecture = station.prefecture
             prefix = [
-                prefecture.name_en if self.language == "en" else prefecture.name_ja,
-                station.name,
+                labels.prefecture_name(prefecture, self.language),
+                labels.station_name(station, self.language),
                 station.block_no,
             ]
             available = [item.available_on(station.page_type) for item in self.spec.items]
@@ -193,15 +223,49 @@ class WorkbookWriter:
             t("days_in_month"),
         ]
         widths = [10, 14, 10, 7, 5, 10, 8]
-        self.monthly_columns: dict[str, int] = {}
-        for item in self.monthly_items:
-            self.monthly_columns[item.code] = len(header) + 1
-            header += [labels.monthly_header(item, lang), labels.monthly_days_header(item, lang)]
-            widths += [16, 9]
+        self.chart_columns: list[ChartColumn] = []  # totals as bars, means as lines
+        extremes: list[ChartColumn] = []
+        items = {item.code: item for item in self.spec.items}
+        for stat in self.statistics:
+            item = items[stat.item_code]
+            title = labels.statistic_header(item, stat, lang)
+            kind = {SUM: BAR, MEAN: LINE}.get(stat.kind)
+            column = ChartColumn(len(header) + 1, title, item.unit, kind or LINE)
+            (self.chart_columns if kind else extremes).append(column)
+            header.append(title)
+            widths.append(16)
+            if stat.direction_code:
+                header.append(labels.direction_header(item, lang))
+                widths.append(12)
+        self.monthly_column_count = len(header)
+        if not self.chart_columns:  # only extremes chosen (e.g. max 1 h precipitation)
+            self.chart_columns = extremes[:1]
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "H2"
+        set_header_height(ws, header, widths)
         ws.append([self.monthly_cells.header(text) for text in header])
+
+    def statistic_cells(self, cells: CellMaker, summary: dict[str, MonthlyValue]) -> list[Any]:
+        """The cells of one 月別集計 / 季節別 row: value styled by its quality, "--" as 0."""
+        items = {item.code: item for item in self.spec.items}
+        row: list[Any] = []
+        for stat in self.statistics:
+            item = items[stat.item_code]
+            found = summary[stat.key]
+            value = None
+            if found.value is not None:
+                mark = COMPLETENESS_MARK.get(found.completeness, "normal")
+                number_format = (
+                    labels.no_phenomenon_format(item)
+                    if found.no_phenomenon
+                    else labels.number_format(item)
+                )
+                value = cells.cell(found.value, number_format, mark)
+            row.append(value)
+            if stat.direction_code:
+                row.append(found.direction)
+        return row
 
     def _write_monthly(self, station: Station, result: MonthResult) -> None:
         page = result.page
@@ -215,18 +279,78 @@ class WorkbookWriter:
             page.month,
             cells.cell(date(page.year, page.month, 1), self.month_format),
             calendar.monthrange(page.year, page.month)[1],
+            *self.statistic_cells(cells, summary),
         ]
-        for item in self.monthly_items:
-            stat = summary[item.code]
-            value = None
-            if stat.value is not None:
-                mark = COMPLETENESS_MARK.get(stat.completeness, "normal")
-                value = cells.cell(stat.value, labels.number_format(item), mark)
-            row += [value, stat.days]
         self.ws_monthly.append(row)
         self._monthly_last_row += 1
         rows = self._station_rows.setdefault(station.block_no, [self._monthly_last_row, 0])
         rows[1] = self._monthly_last_row
+
+    # --- 季節別 ---------------------------------------------------------------------------
+
+    def _start_season_sheet(self) -> None:
+        ws, t = self.ws_seasons, self._t
+        header = [
+            t("prefecture"),
+            t("station"),
+            t("block_no"),
+            t("season_year"),
+            t("season_span"),
+            t("season_days"),
+        ]
+        widths = [10, 14, 10, 9, 18, 9]
+        items = {item.code: item for item in self.spec.items}
+        for stat in self.statistics:
+            item = items[stat.item_code]
+            header.append(labels.statistic_header(item, stat, self.language))
+            widths.append(16)
+            if stat.direction_code:
+                header.append(labels.direction_header(item, self.language))
+                widths.append(12)
+        self.season_column_count = len(header)
+        for index, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+        ws.freeze_panes = "G2"
+        set_header_height(ws, header, widths)
+        ws.append([self.season_cells.header(text) for text in header])
+
+    def _season_add(self, station: Station, result: MonthResult) -> None:
+        """Collect one station-month into its season; write the season when it is complete."""
+        assert self.spec.season is not None
+        year = season_year(result.year, result.month, self.spec.season)
+        current = self._season_station
+        if current is None or current.block_no != station.block_no or self._season_year != year:
+            self._season_flush()
+            self._season_station, self._season_year = station, year
+        if result.page is not None:
+            self._season_pages.append(result.page)
+
+    def _season_flush(self) -> None:
+        station, year, season = self._season_station, self._season_year, self.spec.season
+        pages, self._season_pages = self._season_pages, []
+        if station is None or year is None or season is None or self.ws_seasons is None:
+            return
+        months = [
+            (year - 1 if season[0] > season[1] and month >= season[0] else year, month)
+            for month in season_months(season)
+        ]
+        days = sum(calendar.monthrange(y, m)[1] for y, m in months)
+        summary = summarize_pages(
+            pages,
+            self.statistics,
+            {item.code: item.unit for item in self.spec.items},
+            {item.code: item.available_on(station.page_type) for item in self.spec.items},
+            days_needed=days,
+        )
+        _, prefix, _ = self._context(station)
+        (first_year, first_month), (last_year, last_month) = months[0], months[-1]
+        span = f"{first_year}-{first_month:02d}～{last_year}-{last_month:02d}"
+        if self.language == "en":
+            span = span.replace("～", " to ")
+        self.ws_seasons.append(
+            [*prefix, year, span, days, *self.statistic_cells(self.season_cells, summary)]
+        )
+        self._season_rows += 1
 
     # --- the run --------------------------------------------------------------------------
 
@@ -236,13 +360,15 @@ class WorkbookWriter:
         self._sources.append(
             SourcePage(
                 station.block_no,
-                station.name,
+                labels.station_name(station, self.language),
                 result.year,
                 result.month,
                 result.source_url,
                 result.page is not None,
             )
         )
+        if self.ws_seasons is not None:
+            self._season_add(station, result)
         if result.page is None:
             self._unpublished[station.block_no].append((result.year, result.month))
             return
@@ -271,7 +397,7 @@ class WorkbookWriter:
                 found.append(
                     self._t(
                         "warn_not_observed",
-                        station=station.name,
+                        station=labels.station_name(station, lang),
                         block_no=station.block_no,
                         items=(", " if lang == "en" else "、").join(missing),
                     )
@@ -281,7 +407,7 @@ class WorkbookWriter:
                 found.append(
                     self._t(
                         "warn_unpublished",
-                        station=station.name,
+                        station=labels.station_name(station, lang),
                         block_no=station.block_no,
                         months=_month_ranges(months, lang),
                     )
@@ -291,12 +417,20 @@ class WorkbookWriter:
     def save(self, path: Path) -> None:
         last_column = get_column_letter(self.data_column_count)
         self.ws_data.auto_filter.ref = f"A1:{last_column}{self.row_count + 1}"
-        monthly_columns = MONTHLY_ID_COLUMNS + 2 * len(self.monthly_items)
         self.ws_monthly.auto_filter.ref = (
-            f"A1:{get_column_letter(monthly_columns)}{self._monthly_last_row}"
+            f"A1:{get_column_letter(self.monthly_column_count)}{self._monthly_last_row}"
         )
+        if self.ws_seasons is not None:
+            self._season_flush()
+            self.ws_seasons.auto_filter.ref = (
+                f"A1:{get_column_letter(self.season_column_count)}{self._season_rows}"
+            )
         station_rows = [
-            StationRows(station.name, station.block_no, *self._station_rows[station.block_no])
+            StationRows(
+                labels.station_name(station, self.language),
+                station.block_no,
+                *self._station_rows[station.block_no],
+            )
             for station in self.spec.stations
             if station.block_no in self._station_rows
         ]
@@ -304,10 +438,13 @@ class WorkbookWriter:
             self.ws_charts,
             self.ws_monthly,
             station_rows,
-            self.monthly_items,
-            self.monthly_columns,
+            self.chart_columns,
             MONTHLY_MONTH_COLUMN,
             self.language,
+            (
+                date(self.spec.start_year, self.spec.start_month, 1),
+                date(self.spec.end_year, self.spec.end_month, 1),
+            ),
         )
         local = self.generated_at
         if local.tzinfo is not None:  # Excel has no time zones: show Japan time, say so

@@ -130,3 +130,33 @@ def test_detail_shows_the_remaining_estimate_while_active(api, owner, partly_cac
 
     FileRequest.objects.filter(pk=mine["id"]).update(status="failed")
     assert api.get(f"/api/v1/requests/{mine['id']}/").json()["estimate"] is None
+
+
+def test_a_season_counts_only_its_months_here_and_in_the_queue_ahead(api, partly_cached):
+    # Someone else's queued request: Tokyo 2019-01..2020-12, season 12-2: 2019-01, 02, 12,
+    # 2020-01, 02, 12 = 6 months, of which 2020-01 and 02 are cached: 4 pages to fetch.
+    create_request(
+        make_user("winter@example.jp"),
+        **valid_body(
+            start_year=2019,
+            start_month=1,
+            end_year=2020,
+            end_month=12,
+            stations=["47662"],
+            season_start_month=12,
+            season_end_month=2,
+        ),
+    )
+    body = valid_body(
+        start_year=2019, start_month=11, end_year=2020, end_month=3, stations=["47662"]
+    )
+    body |= {"season_start_month": 12, "season_end_month": 2}
+    response = api.post(URL, body, format="json")
+    assert response.status_code == 200, response.content
+    got = response.json()
+    assert got["station_months"] == 3  # 2019-12, 2020-01, 2020-02
+    assert got["rows"] == 31 + 31 + 29
+    assert got["cached"] == 2  # 2020-01 and 02
+    assert got["to_fetch"] == 1
+    assert got["queue_ahead_pages"] == 1  # min(4, 1)
+    assert got["expected_seconds"] == 6.0  # (1 + 1) x 3 s

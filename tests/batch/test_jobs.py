@@ -75,7 +75,7 @@ def test_a_request_becomes_a_file_and_a_mail(master_data, replay, tmp_path):
     assert path.stat().st_size == result.size
     assert result.row_count == 2 * (31 + 29)
     assert "データ" in openpyxl.load_workbook(path, read_only=True).sheetnames
-    assert result.download_name == f"jma-weather-{req.pk}-202001-202002.xlsx"
+    assert result.download_name == f"気象データ_東京ほか1地点_202001-202002_{req.pk}.xlsx"
     assert MailOutbox.objects.get(request=req).dedupe_key == f"request:{req.pk}:succeeded"
     kinds = list(RequestEvent.objects.filter(request=req).values_list("kind", flat=True))
     assert kinds == ["claimed", "succeeded", "mail_queued"]

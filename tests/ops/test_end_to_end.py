@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -241,7 +242,8 @@ def test_register_create_mail_and_download_the_workbook(stack: Stack) -> None:
     assert download.headers["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    assert detail["file"]["name"] in download.headers["Content-Disposition"]
+    # The Japanese name, percent-encoded in filename*= (RFC 6266), beside an ASCII fallback.
+    assert detail["file"]["name"] in unquote(download.headers["Content-Disposition"])
     assert hashlib.sha256(download.content).hexdigest() == detail["file"]["sha256"]
     assert len(download.content) == detail["file"]["size"]
 

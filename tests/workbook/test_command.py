@@ -57,6 +57,18 @@ def test_builds_a_workbook_and_prints_one_summary_line(replay_server: str, tmp_p
     ]
 
 
+def test_season_option_takes_the_winters(replay_server: str, tmp_path: Path) -> None:
+    out = tmp_path / "winter.xlsx"
+    printed = build(
+        "--stations", "47662", "--from", "2019-12", "--to", "2020-12", "--season", "12-2",
+        "--items", "temp_avg", "--out", str(out),
+    )  # fmt: skip
+    # December 2019 to February 2020 (31 + 31 + 29 days) and December 2020 (31).
+    assert printed.startswith(f"{out}: 122 rows, 4 station-months")
+    seasons = openpyxl.load_workbook(out)["季節別"]
+    assert [row[3] for row in seasons.iter_rows(min_row=2, values_only=True)] == [2020, 2021]
+
+
 def test_prefecture_codes_stand_for_their_representative_station(
     replay_server: str, tmp_path: Path
 ) -> None:
@@ -80,6 +92,9 @@ def test_prefecture_codes_stand_for_their_representative_station(
         (["--stations", "Tokyo"], "'Tokyo' is neither a block number"),
         (["--items", "temp_avg,rainbow"], "--items: unknown rainbow; choose from"),
         (["--out", "result.csv"], "--out must name an .xlsx file"),
+        (["--season", "summer"], "--season must look like 6-8 or 12-2"),
+        (["--season", "13-2"], "--season: months must be 1-12"),
+        (["--from", "2020-01", "--to", "2020-03", "--season", "6-8"], "no month of it lies"),
     ],
 )
 def test_bad_arguments_are_one_readable_error(args: list[str], message: str) -> None:

@@ -126,23 +126,62 @@ def test_monthly_statistics_on_known_inputs(xlsx: Path) -> None:
         "月",
         "年月",
         "月の日数",
-        "平均気温 月平均(℃)",
-        "平均気温 日数",
         "降水量の合計 月合計(mm)",
-        "降水量の合計 日数",
+        "降水量の合計 日最大(mm)",
+        "平均気温 月平均(℃)",
         "平均湿度 月平均(%)",
-        "平均湿度 日数",
     ]
     row = [c.value for c in ws[2]]
     assert row[:7] == ["東京都", "東京", "47662", 2020, 1, datetime(2020, 1, 1), 31]
+    assert row[7] == 15 * 3.5 and row[8] == 3.5  # "--" days count as 0
+    assert ws["H2"].fill.fgColor.rgb != YELLOW and ws["H2"].number_format == "0.0"
+    # Days 3 ("]") and 5 ("#") left out: mean of 29 days, 2 of 31 missing: quasi-normal.
     valid_temps = [5.0 + day / 10 for day in range(1, 32) if day not in (3, 5)]
     valid_temps[1] = 7.1  # day 2 is ")" and counts
-    assert row[7] == pytest.approx(sum(valid_temps) / len(valid_temps))
-    assert row[8] == 29
-    assert ws["H2"].fill.fgColor.rgb == YELLOW  # 2 of 31 days missing: quasi-normal
-    assert row[9] == 15 * 3.5 and row[10] == 31  # "--" days count as 0
-    assert ws["J2"].fill.fgColor.rgb != YELLOW
-    assert row[11] == 60 and row[12] == 30
+    assert row[9] == round(sum(valid_temps) / len(valid_temps), 1) == 6.7
+    assert ws["J2"].fill.fgColor.rgb == YELLOW
+    assert row[10] == 60 and ws["K2"].number_format == "0"
+
+
+def test_monthly_dashes_and_a_real_zero(xlsx: Path) -> None:
+    """A month with no rain at all is "--" (0 underneath); snow depth observed 0 stays 0."""
+    tokyo = stations("47662")[0]
+    spec = spec_for(
+        [tokyo], items("precip_total", "snow_depth_max", "wind_speed_max"), end=(2020, 2)
+    )
+    no_rain = full_month(
+        "s1",
+        2020,
+        1,
+        lambda day: {
+            "precip_total": obs(0.0, 8, no_phenomenon=True) if day != 9 else obs(None, 1),
+            "snow_depth_max": obs(0.0),
+            "wind_speed_max": obs(20.0 if day == 12 else 5.0),
+            "wind_dir_max": obs("北西" if day == 12 else "南"),
+        },
+    )
+    rain = full_month("s1", 2020, 2, lambda day: {"precip_total": obs(0.0)})
+    write(
+        spec,
+        [(tokyo, result(tokyo, no_rain, 2020, 1)), (tokyo, result(tokyo, rain, 2020, 2))],
+        xlsx,
+    )
+    ws = load(xlsx)["月別集計"]
+    assert [c.value for c in ws[1]][7:] == [
+        "降水量の合計 月合計(mm)",
+        "降水量の合計 日最大(mm)",
+        "最大風速 月最大(m/s)",
+        "最大風速 月最大の日の風向",
+        "最深積雪 月最大(cm)",
+    ]
+    total, largest, wind, direction, depth = (ws.cell(2, column) for column in range(8, 13))
+    assert total.value == 0 and total.number_format == '0.0;-0.0;"--"'
+    assert largest.value == 0 and largest.number_format == '0.0;-0.0;"--"'
+    assert total.fill.fgColor.rgb == YELLOW  # one day missing: the "--" is ")"
+    assert depth.value == 0 and depth.number_format == "0"
+    assert (wind.value, direction.value) == (20, "北西")
+    february_total = ws.cell(3, 8)
+    assert february_total.value == 0 and february_total.number_format == "0.0"
 
 
 def test_station_without_some_items_gets_empty_cells_and_a_note(xlsx: Path) -> None:
@@ -165,7 +204,7 @@ def test_station_without_some_items_gets_empty_cells_and_a_note(xlsx: Path) -> N
     assert rows[0][:3] == ("北海道", "北見", "0074") and rows[0][4:] == (None, -8.0)
     assert rows[31][:3] == ("東京都", "東京", "47662") and rows[31][4:] == (1015.0, 6.0)
     monthly = list(wb["月別集計"].iter_rows(min_row=2, values_only=True))
-    assert monthly[0][7:9] == (None, None)  # not observed at an AMeDAS station
+    assert monthly[0][7:9] == (None, -8)  # pressure not observed at an AMeDAS station
     assert any("平均海面気圧" in w and "0074" in w for w in writer.warnings())
     info = [c for row in wb["情報"].iter_rows(values_only=True) for c in row if c]
     assert "平均海面気圧" in info
@@ -188,9 +227,18 @@ def test_unpublished_months_are_warned_not_filled(xlsx: Path) -> None:
     assert [r[4] for r in wb["月別集計"].iter_rows(min_row=2, values_only=True)] == [1, 4]
 
 
+def _title(title: object) -> str:
+    """The plain text of an openpyxl chart or axis title."""
+    return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))  # type: ignore[attr-defined]
+
+
 def test_charts_reference_the_monthly_sheet(xlsx: Path) -> None:
     tokyo, kitami = stations("47662", "0074")
-    spec = spec_for([tokyo, kitami], items("temp_avg", "temp_max", "precip_total"), end=(2020, 3))
+    spec = spec_for(
+        [tokyo, kitami],
+        items("temp_avg", "temp_max", "precip_total", "sunshine_hours"),
+        end=(2020, 3),
+    )
     results = []
     for station in (tokyo, kitami):
         for month in (1, 2, 3):
@@ -198,25 +246,58 @@ def test_charts_reference_the_monthly_sheet(xlsx: Path) -> None:
                 station.page_type,
                 2020,
                 month,
-                lambda d: {"temp_avg": obs(1.0), "temp_max": obs(4.0), "precip_total": obs(2.0)},
+                lambda d: {
+                    "temp_avg": obs(1.0),
+                    "temp_max": obs(4.0),
+                    "precip_total": obs(2.0),
+                    "sunshine_hours": obs(5.0),
+                },
             )
             results.append((station, result(station, page, 2020, month)))
     write(spec, results, xlsx)
     wb = load(xlsx)
-    charts = wb["グラフ"]._charts
-    assert len(charts) == 2
-    refs = [
-        series.val.numRef.f
-        for chart in charts[:1]
-        for part in [chart, *chart._charts[1:]]
-        for series in part.series
+    header = [c.value for c in wb["月別集計"][1]]
+    assert header[7:] == [
+        "降水量の合計 月合計(mm)",  # H: bars
+        "降水量の合計 日最大(mm)",  # I: an extreme, not charted
+        "平均気温 月平均(℃)",  # J: line
+        "最高気温 月平均（日最高の平均）(℃)",  # K: line
+        "最高気温 月最高(℃)",  # L: an extreme, not charted
+        "日照時間 月合計(h)",  # M: bars
     ]
-    # Bars: precipitation totals; lines: temperatures, all from 月別集計 rows 2-4 (Tokyo).
-    assert "'月別集計'!$J$2:$J$4" in refs
-    assert "'月別集計'!$H$2:$H$4" in refs
-    assert "'月別集計'!$I$2:$I$4" not in refs  # a days column is never charted
-    second = charts[1]
-    assert all("$5:" in s.val.numRef.f and "$7" in s.val.numRef.f for s in second.series)
+    charts = wb["グラフ"]._charts
+    # Two station charts, then one chart per drawn statistic comparing the stations.
+    assert len(charts) == 2 + 4
+    tokyo_chart = charts[0]
+    bars, lines = tokyo_chart, tokyo_chart._charts[1]
+    assert [s.val.numRef.f for s in bars.series] == ["'月別集計'!$H$2:$H$4", "'月別集計'!$M$2:$M$4"]
+    assert [s.val.numRef.f for s in lines.series] == [
+        "'月別集計'!$J$2:$J$4",
+        "'月別集計'!$K$2:$K$4",
+    ]
+    assert [s.tx.strRef is None and s.tx.v for s in bars.series] == [
+        "降水量の合計 月合計(mm)",
+        "日照時間 月合計(h)",
+    ]
+    assert _title(bars.y_axis.title) == "単位：mm / h"
+    assert _title(lines.y_axis.title) == "単位：℃"
+    assert lines.y_axis.crosses == "max"  # the second axis, on the right
+    assert bars.legend.position == "b"
+    kitami_chart = charts[1]
+    assert all("$5:" in s.val.numRef.f and "$7" in s.val.numRef.f for s in kitami_chart.series)
+    compare = charts[2]
+    assert [s.tx.v for s in compare.series] == ["東京 (47662)", "北見 (0074)"]
+    assert [s.xVal.numRef.f for s in compare.series] == [
+        "'月別集計'!$F$2:$F$4",
+        "'月別集計'!$F$5:$F$7",
+    ]
+    assert [s.yVal.numRef.f for s in compare.series] == [
+        "'月別集計'!$H$2:$H$4",
+        "'月別集計'!$H$5:$H$7",
+    ]
+    assert _title(compare.y_axis.title) == "降水量の合計 月合計(mm)"
+    # The date axis spans the period: Excel's serial numbers of 2020-01-01 and 2020-03-01.
+    assert (compare.x_axis.scaling.min, compare.x_axis.scaling.max) == (43831, 43891)
 
 
 def test_charts_are_capped_for_many_stations(xlsx: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -278,7 +359,9 @@ def test_english_labels_and_sheet_names(xlsx: Path) -> None:
         "Mean temperature (℃)",
         "Mean temperature quality",
     ]
-    assert ws["A2"].value == "Tokyo" and ws["D2"].number_format == "yyyy-mm-dd"
+    # Romaji beside the kanji: the prefecture list's English name, the station's katakana.
+    assert (ws["A2"].value, ws["B2"].value) == ("Tokyo (東京都)", "Tokyo (東京)")
+    assert ws["D2"].number_format == "yyyy-mm-dd"
     monthly_header = [c.value for c in wb["Monthly"][1]]
     assert "Mean temperature, monthly mean (℃)" in monthly_header
     assert "Total precipitation, monthly total (mm)" in monthly_header
@@ -316,8 +399,13 @@ def test_monthly_statistic_of_a_month_short_of_data_is_orange(xlsx: Path) -> Non
     )
     write(spec, [(tokyo, result(tokyo, page, 2020, 1))], xlsx)
     ws = load(xlsx)["月別集計"]
-    assert (ws["H2"].value, ws["I2"].value) == (10, 20)
-    assert ws["H2"].fill.fgColor.rgb == ORANGE and ws["H2"].font.italic
+    assert [c.value for c in ws[1]][7:] == [
+        "最高気温 月平均（日最高の平均）(℃)",
+        "最高気温 月最高(℃)",
+    ]
+    assert (ws["H2"].value, ws["I2"].value) == (10, 10)  # 11 of 31 days missing
+    for cell in (ws["H2"], ws["I2"]):
+        assert cell.fill.fgColor.rgb == ORANGE and cell.font.italic
 
 
 def test_no_chart_without_a_numeric_monthly_item(xlsx: Path) -> None:
@@ -329,3 +417,35 @@ def test_no_chart_without_a_numeric_monthly_item(xlsx: Path) -> None:
     assert wb["グラフ"]._charts == []
     assert "選ばれていません" in wb["グラフ"]["A2"].value
     assert [c.value for c in wb["月別集計"][1]][-1] == "月の日数"
+
+
+def test_every_sheet_has_a_page_setup_and_tall_enough_headers(xlsx: Path) -> None:
+    build_tokyo(xlsx)
+    wb = load(xlsx)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.oddFooter.left.text == "出典：気象庁ホームページ"
+        assert "&P" in ws.oddFooter.right.text
+    for name in ("データ", "月別集計"):
+        assert wb[name].print_title_rows == "$1:$1"
+    # "天気概況（昼：06時～18時）" in a 22-wide column wraps to two lines.
+    assert wb["データ"].row_dimensions[1].height >= 2 * 15
+
+
+def test_english_station_names_are_romaji_from_the_station_lists_katakana(xlsx: Path) -> None:
+    wakkanai, kitami, abiko = stations("47401", "0074", "0376")
+    spec = spec_for([wakkanai, kitami, abiko], items("temp_avg"), language="en")
+    results = [
+        (s, result(s, full_month(s.page_type, 2020, 1, lambda d: {"temp_avg": obs(1.0)}), 2020, 1))
+        for s in (wakkanai, kitami, abiko)
+    ]
+    write(spec, results, xlsx)
+    wb = load(xlsx)
+    names = {row[1] for row in wb["Data"].iter_rows(min_row=2, values_only=True)}
+    # ワッカナイ, キタミ, アビコ in the station list (data/jma_stations.csv).
+    assert names == {"Wakkanai (稚内)", "Kitami (北見)", "Abiko (我孫子)"}
+    monthly = [row[:2] for row in wb["Monthly"].iter_rows(min_row=2, values_only=True)]
+    assert monthly[2] == ("Chiba (千葉県)", "Abiko (我孫子)")
+    assert wb["Charts"]._charts[0].title is not None

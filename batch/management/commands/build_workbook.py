@@ -2,7 +2,7 @@
 
     python manage.py build_workbook --stations 47662,0074 --from 2020-01 --to 2020-12 \\
         --items temp_avg,precip_total,absolute_humidity --out out.xlsx [--lang en] \\
-        [--quality-columns]
+        [--quality-columns] [--season 12-2]
 
 Stations are block numbers (47662, 0074) or prefecture codes (13 = 東京都's representative
 observatory). Bad arguments end with exit status 1 and one readable line.
@@ -22,11 +22,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from batch.jma.errors import JmaError
 from batch.pipeline import JobInterrupted, NothingPublished, WorkbookSpec, build_workbook_file
 from common import clock
-from common.request_size import RequestTooLarge
+from common.request_size import RequestTooLarge, months_in_period
 from repository.models import Prefecture, Station, WeatherItem
 
 DEFAULT_ITEMS = "temp_avg,temp_max,temp_min,precip_total,sunshine_hours"
 YEAR_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+SEASON = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 BAR_WIDTH = 30
 
 
@@ -38,6 +39,19 @@ def parse_year_month(text: str, option: str) -> tuple[int, int]:
     if not 1 <= month <= 12:
         raise CommandError(f"{option}: month must be 1-12, not {month}")
     return year, month
+
+
+def parse_season(text: str | None) -> tuple[int, int] | None:
+    """--season 6-8 or 12-2 (across the year end) -> (6, 8) / (12, 2)."""
+    if text is None:
+        return None
+    match = SEASON.match(text.strip())
+    if not match:
+        raise CommandError(f"--season must look like 6-8 or 12-2, not {text!r}")
+    first, last = int(match[1]), int(match[2])
+    if not (1 <= first <= 12 and 1 <= last <= 12):
+        raise CommandError(f"--season: months must be 1-12, not {text!r}")
+    return first, last
 
 
 def resolve_stations(text: str) -> list[Station]:
@@ -122,6 +136,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quality-columns", action="store_true", help="a JMA quality-code column per item"
         )
+        parser.add_argument(
+            "--season",
+            help="only these months of every year, e.g. 6-8, or 12-2 (December counts with "
+            "the following year's season)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         start = parse_year_month(options["start"], "--from")
@@ -133,6 +152,9 @@ class Command(BaseCommand):
         today = clock.today_jst()
         if end > (today.year, today.month):
             raise CommandError(f"--to {options['end']} is in the future")
+        season = parse_season(options.get("season"))
+        if season is not None and months_in_period(*start, *end, season) == 0:
+            raise CommandError(f"--season {options['season']}: no month of it lies in the period")
         out = Path(options["out"])
         if out.suffix.lower() != ".xlsx":
             raise CommandError(f"--out must name an .xlsx file, not {out.name!r}")
@@ -145,6 +167,7 @@ class Command(BaseCommand):
             end_month=end[1],
             language=options["lang"],
             quality_columns=options["quality_columns"],
+            season=season,
         )
         bar = ProgressBar(sys.stderr)
         started = time.monotonic()
