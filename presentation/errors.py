@@ -14,6 +14,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -162,8 +163,10 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Catch-all for /api/ paths that match no endpoint."""
+    """Catch-all for /api/ paths that match no endpoint (any method: a POST gets 404, not a
+    CSRF 403, so a client can tell a missing endpoint)."""
     hint = "" if request.path.endswith("/") else " " + _("API paths end with a slash.")
     message = _("No endpoint at %(path)s.") % {"path": request.path}
     return JsonResponse(error_body("not_found", message + hint), status=404)

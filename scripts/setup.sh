@@ -17,6 +17,9 @@ if [ "$dev" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   # The deploy-file tests validate the nginx site with `nginx -t`.
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+  # Japanese glyphs in the browser tests' screenshots; msgfmt to recompile locale/ja.
+  dpkg -s fonts-ipafont-gothic >/dev/null 2>&1 || need_apt+=(fonts-ipafont-gothic)
+  command -v msgfmt >/dev/null 2>&1 || need_apt+=(gettext)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${need_apt[*]}"

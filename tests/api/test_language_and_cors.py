@@ -92,3 +92,12 @@ def test_swagger_ui_is_served_from_our_own_files(anon):
     html = page.content.decode()
     assert "swagger-ui-bundle.js" in html and "/static/drf_spectacular_sidecar/" in html
     assert "cdn" not in html.lower()
+
+
+def test_a_post_to_a_missing_endpoint_is_404_not_a_csrf_403():
+    """The front end tells an endpoint this server lacks (e.g. estimate/) by its 404."""
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    response = client.post("/api/v1/requests/no-such-thing/", {}, format="json")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
