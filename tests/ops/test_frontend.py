@@ -173,6 +173,15 @@ def wait_for_status(page, request_id: int, label: str) -> None:
     card(page, request_id).locator(f".badge:text-is('{label}')").wait_for(timeout=WAIT_MS)
 
 
+def readme_screenshot(page, name: str, *, height: int) -> None:
+    """FRONTEND_SCREENSHOTS=docs/screenshots makes the README's pictures (the top of the page)."""
+    folder = os.environ.get("FRONTEND_SCREENSHOTS")
+    if folder:
+        page.evaluate("window.scrollTo(0, 0)")
+        clip = {"x": 0, "y": 0, "width": 1000, "height": height}
+        page.screenshot(path=f"{folder}/{name}", full_page=True, clip=clip)
+
+
 def test_register_log_in_build_with_search_and_map_follow_and_download(
     new_page, stack: Stack, tmp_path: Path
 ) -> None:
@@ -200,8 +209,7 @@ def test_register_log_in_build_with_search_and_map_follow_and_download(
     assert "東京" in chosen and "南鳥島" in chosen
     # 2 stations x January 2023 (31 days): 2 station-months, 62 rows.
     page.wait_for_selector("#estimate >> text=2 地点・月、62 行")
-    if os.environ.get("FRONTEND_SCREENSHOTS"):
-        page.screenshot(path=f"{os.environ['FRONTEND_SCREENSHOTS']}/request-form.png")
+    readme_screenshot(page, "request-form.png", height=1380)
 
     page.click("#submit")
     page.wait_for_selector(".request")
@@ -212,8 +220,7 @@ def test_register_log_in_build_with_search_and_map_follow_and_download(
     assert "2 / 2 地点・月 (100%)" in card(page, request.pk).inner_text()
     card(page, request.pk).locator("summary").click()
     card(page, request.pk).locator(".timeline li >> text=succeeded").first.wait_for()
-    if os.environ.get("FRONTEND_SCREENSHOTS"):
-        page.screenshot(path=f"{os.environ['FRONTEND_SCREENSHOTS']}/request-list.png")
+    readme_screenshot(page, "request-list.png", height=540)
 
     with page.expect_download() as info:
         card(page, request.pk).locator("[data-action=download]").click()
