@@ -119,6 +119,28 @@ JA = {
     "If an account has this address, a mail with a reset link is on its way.": (
         "このアドレスのアカウントがあれば、再設定リンクのメールを送りました。"
     ),
+    # djangorestframework-simplejwt ships no Japanese; its messages share the "django" domain.
+    "No active account found with the given credentials": (
+        "メールアドレスまたはパスワードが正しくないか、アカウントが有効ではありません。"
+    ),
+    "No active account found for the given token.": (
+        "このトークンに対応する有効なアカウントがありません。"
+    ),
+    "Given token not valid for any token type": "トークンが無効です。",
+    "Token is invalid": "トークンが無効です。",
+    "Token is expired": "トークンの有効期限が切れています。",
+    "Token is invalid or expired": "トークンが無効か、有効期限が切れています。",
+    "Token has wrong type": "トークンの種類が違います。",
+    "Token is blacklisted": "このトークンは無効化されています。",
+    "User not found": "ユーザーが見つかりません。",
+    "User is inactive": "このユーザーは無効になっています。",
+    "The user's password has been changed.": "パスワードが変更されました。",
+    "Authorization header must contain two space-delimited values": (
+        "Authorization ヘッダーは空白で区切った2つの値にしてください。"
+    ),
+    "Token contained no recognizable user identification": (
+        "トークンにユーザーを識別する情報がありません。"
+    ),
     "Your password has been changed. Log in with the new one.": (
         "パスワードを変更しました。新しいパスワードでログインしてください。"
     ),
