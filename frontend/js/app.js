@@ -60,7 +60,7 @@ function header() {
     h("a", { class: "skip", href: "#main", onclick: skipToMain, text: t("skip") }),
     h("div", { class: "bar" },
       h("p", { class: "brand" }, h("a", { href: loggedIn() ? "#/new" : "#/login", text: t("app_title") })),
-      h("nav", { "aria-label": t("app_title") }, ...nav, langButton),
+      h("nav", { "aria-label": t("nav_label") }, ...nav, langButton),
     ),
   );
   document.title = t("app_title");

@@ -6,6 +6,7 @@ const STRINGS = {
   ja: {
     app_title: "気象データ Excel 作成",
     skip: "本文へ移動",
+    nav_label: "メニュー",
     nav_new: "新しい依頼",
     nav_list: "依頼一覧",
     nav_login: "ログイン",
@@ -149,6 +150,7 @@ const STRINGS = {
   en: {
     app_title: "JMA Weather Workbook",
     skip: "Skip to content",
+    nav_label: "Menu",
     nav_new: "New request",
     nav_list: "My requests",
     nav_login: "Log in",

@@ -153,7 +153,10 @@ def log_in(page, stack: Stack, email_address: str, password: str = PASSWORD) -> 
 def choose(page, *, search: str, block_no: str, items: list[str]) -> None:
     page.fill("#f-q", search)
     page.click(f"[data-add='{block_no}']")
-    page.wait_for_selector(f"#chosen-stations [data-station='{block_no}']")
+    try:
+        page.wait_for_selector(f"#chosen-stations [data-station='{block_no}']")
+    except Exception as exc:
+        raise AssertionError(f"{page.inner_text('main')[:2000]}\n{page.js_errors}") from exc
     for item in items:
         page.check(f"[data-item='{item}']")
 
@@ -400,3 +403,54 @@ def test_phone_width_and_accessibility(new_page, stack: Stack, tmp_path: Path) -
     check("my requests")
     assert problems == []
     assert page.js_errors == []
+
+
+def test_swagger_ui_tries_an_operation_offline(new_page, stack: Stack) -> None:
+    """The API docs' Swagger UI draws from our own files and its "Try it out" calls the API."""
+    page = new_page()
+    page.goto(f"{stack.api}/api/docs/swagger/")
+    operation = page.locator(".opblock-summary:has-text('/api/v1/health/')").first
+    operation.click()
+    page.click("button.try-out__btn")
+    page.click("button.execute")
+    status = page.locator(".live-responses-table tr.response .response-col_status").first
+    status.wait_for()
+    # 200, or 503 while the flush between tests has wiped the daemon's heartbeat: an answer
+    # from the API either way, with its own JSON.
+    assert status.inner_text().strip() in {"200", "503"}
+    assert '"database"' in page.inner_text(".live-responses-table")
+    assert page.is_visible("text=Is the service working")  # our summary, not a generated id
+    assert page.js_errors == []
+
+
+# An access token the page believes is fresh (exp far ahead) but the API refuses (no signature).
+REFUSED_ACCESS = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl"  # noqa: S105
+
+
+def test_silent_token_refresh_and_an_expired_session(new_page, stack: Stack) -> None:
+    User.objects.create_user("refresh@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "refresh@example.jp")
+    refreshes: list[str] = []
+    page.on("request", lambda r: "/auth/token/refresh/" in r.url and refreshes.append(r.method))
+    set_tokens = "([key, value]) => { const t = JSON.parse(localStorage.getItem('jmaww.tokens'));"
+    set_tokens += " t[key] = value; localStorage.setItem('jmaww.tokens', JSON.stringify(t)); }"
+
+    # The API answers 401; the page refreshes the access token and repeats the call unseen.
+    page.evaluate(set_tokens, ["access", REFUSED_ACCESS])
+    page.goto(f"{stack.front}/#/requests")
+    page.reload()  # a fresh page: nothing cached
+    page.wait_for_selector("text=依頼はまだありません。")
+    assert "POST" in refreshes
+    assert page.evaluate("JSON.parse(localStorage.getItem('jmaww.tokens')).access") != (
+        REFUSED_ACCESS
+    )
+
+    # When the refresh token is refused too, the session is over: back to log in, said plainly.
+    page.evaluate(set_tokens, ["access", REFUSED_ACCESS])
+    page.evaluate(set_tokens, ["refresh", "not-a-token"])
+    page.goto(f"{stack.front}/#/new")
+    page.reload()
+    page.wait_for_selector("text=ログインの有効期限が切れました。もう一度ログインしてください。")
+    assert page.inner_text("h1") == "ログイン"
+    assert page.evaluate("localStorage.getItem('jmaww.tokens')") is None
