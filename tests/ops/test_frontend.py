@@ -388,9 +388,21 @@ def test_phone_width_and_accessibility(new_page, stack: Stack, tmp_path: Path) -
     check("login")
     log_in(page, stack, "phone@example.jp")
     choose(page, search="東京", block_no="47662", items=["temp_avg", "pressure_sea_avg"])
+    # 最多風向 is on AMeDAS pages only (JMA.md): the form says so next to it.
+    assert page.inner_text("#note-wind_dir_most_frequent") == "観測していない地点: 東京"
+    assert page.inner_text("#note-pressure_sea_avg") == ""
     page.fill("#f-near", "35.69,139.75")
     page.click("text=近くを探す")
     page.wait_for_selector(".results >> text=km")
+    # "Near me": the browser's position (granted, set by the test) is 東京's observatory.
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 35.6916, "longitude": 139.7500})
+    page.fill("#f-q", "")  # clears the results
+    page.wait_for_selector(".results li", state="detached")
+    page.click("text=現在地の近く")
+    first = page.locator(".results li").first
+    first.wait_for()
+    assert first.inner_text().startswith("東京") and "km" in first.inner_text()
     page.click("#submit")
     page.wait_for_selector(".request")
     page.goto(f"{stack.front}/#/new")
