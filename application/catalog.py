@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from application.errors import ValidationFailed
 from common import clock
@@ -97,10 +98,12 @@ def parse_near(raw: str) -> tuple[float, float]:
         lat, lon = float(lat_text), float(lon_text)
     except ValueError as exc:
         raise ValidationFailed(
-            {"near": ["Use LAT,LON in decimal degrees, e.g. 35.69,139.75."]}
+            {"near": [_("Use LAT,LON in decimal degrees, e.g. 35.69,139.75.")]}
         ) from exc
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or math.isnan(lat) or math.isnan(lon):
-        raise ValidationFailed({"near": ["Latitude must be within ±90 and longitude within ±180."]})
+        raise ValidationFailed(
+            {"near": [_("Latitude must be within ±90 and longitude within ±180.")]}
+        )
     return lat, lon
 
 
@@ -128,7 +131,9 @@ def search_stations(
 ) -> list[StationHit]:
     """Stations by name, kana or block_no, within a prefecture, nearest first when `near`."""
     if not 1 <= limit <= SEARCH_LIMIT_MAX:
-        raise ValidationFailed({"limit": [f"Limit must be between 1 and {SEARCH_LIMIT_MAX}."]})
+        raise ValidationFailed(
+            {"limit": [_("Limit must be between 1 and %(max)s.") % {"max": SEARCH_LIMIT_MAX}]}
+        )
     queryset = Station.objects.select_related("prefecture")
     if not include_inactive:
         queryset = queryset.filter(is_active=True)
@@ -139,7 +144,9 @@ def search_stations(
         )
     if prefecture:
         if not Prefecture.objects.filter(code=prefecture).exists():
-            raise ValidationFailed({"prefecture": [f"Unknown prefecture: {prefecture}."]})
+            raise ValidationFailed(
+                {"prefecture": [_("Unknown prefecture: %(code)s.") % {"code": prefecture}]}
+            )
         queryset = queryset.filter(prefecture__code=prefecture)
     if not near:
         return [

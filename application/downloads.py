@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO
 
+from django.utils.translation import gettext as _
+
 from application.errors import Conflict, Gone, NotFound
 from common.crypto import TokenExpired, TokenInvalid, download_url, read_download_token
 from common.result_storage import open_result, result_exists
@@ -27,15 +29,15 @@ def request_for_token(token: str) -> FileRequest:
         request_id = read_download_token(token)
     except TokenExpired as exc:
         raise Gone(
-            "This download link has expired. Log in to download the file or request it again.",
+            _("This download link has expired. Log in to download the file or request it again."),
             code="link_expired",
         ) from exc
     except TokenInvalid as exc:
-        raise NotFound("This download link is not valid.", code="link_invalid") from exc
+        raise NotFound(_("This download link is not valid."), code="link_invalid") from exc
     try:
         return FileRequest.objects.select_related("result").get(pk=request_id)
     except FileRequest.DoesNotExist as exc:
-        raise NotFound("This download link is not valid.", code="link_invalid") from exc
+        raise NotFound(_("This download link is not valid."), code="link_invalid") from exc
 
 
 def result_of(file_request: FileRequest) -> ResultFile | None:
@@ -49,23 +51,30 @@ def open_download(file_request: FileRequest) -> Download:
     """The finished workbook, or why it cannot be had (not finished yet, or gone)."""
     if file_request.status != FileRequest.Status.SUCCEEDED:
         raise Conflict(
-            f"Request #{file_request.pk} is {file_request.status}; there is no file to download.",
+            _("Request #%(id)s is %(status)s; there is no file to download.")
+            % {"id": file_request.pk, "status": file_request.status},
             code="not_ready",
         )
     result = result_of(file_request)
     if result is None:
-        raise Gone(f"Request #{file_request.pk} has no stored file.", code="file_gone")
+        raise Gone(
+            _("Request #%(id)s has no stored file.") % {"id": file_request.pk}, code="file_gone"
+        )
     if not result.is_available or not result_exists(result.storage_name):
         raise Gone(
-            f"The file for request #{file_request.pk} expired on "
-            f"{result.expires_at:%Y-%m-%d} and was removed. Retry the request to make it again.",
+            _(
+                "The file for request #%(id)s expired on %(date)s and was removed. Retry the "
+                "request to make it again."
+            )
+            % {"id": file_request.pk, "date": f"{result.expires_at:%Y-%m-%d}"},
             code="file_gone",
         )
     try:
         stream = open_result(result.storage_name)
     except FileNotFoundError as exc:  # purged between the check and the open
         raise Gone(
-            f"The file for request #{file_request.pk} was removed.", code="file_gone"
+            _("The file for request #%(id)s was removed.") % {"id": file_request.pk},
+            code="file_gone",
         ) from exc
     return Download(stream=stream, filename=result.download_name, size=result.size)
 

@@ -6,6 +6,8 @@ and a human `message` that the API (or the admin) shows as is.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 
 class ApplicationError(Exception):
     code = "error"
@@ -23,15 +25,15 @@ class ValidationFailed(ApplicationError):
     code = "validation_error"
 
     def __init__(self, fields: dict[str, list[str]], message: str | None = None) -> None:
-        super().__init__(message or "The request is not valid; see fields.")
+        super().__init__(message or _("The request is not valid; see fields."))
         self.fields = fields
 
 
 class NotFound(ApplicationError):
     code = "not_found"
 
-    def __init__(self, message: str = "Not found.", *, code: str | None = None) -> None:
-        super().__init__(message, code=code)
+    def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
+        super().__init__(message or _("Not found."), code=code)
 
 
 class Conflict(ApplicationError):

@@ -15,6 +15,8 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from application import estimates
 from application.errors import (
@@ -25,7 +27,13 @@ from application.errors import (
     ValidationFailed,
 )
 from common import clock
-from common.request_size import RequestTooLarge, check_request_size, months_in_period
+from common.request_size import (
+    DATA_HEADER_ROWS,
+    EXCEL_MAX_ROWS,
+    RequestTooLarge,
+    check_request_size,
+    months_in_period,
+)
 from repository.models import (
     FileRequest,
     FileRequestItem,
@@ -88,20 +96,27 @@ def _check_period(
     today = clock.today_jst()
     for name, value in (("start_month", start_month), ("end_month", end_month)):
         if not 1 <= value <= 12:
-            errors.setdefault(name, []).append("Month must be between 1 and 12.")
+            errors.setdefault(name, []).append(_("Month must be between 1 and 12."))
     for name, value in (("start_year", start_year), ("end_year", end_year)):
         if value < earliest:
-            errors.setdefault(name, []).append(f"Year must be {earliest} or later.")
+            errors.setdefault(name, []).append(
+                _("Year must be %(year)s or later.") % {"year": earliest}
+            )
         elif value > today.year:
-            errors.setdefault(name, []).append(f"Year must be {today.year} or earlier.")
+            errors.setdefault(name, []).append(
+                _("Year must be %(year)s or earlier.") % {"year": today.year}
+            )
     if errors:
         return errors
     if (start_year, start_month) > (end_year, end_month):
-        errors["end_month"] = ["The end of the period is before its start."]
+        errors["end_month"] = [_("The end of the period is before its start.")]
     if (end_year, end_month) > (today.year, today.month):
         errors.setdefault("end_month", []).append(
-            f"The period cannot end after the current month ({today.year}-{today.month:02d}, "
-            "Japan time): there is no data for the future yet."
+            _(
+                "The period cannot end after the current month (%(month)s, Japan time): "
+                "there is no data for the future yet."
+            )
+            % {"month": f"{today.year}-{today.month:02d}"}
         )
     return errors
 
@@ -118,15 +133,18 @@ def _check_season(
         ("season_end_month", end, "season_start_month"),
     ):
         if value is None:
-            errors[name] = [f"Give both season months or neither: {other} is set."]
+            errors[name] = [
+                _("Give both season months or neither: %(other)s is set.") % {"other": other}
+            ]
         elif not 1 <= value <= 12:
-            errors[name] = ["Month must be between 1 and 12."]
+            errors[name] = [_("Month must be between 1 and 12.")]
     if errors:
         return errors, None
     season = (start, end)
     if months_in_period(*period, season) == 0:  # type: ignore[arg-type]
         errors["season_start_month"] = [
-            f"The period holds no month of the season {start}-{end}: lengthen the period."
+            _("The period holds no month of the season %(season)s: lengthen the period.")
+            % {"season": f"{start}-{end}"}
         ]
     return errors, season  # type: ignore[return-value]
 
@@ -141,10 +159,13 @@ def _resolve_stations(
         for block_no in block_nos:
             station = found.get(block_no)
             if station is None:
-                errors.setdefault("stations", []).append(f"Unknown station: {block_no}.")
+                errors.setdefault("stations", []).append(
+                    _("Unknown station: %(block_no)s.") % {"block_no": block_no}
+                )
             elif not station.is_active:
                 errors.setdefault("stations", []).append(
-                    f"Station {block_no} ({station.name}) is no longer active."
+                    _("Station %(block_no)s (%(name)s) is no longer active.")
+                    % {"block_no": block_no, "name": station.name}
                 )
             else:
                 chosen.append(station)
@@ -158,18 +179,23 @@ def _resolve_stations(
         for code in prefecture_codes:
             prefecture = found_prefs.get(code)
             if prefecture is None:
-                errors.setdefault("prefectures", []).append(f"Unknown prefecture: {code}.")
+                errors.setdefault("prefectures", []).append(
+                    _("Unknown prefecture: %(code)s.") % {"code": code}
+                )
                 continue
             station = prefecture.representative_station
             if station is None or not station.is_active:
                 errors.setdefault("prefectures", []).append(
-                    f"Prefecture {code} ({prefecture.name_ja}) has no active representative "
-                    "station; choose stations instead."
+                    _(
+                        "Prefecture %(code)s (%(name)s) has no active representative station; "
+                        "choose stations instead."
+                    )
+                    % {"code": code, "name": prefecture.name_ja}
                 )
             else:
                 chosen.append(station)
     if not block_nos and not prefecture_codes:
-        errors.setdefault("stations", []).append("Choose at least one station or prefecture.")
+        errors.setdefault("stations", []).append(_("Choose at least one station or prefecture."))
     return list({station.pk: station for station in chosen}.values())
 
 
@@ -177,30 +203,58 @@ def _resolve_items(
     codes: list[str], stations: list[Station], errors: dict[str, list[str]]
 ) -> list[WeatherItem]:
     if not codes:
-        errors.setdefault("items", []).append("Choose at least one weather item.")
+        errors.setdefault("items", []).append(_("Choose at least one weather item."))
         return []
     found = {item.code: item for item in WeatherItem.objects.filter(code__in=codes)}
     chosen: list[WeatherItem] = []
     for code in codes:
         item = found.get(code)
         if item is None:
-            errors.setdefault("items", []).append(f"Unknown weather item: {code}.")
+            errors.setdefault("items", []).append(
+                _("Unknown weather item: %(code)s.") % {"code": code}
+            )
         elif not item.is_active:
-            errors.setdefault("items", []).append(f"Weather item {code} is no longer offered.")
+            errors.setdefault("items", []).append(
+                _("Weather item %(code)s is no longer offered.") % {"code": code}
+            )
         else:
             chosen.append(item)
     if stations:
         page_types = {station.page_type for station in stations}
         for item in chosen:
             if not any(item.available_on(page_type) for page_type in page_types):
-                kinds = " and ".join(
-                    "observatory (s1)" if t == "s1" else "AMeDAS (a1)" for t in sorted(page_types)
+                kinds = _(" and ").join(
+                    _("observatory (s1)") if t == "s1" else _("AMeDAS (a1)")
+                    for t in sorted(page_types)
                 )
+                label = item.label_ja if get_language() == "ja" else item.label_en
                 errors.setdefault("items", []).append(
-                    f"{item.label_en} ({item.code}) is not observed at any selected station: "
-                    f"the selection has only {kinds} stations."
+                    _(
+                        "%(label)s (%(code)s) is not observed at any selected station: "
+                        "the selection has only %(kinds)s stations."
+                    )
+                    % {"label": label, "code": item.code, "kinds": kinds}
                 )
     return chosen
+
+
+def too_large_message(exc: RequestTooLarge, station_count: int) -> str:
+    """The size refusal in the request's language (common/ keeps its English one for logs)."""
+    if exc.rows > EXCEL_MAX_ROWS - DATA_HEADER_ROWS:
+        return _(
+            "This request needs %(rows)s rows (%(stations)s stations x %(days)s days) but an "
+            "Excel sheet holds at most %(limit)s data rows. Choose fewer stations or a shorter "
+            "period."
+        ) % {
+            "rows": f"{exc.rows:,}",
+            "stations": station_count,
+            "days": f"{exc.rows // max(station_count, 1):,}",
+            "limit": f"{EXCEL_MAX_ROWS - DATA_HEADER_ROWS:,}",
+        }
+    return _(
+        "This request covers %(station_months)s station-months; the service allows at most "
+        "%(limit)s per request. Choose fewer stations or a shorter period."
+    ) % {"station_months": f"{exc.station_months:,}", "limit": f"{settings.MAX_STATION_MONTHS:,}"}
 
 
 def validate_request(
@@ -230,7 +284,9 @@ def validate_request(
         )
         errors.update(season_errors)
     if language not in LANGUAGES:
-        errors["language"] = [f"Language must be one of: {', '.join(LANGUAGES)}."]
+        errors["language"] = [
+            _("Language must be one of: %(choices)s.") % {"choices": ", ".join(LANGUAGES)}
+        ]
     chosen_stations = _resolve_stations(
         _unique(list(stations or [])), _unique(list(prefectures or [])), errors
     )
@@ -241,7 +297,7 @@ def validate_request(
                 len(chosen_stations), start_year, start_month, end_year, end_month, season
             )
         except RequestTooLarge as exc:
-            errors["non_field_errors"] = [str(exc)]
+            errors["non_field_errors"] = [too_large_message(exc, len(chosen_stations))]
     if errors:
         raise ValidationFailed(errors)
     return RequestSpec(
@@ -296,8 +352,11 @@ def _check_active_limit(owner: User) -> None:
     active = active_count(owner)
     if active >= limit:
         raise TooManyActive(
-            f"You already have {active} requests queued or running; the limit is {limit}. "
-            "Wait for one to finish or cancel one."
+            _(
+                "You already have %(active)s requests queued or running; the limit is "
+                "%(limit)s. Wait for one to finish or cancel one."
+            )
+            % {"active": active, "limit": limit}
         )
 
 
@@ -305,8 +364,11 @@ def _existing_for_key(owner: User, key: str, spec: RequestSpec) -> FileRequest |
     existing = FileRequest.objects.filter(owner=owner, idempotency_key=key).first()
     if existing is not None and not spec.same_as(existing):
         raise IdempotencyKeyReused(
-            f"Idempotency-Key {key!r} was already used for request #{existing.pk} with a "
-            "different body. Use a new key for a different request."
+            _(
+                "Idempotency-Key %(key)s was already used for request #%(id)s with a "
+                "different body. Use a new key for a different request."
+            )
+            % {"key": repr(key), "id": existing.pk}
         )
     return existing
 
@@ -336,7 +398,11 @@ def create_request(
         idempotency_key = idempotency_key.strip()
         if not idempotency_key or len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
             raise ValidationFailed(
-                {"idempotency_key": [f"Must be 1 to {IDEMPOTENCY_KEY_MAX} characters."]}
+                {
+                    "idempotency_key": [
+                        _("Must be 1 to %(max)s characters.") % {"max": IDEMPOTENCY_KEY_MAX}
+                    ]
+                }
             )
     spec = validate_request(
         start_year=start_year,
@@ -457,7 +523,8 @@ def cancel_request(file_request: FileRequest, *, actor: User | None) -> FileRequ
     fresh = FileRequest.objects.get(pk=file_request.pk)
     if not cancelled and not flagged and fresh.status != Status.RUNNING:
         raise Conflict(
-            f"Request #{fresh.pk} is already {fresh.status} and cannot be cancelled.",
+            _("Request #%(id)s is already %(status)s and cannot be cancelled.")
+            % {"id": fresh.pk, "status": fresh.status},
             code="not_cancellable",
         )
     return fresh
@@ -482,8 +549,11 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
         )
         if current.status not in (Status.FAILED, Status.CANCELLED) and not regenerate:
             raise Conflict(
-                f"Request #{current.pk} is {current.status}; only failed or cancelled requests, "
-                "or finished ones whose file has expired, can be retried.",
+                _(
+                    "Request #%(id)s is %(status)s; only failed or cancelled requests, "
+                    "or finished ones whose file has expired, can be retried."
+                )
+                % {"id": current.pk, "status": current.status},
                 code="not_retryable",
             )
         if owner_acting:
@@ -542,7 +612,12 @@ def requests_of(owner: User, *, status: str | None = None) -> QuerySet[FileReque
     if status:
         if status not in Status.values:
             raise ValidationFailed(
-                {"status": [f"Status must be one of: {', '.join(Status.values)}."]}
+                {
+                    "status": [
+                        _("Status must be one of: %(choices)s.")
+                        % {"choices": ", ".join(Status.values)}
+                    ]
+                }
             )
         queryset = queryset.filter(status=status)
     return queryset
@@ -586,7 +661,7 @@ def request_of(owner: User, request_id: int | str) -> FileRequest:
     try:
         file_request = requests_of(owner).get(pk=int(request_id))
     except (FileRequest.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound(f"Request {request_id} not found.") from exc
+        raise NotFound(_("Request %(id)s not found.") % {"id": request_id}) from exc
     attach_selections([file_request])
     file_request.remaining_estimate = estimates.remaining_for(file_request)
     return file_request

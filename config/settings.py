@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -157,6 +158,8 @@ LANGUAGES = [("ja", "日本語"), ("en", "English")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
+# Our own API messages in Japanese (locale/ja, compiled .mo committed); Accept-Language picks.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static and media files -----------------------------------------------------------------
 
@@ -245,6 +248,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SERVICE_NAME = env_str("SERVICE_NAME", "JMA Weather Workbook")
 SERVICE_CONTACT = env_str("SERVICE_CONTACT", "operator@localhost")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The web front end (frontend/, its own origin): mailed account links point there.
+FRONTEND_BASE_URL = env_str("FRONTEND_BASE_URL", "http://127.0.0.1:8080").rstrip("/")
+# How long a mailed password-reset link works (Django's token generator reads this).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_S", 3 * 3600)
 
 JMA_BASE_URL = env_str("JMA_BASE_URL", "https://www.data.jma.go.jp").rstrip("/")
 JMA_MIN_INTERVAL_S = env_float("JMA_MIN_INTERVAL_S", 3.0)
@@ -296,6 +303,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": env_str("THROTTLE_AUTH", "20/min"),
         "create": env_str("THROTTLE_CREATE", "30/min"),
+        "password_reset": env_str("THROTTLE_PASSWORD_RESET", "5/hour"),
     },
 }
 
@@ -316,8 +324,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# The front end's origin may call the API (scripts/run.sh sets this to it).
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (*cors_default_headers, "accept-language", "idempotency-key")
+# Readable by the front end: the download's file name and the idempotent-replay marker.
+CORS_EXPOSE_HEADERS = ["Content-Disposition", "Location", "Idempotent-Replayed"]
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -12,7 +12,9 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -83,10 +85,11 @@ def _validation_fields(detail: Any) -> dict[str, list[str]]:
 
 def _summary(fields: dict[str, list[str]]) -> str:
     first_field, messages = next(iter(fields.items()))
-    first = messages[0] if messages else "invalid"
+    first = messages[0] if messages else _("invalid")
     label = "" if first_field == "non_field_errors" else f"{first_field}: "
     more = len(fields) - 1
-    return f"Invalid input. {label}{first}" + (f" (and {more} more fields)" if more else "")
+    summary = _("Invalid input.") + f" {label}{first}"
+    return summary + (_(" (and %(more)s more fields)") % {"more": more} if more else "")
 
 
 def _from_application(exc: app_errors.ApplicationError) -> Response:
@@ -124,13 +127,13 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         return _from_application(exc)
     if isinstance(exc, RequestDataTooBig):
         return Response(
-            error_body("payload_too_large", "The request body is too large."),
+            error_body("payload_too_large", _("The request body is too large.")),
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, SuspiciousOperation):  # too many fields, bad host, ...
         log.warning("refused a suspicious request: %s", exc)
         return Response(
-            error_body("bad_request", f"The request was refused: {exc}"),
+            error_body("bad_request", _("The request was refused: %(reason)s") % {"reason": exc}),
             status=status.HTTP_400_BAD_REQUEST,
         )
     response = drf_exception_handler(exc, context)  # Http404, PermissionDenied, API errors
@@ -139,7 +142,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         log.exception("unhandled error in %s", type(view).__name__ if view else "api", exc_info=exc)
         set_rollback()
         return Response(
-            error_body("server_error", "Internal server error. It has been logged."),
+            error_body("server_error", _("Internal server error. It has been logged.")),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     if isinstance(exc, exceptions.ValidationError):
@@ -160,12 +163,13 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Catch-all for /api/ paths that match no endpoint."""
-    hint = "" if request.path.endswith("/") else " API paths end with a slash."
-    return JsonResponse(
-        error_body("not_found", f"No endpoint at {request.path}.{hint}"), status=404
-    )
+    """Catch-all for /api/ paths that match no endpoint (any method: a POST gets 404, not a
+    CSRF 403, so a client can tell a missing endpoint)."""
+    hint = "" if request.path.endswith("/") else " " + _("API paths end with a slash.")
+    message = _("No endpoint at %(path)s.") % {"path": request.path}
+    return JsonResponse(error_body("not_found", message + hint), status=404)
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None):
@@ -177,18 +181,18 @@ def handler404(request: HttpRequest, exception: Exception | None = None):
 def handler500(request: HttpRequest):
     if _is_api(request):
         return JsonResponse(
-            error_body("server_error", "Internal server error. It has been logged."), status=500
+            error_body("server_error", _("Internal server error. It has been logged.")), status=500
         )
     return defaults.server_error(request)
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None):
     if _is_api(request):
-        return JsonResponse(error_body("bad_request", "Bad request."), status=400)
+        return JsonResponse(error_body("bad_request", _("Bad request.")), status=400)
     return defaults.bad_request(request, exception)
 
 
 def handler403(request: HttpRequest, exception: Exception | None = None):
     if _is_api(request):
-        return JsonResponse(error_body("permission_denied", "Forbidden."), status=403)
+        return JsonResponse(error_body("permission_denied", _("Forbidden.")), status=403)
     return defaults.permission_denied(request, exception)

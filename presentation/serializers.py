@@ -46,6 +46,23 @@ class TokenRefreshedSerializer(serializers.Serializer):
     access = serializers.CharField()
 
 
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64, help_text="`uid` from the mailed link")
+    token = serializers.CharField(max_length=128, help_text="`token` from the mailed link")
+    new_password = serializers.CharField(
+        max_length=128, write_only=True, style={"input_type": "password"}
+    )
+
+
+class DetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
 # --- Catalog ----------------------------------------------------------------------------------
 
 

@@ -42,3 +42,12 @@ class CreateRequestThrottle(_SettingsRateThrottle):
             return None
         ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class PasswordResetThrottle(_SettingsRateThrottle):
+    """Reset mails, counted per client address (each one sends a mail)."""
+
+    scope = "password_reset"
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

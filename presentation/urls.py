@@ -1,7 +1,11 @@
 """API routes: /api/v1/..., the OpenAPI schema and its docs page; JSON 404 for anything else."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
 
 from presentation import views
 from presentation.errors import api_not_found
@@ -14,6 +18,12 @@ v1 = [
     path("auth/token/refresh/", views.TokenRefresh.as_view(), name="token-refresh"),
     path("auth/token/verify/", views.TokenVerify.as_view(), name="token-verify"),
     path("auth/me/", views.MeView.as_view(), name="me"),
+    path("auth/password/reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "auth/password/reset/confirm/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
     path("options/", views.OptionsView.as_view(), name="options"),
     path("stations/", views.StationSearchView.as_view(), name="stations"),
     path("requests/", views.RequestListCreateView.as_view(), name="request-list"),
@@ -30,5 +40,7 @@ urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI with "try it out" (its JS/CSS from drf-spectacular-sidecar, no CDN).
+    path("docs/swagger/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger"),
     re_path(r"^.*$", api_not_found),
 ]

@@ -6,6 +6,7 @@ import re
 from urllib.parse import quote
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -27,7 +28,7 @@ from application.downloads import XLSX_CONTENT_TYPE, Download
 from presentation import serializers as s
 from presentation.errors import ErrorSerializer
 from presentation.pagination import RequestPagination
-from presentation.throttles import AuthThrottle, CreateRequestThrottle
+from presentation.throttles import AuthThrottle, CreateRequestThrottle, PasswordResetThrottle
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
@@ -84,6 +85,11 @@ class RegisterView(APIView):
 
     @extend_schema(
         tags=["auth"],
+        summary="Create an account",
+        description=(
+            "Sign up with an email address and a password (Django's password rules). "
+            "Then get tokens from auth/token/."
+        ),
         request=s.RegisterSerializer,
         responses={201: s.UserSerializer, **errors(400, 429)},
         auth=[],
@@ -95,19 +101,34 @@ class RegisterView(APIView):
         return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["auth"], responses={200: s.TokenPairSerializer, **errors(400, 401, 429)})
+@extend_schema(
+    tags=["auth"],
+    summary="Log in: get an access and a refresh token",
+    description=(
+        "Send the email and password; the answer holds a short-lived access token (send it as "
+        "`Authorization: Bearer <access>`) and a refresh token for auth/token/refresh/."
+    ),
+    responses={200: s.TokenPairSerializer, **errors(400, 401, 429)},
+)
 class TokenView(TokenObtainPairView):
     serializer_class = s.EmailTokenObtainPairSerializer
     throttle_classes = [AuthThrottle]
 
 
-@extend_schema(tags=["auth"], responses={200: s.TokenRefreshedSerializer, **errors(400, 401, 429)})
+@extend_schema(
+    tags=["auth"],
+    summary="Get a new access token",
+    description="Trade a valid refresh token for a fresh access token (no password needed).",
+    responses={200: s.TokenRefreshedSerializer, **errors(400, 401, 429)},
+)
 class TokenRefresh(TokenRefreshView):
     throttle_classes = [AuthThrottle]
 
 
 @extend_schema(
     tags=["auth"],
+    summary="Check a token",
+    description="200 while the access or refresh token is valid and unexpired; 401 otherwise.",
     responses={200: OpenApiResponse(description="the token is valid"), **errors(400, 401, 429)},
 )
 class TokenVerify(TokenVerifyView):
@@ -115,16 +136,83 @@ class TokenVerify(TokenVerifyView):
 
 
 class MeView(APIView):
-    @extend_schema(tags=["auth"], responses={200: s.UserSerializer, **errors(401)})
+    @extend_schema(
+        tags=["auth"],
+        summary="Who am I",
+        description="The account the access token belongs to.",
+        responses={200: s.UserSerializer, **errors(401)},
+    )
     def get(self, request: Request) -> Response:
         return Response(s.UserSerializer(request.user).data)
+
+
+class PasswordResetView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [PasswordResetThrottle]
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Ask for a password reset mail",
+        description=(
+            "If an active account has this address, a mail with a link to the web front end "
+            "(`FRONTEND_BASE_URL/#/reset?uid=...&token=...`) goes out, written in the request's "
+            "language. The answer is the same 202 whether or not the address has an account. "
+            "Throttled per client address (THROTTLE_PASSWORD_RESET)."
+        ),
+        request=s.PasswordResetSerializer,
+        responses={202: s.DetailSerializer, **errors(400, 429)},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = s.PasswordResetSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        accounts.request_password_reset(data.validated_data["email"])
+        message = _("If an account has this address, a mail with a reset link is on its way.")
+        return Response(
+            {"code": "reset_mail_sent", "message": message}, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class PasswordResetConfirmView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AuthThrottle]
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Set a new password with the mailed link",
+        description=(
+            "`uid` and `token` come from the mailed link; the token works once and expires "
+            "after PASSWORD_RESET_TIMEOUT_S. A weak password is refused with field errors under "
+            "`new_password`, a bad or used link under `token`."
+        ),
+        request=s.PasswordResetConfirmSerializer,
+        responses={200: s.DetailSerializer, **errors(400, 429)},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = s.PasswordResetConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        accounts.confirm_password_reset(**data.validated_data)
+        message = _("Your password has been changed. Log in with the new one.")
+        return Response({"code": "password_changed", "message": message})
 
 
 # --- Catalog ----------------------------------------------------------------------------------
 
 
 class OptionsView(APIView):
-    @extend_schema(tags=["catalog"], responses={200: s.OptionsSerializer, **errors(401)})
+    @extend_schema(
+        tags=["catalog"],
+        summary="What can be requested",
+        description=(
+            "Years and the latest month a period may end in, languages, prefectures with their "
+            "stations (coordinates, kind, page type) and weather items with where they are "
+            "observed. Front ends build their forms from this."
+        ),
+        responses={200: s.OptionsSerializer, **errors(401)},
+    )
     def get(self, request: Request) -> Response:
         return Response(catalog.options())
 
@@ -132,6 +220,11 @@ class OptionsView(APIView):
 class StationSearchView(APIView):
     @extend_schema(
         tags=["catalog"],
+        summary="Search stations",
+        description=(
+            "By name, kana (katakana or hiragana) or block_no prefix (`q`), within a prefecture, "
+            "and nearest first from `near=LAT,LON` (with `distance_km`)."
+        ),
         parameters=[s.StationSearchQuerySerializer],
         responses={200: s.StationSearchSerializer, **errors(400, 401)},
     )
@@ -171,6 +264,8 @@ class RequestListCreateView(GenericAPIView):
 
     @extend_schema(
         tags=["requests"],
+        summary="List my requests",
+        description="Newest first, paginated (`page`), optionally only one `status`.",
         parameters=[s.RequestListQuerySerializer],
         responses={200: s.FileRequestSerializer(many=True), **errors(400, 401, 404)},
     )
@@ -180,6 +275,12 @@ class RequestListCreateView(GenericAPIView):
 
     @extend_schema(
         tags=["requests"],
+        summary="Queue a request for a workbook",
+        description=(
+            "Period, stations and/or prefectures, weather items, language and quality columns. "
+            "Every rule is checked at once and broken ones come back per field (400). The batch "
+            "daemon then fetches the pages; follow `progress` on the request."
+        ),
         request=s.CreateRequestSerializer,
         parameters=[IDEMPOTENCY_HEADER],
         responses={
@@ -236,7 +337,10 @@ def _detail(request: Request, pk: int) -> Response:
 
 class RequestDetailView(APIView):
     @extend_schema(
-        tags=["requests"], responses={200: s.FileRequestDetailSerializer, **errors(401, 404)}
+        tags=["requests"],
+        summary="One of my requests",
+        description="Status, progress, warnings, error, the file when ready and the timeline.",
+        responses={200: s.FileRequestDetailSerializer, **errors(401, 404)},
     )
     def get(self, request: Request, pk: int) -> Response:
         return _detail(request, pk)
@@ -247,6 +351,7 @@ class RequestRetryView(APIView):
 
     @extend_schema(
         tags=["requests"],
+        summary="Retry a request",
         request=None,
         responses={202: s.FileRequestDetailSerializer, **errors(401, 404, 409, 429)},
         description=(
@@ -265,6 +370,7 @@ class RequestRetryView(APIView):
 class RequestCancelView(APIView):
     @extend_schema(
         tags=["requests"],
+        summary="Cancel a request",
         request=None,
         responses={200: s.FileRequestDetailSerializer, **errors(401, 404, 409)},
         description=(
@@ -279,7 +385,15 @@ class RequestCancelView(APIView):
 
 
 class RequestFileView(APIView):
-    @extend_schema(tags=["requests"], responses={**XLSX_RESPONSE, **errors(401, 404, 409, 410)})
+    @extend_schema(
+        tags=["requests"],
+        summary="Download my workbook",
+        description=(
+            "The .xlsx of a succeeded request, with the access token; 409 before it is ready, "
+            "410 after it expired (retry makes it again)."
+        ),
+        responses={**XLSX_RESPONSE, **errors(401, 404, 409, 410)},
+    )
     def get(self, request: Request, pk: int):
         file_request = request_service.request_of(request.user, pk)
         return file_response(downloads.open_download(file_request))
@@ -295,7 +409,14 @@ class TokenDownloadView(APIView):
     authentication_classes: list = []
 
     @extend_schema(
-        tags=["downloads"], auth=[], responses={**XLSX_RESPONSE, **errors(404, 409, 410)}
+        tags=["downloads"],
+        summary="Download by the mailed link",
+        description=(
+            "No login: the encrypted, expiring token from the finished-request mail is the "
+            "permission. 410 once the link or the file has expired."
+        ),
+        auth=[],
+        responses={**XLSX_RESPONSE, **errors(404, 409, 410)},
     )
     def get(self, request: Request, token: str):
         file_request = downloads.request_for_token(token)
@@ -308,6 +429,11 @@ class HealthView(APIView):
 
     @extend_schema(
         tags=["health"],
+        summary="Is the service working",
+        description=(
+            "200 when the database answers and a batch worker sent a heartbeat recently; 503 "
+            "otherwise, with what is wrong. Queue counts included."
+        ),
         auth=[],
         responses={200: s.HealthSerializer, 503: s.HealthSerializer},
     )

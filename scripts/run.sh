@@ -11,6 +11,7 @@
 #   JMA_BASE_URL   the replay server below           (https://www.data.jma.go.jp for the real JMA)
 #   EMAIL_URL      file://$PWD/var/mail              (console: | smtp://host:port)
 #   PORT           8000 (API)   REPLAY_PORT 8765   BATCH_THREADS 2   RUN_SETUP 1 (0: skip setup.sh)
+#   FRONTEND_PORT  8080 (the web front end, frontend/, on its own origin)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -22,6 +23,7 @@ PY="$ROOT/.venv/bin/python"
 mkdir -p var var/mail
 
 PORT=${PORT:-8000}
+FRONTEND_PORT=${FRONTEND_PORT:-8080}
 REPLAY_PORT=${REPLAY_PORT:-8765}
 BATCH_THREADS=${BATCH_THREADS:-2}
 DEMO_EMAIL=${DEMO_EMAIL:-demo@example.com}
@@ -30,6 +32,10 @@ ADMIN_EMAIL=${ADMIN_EMAIL:-admin@example.com}
 ADMIN_PASSWORD=${ADMIN_PASSWORD:-admin-demo-2024}
 export EMAIL_URL=${EMAIL_URL:-file://$ROOT/var/mail}
 export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
+# The front end calls the API from its own origin (CORS); mailed account links point to it.
+export FRONTEND_BASE_URL=${FRONTEND_BASE_URL:-http://127.0.0.1:$FRONTEND_PORT}
+export CORS_ALLOWED_ORIGINS=${CORS_ALLOWED_ORIGINS:-$FRONTEND_BASE_URL}
+export FRONTEND_API_BASE_URL=${FRONTEND_API_BASE_URL:-http://127.0.0.1:$PORT}
 export PYTHONUNBUFFERED=1
 
 use_replay=0
@@ -47,9 +53,9 @@ with socket.socket() as s:
     sys.exit(1 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 0)
 PY
 }
-for p in "$PORT" $([ "$use_replay" = 1 ] && echo "$REPLAY_PORT"); do
+for p in "$FRONTEND_PORT" "$PORT" $([ "$use_replay" = 1 ] && echo "$REPLAY_PORT"); do
   if ! port_free "$p"; then
-    echo "run: port $p on 127.0.0.1 is in use (another run.sh?); choose others: PORT=8001 REPLAY_PORT=8766 bash scripts/run.sh" >&2
+    echo "run: port $p on 127.0.0.1 is in use (another run.sh?); choose others: FRONTEND_PORT=8081 PORT=8001 REPLAY_PORT=8766 bash scripts/run.sh" >&2
     exit 1
   fi
 done
@@ -157,6 +163,7 @@ start api "$ROOT/.venv/bin/gunicorn" config.wsgi:application \
   --bind "127.0.0.1:$PORT" --workers 2 --threads 2 --timeout 60 --graceful-timeout 20 \
   --access-logfile - --error-logfile - --no-control-socket
 start batch "$PY" manage.py runbatch --threads "$BATCH_THREADS"
+start frontend "$PY" scripts/serve_frontend.py --host 127.0.0.1 --port "$FRONTEND_PORT"
 
 check_children() {
   local i
@@ -216,7 +223,9 @@ cat <<EOF
 ==========================================================================================
  JMA Weather Workbook is ready ($(( $(date +%s) - started )) s)
 
+ Web app      $FRONTEND_BASE_URL/      log in as $DEMO_EMAIL / $DEMO_PASSWORD
  API docs     $B/api/docs/
+ API (try it) $B/api/docs/swagger/
  API schema   $B/api/schema/
  Health       $B/api/v1/health/
  Admin        $B/admin/      login $ADMIN_EMAIL / $ADMIN_PASSWORD

@@ -22,6 +22,9 @@ if [ "$dev" = 1 ]; then
   command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc-nogui)
   command -v pdfinfo >/dev/null 2>&1 || need_apt+=(poppler-utils)
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
+  # Japanese glyphs in the browser tests' screenshots; msgfmt to recompile locale/ja.
+  dpkg -s fonts-ipafont-gothic >/dev/null 2>&1 || need_apt+=(fonts-ipafont-gothic)
+  command -v msgfmt >/dev/null 2>&1 || need_apt+=(gettext)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${need_apt[*]}"

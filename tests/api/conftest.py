@@ -46,8 +46,11 @@ def make_user(email: str = "owner@example.jp", name: str = "Owner") -> User:
 
 
 def client_for(user: User | None) -> APIClient:
-    """A client that sends JSON, like the front end (the API parses JSON bodies only)."""
-    client = APIClient()
+    """A client that sends JSON, like the front end (the API parses JSON bodies only).
+
+    It asks for English messages (the API's default is Japanese); language tests send their own
+    Accept-Language."""
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.default_format = "json"
     if user is not None:
         token = RefreshToken.for_user(user).access_token

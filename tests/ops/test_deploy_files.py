@@ -145,7 +145,14 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed here")
-def test_nginx_site_parses(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "host"),
+    [
+        ("nginx-site.conf", "weather.example.org"),
+        ("nginx-frontend.conf", "app.weather.example.org"),
+    ],
+)
+def test_nginx_site_parses(tmp_path: Path, name: str, host: str) -> None:
     """nginx -t on the site with a throwaway certificate in place of the real one."""
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
@@ -155,9 +162,9 @@ def test_nginx_site_parses(tmp_path: Path) -> None:
         capture_output=True,
         timeout=60,
     )
-    site = unit_text("nginx-site.conf")
-    site = site.replace("/etc/letsencrypt/live/weather.example.org/fullchain.pem", str(cert))
-    site = site.replace("/etc/letsencrypt/live/weather.example.org/privkey.pem", str(key))
+    site = unit_text(name)
+    site = site.replace(f"/etc/letsencrypt/live/{host}/fullchain.pem", str(cert))
+    site = site.replace(f"/etc/letsencrypt/live/{host}/privkey.pem", str(key))
     site = site.replace("/var/log/nginx/", f"{tmp_path}/")
     (tmp_path / "site.conf").write_text(site)
     (tmp_path / "nginx.conf").write_text(

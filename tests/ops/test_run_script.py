@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def read_until(process: subprocess.Popen, marker: str, out: list[str], timeout_s
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="run.sh uses its own SQLite database")
 def test_run_script_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    api_port, replay_port = find_free_port(), find_free_port()
+    api_port, replay_port, front_port = find_free_port(), find_free_port(), find_free_port()
     env = {
         k: v
         for k, v in os.environ.items()
@@ -58,6 +59,7 @@ def test_run_script_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         MEDIA_ROOT=str(tmp_path / "media"),
         PORT=str(api_port),
         REPLAY_PORT=str(replay_port),
+        FRONTEND_PORT=str(front_port),
         RUN_SETUP="0",  # .venv is ready; setup.sh would ask the package index (network)
     )
     process = subprocess.Popen(
@@ -76,6 +78,13 @@ def test_run_script_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     try:
         read_until(process, "Ctrl-C stops everything.", out, timeout_s=300)
         banner = "".join(out)
+        # The web front end's address comes first, and it names this API in its config.
+        ready = banner.split("JMA Weather Workbook is ready", 1)[1].strip().splitlines()
+        assert ready[2].startswith(f" Web app      http://127.0.0.1:{front_port}/"), ready[:4]
+        with urllib.request.urlopen(f"http://127.0.0.1:{front_port}/config.js") as answer:
+            assert f'"http://127.0.0.1:{api_port}"' in answer.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{front_port}/") as answer:
+            assert '<script type="module" src="js/app.js">' in answer.read().decode()
         assert f"API docs     http://127.0.0.1:{api_port}/api/docs/" in banner
         assert f"Admin        http://127.0.0.1:{api_port}/admin/" in banner
         assert f"one file per mail in {tmp_path / 'mail'}/" in banner
@@ -122,3 +131,4 @@ def test_run_script_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     assert "jma_replay: stopped" in log
     assert "Shutting down: Master" in log
     assert not listening(api_port) and not listening(replay_port)
+    assert not listening(front_port)

@@ -1,0 +1,263 @@
+// The single-page app: header, hash routes, and the account pages.
+
+import { ApiError, json, loggedIn, logOut, saveTokens, tokens } from "./api.js";
+import { alertBox, clearErrors, field, h, notice, showErrors } from "./dom.js";
+import { lang, setLang, t } from "./i18n.js";
+import { newRequestPage } from "./form.js";
+import { requestsPage } from "./list.js";
+
+const main = document.getElementById("main");
+let flash = null; // {text, kind}: shown once on the next page
+let leave = null; // cleanup of the current page (timers)
+
+export function go(route, message) {
+  if (message) flash = message;
+  if (location.hash === route) render();
+  else location.hash = route;
+}
+
+function parseRoute() {
+  const [path, query = ""] = (location.hash.slice(1) || "/").split("?");
+  return { path, params: new URLSearchParams(query) };
+}
+
+function header() {
+  const nav = loggedIn()
+    ? [
+        h("a", { href: "#/new", text: t("nav_new") }),
+        h("a", { href: "#/requests", text: t("nav_list") }),
+        h("button", {
+          type: "button",
+          class: "link",
+          text: t("logout"),
+          onclick: () => {
+            logOut();
+            go("#/login");
+          },
+        }),
+      ]
+    : [
+        h("a", { href: "#/login", text: t("nav_login") }),
+        h("a", { href: "#/register", text: t("nav_register") }),
+      ];
+  const current = parseRoute().path;
+  for (const link of nav) {
+    if (link.getAttribute?.("href") === `#${current}`) link.setAttribute("aria-current", "page");
+  }
+  const langButton = h("button", {
+    type: "button",
+    class: "lang",
+    lang: lang() === "ja" ? "en" : "ja",
+    "aria-label": t("switch_lang_label"),
+    text: t("switch_lang"),
+    onclick: () => {
+      setLang(lang() === "ja" ? "en" : "ja");
+      render({ focus: "header .lang" });
+    },
+  });
+  const bar = document.getElementById("top");
+  bar.replaceChildren(
+    h("a", { class: "skip", href: "#main", onclick: skipToMain, text: t("skip") }),
+    h("div", { class: "bar" },
+      h("p", { class: "brand" }, h("a", { href: loggedIn() ? "#/new" : "#/login", text: t("app_title") })),
+      h("nav", { "aria-label": t("nav_label") }, ...nav, langButton),
+    ),
+  );
+  document.title = t("app_title");
+}
+
+function skipToMain(event) {
+  event.preventDefault();
+  main.focus();
+}
+
+function page(titleKey, ...content) {
+  const title = h("h1", { tabindex: "-1", text: t(titleKey) });
+  const shown = flash ? notice(flash.text, flash.kind) : null;
+  flash = null;
+  main.replaceChildren(...[title, shown, ...content].filter(Boolean));
+  document.title = `${t(titleKey)} | ${t("app_title")}`;
+  return title;
+}
+
+// --- Account pages ---------------------------------------------------------------------------
+
+function form(onsubmit, ...children) {
+  const node = h("form", { novalidate: true, class: "card narrow" }, alertBox(), ...children);
+  let busy = false;
+  node.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (busy) return;
+    busy = true;
+    const button = node.querySelector("button[type=submit]");
+    button.disabled = true;
+    clearErrors(node);
+    try {
+      await onsubmit(new FormData(node), node);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      showErrors(node, error, t("form_has_errors"));
+    } finally {
+      busy = false;
+      button.disabled = false;
+    }
+  });
+  return node;
+}
+
+function input(type, autocomplete, extra = {}) {
+  return h("input", { type, autocomplete, required: true, ...extra });
+}
+
+function loginPage(params) {
+  const email = input("email", "username", { value: params.get("email") || "" });
+  page(
+    "login_title",
+    form(
+      async (data) => {
+        const { body } = await json("/api/v1/auth/token/", {
+          method: "POST",
+          auth: false,
+          body: { email: data.get("email"), password: data.get("password") },
+        });
+        saveTokens(body);
+        go("#/new");
+      },
+      field("email", t("email"), email),
+      field("password", t("password"), input("password", "current-password")),
+      h("button", { type: "submit", class: "primary", text: t("login_button") }),
+      h("p", { class: "links" },
+        h("a", { href: "#/forgot", text: t("forgot_link") }), " ",
+        h("a", { href: "#/register", text: t("register_link") })),
+    ),
+  );
+}
+
+function registerPage() {
+  page(
+    "register_title",
+    form(
+      async (data) => {
+        const { status } = await json("/api/v1/auth/register/", {
+          method: "POST",
+          auth: false,
+          body: { email: data.get("email"), password: data.get("password"), name: data.get("name") },
+        });
+        // 201: ready to log in; 202: a confirmation mail went out first.
+        const text = status === 202 ? t("registered_check_mail") : t("registered");
+        go(`#/login?email=${encodeURIComponent(data.get("email"))}`, { text, kind: "ok" });
+      },
+      field("email", t("email"), input("email", "email")),
+      field("name", t("name"), h("input", { type: "text", autocomplete: "name" })),
+      field("password", t("password"), input("password", "new-password")),
+      h("button", { type: "submit", class: "primary", text: t("register_button") }),
+    ),
+  );
+}
+
+function forgotPage() {
+  const result = h("div", { "aria-live": "polite" });
+  page(
+    "forgot_title",
+    h("p", { text: t("forgot_help") }),
+    form(
+      async (data) => {
+        const { body } = await json("/api/v1/auth/password/reset/", {
+          method: "POST",
+          auth: false,
+          body: { email: data.get("email") },
+        });
+        result.replaceChildren(notice(body.message, "ok"));
+      },
+      field("email", t("email"), input("email", "email")),
+      h("button", { type: "submit", class: "primary", text: t("forgot_button") }),
+    ),
+    result,
+  );
+}
+
+function resetPage(params) {
+  const uid = params.get("uid");
+  const token = params.get("token");
+  if (!uid || !token) {
+    page("reset_title", notice(t("reset_link_missing"), "error"), h("a", { href: "#/forgot", text: t("forgot_link") }));
+    return;
+  }
+  page(
+    "reset_title",
+    form(
+      async (data, node) => {
+        if (data.get("new_password") !== data.get("new_password_again")) {
+          showErrors(node, { fields: { new_password_again: [t("passwords_differ")] } }, t("form_has_errors"));
+          return;
+        }
+        const { body } = await json("/api/v1/auth/password/reset/confirm/", {
+          method: "POST",
+          auth: false,
+          body: { uid, token, new_password: data.get("new_password") },
+        });
+        logOut();
+        go("#/login", { text: body.message, kind: "ok" });
+      },
+      field("new_password", t("new_password"), input("password", "new-password")),
+      field("new_password_again", t("new_password_again"), input("password", "new-password")),
+      h("p", { id: "err-token", class: "field-error" }),
+      h("button", { type: "submit", class: "primary", text: t("reset_button") }),
+      h("p", { class: "links" }, h("a", { href: "#/forgot", text: t("forgot_link") })),
+    ),
+  );
+}
+
+async function verifyPage(params) {
+  const status = h("div", { "aria-live": "polite" }, notice(t("verifying")));
+  page("verify_title", status, h("p", {}, h("a", { href: "#/login", text: t("to_login") })));
+  try {
+    await json("/api/v1/auth/verify-email/", {
+      method: "POST",
+      auth: false,
+      body: { uid: params.get("uid") || "", token: params.get("token") || "" },
+    });
+    status.replaceChildren(notice(t("verified"), "ok"));
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    const text = error.status === 404 && error.code === "not_found" ? t("verify_unavailable") : error.message;
+    const detail = Object.values(error.fields).flat().join(" ");
+    status.replaceChildren(notice([text, detail].filter(Boolean).join(" "), "error"));
+  }
+}
+
+// --- Router ----------------------------------------------------------------------------------
+
+const PUBLIC = { "/login": loginPage, "/register": registerPage, "/forgot": forgotPage, "/reset": resetPage, "/verify": verifyPage };
+const PRIVATE = { "/new": newRequestPage, "/requests": requestsPage };
+
+export async function render({ focus = "main h1" } = {}) {
+  if (leave) leave();
+  leave = null;
+  document.documentElement.lang = lang();
+  const { path, params } = parseRoute();
+  header();
+  const ctx = { page, go, params, onLeave: (fn) => (leave = fn) };
+  let view = PUBLIC[path] || PRIVATE[path];
+  if (!view) {
+    go(loggedIn() ? "#/new" : "#/login");
+    return;
+  }
+  if (PRIVATE[path] && !loggedIn()) {
+    go("#/login");
+    return;
+  }
+  try {
+    await view(params, ctx);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    main.append(notice(error.message, "error"));
+  }
+  document.querySelector(focus)?.focus();
+}
+
+window.addEventListener("hashchange", () => render());
+window.addEventListener("session-expired", () => {
+  if (tokens() === null) go("#/login", { text: t("session_expired"), kind: "error" });
+});
+render();

@@ -1,0 +1,468 @@
+"""The web front end in a real browser, against the whole service on loopback.
+
+Servers as scripts/run.sh starts them: gunicorn (the API), `manage.py runbatch`, the JMA replay
+server and scripts/serve_frontend.py on its own origin (so every API call is a real CORS
+request), mails to files. Headless Chromium (Debian's) may reach 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import email
+import hashlib
+import io
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from repository.models import FileRequest, ResultFile, User
+from tests.batch.conftest import subprocess_database_url
+from tests.conftest import find_free_port
+from tests.ops.conftest import stop_process, wait_for_port
+from tests.ops.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.replay import start_replay_process
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+PASSWORD = "a-Long-enough-pass-2024"  # noqa: S105 - throwaway accounts in the test database
+WAIT_MS = 90_000  # upper bound on a loaded machine, never a speed check
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing"),
+]
+
+
+@dataclass
+class Stack:
+    front: str
+    api: str
+    mail_dir: Path
+    logs: Path
+
+    def logs_text(self) -> str:
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in self.logs.glob("*")
+        )
+
+
+@pytest.fixture(scope="module")
+def stack(django_db_setup, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    tmp = tmp_path_factory.mktemp("frontend")
+    api_port, replay_port, front_port = find_free_port(), find_free_port(), find_free_port()
+    front = f"http://127.0.0.1:{front_port}"
+    api = f"http://127.0.0.1:{api_port}"
+    logs = tmp / "logs"
+    logs.mkdir()
+    env = {
+        **os.environ,
+        "DATABASE_URL": subprocess_database_url(),
+        "MEDIA_ROOT": str(tmp / "media"),
+        "EMAIL_URL": f"file://{tmp / 'mail'}",
+        "PUBLIC_BASE_URL": api,
+        "FRONTEND_BASE_URL": front,
+        "CORS_ALLOWED_ORIGINS": front,
+        "JMA_BASE_URL": f"http://127.0.0.1:{replay_port}",
+        # Slow enough that a long request can be cancelled while it runs.
+        "JMA_MIN_INTERVAL_S": "0.2",
+        "BATCH_POLL_INTERVAL_S": "0.3",
+        "BATCH_SHUTDOWN_GRACE_S": "5",
+        "THROTTLE_AUTH": "1000/min",
+        "THROTTLE_PASSWORD_RESET": "1000/hour",
+        "PYTHONUNBUFFERED": "1",
+    }
+    processes: dict[str, subprocess.Popen] = {}
+
+    def spawn(name: str, args: list[str]) -> subprocess.Popen:
+        with open(logs / f"{name}.log", "ab") as out:
+            processes[name] = subprocess.Popen(
+                [sys.executable, *args], cwd=PROJECT_DIR, env=env, stdout=out, stderr=out
+            )
+        return processes[name]
+
+    try:
+        processes["replay"] = start_replay_process(replay_port, env=env)
+        gunicorn = ["-m", "gunicorn", "config.wsgi:application", "--workers", "2"]
+        spawn("api", [*gunicorn, "--bind", f"127.0.0.1:{api_port}", "--no-control-socket"])
+        spawn("batch", ["manage.py", "runbatch", "--threads", "2"])
+        spawn("frontend", ["scripts/serve_frontend.py", "--port", str(front_port), "--api", api])
+        wait_for_port(api_port, processes["api"], "gunicorn")
+        wait_for_port(front_port, processes["frontend"], "the front-end server")
+        yield Stack(front, api, tmp / "mail", logs)
+    finally:
+        for name in ("frontend", "api", "batch", "replay"):
+            if name in processes:
+                stop_process(processes[name], timeout_s=30)
+
+
+@pytest.fixture(scope="module")
+def browser(stack: Stack):
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # ORM calls beside Playwright's loop
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_page(browser, stack: Stack, transactional_db, master_data):
+    contexts = []
+
+    def make(width: int = 1000, height: int = 900):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, accept_downloads=True
+        )
+        context.set_default_timeout(30_000)
+        context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda r: r.abort())
+        page = context.new_page()
+        page.js_errors = []  # type: ignore[attr-defined]
+        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+        contexts.append(context)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, stack: Stack, email_address: str, password: str = PASSWORD) -> None:
+    page.goto(f"{stack.front}/#/login")
+    page.fill("#f-email", email_address)
+    page.fill("#f-password", password)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#request-form")
+
+
+def choose(page, *, search: str, block_no: str, items: list[str]) -> None:
+    page.fill("#f-q", search)
+    page.click(f"[data-add='{block_no}']")
+    try:
+        page.wait_for_selector(f"#chosen-stations [data-station='{block_no}']")
+    except Exception as exc:
+        raise AssertionError(f"{page.inner_text('main')[:2000]}\n{page.js_errors}") from exc
+    for item in items:
+        page.check(f"[data-item='{item}']")
+
+
+def period(page, start: tuple[int, int], end: tuple[int, int]) -> None:
+    page.select_option("#f-start_year", str(start[0]))
+    page.select_option("#f-start_month", str(start[1]))
+    page.select_option("#f-end_year", str(end[0]))
+    page.select_option("#f-end_month", str(end[1]))
+
+
+def card(page, request_id: int):
+    return page.locator(f".request[data-id='{request_id}']")
+
+
+def wait_for_status(page, request_id: int, label: str) -> None:
+    card(page, request_id).locator(f".badge:text-is('{label}')").wait_for(timeout=WAIT_MS)
+
+
+def readme_screenshot(page, name: str, *, height: int) -> None:
+    """FRONTEND_SCREENSHOTS=docs/screenshots makes the README's pictures (the top of the page)."""
+    folder = os.environ.get("FRONTEND_SCREENSHOTS")
+    if folder:
+        page.evaluate("window.scrollTo(0, 0)")
+        clip = {"x": 0, "y": 0, "width": 1000, "height": height}
+        page.screenshot(path=f"{folder}/{name}", full_page=True, clip=clip)
+
+
+def test_register_log_in_build_with_search_and_map_follow_and_download(
+    new_page, stack: Stack, tmp_path: Path
+) -> None:
+    page = new_page()
+    page.goto(stack.front)
+    assert page.inner_text("h1") == "ログイン"  # Japanese first
+    page.click("text=アカウントを作成する")
+    page.fill("#f-email", "Browser.User@Example.JP")
+    page.fill("#f-name", "ブラウザ")
+    page.fill("#f-password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("text=ログインしてください")
+    assert page.input_value("#f-email") == "Browser.User@Example.JP"
+    page.fill("#f-password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#request-form")
+
+    period(page, (2023, 1), (2023, 1))
+    # Search in hiragana finds 東京 (stored in katakana); the map adds 南鳥島 (far out at sea).
+    choose(page, search="とうきょう", block_no="47662", items=["temp_avg", "precip_total"])
+    page.locator("svg.station-map circle[data-block='47991']").click(force=True)
+    page.wait_for_selector("#chosen-stations [data-station='47991']")
+    assert page.locator("svg.station-map .chosen circle").count() == 2
+    chosen = page.inner_text("#chosen-stations")
+    assert "東京" in chosen and "南鳥島" in chosen
+    # 2 stations x January 2023 (31 days): 2 station-months, 62 rows.
+    page.wait_for_selector("#estimate >> text=2 地点・月、62 行")
+    readme_screenshot(page, "request-form.png", height=1380)
+
+    page.click("#submit")
+    page.wait_for_selector(".request")
+    request = FileRequest.objects.get(owner__email="browser.user@example.jp")
+    assert page.is_visible(f"text=依頼 #{request.pk} を受け付けました。")
+    wait_for_status(page, request.pk, "完了")
+    assert card(page, request.pk).locator("progress").get_attribute("value") == "100"
+    assert "2 / 2 地点・月 (100%)" in card(page, request.pk).inner_text()
+    card(page, request.pk).locator("summary").click()
+    card(page, request.pk).locator(".timeline li >> text=succeeded").first.wait_for()
+    readme_screenshot(page, "request-list.png", height=540)
+
+    with page.expect_download() as info:
+        card(page, request.pk).locator("[data-action=download]").click()
+    download = info.value
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    result = ResultFile.objects.get(request=request)
+    assert download.suggested_filename == result.download_name  # from Content-Disposition
+    content = saved.read_bytes()
+    assert hashlib.sha256(content).hexdigest() == result.sha256  # the blob is the file
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    assert {"データ", "月別集計", "情報"} <= set(workbook.sheetnames)
+    rows = list(workbook["データ"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 62
+    assert {"47662", "47991"} <= {value for row in rows for value in row}
+    assert page.js_errors == []
+
+
+def test_double_submit_and_a_lost_answer_make_one_request(new_page, stack: Stack) -> None:
+    User.objects.create_user("twice@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "twice@example.jp")
+    period(page, (2023, 1), (2023, 1))
+    choose(page, search="47662", block_no="47662", items=["temp_avg"])
+    posts: list[str] = []
+    page.on(
+        "request",
+        lambda r: r.method == "POST" and r.url.endswith("/api/v1/requests/") and posts.append(r),
+    )
+
+    # The first answer is lost on the way back: the server made the request, the page saw
+    # only a network error.
+    def lose_answer(route) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        route.fetch()
+        route.abort()
+
+    page.route(f"{stack.api}/api/v1/requests/", lose_answer)
+    page.dblclick("#submit")
+    page.wait_for_selector(".form-alert >> text=サーバーに接続できません")
+    assert len(posts) == 1  # a double click sends once
+    assert FileRequest.objects.filter(owner__email="twice@example.jp").count() == 1
+    page.unroute(f"{stack.api}/api/v1/requests/")
+
+    page.click("#submit")  # the same Idempotency-Key: the server answers with the first one
+    (request,) = FileRequest.objects.filter(owner__email="twice@example.jp")
+    page.wait_for_selector(f"text=この依頼は送信済みです (#{request.pk})。")
+    assert len({p.headers["idempotency-key"] for p in posts}) == 1 and len(posts) == 2
+    assert page.js_errors == []
+
+
+def test_field_errors_at_their_fields_in_the_chosen_language(new_page, stack: Stack) -> None:
+    User.objects.create_user("fields@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "fields@example.jp")
+    period(page, (2023, 3), (2023, 1))
+    choose(page, search="東京", block_no="47662", items=["temp_avg"])
+    page.click("#submit")
+    page.wait_for_selector("#err-end_month >> text=期間の終わりが始まりより前です。")
+    assert page.get_attribute("#f-end_month", "aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.id") == "f-end_month"
+    assert page.inner_text(".form-alert").startswith("入力に誤りがあります。")
+
+    page.click("header .lang")  # English, and the API answers in English too
+    assert page.inner_text("h1") == "New request"
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.click("#submit")
+    page.wait_for_selector("#err-end_month >> text=The end of the period is before its start.")
+    page.reload()  # remembered
+    page.wait_for_selector("h1:text-is('New request')")
+    page.click("header .lang")
+    page.wait_for_selector("h1:text-is('新しい依頼')")
+    assert page.js_errors == []
+
+
+def test_cancel_a_running_request_then_retry_it(new_page, stack: Stack) -> None:
+    User.objects.create_user("cancel@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "cancel@example.jp")
+    period(page, (2020, 1), (2022, 12))  # 36 pages at 0.2 s: several seconds of work
+    choose(page, search="47662", block_no="47662", items=["temp_avg"])
+    page.click("#submit")
+    page.wait_for_selector(".request")
+    request = FileRequest.objects.get(owner__email="cancel@example.jp")
+    card(page, request.pk).locator("[data-action=cancel]").click()
+    wait_for_status(page, request.pk, "取消")
+    assert card(page, request.pk).locator("[data-action=cancel]").count() == 0
+    request.refresh_from_db()
+    assert request.status == "cancelled" and request.progress_done < 36
+
+    card(page, request.pk).locator("[data-action=retry]").click()
+    wait_for_status(page, request.pk, "完了")  # the page polls until the daemon has finished
+    request.refresh_from_db()
+    assert request.status == "succeeded" and request.progress_done == 36
+    page.select_option("#f-status", "succeeded")
+    page.wait_for_selector(f".request[data-id='{request.pk}']")
+    page.select_option("#f-status", "cancelled")
+    page.wait_for_selector("text=依頼はまだありません。")
+    assert page.js_errors == []
+
+
+def mailed_reset_link(mail_dir: Path) -> str:
+    links = []
+    for path in mail_dir.glob("*.log"):
+        for raw in re.split(rb"\n-{79}\n", path.read_bytes()):
+            if not raw.strip():
+                continue
+            message = email.message_from_bytes(raw.strip())
+            for part in message.walk():  # request notices are in the folder too
+                if part.get_content_type() == "text/plain":
+                    body = part.get_payload(decode=True).decode(part.get_content_charset())
+                    links += re.findall(r"http://127\.0\.0\.1:\d+/#/reset\?\S+", body)
+    assert len(links) == 1, links
+    return links[0]
+
+
+def test_forgotten_password_by_mail_then_log_in(new_page, stack: Stack) -> None:
+    User.objects.create_user("forgetful@example.jp", PASSWORD)
+    page = new_page()
+    page.goto(f"{stack.front}/#/login")
+    page.click("text=パスワードを忘れた場合")
+    page.fill("#f-email", "forgetful@example.jp")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("text=再設定リンクのメールを送りました")
+
+    link = mailed_reset_link(stack.mail_dir)
+    assert link.startswith(f"{stack.front}/#/reset?")
+    page.goto(link)
+    page.fill("#f-new_password", "1234")
+    page.fill("#f-new_password_again", "1234")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#err-new_password:not(:empty)")  # Django's rules, at the field
+    new_password = "Fresh-password-2025"  # noqa: S105
+    page.fill("#f-new_password", new_password)
+    page.fill("#f-new_password_again", new_password)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("text=パスワードを変更しました。")
+    log_in(page, stack, "forgetful@example.jp", new_password)
+    assert page.js_errors == []
+
+
+def test_phone_width_and_accessibility(new_page, stack: Stack, tmp_path: Path) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    User.objects.create_user("phone@example.jp", PASSWORD)
+    page = new_page(width=360, height=740)
+    axe = Axe()
+    problems: list[str] = []
+
+    def check(where: str) -> None:
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 360, f"{where}: horizontal scroll ({width} px)"
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [node["target"] for node in violation["nodes"]][:3]
+                problems.append(f"{where}: {violation['id']} {violation['impact']} {targets}")
+
+    page.goto(f"{stack.front}/#/login")
+    page.wait_for_selector("h1")
+    check("login")
+    log_in(page, stack, "phone@example.jp")
+    choose(page, search="東京", block_no="47662", items=["temp_avg", "pressure_sea_avg"])
+    # 最多風向 is on AMeDAS pages only (JMA.md): the form says so next to it.
+    assert page.inner_text("#note-wind_dir_most_frequent") == "観測していない地点: 東京"
+    assert page.inner_text("#note-pressure_sea_avg") == ""
+    page.fill("#f-near", "35.69,139.75")
+    page.click("text=近くを探す")
+    page.wait_for_selector(".results >> text=km")
+    # "Near me": the browser's position (granted, set by the test) is 東京's observatory.
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 35.6916, "longitude": 139.7500})
+    page.fill("#f-q", "")  # clears the results
+    page.wait_for_selector(".results li", state="detached")
+    page.click("text=現在地の近く")
+    first = page.locator(".results li").first
+    first.wait_for()
+    assert first.inner_text().startswith("東京") and "km" in first.inner_text()
+    page.click("#submit")
+    page.wait_for_selector(".request")
+    page.goto(f"{stack.front}/#/new")
+    page.wait_for_selector("#request-form")
+    page.screenshot(path=str(tmp_path / "phone-form.png"), full_page=True)
+    check("new request")
+    page.goto(f"{stack.front}/#/requests")
+    page.wait_for_selector(".request")
+    page.screenshot(path=str(tmp_path / "phone-list.png"), full_page=True)
+    check("my requests")
+    assert problems == []
+    assert page.js_errors == []
+
+
+def test_swagger_ui_tries_an_operation_offline(new_page, stack: Stack) -> None:
+    """The API docs' Swagger UI draws from our own files and its "Try it out" calls the API."""
+    page = new_page()
+    page.goto(f"{stack.api}/api/docs/swagger/")
+    operation = page.locator(".opblock-summary:has-text('/api/v1/health/')").first
+    operation.click()
+    page.click("button.try-out__btn")
+    page.click("button.execute")
+    status = page.locator(".live-responses-table tr.response .response-col_status").first
+    status.wait_for()
+    # 200, or 503 while the flush between tests has wiped the daemon's heartbeat: an answer
+    # from the API either way, with its own JSON.
+    assert status.inner_text().strip() in {"200", "503"}
+    assert '"database"' in page.inner_text(".live-responses-table")
+    assert page.is_visible("text=Is the service working")  # our summary, not a generated id
+    assert page.js_errors == []
+
+
+# An access token the page believes is fresh (exp far ahead) but the API refuses (no signature).
+REFUSED_ACCESS = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl"  # noqa: S105
+
+
+def test_silent_token_refresh_and_an_expired_session(new_page, stack: Stack) -> None:
+    User.objects.create_user("refresh@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "refresh@example.jp")
+    refreshes: list[str] = []
+    page.on("request", lambda r: "/auth/token/refresh/" in r.url and refreshes.append(r.method))
+    set_tokens = "([key, value]) => { const t = JSON.parse(localStorage.getItem('jmaww.tokens'));"
+    set_tokens += " t[key] = value; localStorage.setItem('jmaww.tokens', JSON.stringify(t)); }"
+
+    # The API answers 401; the page refreshes the access token and repeats the call unseen.
+    page.evaluate(set_tokens, ["access", REFUSED_ACCESS])
+    page.goto(f"{stack.front}/#/requests")
+    page.reload()  # a fresh page: nothing cached
+    page.wait_for_selector("text=依頼はまだありません。")
+    assert "POST" in refreshes
+    assert page.evaluate("JSON.parse(localStorage.getItem('jmaww.tokens')).access") != (
+        REFUSED_ACCESS
+    )
+
+    # When the refresh token is refused too, the session is over: back to log in, said plainly.
+    page.evaluate(set_tokens, ["access", REFUSED_ACCESS])
+    page.evaluate(set_tokens, ["refresh", "not-a-token"])
+    page.goto(f"{stack.front}/#/new")
+    page.reload()
+    page.wait_for_selector("text=ログインの有効期限が切れました。もう一度ログインしてください。")
+    assert page.inner_text("h1") == "ログイン"
+    assert page.evaluate("localStorage.getItem('jmaww.tokens')") is None
