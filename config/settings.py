@@ -42,13 +42,20 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: a production host that forgets the variable must not show the debug
+# page (it prints settings) nor sign with the public development key. scripts/run.sh and the
+# tests (pyproject.toml, pytest-env) turn it on explicitly.
+DEBUG = env_bool("DEBUG", False)
 
+# Public (it is in this file): only ever acceptable with DEBUG on.
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
+if not DEBUG and SECRET_KEY in ("", DEV_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a private value when DEBUG is off "
+        "(DEBUG=1 for local development)"
+    )
+SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -10,6 +10,7 @@
 #   DATABASE_URL   sqlite:///$PWD/var/db.sqlite3    (mysql://user:pass@host:3306/name for MariaDB)
 #   JMA_BASE_URL   the replay server below           (https://www.data.jma.go.jp for the real JMA)
 #   EMAIL_URL      file://$PWD/var/mail              (console: | smtp://host:port)
+#   DEBUG          1 (local development; production runs with DEBUG=0 and its own SECRET_KEY)
 #   PORT           8000 (API)   REPLAY_PORT 8765   BATCH_THREADS 2   RUN_SETUP 1 (0: skip setup.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,8 @@ ADMIN_PASSWORD=${ADMIN_PASSWORD:-admin-demo-2024}
 export EMAIL_URL=${EMAIL_URL:-file://$ROOT/var/mail}
 export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
 export PYTHONUNBUFFERED=1
+# The local demo is development: debug pages and the built-in key (settings refuse it otherwise).
+export DEBUG=${DEBUG:-1}
 
 use_replay=0
 if [ -z "${JMA_BASE_URL:-}" ]; then
