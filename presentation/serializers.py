@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from application.downloads import link_for, result_of
+from presentation.fields import BoundedListField
 from repository.models import FileRequest, RequestEvent, User
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -142,21 +143,21 @@ class CreateRequestSerializer(serializers.Serializer):
     start_month = serializers.IntegerField(min_value=1, max_value=12)
     end_year = serializers.IntegerField(min_value=settings.EARLIEST_YEAR, max_value=9999)
     end_month = serializers.IntegerField(min_value=1, max_value=12)
-    stations = serializers.ListField(
+    stations = BoundedListField(
         child=serializers.CharField(max_length=5),
         required=False,
         max_length=2000,
         default=list,
         help_text="block_no of each station, in the order wanted in the workbook",
     )
-    prefectures = serializers.ListField(
+    prefectures = BoundedListField(
         child=serializers.CharField(max_length=2),
         required=False,
         max_length=47,
         default=list,
         help_text="JIS codes; each stands for its representative station",
     )
-    items = serializers.ListField(
+    items = BoundedListField(
         child=serializers.CharField(max_length=40), max_length=100, help_text="weather item codes"
     )
     language = serializers.ChoiceField(choices=FileRequest.Language.choices, default="ja")
