@@ -25,6 +25,7 @@ from presentation import serializers as s
 from presentation.errors import ErrorSerializer
 from presentation.pagination import RequestPagination
 from presentation.throttles import AuthThrottle, CreateRequestThrottle
+from presentation.tokens import RevocableTokenRefreshSerializer, RevocableTokenVerifySerializer
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
@@ -67,14 +68,25 @@ class RegisterView(APIView):
         return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
+class NoStoreMixin:
+    """Responses carrying tokens must not be kept by browsers or proxies (RFC 6749 5.1)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        response["Pragma"] = "no-cache"
+        return response
+
+
 @extend_schema(tags=["auth"], responses={200: s.TokenPairSerializer, **errors(400, 401, 429)})
-class TokenView(TokenObtainPairView):
+class TokenView(NoStoreMixin, TokenObtainPairView):
     serializer_class = s.EmailTokenObtainPairSerializer
     throttle_classes = [AuthThrottle]
 
 
 @extend_schema(tags=["auth"], responses={200: s.TokenRefreshedSerializer, **errors(400, 401, 429)})
-class TokenRefresh(TokenRefreshView):
+class TokenRefresh(NoStoreMixin, TokenRefreshView):
+    serializer_class = RevocableTokenRefreshSerializer
     throttle_classes = [AuthThrottle]
 
 
@@ -83,6 +95,7 @@ class TokenRefresh(TokenRefreshView):
     responses={200: OpenApiResponse(description="the token is valid"), **errors(400, 401, 429)},
 )
 class TokenVerify(TokenVerifyView):
+    serializer_class = RevocableTokenVerifySerializer
     throttle_classes = [AuthThrottle]
 
 
