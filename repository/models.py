@@ -40,6 +40,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the owner follows the link in the verification mail (application/accounts.py).
+    email_verified_at = models.DateTimeField("email verified at", null=True, blank=True)
 
     objects = UserManager()
 
@@ -222,6 +224,7 @@ class FileRequest(models.Model):
     error_code = models.CharField(max_length=40, blank=True, default="")
     error_message = models.TextField(blank=True, default="")
     warnings = models.JSONField(default=list, blank=True)
+    # Compared exactly: on MySQL/MariaDB the column has a binary collation (migration 0002).
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
