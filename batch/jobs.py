@@ -235,7 +235,11 @@ def _attempt(claim: dao.Claim, control: JobControl, build: BuildFn, workdir: Pat
         warnings=built.warnings,
         progress_total=built.station_months,
         mail=lambda expires: mail.completion_mail(
-            facts, size=built.size, warnings=built.warnings, expires_at=expires
+            facts,
+            size=built.size,
+            warnings=built.warnings,
+            expires_at=expires,
+            file_id=Path(storage_name).stem,
         ),
     )
     if not finished:
