@@ -47,7 +47,7 @@ class ItemInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = RequestEvent
-    fields = ["created_at", "kind", "message", "worker_id"]
+    fields = ["created_at", "kind", "message", "worker_id", "data"]
     readonly_fields = fields
 
 
