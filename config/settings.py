@@ -252,6 +252,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SERVICE_NAME = env_str("SERVICE_NAME", "JMA Weather Workbook")
 SERVICE_CONTACT = env_str("SERVICE_CONTACT", "operator@localhost")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The browser front end: the verification (and password-reset) mails link to its pages.
+FRONTEND_BASE_URL = env_str("FRONTEND_BASE_URL", "http://127.0.0.1:8080").rstrip("/")
+# Requests (and the catalog) need a verified address; on in production, off in the local
+# demo and the tests (where DEBUG is on) unless set.
+REQUIRE_VERIFIED_EMAIL = env_bool("REQUIRE_VERIFIED_EMAIL", not DEBUG)
 
 JMA_BASE_URL = env_str("JMA_BASE_URL", "https://www.data.jma.go.jp").rstrip("/")
 JMA_MIN_INTERVAL_S = env_float("JMA_MIN_INTERVAL_S", 3.0)
@@ -292,7 +297,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["presentation.permissions.IsVerifiedUser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "presentation.errors.api_exception_handler",
     "DEFAULT_PARSER_CLASSES": ["presentation.parsers.BoundedJSONParser"],

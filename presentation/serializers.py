@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
+from application.accounts import normalize_email
 from application.downloads import link_for, result_of
 from presentation.fields import BoundedListField
 from repository.models import FileRequest, RequestEvent, User
@@ -24,17 +25,32 @@ class RegisterSerializer(serializers.Serializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
+    email_verified = serializers.SerializerMethodField()
+
     class Meta:
         model = User
-        fields = ["id", "email", "name", "date_joined"]
+        fields = ["id", "email", "name", "date_joined", "email_verified"]
         read_only_fields = fields
+
+    def get_email_verified(self, obj: User) -> bool:
+        return obj.email_verified_at is not None
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class VerifyEmailSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
 
 
 class EmailTokenObtainPairSerializer(TokenObtainPairSerializer):
-    """Emails are stored lower-case; accept them as typed."""
+    """Emails are stored normalized (application.accounts.normalize_email); accept them as
+    typed."""
 
     def validate(self, attrs: dict) -> dict:
-        attrs[self.username_field] = attrs[self.username_field].strip().lower()
+        attrs[self.username_field] = normalize_email(attrs[self.username_field])
         return super().validate(attrs)
 
 

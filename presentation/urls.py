@@ -10,6 +10,7 @@ app_name = "api"
 
 v1 = [
     path("auth/register/", views.RegisterView.as_view(), name="register"),
+    path("auth/verify-email/", views.VerifyEmailView.as_view(), name="verify-email"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/token/refresh/", views.TokenRefresh.as_view(), name="token-refresh"),
     path("auth/token/verify/", views.TokenVerify.as_view(), name="token-verify"),

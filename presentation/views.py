@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -58,14 +58,36 @@ class RegisterView(APIView):
     @extend_schema(
         tags=["auth"],
         request=s.RegisterSerializer,
-        responses={201: s.UserSerializer, **errors(400, 429)},
+        responses={202: s.DetailSerializer, **errors(400, 429)},
         auth=[],
+        description=(
+            "The same 202 answer whether the address is new or already has an account: the "
+            "mail sent to the address says which (a verification link, or how to log in)."
+        ),
     )
     def post(self, request: Request) -> Response:
         data = s.RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = accounts.register(**data.validated_data)
-        return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
+        accounts.register(**data.validated_data)
+        return Response({"detail": accounts.REGISTERED_DETAIL}, status=status.HTTP_202_ACCEPTED)
+
+
+class VerifyEmailView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AuthThrottle]
+
+    @extend_schema(
+        tags=["auth"],
+        request=s.VerifyEmailSerializer,
+        responses={200: s.DetailSerializer, **errors(400, 429)},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = s.VerifyEmailSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        accounts.verify_email(**data.validated_data)
+        return Response({"detail": "Your email address is verified."})
 
 
 class NoStoreMixin:
@@ -100,6 +122,8 @@ class TokenVerify(TokenVerifyView):
 
 
 class MeView(APIView):
+    permission_classes = [IsAuthenticated]  # also unverified: the front end shows the state
+
     @extend_schema(tags=["auth"], responses={200: s.UserSerializer, **errors(401)})
     def get(self, request: Request) -> Response:
         return Response(s.UserSerializer(request.user).data)

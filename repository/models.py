@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from common.emails import normalize_email
+
 # --- Accounts ---------------------------------------------------------------------------------
 
 
@@ -21,7 +23,7 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
         if not email:
             raise ValueError("email is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -54,6 +56,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    def clean(self) -> None:
+        """Admin forms store addresses in the same form as sign-up does."""
+        super().clean()
+        self.email = normalize_email(self.email)
 
 
 # --- Master data ------------------------------------------------------------------------------

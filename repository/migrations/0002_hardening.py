@@ -1,11 +1,13 @@
-"""Hardening (issue 15): email verification, exact idempotency keys on MySQL/MariaDB.
+"""Hardening (issue 15): email verification, exact comparisons on MySQL/MariaDB.
 
 - User.email_verified_at; accounts that exist before this migration count as verified
   (they registered when no verification was asked for).
 - FileRequest.idempotency_key gets the binary collation utf8mb4_bin on MySQL/MariaDB, where
   the database default (utf8mb4_unicode_ci) made "AbC-1" and "abc-1" the same key, both in
   lookups and in the (owner, idempotency_key) unique constraint. SQLite compares exactly
-  already. The model is unchanged, so this is SQL for that vendor only.
+  already. The same for User.email (stored normalized and lower-cased by the application,
+  so an accented address is not "taken" on one database and free on the other). The models
+  are unchanged, so this is SQL for that vendor only.
 """
 
 from django.db import migrations, models
@@ -18,6 +20,14 @@ BINARY = (
 CASE_INSENSITIVE = (
     "ALTER TABLE repository_filerequest MODIFY idempotency_key "
     "varchar(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NULL"
+)
+EMAIL_BINARY = (
+    "ALTER TABLE repository_user MODIFY email "
+    "varchar(254) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL"
+)
+EMAIL_CASE_INSENSITIVE = (
+    "ALTER TABLE repository_user MODIFY email "
+    "varchar(254) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NOT NULL"
 )
 
 
@@ -47,4 +57,7 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(mark_existing_verified, migrations.RunPython.noop),
         migrations.RunPython(_on_mysql(BINARY), _on_mysql(CASE_INSENSITIVE), atomic=False),
+        migrations.RunPython(
+            _on_mysql(EMAIL_BINARY), _on_mysql(EMAIL_CASE_INSENSITIVE), atomic=False
+        ),
     ]

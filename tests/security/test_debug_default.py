@@ -11,7 +11,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
-PROBE = "from django.conf import settings; print('DEBUG', settings.DEBUG)"
+PROBE = (
+    "from django.conf import settings; "
+    "print('DEBUG', settings.DEBUG, 'VERIFY', settings.REQUIRE_VERIFIED_EMAIL)"
+)
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess:
@@ -32,7 +35,7 @@ def load_settings(**env: str) -> subprocess.CompletedProcess:
 def test_debug_is_off_when_the_variable_is_unset():
     result = load_settings(SECRET_KEY="a-private-key-for-this-test-0123456789-abcdefghij")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "DEBUG False"
+    assert result.stdout.strip() == "DEBUG False VERIFY True"
 
 
 @pytest.mark.slow
@@ -53,4 +56,4 @@ def test_settings_refuse_the_public_development_key_when_debug_is_off():
 def test_local_development_turns_debug_on_explicitly():
     result = load_settings(DEBUG="1")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "DEBUG True"
+    assert result.stdout.strip() == "DEBUG True VERIFY False"
