@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # the docs page's JS/CSS served by us, not a CDN
     "corsheaders",
+    "axes",  # login lockout for the admin and the token endpoint
     "repository",
     "batch",
     "presentation",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -150,6 +152,11 @@ DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "repository.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out client before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -338,6 +345,25 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Client addresses and login lockout ----------------------------------------------------
+
+# How many reverse proxies of ours append to X-Forwarded-For in front of gunicorn (nginx: 1).
+# 0 ignores the header (REMOTE_ADDR). Used by the throttles and the lockout (common.client_ip).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one address from one client (admin
+# or POST auth/token/), that pair is refused for AXES_COOLOFF_MINUTES; a success resets it.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "common.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "presentation.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "presentation.lockout.locked_out_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 # --- Security (production) ------------------------------------------------------------------
 

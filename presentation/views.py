@@ -6,6 +6,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -23,6 +24,7 @@ from application import requests as request_service
 from application.downloads import XLSX_CONTENT_TYPE, Download
 from presentation import serializers as s
 from presentation.errors import ErrorSerializer
+from presentation.lockout import LockedOut
 from presentation.pagination import RequestPagination
 from presentation.throttles import AuthThrottle, CreateRequestThrottle
 from presentation.tokens import RevocableTokenRefreshSerializer, RevocableTokenVerifySerializer
@@ -100,10 +102,26 @@ class NoStoreMixin:
         return response
 
 
-@extend_schema(tags=["auth"], responses={200: s.TokenPairSerializer, **errors(400, 401, 429)})
+@extend_schema(
+    tags=["auth"],
+    responses={200: s.TokenPairSerializer, **errors(400, 401, 429)},
+    description=(
+        "After AXES_FAILURE_LIMIT failed logins for one address from one client, that pair "
+        "gets 429 locked_out for AXES_COOLOFF_MINUTES."
+    ),
+)
 class TokenView(NoStoreMixin, TokenObtainPairView):
     serializer_class = s.EmailTokenObtainPairSerializer
     throttle_classes = [AuthThrottle]
+
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            # django-axes refused before checking the password (presentation/lockout.py).
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut() from None
+            raise
 
 
 @extend_schema(tags=["auth"], responses={200: s.TokenRefreshedSerializer, **errors(400, 401, 429)})
