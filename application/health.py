@@ -1,4 +1,12 @@
-"""Is the service able to do its job: database, a live batch worker, and the queue's depth."""
+"""Is the service able to do its job: database, a live batch worker, and the queue's depth.
+
+Three questions, three answers (presentation: health/live, health/ready, health/):
+- live: this process answers (nothing to compute here);
+- ready: this API node can serve requests, i.e. its database answers (database_ready());
+- the full report (health()): also whether any batch worker is alive and how deep the queue
+  is. That is the service's health, for monitoring; a load balancer must not use it, or every
+  API node drops out of service when the daemons stop.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +21,18 @@ from common import clock
 from repository.models import FileRequest, Worker
 
 log = logging.getLogger(__name__)
+
+
+def database_ready() -> bool:
+    """The database answers a trivial query (readiness of an API node)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        log.warning("ready: database unreachable: %s", exc)
+        return False
+    return True
 
 
 def health() -> dict:

@@ -364,6 +364,11 @@ class RequestListQuerySerializer(serializers.Serializer):
 # --- Health -----------------------------------------------------------------------------------
 
 
+class ProbeSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["ok", "unavailable"])
+    message = serializers.CharField()
+
+
 class HealthSerializer(serializers.Serializer):
     code = serializers.ChoiceField(choices=["ok", "unhealthy"])
     message = serializers.CharField()

@@ -24,6 +24,8 @@ v1 = [
     path("requests/<int:pk>/file/", views.RequestFileView.as_view(), name="request-file"),
     path("downloads/<str:token>/", views.TokenDownloadView.as_view(), name="download"),
     path("health/", views.HealthView.as_view(), name="health"),
+    path("health/live/", views.LiveView.as_view(), name="health-live"),
+    path("health/ready/", views.ReadyView.as_view(), name="health-ready"),
 ]
 
 urlpatterns = [

@@ -306,6 +306,46 @@ class TokenDownloadView(APIView):
         return file_response(downloads.open_download(file_request))
 
 
+class LiveView(APIView):
+    """Liveness: the process answers. No database, so a database outage restarts nothing."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=["health"],
+        auth=[],
+        responses={200: s.ProbeSerializer},
+        description="Liveness probe: 200 while this process answers HTTP.",
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"code": "ok", "message": "The API process answers."})
+
+
+class ReadyView(APIView):
+    """Readiness: this API node can serve (its database answers). For load balancers."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=["health"],
+        auth=[],
+        responses={200: s.ProbeSerializer, 503: s.ProbeSerializer},
+        description=(
+            "Readiness probe for load balancers: 200 when the database answers, 503 when it "
+            "does not. Batch daemons are not considered: the API serves without them."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        if health_service.database_ready():
+            return Response({"code": "ok", "message": "The database is reachable."})
+        return Response(
+            {"code": "unavailable", "message": "The database is not reachable."},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+
+
 class HealthView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -314,6 +354,12 @@ class HealthView(APIView):
         tags=["health"],
         auth=[],
         responses={200: s.HealthSerializer, 503: s.HealthSerializer},
+        description=(
+            "The service's full health report, for monitoring: database, batch workers "
+            "(heartbeats) and queue depth. 200 when the database is reachable and a batch "
+            "worker is alive; 503 otherwise, also when only the daemons are down. Not for "
+            "load balancers: use health/ready/ (and health/live/ for liveness)."
+        ),
     )
     def get(self, request: Request) -> Response:
         report = health_service.health()
