@@ -1,7 +1,8 @@
 """Settings from the environment (12-factor).
 
-With no environment at all this is a working local setup: SQLite under var/, files under
-media/, mail printed to the console. Production sets DEBUG=0 and the variables in README.md.
+With DEBUG=1 and nothing else this is a working local setup: SQLite under var/, files under
+media/, mail printed to the console. DEBUG is off by default (production); production sets
+the variables in README.md.
 """
 
 from __future__ import annotations
