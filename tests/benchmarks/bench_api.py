@@ -266,6 +266,9 @@ def compare_serializers(rounds: int = 50) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Settings refuse DEBUG off without a private key; as in production, with a throwaway one.
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-a-secret-0123456789abcdef")
     sys.path.insert(0, str(PROJECT_DIR))
     django.setup()
     from django.test import RequestFactory
