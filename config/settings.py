@@ -365,6 +365,7 @@ AXES_USERNAME_CALLABLE = "presentation.lockout.username_of"
 AXES_LOCKOUT_CALLABLE = "presentation.lockout.locked_out_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # presentation/admin.py registers the pages (no SQL date navigation)
 
 # --- Security (production) ------------------------------------------------------------------
 
