@@ -156,7 +156,7 @@ AUTH_USER_MODEL = "repository.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out client before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "presentation.auth_backend.EmailModelBackend",  # ModelBackend, address normalized
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -99,3 +99,12 @@ def test_a_successful_admin_login_still_works(master_data):
         "/admin/login/?next=/admin/", {"username": "boss@example.jp", "password": PASSWORD}
     )
     assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_the_admin_login_takes_the_address_as_typed(master_data):
+    """Addresses are compared exactly (binary on MariaDB); the login normalizes first."""
+    User.objects.create_superuser("boss@example.jp", PASSWORD)
+    response = Client().post(
+        "/admin/login/?next=/admin/", {"username": " Boss@Example.JP", "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
