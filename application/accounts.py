@@ -1,29 +1,124 @@
-"""Accounts: registering and a forgotten password; password rules are Django's validators."""
+"""Accounts: sign-up without telling who is registered, email verification, and the uid/token
+helpers the verification and password-reset links share.
+
+Sign-up answers the same for a new and an existing address (the caller sees only "check your
+mail"); the address's owner learns the rest by mail: a verification link for a new account,
+"you already have an account" (with the reset page) for an existing one. Mails go through the
+outbox (MailOutbox), which the batch daemon delivers with retries.
+
+Tokens are Django's password-reset machinery (PasswordResetTokenGenerator): HMAC-signed with
+SECRET_KEY, expiring after PASSWORD_RESET_TIMEOUT, and void once what they hash changes (a
+verification token once the address is verified; a reset token once the password changes).
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
+from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
-from django.utils.encoding import force_bytes
+from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from application.errors import ValidationFailed
-from repository.models import User
+from common import clock
+from common.emails import normalize_email
+from repository.models import MailOutbox, User
+
+REGISTERED_DETAIL = (
+    "Thank you. We sent a mail to this address: follow its link to verify the address "
+    "(if you already have an account, the mail says how to log in or reset your password)."
+)
 
 
-def register(*, email: str, password: str, name: str = "") -> User:
-    email = User.objects.normalize_email(email.strip()).lower()
+# --- Email addresses (normalize_email: common.emails) -------------------------------------------
+
+
+class _PublicEmailValidator(EmailValidator):
+    """Django's validator, minus its allowance for `localhost`: mail must be deliverable."""
+
+    def __init__(self) -> None:
+        super().__init__(allowlist=[])
+
+    def validate_domain_part(self, domain_part: str) -> bool:
+        return "." in domain_part.strip(".") and super().validate_domain_part(domain_part)
+
+
+validate_public_email = _PublicEmailValidator()
+
+
+# --- uid/token links (verification here; the password-reset endpoints reuse them) ------------
+
+
+def encode_uid(user: User) -> str:
+    return urlsafe_base64_encode(force_bytes(user.pk))
+
+
+def user_for_uid(uid: str) -> User | None:
+    """The active user a link's uid names, or None (bad encoding, unknown, deactivated)."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uid)))
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
+    """A verification token: void once the address is verified or changed."""
+
+    key_salt = "application.accounts.EmailVerificationTokenGenerator"
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
+        verified = "" if user.email_verified_at is None else user.email_verified_at.isoformat()
+        return f"{user.pk}{user.email}{verified}{timestamp}"
+
+
+email_verification_token = EmailVerificationTokenGenerator()
+
+
+def verification_link(user: User) -> str:
+    uid, token = encode_uid(user), email_verification_token.make_token(user)
+    return f"{settings.FRONTEND_BASE_URL}/#/verify?uid={uid}&token={token}"
+
+
+def verify_email(uid: str, token: str) -> User:
+    """Mark the address verified; ValidationFailed for a bad, used or expired link."""
+    user = user_for_uid(uid)
+    if user is None or not email_verification_token.check_token(user, token):
+        raise ValidationFailed(
+            {"token": ["This verification link is invalid or has expired; sign up again."]},
+            message="This verification link is invalid or has expired.",
+        )
+    User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
+        email_verified_at=clock.now()
+    )
+    user.refresh_from_db(fields=["email_verified_at"])
+    return user
+
+
+def needs_verification(user: User) -> bool:
+    """REQUIRE_VERIFIED_EMAIL on and this address not verified yet."""
+    return bool(settings.REQUIRE_VERIFIED_EMAIL) and user.email_verified_at is None
+
+
+# --- Sign-up ----------------------------------------------------------------------------------
+
+
+def register(*, email: str, password: str, name: str = "") -> None:
+    """Create an unverified account and mail a verification link, or, when the address is
+    taken, mail its owner instead. Both look the same to the caller (no return value)."""
+    email = normalize_email(email)
     errors: dict[str, list[str]] = {}
     try:
-        validate_email(email)
+        validate_public_email(email)
     except ValidationError as exc:
         errors["email"] = list(exc.messages)
     if len(name) > 150:
@@ -32,15 +127,68 @@ def register(*, email: str, password: str, name: str = "") -> User:
         password_validation.validate_password(password, User(email=email, name=name))
     except ValidationError as exc:
         errors["password"] = list(exc.messages)
-    if "email" not in errors and User.objects.filter(email=email).exists():
-        errors["email"] = ["An account with this email already exists."]
     if errors:
         raise ValidationFailed(errors)
+    existing = User.objects.filter(email=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email, password, name=name)
+                _queue_mail(user, *_verification_mail(user))
+            return
+        except IntegrityError:  # two sign-ups for one address raced: the other one won
+            existing = User.objects.filter(email=email).first()
+            if existing is None:
+                raise
+    make_password(password)  # the same hashing work as a new account: no timing difference
+    _queue_mail(existing, *_account_exists_mail(existing))
+
+
+def _queue_mail(user: User, subject: str, body: str, dedupe_key: str) -> None:
+    """Into the outbox, once per dedupe key (a repeated sign-up within the hour mails once)."""
+    if MailOutbox.objects.filter(dedupe_key=dedupe_key).exists():
+        return
     try:
         with transaction.atomic():
-            return User.objects.create_user(email, password, name=name)
-    except IntegrityError as exc:  # two registrations raced
-        raise ValidationFailed({"email": ["An account with this email already exists."]}) from exc
+            MailOutbox.objects.create(
+                to_email=user.email, subject=subject, body_text=body, dedupe_key=dedupe_key
+            )
+    except IntegrityError:
+        pass  # the same mail was queued at the same moment
+
+
+def _hour(now: datetime) -> str:
+    return now.strftime("%Y%m%d%H")
+
+
+def _verification_mail(user: User) -> tuple[str, str, str]:
+    subject = f"[{settings.SERVICE_NAME}] Verify your email address / メールアドレスの確認"
+    body = (
+        "Welcome. To start requesting weather workbooks, verify this address with the link "
+        "below.\n"
+        "ご登録ありがとうございます。下のリンクでメールアドレスを確認してください。\n\n"
+        f"{verification_link(user)}\n\n"
+        "If you did not sign up, ignore this mail. / 心当たりがない場合はこのメールを破棄して"
+        f"ください。\n\n--\n{settings.SERVICE_NAME}\n"
+    )
+    return subject, body, f"user:{user.pk}:verify:{_hour(clock.now())}"
+
+
+def _account_exists_mail(user: User) -> tuple[str, str, str]:
+    subject = f"[{settings.SERVICE_NAME}] You already have an account / 登録済みのアドレスです"
+    lines = [
+        "Someone (probably you) tried to sign up with this address, which already has an "
+        "account. Log in with it, or reset your password if you forgot it:",
+        "このアドレスはすでに登録されています。ログインするか、パスワードを忘れた場合は"
+        "再設定してください。",
+        "",
+        f"{settings.FRONTEND_BASE_URL}/#/reset",
+    ]
+    if user.email_verified_at is None:
+        lines += ["", "Your address is not verified yet: / 未確認のアドレスです:", ""]
+        lines += [verification_link(user)]
+    lines += ["", "If this was not you, ignore this mail.", "", "--", settings.SERVICE_NAME, ""]
+    return subject, "\n".join(lines), f"user:{user.pk}:exists:{_hour(clock.now())}"
 
 
 # --- Forgotten password -----------------------------------------------------------------------
@@ -49,8 +197,7 @@ log = logging.getLogger(__name__)
 
 
 def _reset_link(user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
+    uid, token = encode_uid(user), default_token_generator.make_token(user)
     return f"{settings.FRONTEND_BASE_URL}/#/reset?uid={uid}&token={token}"
 
 
@@ -62,8 +209,7 @@ def request_password_reset(email: str) -> None:
     reason. The mail is sent at once with Django's mail framework (no outbox: the link is
     short-lived and the person is waiting for it). It is written in the active language.
     """
-    email = User.objects.normalize_email(email.strip()).lower()
-    user = User.objects.filter(email=email, is_active=True).first()
+    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
     if user is None or not user.has_usable_password():
         log.info("password reset asked for an address without an account")
         return
@@ -80,17 +226,9 @@ def request_password_reset(email: str) -> None:
         log.exception("could not send the password reset mail for user %s", user.pk)
 
 
-def _user_from_uid(uid: str) -> User | None:
-    try:
-        pk = urlsafe_base64_decode(uid).decode()
-        return User.objects.get(pk=int(pk), is_active=True)
-    except (ValueError, TypeError, OverflowError, UnicodeDecodeError, User.DoesNotExist):
-        return None
-
-
 def confirm_password_reset(*, uid: str, token: str, new_password: str) -> User:
     """Set the new password if the mailed token is valid (one use: it changes with the hash)."""
-    user = _user_from_uid(uid)
+    user = user_for_uid(uid)
     if user is None or not default_token_generator.check_token(user, token):
         raise ValidationFailed(
             {"token": [_("This reset link is invalid or has expired. Ask for a new one.")]}

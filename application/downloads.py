@@ -35,9 +35,12 @@ def request_for_token(token: str) -> FileRequest:
     except TokenInvalid as exc:
         raise NotFound(_("This download link is not valid."), code="link_invalid") from exc
     try:
-        return FileRequest.objects.select_related("result").get(pk=request_id)
+        file_request = FileRequest.objects.select_related("result", "owner").get(pk=request_id)
     except FileRequest.DoesNotExist as exc:
         raise NotFound(_("This download link is not valid."), code="link_invalid") from exc
+    if not file_request.owner.is_active:  # a deactivated account's links die with it
+        raise NotFound(_("This download link is not valid."), code="link_invalid")
+    return file_request
 
 
 def result_of(file_request: FileRequest) -> ResultFile | None:

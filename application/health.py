@@ -3,6 +3,13 @@
 The report also carries the layout canary's last result (batch/jma/canary.py): a refused page
 makes its status `layout_changed`, which operators must act on, but does not make the service
 unhealthy: observatory pages and cached months may still serve users.
+
+Three questions, three answers (presentation: health/live, health/ready, health/):
+- live: this process answers (nothing to compute here);
+- ready: this API node can serve requests, i.e. its database answers (database_ready());
+- the full report (health()): also whether any batch worker is alive and how deep the queue
+  is. That is the service's health, for monitoring; a load balancer must not use it, or every
+  API node drops out of service when the daemons stop.
 """
 
 from __future__ import annotations
@@ -18,6 +25,18 @@ from common import clock
 from repository.models import CanaryRun, FileRequest, Worker
 
 log = logging.getLogger(__name__)
+
+
+def database_ready() -> bool:
+    """The database answers a trivial query (readiness of an API node)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        log.warning("ready: database unreachable: %s", exc)
+        return False
+    return True
 
 
 def health() -> dict:

@@ -76,10 +76,21 @@ class Daemon:
 
     # --- public ----------------------------------------------------------------------------------
 
+    @staticmethod
+    def _remove_stale_build_folders() -> None:
+        """What a kill -9 of an earlier daemon on this host left in the temporary directory."""
+        from batch.retention import remove_stale_build_folders
+
+        try:
+            remove_stale_build_folders()
+        except Exception as exc:  # housekeeping only; never keeps a daemon from starting
+            log.warning("stale build folders not removed: %s", exc)
+
     def run(self) -> int:
         """Run until a signal (or idleness with exit_when_idle); returns the exit status."""
         self._install_signals()
         dao.register_worker(self.worker_id, socket.gethostname(), os.getpid(), self.threads)
+        self._remove_stale_build_folders()
         log.info(
             "batch daemon %s started: %d worker thread(s), lease %.0fs, poll %.1fs",
             self.worker_id,

@@ -350,7 +350,8 @@ def claim_next(
                     cursor,
                     request_id,
                     RequestEvent.Kind.CLAIMED,
-                    f"claimed by {worker_id} (attempt {attempt} of {max_attempts})",
+                    # The worker id (host and pid) stays in the worker_id column, for admin.
+                    f"started (attempt {attempt} of {max_attempts})",
                     worker_id=worker_id,
                     data={"attempt": attempt},
                     now=now,
@@ -437,8 +438,18 @@ def retry_delay_s(attempt: int, base_s: float) -> float:
     return min(base_s * 2 ** max(attempt - 1, 0), 3600.0) * random.uniform(1.0, 1.2)
 
 
-def requeue(request_id: int, claimed_by: str, *, delay_s: float, code: str, message: str) -> bool:
-    """A transient failure: back to queued after `delay_s`, keeping the attempt count."""
+def requeue(
+    request_id: int,
+    claimed_by: str,
+    *,
+    delay_s: float,
+    code: str,
+    message: str,
+    detail: str = "",
+) -> bool:
+    """A transient failure: back to queued after `delay_s`, keeping the attempt count.
+
+    `message` is shown to the owner; `detail` (exception text) stays in the event's data."""
     req = _table(FileRequest)
 
     def work(cursor: Any) -> bool:
@@ -458,7 +469,7 @@ def requeue(request_id: int, claimed_by: str, *, delay_s: float, code: str, mess
             RequestEvent.Kind.RETRY_SCHEDULED,
             f"{message} — retrying in {delay_s:.0f}s",
             worker_id=claimed_by,
-            data={"code": code, "retry_in_s": round(delay_s, 1)},
+            data={"code": code, "retry_in_s": round(delay_s, 1), "detail": detail},
             now=now,
         )
         return True
@@ -611,6 +622,7 @@ def _finish_plain(
     event: str,
     message: str,
     code: str = "",
+    detail: str = "",
     mail: Callable[[int], Mail] | None = None,
 ) -> bool:
     req = _table(FileRequest)
@@ -628,9 +640,8 @@ def _finish_plain(
         if mail is not None:
             # Each failure of a request (it may be retried by its owner) gets its own notice.
             _queue_mail(cursor, request_id, mail(failure_count(cursor, request_id) + 1), now)
-        _event(
-            cursor, request_id, event, message, worker_id=claimed_by, data={"code": code}, now=now
-        )
+        data = {"code": code, **({"detail": detail} if detail else {})}
+        _event(cursor, request_id, event, message, worker_id=claimed_by, data=data, now=now)
         return True
 
     return run(work, what=f"mark {status}")
@@ -643,6 +654,7 @@ def mark_failed(
     code: str,
     message: str,
     mail: Callable[[int], Mail] | None,
+    detail: str = "",
 ) -> bool:
     """Permanent failure (or attempts used up): failed, with a failure notice queued."""
     return _finish_plain(
@@ -652,6 +664,7 @@ def mark_failed(
         event=RequestEvent.Kind.FAILED,
         message=message,
         code=code,
+        detail=detail,
         mail=mail,
     )
 
@@ -693,7 +706,7 @@ def reap_expired(
         for request_id, claimed_by, attempts, max_attempts in cursor.fetchall():
             if attempts >= max_attempts:
                 message = (
-                    f"The worker processing this request stopped responding ({claimed_by}), "
+                    "The worker processing this request stopped responding, "
                     f"and all {max_attempts} attempts are used up."
                 )
                 cursor.execute(
@@ -717,7 +730,8 @@ def reap_expired(
                     cursor,
                     request_id,
                     RequestEvent.Kind.LEASE_EXPIRED,
-                    f"lease of {claimed_by} expired",
+                    "the worker stopped responding",
+                    worker_id=claimed_by,
                     now=now,
                 )
                 if failure_mail is not None:
@@ -753,7 +767,8 @@ def reap_expired(
                     cursor,
                     request_id,
                     RequestEvent.Kind.LEASE_EXPIRED,
-                    f"lease of {claimed_by} expired; queued again in {delay:.0f}s",
+                    f"the worker stopped responding; queued again in {delay:.0f}s",
+                    worker_id=claimed_by,
                     data={"retry_in_s": round(delay, 1)},
                     now=now,
                 )

@@ -147,9 +147,19 @@ def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path)
 
 @dataclass(frozen=True)
 class Failure:
+    """A sorted failure: `message` is shown to the requester (timeline, API, mail), so it
+    is a short classified reason; `detail` (exception type and text, paths, hosts) goes to
+    the log and the event's data, which only operators see (admin)."""
+
     code: str
     message: str
     permanent: bool
+    detail: str = ""
+
+
+def _at(exc: BaseException) -> str:
+    where = getattr(exc, "where", "")
+    return f" ({where})" if where else ""
 
 
 def classify(exc: BaseException) -> Failure:
@@ -158,23 +168,41 @@ def classify(exc: BaseException) -> Failure:
     from batch.pipeline import NothingPublished
     from common.request_size import RequestTooLarge
 
+    detail = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, LayoutChanged):
         return Failure(
             "layout_changed",
-            f"JMA's page layout has changed, so the data cannot be read safely ({exc}).",
-            permanent=True,
+            f"JMA's page layout has changed, so the data cannot be read safely{_at(exc)}. "
+            "The service needs an update; retrying will not help until then.",
+            True,
+            detail,
         )
-    if isinstance(exc, NothingPublished):
-        return Failure("nothing_published", str(exc), permanent=True)
-    if isinstance(exc, RequestTooLarge):
-        return Failure("too_large", str(exc), permanent=True)
+    if isinstance(exc, NothingPublished):  # our own sentence: counts, no internals
+        return Failure("nothing_published", str(exc), True, detail)
+    if isinstance(exc, RequestTooLarge):  # our own sentence about the size rule
+        return Failure("too_large", str(exc), True, detail)
     if isinstance(exc, JmaUnavailable):
-        return Failure("jma_unavailable", f"JMA's site could not be reached: {exc}", False)
+        return Failure(
+            "jma_unavailable",
+            f"JMA's site could not be reached{_at(exc)}; we will retry.",
+            False,
+            detail,
+        )
     if isinstance(exc, JmaError):
-        return Failure("jma_error", str(exc), permanent=exc.permanent)
+        return Failure(
+            "jma_error", f"A JMA page could not be used{_at(exc)}.", exc.permanent, detail
+        )
     if isinstance(exc, ValueError):
-        return Failure("invalid_request", str(exc), permanent=True)
-    return Failure("internal_error", f"{type(exc).__name__}: {exc}", permanent=False)
+        return Failure(
+            "invalid_request", "The request's parameters could not be processed.", True, detail
+        )
+    if isinstance(exc, OSError):  # unwritable storage, disk full, temporary directory gone
+        return Failure(
+            "storage_error", "Could not write the result file; we will retry.", False, detail
+        )
+    return Failure(
+        "internal_error", "An internal error stopped this attempt; we will retry.", False, detail
+    )
 
 
 def _is_db_hiccup(exc: BaseException) -> bool:
@@ -247,7 +275,11 @@ def _attempt(claim: dao.Claim, control: JobControl, build: BuildFn, workdir: Pat
         warnings=built.warnings,
         progress_total=built.station_months,
         mail=lambda expires: mail.completion_mail(
-            facts, size=built.size, warnings=built.warnings, expires_at=expires
+            facts,
+            size=built.size,
+            warnings=built.warnings,
+            expires_at=expires,
+            file_id=Path(storage_name).stem,
         ),
     )
     if not finished:
@@ -292,12 +324,19 @@ def _stopped(claim: dao.Claim, control: JobControl) -> str:
 def _failed(claim: dao.Claim, control: JobControl, exc: BaseException) -> str:
     failure = classify(exc)
     rid, me = claim.request_id, claim.claimed_by
-    if failure.code == "internal_error":
+    if failure.code in ("internal_error", "storage_error"):
         log.exception("request %s: unexpected error", rid, exc_info=exc)
     if not failure.permanent and claim.attempt < claim.max_attempts:
         delay = dao.retry_delay_s(claim.attempt, settings.BATCH_RETRY_BASE_S)
-        dao.requeue(rid, me, delay_s=delay, code=failure.code, message=failure.message)
-        log.warning("request %s: %s; retry in %.0fs", rid, failure.message, delay)
+        dao.requeue(
+            rid,
+            me,
+            delay_s=delay,
+            code=failure.code,
+            message=failure.message,
+            detail=failure.detail,
+        )
+        log.warning("request %s: %s; retry in %.0fs", rid, failure.detail, delay)
         return "requeued"
     message = failure.message
     if not failure.permanent:
@@ -308,13 +347,14 @@ def _failed(claim: dao.Claim, control: JobControl, exc: BaseException) -> str:
         me,
         code=failure.code,
         message=message,
+        detail=failure.detail,
         mail=None
         if facts is None
         else lambda number: mail.failure_mail(
             facts, code=failure.code, message=message, number=number
         ),
     )
-    log.warning("request %s failed: %s", rid, message)
+    log.warning("request %s failed: %s (%s)", rid, message, failure.detail)
     return "failed"
 
 

@@ -142,7 +142,12 @@ def completion_mail(
     size: int,
     warnings: Sequence[str],
     expires_at: datetime,
+    file_id: str = "",
 ) -> dao.Mail:
+    """The "ready" notice for one stored file.
+
+    Deduplicated per file (`file_id`, unique per attempt's storage name), not per request:
+    a request whose expired file is made again gets a new notice with a new link."""
     ttl = int((expires_at - timezone.now()).total_seconds())
     ttl = max(60, min(ttl, settings.DOWNLOAD_TOKEN_TTL_S))
     link = download_url(facts.request_id, ttl_s=ttl)
@@ -191,7 +196,8 @@ def completion_mail(
         )
         greeting = "こんにちは。"
     text, html = _render(greeting, rows, paragraphs, link)
-    return dao.Mail(facts.to_email, subject, text, html, f"request:{n}:succeeded")
+    key = f"request:{n}:succeeded" + (f":{file_id}" if file_id else "")
+    return dao.Mail(facts.to_email, subject, text, html, key[:120])
 
 
 def failure_mail(facts: RequestFacts, *, code: str, message: str, number: int) -> dao.Mail:

@@ -12,14 +12,24 @@ A crash in between leaves the row unmarked; the next run deletes nothing and mar
 Orphans are stored files no ResultFile names: a worker killed after storing its file but
 before its finishing transaction committed, or a temporary file from a killed copy. They are
 removed once older than a grace period, which is far longer than any finishing step.
+
+Build folders (jma-request-<id>-* in the temporary directory, where a job writes its workbook
+before storing it) are removed by the job itself, except after kill -9. Those are removed
+here and when a daemon starts: once older than an hour and only while their request is not
+running (a running request's folder may be in use by a live worker on this host).
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import shutil
+import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import Storage
@@ -28,11 +38,14 @@ from django.db.models import Q
 
 from common import clock
 from common.result_storage import delete_result, results_storage
-from repository.models import RequestEvent, ResultFile
+from repository.models import FileRequest, RequestEvent, ResultFile
 
 log = logging.getLogger(__name__)
 
 DEFAULT_ORPHAN_GRACE = timedelta(hours=24)
+BUILD_FOLDER_PREFIX = "jma-request-"  # batch.jobs.run_job: mkdtemp(prefix=f"jma-request-{id}-")
+BUILD_FOLDER_GRACE = timedelta(hours=1)
+_BUILD_FOLDER = re.compile(rf"^{re.escape(BUILD_FOLDER_PREFIX)}(\d+)-")
 
 
 @dataclass
@@ -40,12 +53,14 @@ class PurgeReport:
     purged: list[str] = field(default_factory=list)
     purged_bytes: int = 0
     orphans: list[str] = field(default_factory=list)
+    build_folders: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"purged {len(self.purged)} expired file(s), {self.purged_bytes} bytes; "
-            f"removed {len(self.orphans)} orphan(s); {len(self.errors)} error(s)"
+            f"removed {len(self.orphans)} orphan(s); "
+            f"{len(self.build_folders)} stale build folder(s); {len(self.errors)} error(s)"
         )
 
 
@@ -88,6 +103,7 @@ def purge_expired_files(
             report.purged_bytes += result.size
     if orphan_grace is not None:
         _sweep_orphans(report, now=now, grace=orphan_grace, dry_run=dry_run)
+    report.build_folders = remove_stale_build_folders(dry_run=dry_run)
     log.info("purge: %s%s", report.summary(), " (dry run)" if dry_run else "")
     return report
 
@@ -143,3 +159,50 @@ def _sweep_orphans(report: PurgeReport, *, now: datetime, grace: timedelta, dry_
             report.errors.append(f"{name}: {exc}")
             continue
         report.orphans.append(name)
+
+
+def remove_stale_build_folders(
+    *,
+    grace: timedelta = BUILD_FOLDER_GRACE,
+    directory: Path | None = None,
+    dry_run: bool = False,
+) -> list[str]:
+    """Remove build folders a killed worker left; returns their paths.
+
+    A folder stays while it is younger than `grace` (its job may have just been claimed)
+    or while its request is running anywhere."""
+    root = Path(directory or tempfile.gettempdir())
+    cutoff = time.time() - grace.total_seconds()
+    candidates: dict[Path, int] = {}
+    try:
+        entries = list(root.iterdir())
+    except OSError as exc:
+        log.warning("purge: cannot list %s: %s", root, exc)
+        return []
+    for path in entries:
+        match = _BUILD_FOLDER.match(path.name)
+        if match is None or not path.is_dir() or path.is_symlink():
+            continue
+        try:
+            if path.stat().st_mtime > cutoff:
+                continue
+        except FileNotFoundError:
+            continue
+        candidates[path] = int(match.group(1))
+    if not candidates:
+        return []
+    running = set(
+        FileRequest.objects.filter(
+            pk__in=set(candidates.values()), status=FileRequest.Status.RUNNING
+        ).values_list("pk", flat=True)
+    )
+    removed = []
+    for path, request_id in sorted(candidates.items()):
+        if request_id in running:
+            continue
+        if not dry_run:
+            shutil.rmtree(path, ignore_errors=True)
+        removed.append(str(path))
+    if removed:
+        log.info("purge: %s stale build folder(s): %s", len(removed), ", ".join(removed))
+    return removed

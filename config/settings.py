@@ -1,7 +1,8 @@
 """Settings from the environment (12-factor).
 
-With no environment at all this is a working local setup: SQLite under var/, files under
-media/, mail printed to the console. Production sets DEBUG=0 and the variables in README.md.
+With DEBUG=1 and nothing else this is a working local setup: SQLite under var/, files under
+media/, mail printed to the console. DEBUG is off by default (production); production sets
+the variables in README.md.
 """
 
 from __future__ import annotations
@@ -43,13 +44,20 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: a production host that forgets the variable must not show the debug
+# page (it prints settings) nor sign with the public development key. scripts/run.sh and the
+# tests (pyproject.toml, pytest-env) turn it on explicitly.
+DEBUG = env_bool("DEBUG", False)
 
+# Public (it is in this file): only ever acceptable with DEBUG on.
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
+if not DEBUG and SECRET_KEY in ("", DEV_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a private value when DEBUG is off "
+        "(DEBUG=1 for local development)"
+    )
+SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -66,6 +74,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # the docs page's JS/CSS served by us, not a CDN
     "corsheaders",
+    "axes",  # login lockout for the admin and the token endpoint
     "repository",
     "batch",
     "presentation",
@@ -83,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -144,6 +154,11 @@ DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "repository.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out client before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "presentation.auth_backend.EmailModelBackend",  # ModelBackend, address normalized
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -248,10 +263,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SERVICE_NAME = env_str("SERVICE_NAME", "JMA Weather Workbook")
 SERVICE_CONTACT = env_str("SERVICE_CONTACT", "operator@localhost")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-# The web front end (frontend/, its own origin): mailed account links point there.
+# The web front end (frontend/, its own origin): mailed account links (verification,
+# password reset) point there.
 FRONTEND_BASE_URL = env_str("FRONTEND_BASE_URL", "http://127.0.0.1:8080").rstrip("/")
 # How long a mailed password-reset link works (Django's token generator reads this).
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_S", 3 * 3600)
+# Requests (and the catalog) need a verified address; on in production, off in the local
+# demo and the tests (where DEBUG is on) unless set.
+REQUIRE_VERIFIED_EMAIL = env_bool("REQUIRE_VERIFIED_EMAIL", not DEBUG)
 
 JMA_BASE_URL = env_str("JMA_BASE_URL", "https://www.data.jma.go.jp").rstrip("/")
 JMA_MIN_INTERVAL_S = env_float("JMA_MIN_INTERVAL_S", 3.0)
@@ -294,10 +313,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["presentation.permissions.IsVerifiedUser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "presentation.errors.api_exception_handler",
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["presentation.parsers.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_RATES": {
@@ -307,10 +326,18 @@ REST_FRAMEWORK = {
     },
 }
 
+# Request bodies: the largest valid request (2,000 stations) is about 20 KB of JSON. The API's
+# JSON parser enforces this too (DRF reads the stream past Django's own check).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 30)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 7)),
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Tokens carry a digest of the password hash: a saved password change ends them all
+    # (presentation/tokens.py applies the same check on refresh and verify).
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -332,6 +359,26 @@ CORS_ALLOW_HEADERS = (*cors_default_headers, "accept-language", "idempotency-key
 CORS_EXPOSE_HEADERS = ["Content-Disposition", "Location", "Idempotent-Replayed"]
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Client addresses and login lockout ----------------------------------------------------
+
+# How many reverse proxies of ours append to X-Forwarded-For in front of gunicorn (nginx: 1).
+# 0 ignores the header (REMOTE_ADDR). Used by the throttles and the lockout (common.client_ip).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one address from one client (admin
+# or POST auth/token/), that pair is refused for AXES_COOLOFF_MINUTES; a success resets it.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "common.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "presentation.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "presentation.lockout.locked_out_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # presentation/admin.py registers the pages (no SQL date navigation)
 
 # --- Security (production) ------------------------------------------------------------------
 

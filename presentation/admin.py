@@ -6,6 +6,8 @@ retried or cancelled, the timeline events) are the same wherever an operator or 
 
 from __future__ import annotations
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -47,7 +49,7 @@ class ItemInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = RequestEvent
-    fields = ["created_at", "kind", "message", "worker_id"]
+    fields = ["created_at", "kind", "message", "worker_id", "data"]
     readonly_fields = fields
 
 
@@ -118,3 +120,18 @@ class FileRequestAdmin(admin.ModelAdmin):
     @admin.action(description="Cancel selected requests", permissions=["operate"])
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._apply(request, queryset, request_services.cancel_request, "Cancelled")
+
+
+# --- Login lockout (django-axes) ------------------------------------------------------------
+# axes' own admin (AXES_ENABLE_ADMIN=False) navigates by date in SQL (CONVERT_TZ), which fails
+# on a MariaDB without time zone tables; these are the same pages without that. Deleting an
+# access attempt lifts its lockout (as `manage.py axes_reset` does).
+
+
+def _without_date_hierarchy(base: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
+    return type(base.__name__, (base,), {"date_hierarchy": None})
+
+
+admin.site.register(AccessAttempt, _without_date_hierarchy(AccessAttemptAdmin))
+admin.site.register(AccessLog, _without_date_hierarchy(AccessLogAdmin))
+admin.site.register(AccessFailureLog, _without_date_hierarchy(AccessFailureLogAdmin))

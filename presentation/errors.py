@@ -77,10 +77,21 @@ def _flatten(detail: Any) -> list[str]:
     return [str(detail)]
 
 
+MAX_MESSAGES_PER_FIELD = 20
+
+
+def _capped(messages: list[str]) -> list[str]:
+    """At most MAX_MESSAGES_PER_FIELD messages per field, so an error body stays small."""
+    if len(messages) <= MAX_MESSAGES_PER_FIELD:
+        return messages
+    more = len(messages) - MAX_MESSAGES_PER_FIELD
+    return [*messages[:MAX_MESSAGES_PER_FIELD], f"... and {more} more errors like these."]
+
+
 def _validation_fields(detail: Any) -> dict[str, list[str]]:
     if isinstance(detail, dict):
-        return {str(key): _flatten(value) for key, value in detail.items()}
-    return {"non_field_errors": _flatten(detail)}
+        return {str(key): _capped(_flatten(value)) for key, value in detail.items()}
+    return {"non_field_errors": _capped(_flatten(detail))}
 
 
 def _summary(fields: dict[str, list[str]]) -> str:
@@ -97,7 +108,8 @@ def _from_application(exc: app_errors.ApplicationError) -> Response:
         (code for cls, code in APPLICATION_STATUS.items() if isinstance(exc, cls)), 400
     )
     if isinstance(exc, app_errors.ValidationFailed):
-        body = error_body(exc.code, _summary(exc.fields), exc.fields)
+        fields = {name: _capped(list(messages)) for name, messages in exc.fields.items()}
+        body = error_body(exc.code, _summary(fields), fields)
     else:
         body = error_body(exc.code, exc.message)
     return Response(body, status=status_code)

@@ -8,7 +8,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
+from application.accounts import normalize_email
 from application.downloads import link_for, result_of
+from presentation.fields import BoundedListField
 from repository.models import FileRequest, RequestEvent, User
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -23,17 +25,32 @@ class RegisterSerializer(serializers.Serializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
+    email_verified = serializers.SerializerMethodField()
+
     class Meta:
         model = User
-        fields = ["id", "email", "name", "date_joined"]
+        fields = ["id", "email", "name", "date_joined", "email_verified"]
         read_only_fields = fields
+
+    def get_email_verified(self, obj: User) -> bool:
+        return obj.email_verified_at is not None
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class VerifyEmailSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
 
 
 class EmailTokenObtainPairSerializer(TokenObtainPairSerializer):
-    """Emails are stored lower-case; accept them as typed."""
+    """Emails are stored normalized (application.accounts.normalize_email); accept them as
+    typed."""
 
     def validate(self, attrs: dict) -> dict:
-        attrs[self.username_field] = attrs[self.username_field].strip().lower()
+        attrs[self.username_field] = normalize_email(attrs[self.username_field])
         return super().validate(attrs)
 
 
@@ -58,7 +75,7 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
     )
 
 
-class DetailSerializer(serializers.Serializer):
+class CodeMessageSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
 
@@ -159,21 +176,21 @@ class CreateRequestSerializer(serializers.Serializer):
     start_month = serializers.IntegerField(min_value=1, max_value=12)
     end_year = serializers.IntegerField(min_value=settings.EARLIEST_YEAR, max_value=9999)
     end_month = serializers.IntegerField(min_value=1, max_value=12)
-    stations = serializers.ListField(
+    stations = BoundedListField(
         child=serializers.CharField(max_length=5),
         required=False,
         max_length=2000,
         default=list,
         help_text="block_no of each station, in the order wanted in the workbook",
     )
-    prefectures = serializers.ListField(
+    prefectures = BoundedListField(
         child=serializers.CharField(max_length=2),
         required=False,
         max_length=47,
         default=list,
         help_text="JIS codes; each stands for its representative station",
     )
-    items = serializers.ListField(
+    items = BoundedListField(
         child=serializers.CharField(max_length=40), max_length=100, help_text="weather item codes"
     )
     language = serializers.ChoiceField(choices=FileRequest.Language.choices, default="ja")
@@ -409,6 +426,11 @@ class RequestListQuerySerializer(serializers.Serializer):
 
 
 # --- Health -----------------------------------------------------------------------------------
+
+
+class ProbeSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["ok", "unavailable"])
+    message = serializers.CharField()
 
 
 class HealthSerializer(serializers.Serializer):

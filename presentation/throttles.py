@@ -1,5 +1,8 @@
 """Rate limits: sign-up and login per client address, request creation per user.
 
+The client address is common.client_ip's (X-Forwarded-For only as far as TRUSTED_PROXY_COUNT
+trusts it), the same rule django-axes' login lockout uses.
+
 Rates come from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] at request time (not import time) so
 settings overrides apply. Counters live in the default cache; with the local-memory cache each
 gunicorn worker counts on its own, so configure a shared cache for a strict global limit.
@@ -9,6 +12,8 @@ from __future__ import annotations
 
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
+
+from common.client_ip import client_ip
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):
@@ -21,6 +26,11 @@ class _SettingsRateThrottle(SimpleRateThrottle):
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
+
+    def get_ident(self, request) -> str:
+        """TRUSTED_PROXY_COUNT's rule (common.client_ip), not DRF's: with NUM_PROXIES unset
+        DRF counts the whole X-Forwarded-For header, so each made-up value was a new client."""
+        return client_ip(request)
 
 
 class AuthThrottle(_SettingsRateThrottle):

@@ -14,6 +14,7 @@ app_name = "api"
 
 v1 = [
     path("auth/register/", views.RegisterView.as_view(), name="register"),
+    path("auth/verify-email/", views.VerifyEmailView.as_view(), name="verify-email"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/token/refresh/", views.TokenRefresh.as_view(), name="token-refresh"),
     path("auth/token/verify/", views.TokenVerify.as_view(), name="token-verify"),
@@ -34,6 +35,8 @@ v1 = [
     path("requests/<int:pk>/file/", views.RequestFileView.as_view(), name="request-file"),
     path("downloads/<str:token>/", views.TokenDownloadView.as_view(), name="download"),
     path("health/", views.HealthView.as_view(), name="health"),
+    path("health/live/", views.LiveView.as_view(), name="health-live"),
+    path("health/ready/", views.ReadyView.as_view(), name="health-ready"),
 ]
 
 urlpatterns = [

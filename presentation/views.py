@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,8 +28,10 @@ from application import requests as request_service
 from application.downloads import XLSX_CONTENT_TYPE, Download
 from presentation import serializers as s
 from presentation.errors import ErrorSerializer
+from presentation.lockout import LockedOut
 from presentation.pagination import RequestPagination
 from presentation.throttles import AuthThrottle, CreateRequestThrottle, PasswordResetThrottle
+from presentation.tokens import RevocableTokenRefreshSerializer, RevocableTokenVerifySerializer
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
@@ -86,33 +89,76 @@ class RegisterView(APIView):
     @extend_schema(
         tags=["auth"],
         summary="Create an account",
-        description=(
-            "Sign up with an email address and a password (Django's password rules). "
-            "Then get tokens from auth/token/."
-        ),
         request=s.RegisterSerializer,
-        responses={201: s.UserSerializer, **errors(400, 429)},
+        responses={202: s.DetailSerializer, **errors(400, 429)},
         auth=[],
+        description=(
+            "Sign up with an email address and a password (Django's password rules). The same "
+            "202 answer whether the address is new or already has an account: the mail sent to "
+            "the address says which (a verification link, or how to log in). Then get tokens "
+            "from auth/token/."
+        ),
     )
     def post(self, request: Request) -> Response:
         data = s.RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = accounts.register(**data.validated_data)
-        return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
+        accounts.register(**data.validated_data)
+        return Response({"detail": accounts.REGISTERED_DETAIL}, status=status.HTTP_202_ACCEPTED)
+
+
+class VerifyEmailView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AuthThrottle]
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Verify an email address",
+        description="Confirm the address with the uid and token of the mailed verification link.",
+        request=s.VerifyEmailSerializer,
+        responses={200: s.DetailSerializer, **errors(400, 429)},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = s.VerifyEmailSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        accounts.verify_email(**data.validated_data)
+        return Response({"detail": "Your email address is verified."})
+
+
+class NoStoreMixin:
+    """Responses carrying tokens must not be kept by browsers or proxies (RFC 6749 5.1)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        response["Pragma"] = "no-cache"
+        return response
 
 
 @extend_schema(
     tags=["auth"],
     summary="Log in: get an access and a refresh token",
+    responses={200: s.TokenPairSerializer, **errors(400, 401, 429)},
     description=(
         "Send the email and password; the answer holds a short-lived access token (send it as "
-        "`Authorization: Bearer <access>`) and a refresh token for auth/token/refresh/."
+        "`Authorization: Bearer <access>`) and a refresh token for auth/token/refresh/. "
+        "After AXES_FAILURE_LIMIT failed logins for one address from one client, that pair "
+        "gets 429 locked_out for AXES_COOLOFF_MINUTES."
     ),
-    responses={200: s.TokenPairSerializer, **errors(400, 401, 429)},
 )
-class TokenView(TokenObtainPairView):
+class TokenView(NoStoreMixin, TokenObtainPairView):
     serializer_class = s.EmailTokenObtainPairSerializer
     throttle_classes = [AuthThrottle]
+
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            # django-axes refused before checking the password (presentation/lockout.py).
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut() from None
+            raise
 
 
 @extend_schema(
@@ -121,7 +167,8 @@ class TokenView(TokenObtainPairView):
     description="Trade a valid refresh token for a fresh access token (no password needed).",
     responses={200: s.TokenRefreshedSerializer, **errors(400, 401, 429)},
 )
-class TokenRefresh(TokenRefreshView):
+class TokenRefresh(NoStoreMixin, TokenRefreshView):
+    serializer_class = RevocableTokenRefreshSerializer
     throttle_classes = [AuthThrottle]
 
 
@@ -132,14 +179,17 @@ class TokenRefresh(TokenRefreshView):
     responses={200: OpenApiResponse(description="the token is valid"), **errors(400, 401, 429)},
 )
 class TokenVerify(TokenVerifyView):
+    serializer_class = RevocableTokenVerifySerializer
     throttle_classes = [AuthThrottle]
 
 
 class MeView(APIView):
+    permission_classes = [IsAuthenticated]  # also unverified: the front end shows the state
+
     @extend_schema(
         tags=["auth"],
         summary="Who am I",
-        description="The account the access token belongs to.",
+        description="The account the access token belongs to, and whether its address is verified.",
         responses={200: s.UserSerializer, **errors(401)},
     )
     def get(self, request: Request) -> Response:
@@ -161,7 +211,7 @@ class PasswordResetView(APIView):
             "Throttled per client address (THROTTLE_PASSWORD_RESET)."
         ),
         request=s.PasswordResetSerializer,
-        responses={202: s.DetailSerializer, **errors(400, 429)},
+        responses={202: s.CodeMessageSerializer, **errors(400, 429)},
         auth=[],
     )
     def post(self, request: Request) -> Response:
@@ -188,7 +238,7 @@ class PasswordResetConfirmView(APIView):
             "`new_password`, a bad or used link under `token`."
         ),
         request=s.PasswordResetConfirmSerializer,
-        responses={200: s.DetailSerializer, **errors(400, 429)},
+        responses={200: s.CodeMessageSerializer, **errors(400, 429)},
         auth=[],
     )
     def post(self, request: Request) -> Response:
@@ -423,19 +473,61 @@ class TokenDownloadView(APIView):
         return file_response(downloads.open_download(file_request))
 
 
+class LiveView(APIView):
+    """Liveness: the process answers. No database, so a database outage restarts nothing."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=["health"],
+        auth=[],
+        responses={200: s.ProbeSerializer},
+        description="Liveness probe: 200 while this process answers HTTP.",
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"code": "ok", "message": "The API process answers."})
+
+
+class ReadyView(APIView):
+    """Readiness: this API node can serve (its database answers). For load balancers."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=["health"],
+        auth=[],
+        responses={200: s.ProbeSerializer, 503: s.ProbeSerializer},
+        description=(
+            "Readiness probe for load balancers: 200 when the database answers, 503 when it "
+            "does not. Batch daemons are not considered: the API serves without them."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        if health_service.database_ready():
+            return Response({"code": "ok", "message": "The database is reachable."})
+        return Response(
+            {"code": "unavailable", "message": "The database is not reachable."},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+
+
 class HealthView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
     @extend_schema(
         tags=["health"],
-        summary="Is the service working",
-        description=(
-            "200 when the database answers and a batch worker sent a heartbeat recently; 503 "
-            "otherwise, with what is wrong. Queue counts included."
-        ),
+        summary="The service's full health report (for monitoring)",
         auth=[],
         responses={200: s.HealthSerializer, 503: s.HealthSerializer},
+        description=(
+            "The service's full health report, for monitoring: database, batch workers "
+            "(heartbeats) and queue depth. 200 when the database is reachable and a batch "
+            "worker is alive; 503 otherwise, also when only the daemons are down. Not for "
+            "load balancers: use health/ready/ (and health/live/ for liveness)."
+        ),
     )
     def get(self, request: Request) -> Response:
         report = health_service.health()

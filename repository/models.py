@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from common.emails import normalize_email
 from common.request_size import months_in_period
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -23,7 +24,7 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
         if not email:
             raise ValueError("email is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -31,6 +32,7 @@ class UserManager(BaseUserManager["User"]):
     def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
+        extra.setdefault("email_verified_at", timezone.now())  # made by an operator
         return self.create_user(email, password, **extra)
 
 
@@ -42,6 +44,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the owner follows the link in the verification mail (application/accounts.py).
+    email_verified_at = models.DateTimeField("email verified at", null=True, blank=True)
 
     objects = UserManager()
 
@@ -54,6 +58,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    def clean(self) -> None:
+        """Admin forms store addresses in the same form as sign-up does."""
+        super().clean()
+        self.email = normalize_email(self.email)
 
 
 # --- Master data ------------------------------------------------------------------------------
@@ -228,6 +237,7 @@ class FileRequest(models.Model):
     error_code = models.CharField(max_length=40, blank=True, default="")
     error_message = models.TextField(blank=True, default="")
     warnings = models.JSONField(default=list, blank=True)
+    # Compared exactly: on MySQL/MariaDB the column has a binary collation (migration 0002).
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)

@@ -4,12 +4,14 @@
 # Installs what is missing (scripts/setup.sh), migrates, loads master data, creates a demo
 # account and an admin, then runs the API (gunicorn on 127.0.0.1), one batch daemon and,
 # unless JMA_BASE_URL is set, the offline JMA replay server. Mails go to files in var/mail/.
-# Ctrl-C (or SIGTERM) stops everything: running jobs finish or go back to the queue.
+# Ctrl-C (or SIGTERM) stops everything: the front end and API first, then the daemon (running
+# jobs finish or go back to the queue), then the replay server.
 #
 # Defaults, all overridable from the environment:
 #   DATABASE_URL   sqlite:///$PWD/var/db.sqlite3    (mysql://user:pass@host:3306/name for MariaDB)
 #   JMA_BASE_URL   the replay server below           (https://www.data.jma.go.jp for the real JMA)
 #   EMAIL_URL      file://$PWD/var/mail              (console: | smtp://host:port)
+#   DEBUG          1 (local development; production runs with DEBUG=0 and its own SECRET_KEY)
 #   PORT           8000 (API)   REPLAY_PORT 8765   BATCH_THREADS 2   RUN_SETUP 1 (0: skip setup.sh)
 #   FRONTEND_PORT  8080 (the web front end, frontend/, on its own origin)
 set -euo pipefail
@@ -37,6 +39,8 @@ export FRONTEND_BASE_URL=${FRONTEND_BASE_URL:-http://127.0.0.1:$FRONTEND_PORT}
 export CORS_ALLOWED_ORIGINS=${CORS_ALLOWED_ORIGINS:-$FRONTEND_BASE_URL}
 export FRONTEND_API_BASE_URL=${FRONTEND_API_BASE_URL:-http://127.0.0.1:$PORT}
 export PYTHONUNBUFFERED=1
+# The local demo is development: debug pages and the built-in key (settings refuse it otherwise).
+export DEBUG=${DEBUG:-1}
 
 use_replay=0
 if [ -z "${JMA_BASE_URL:-}" ]; then
@@ -138,19 +142,38 @@ start() {
 }
 
 stopping=0
+# Stop the children named $@ (one SIGTERM each), then wait until they have exited.
+stop_named() {
+  local i name
+  for i in "${!pids[@]}"; do
+    for name in "$@"; do
+      if [ "${names[$i]}" = "$name" ]; then kill -TERM "${pids[$i]}" 2>/dev/null || true; fi
+    done
+  done
+  for i in "${!pids[@]}"; do
+    for name in "$@"; do
+      if [ "${names[$i]}" = "$name" ]; then wait "${pids[$i]}" 2>/dev/null || true; fi
+    done
+  done
+}
+# In order: what users talk to (the front end, if started, and the API), then the batch
+# daemon, waiting while its running jobs finish or go back to the queue, and only then the
+# JMA replay server those jobs are still reading from (gone earlier, a job would fail its
+# attempt instead of being released uncounted).
 stop_all() {
   [ "$stopping" = 1 ] && return
   stopping=1
   trap '' INT TERM
   echo
-  echo "run: stopping (running jobs finish or go back to the queue) ..."
-  local i
+  local i others=()
   for i in "${!pids[@]}"; do
-    kill -TERM "${pids[$i]}" 2>/dev/null || true
+    case "${names[$i]}" in api | batch | replay) ;; *) others+=("${names[$i]}") ;; esac
   done
-  for i in "${!pids[@]}"; do
-    wait "${pids[$i]}" 2>/dev/null || true
-  done
+  echo "run: stopping the front end and the API ..."
+  stop_named "${others[@]}" api
+  echo "run: stopping the batch daemon (running jobs finish or go back to the queue) ..."
+  stop_named batch
+  stop_named replay
   echo "run: stopped"
 }
 trap 'stop_all; exit 0' INT TERM

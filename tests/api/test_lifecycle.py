@@ -28,7 +28,7 @@ def test_register_queue_run_download_cancel_retry(master_data, tmp_path: Path, s
             "/api/v1/auth/register/",
             {"email": "life@example.jp", "password": PASSWORD, "name": "研究者"},
         ).status_code
-        == 201
+        == 202
     )
     tokens = client.post(
         "/api/v1/auth/token/", {"email": "life@example.jp", "password": PASSWORD}

@@ -200,12 +200,18 @@ def test_smtp_outage_mails_wait_then_go_out_once(daemons, replay_url, smtp_sink,
 
     _assert_each_finished_once(tmp_path / "media", requests, smtp_sink)
     by_id = {m["Message-ID"]: m for m in smtp_sink.received()}
-    first = by_id[f"<request.{requests[0].pk}.succeeded@127.0.0.1>"]
+    first = by_id[_ready_id(requests[0])]
     assert first["To"] == "b@example.com" and "完了" in first["Subject"]
     assert "/api/v1/downloads/" in first.get_body(("plain",)).get_content()
     assert "<a href=" in first.get_body(("html",)).get_content()
-    english = by_id[f"<request.{requests[3].pk}.succeeded@127.0.0.1>"]
+    english = by_id[_ready_id(requests[3])]
     assert "is ready" in english["Subject"]
+
+
+def _ready_id(req) -> str:
+    """The Message-ID of a request's "ready" mail: one per stored file (its storage name)."""
+    stem = Path(ResultFile.objects.get(request=req).storage_name).stem
+    return f"<request.{req.pk}.succeeded.{stem}@127.0.0.1>"
 
 
 def test_replay_faults_in_real_processes(daemons, smtp_sink, tmp_path):
@@ -234,7 +240,7 @@ def test_replay_faults_in_real_processes(daemons, smtp_sink, tmp_path):
     notice = received[f"<request.{broken.pk}.failed.1@127.0.0.1>"]
     assert "作成できませんでした" in notice["Subject"]
     assert "layout" in notice.get_body(("plain",)).get_content()
-    partial_text = received[f"<request.{partial.pk}.succeeded@127.0.0.1>"].get_body(("plain",))
+    partial_text = received[_ready_id(partial)].get_body(("plain",))
     assert all(w in partial_text.get_content() for w in partial.warnings)
 
 

@@ -76,7 +76,8 @@ def test_a_request_becomes_a_file_and_a_mail(master_data, replay, tmp_path):
     assert result.row_count == 2 * (31 + 29)
     assert "データ" in openpyxl.load_workbook(path, read_only=True).sheetnames
     assert result.download_name == f"気象データ_東京ほか1地点_202001-202002_{req.pk}.xlsx"
-    assert MailOutbox.objects.get(request=req).dedupe_key == f"request:{req.pk}:succeeded"
+    stem = Path(result.storage_name).stem
+    assert MailOutbox.objects.get(request=req).dedupe_key == f"request:{req.pk}:succeeded:{stem}"
     kinds = list(RequestEvent.objects.filter(request=req).values_list("kind", flat=True))
     assert kinds == ["claimed", "succeeded", "mail_queued"]
 
@@ -123,3 +124,28 @@ def test_a_worker_that_lost_its_claim_leaves_no_file(master_data, replay, tmp_pa
     assert list(Path(tmp_path / "results").rglob("*.xlsx")) == []
     req.refresh_from_db()
     assert req.status == "running" and req.claimed_by == "other/1"
+
+
+def test_a_file_made_again_after_expiry_gets_its_own_mail(master_data, replay):
+    """Issue 15 finding 5: the retry regenerated the file but the mail was deduplicated away."""
+    from datetime import timedelta
+
+    from application.requests import retry_request
+    from common import clock
+
+    replay()
+    owner = make_user("again@example.com")
+    req = make_request(owner, stations=("47662",), start=(2020, 1))
+    assert _run(req)[0] == "succeeded"
+    ResultFile.objects.filter(request=req).update(expires_at=clock.now() - timedelta(days=1))
+
+    retry_request(req, actor=owner)
+    assert _run(req, worker="w/2")[0] == "succeeded"
+
+    mails = list(MailOutbox.objects.filter(request=req).order_by("id"))
+    assert len(mails) == 2
+    assert mails[0].dedupe_key != mails[1].dedupe_key
+    new_file = ResultFile.objects.get(request=req)
+    assert mails[1].dedupe_key.endswith(Path(new_file.storage_name).stem)
+    kinds = list(RequestEvent.objects.filter(request=req).values_list("kind", flat=True))
+    assert kinds.count("mail_queued") == 2

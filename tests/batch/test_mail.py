@@ -36,6 +36,7 @@ def test_completion_notice_in_japanese(request_ja):
         size=2_500_000,
         warnings=["0074 2020-02: 公開データなし"],
         expires_at=expires,
+        file_id="a1-0123abcd",
     )
     assert notice.to_email == "hanako@example.com"
     assert f"#{request_ja.pk}" in notice.subject and "完了" in notice.subject
@@ -48,7 +49,7 @@ def test_completion_notice_in_japanese(request_ja):
         assert "/api/v1/downloads/" in text
     link = notice.body_text.split("http://127.0.0.1:8000/api/v1/downloads/")[1].split("/")[0]
     assert read_download_token(link) == request_ja.pk
-    assert notice.dedupe_key == f"request:{request_ja.pk}:succeeded"
+    assert notice.dedupe_key == f"request:{request_ja.pk}:succeeded:a1-0123abcd"
 
 
 def test_failure_notice_in_english_says_how_to_retry(request_ja):

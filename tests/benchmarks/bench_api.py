@@ -53,6 +53,7 @@ def server_env(database_url: str, media: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "0",
         "MEDIA_ROOT": media,
         "THROTTLE_AUTH": "1000000/min",
+        "REQUIRE_VERIFIED_EMAIL": "0",  # measures the API, not sign-up
         "THROTTLE_CREATE": "1000000/min",
         "MAX_ACTIVE_REQUESTS_PER_USER": "1000000",
         "LOG_LEVEL": "WARNING",
@@ -265,6 +266,9 @@ def compare_serializers(rounds: int = 50) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Settings refuse DEBUG off without a private key; as in production, with a throwaway one.
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-a-secret-0123456789abcdef")
     sys.path.insert(0, str(PROJECT_DIR))
     django.setup()
     from django.test import RequestFactory

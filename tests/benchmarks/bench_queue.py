@@ -64,6 +64,9 @@ def run_here(args: argparse.Namespace) -> None:
         }
     )
     sys.path.insert(0, str(PROJECT_DIR))
+    # Settings refuse DEBUG off without a private key; as in production, with a throwaway one.
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-a-secret-0123456789abcdef")
     import django
 
     django.setup()

@@ -188,7 +188,16 @@ def test_register_create_mail_and_download_the_workbook(stack: Stack) -> None:
         json={"email": email_address, "password": password, "name": "E2E"},
         timeout=10,
     )
-    assert registered.status_code == 201, registered.text
+    assert registered.status_code == 202, registered.text
+
+    # Production settings need a verified address: the link comes by mail, to the front end.
+    verify_mail = wait_until(
+        lambda: [m for m in stack.smtp.received() if m["To"] == email_address],
+        "the verification mail",
+        stack,
+    )
+    verify_text = verify_mail[0].get_body(preferencelist=("plain",)).get_content()
+    uid, verify_token = re.search(r"/#/verify\?uid=([\w-]+)&token=([\w-]+)", verify_text).groups()
 
     token = api.post(
         f"{stack.api}/api/v1/auth/token/",
@@ -197,6 +206,14 @@ def test_register_create_mail_and_download_the_workbook(stack: Stack) -> None:
     )
     assert token.status_code == 200, token.text
     api.headers["Authorization"] = f"Bearer {token.json()['access']}"
+    unverified = api.get(f"{stack.api}/api/v1/options/", timeout=10)
+    assert unverified.status_code == 403 and unverified.json()["code"] == "email_not_verified"
+    verified = api.post(
+        f"{stack.api}/api/v1/auth/verify-email/",
+        json={"uid": uid, "token": verify_token},
+        timeout=10,
+    )
+    assert verified.status_code == 200, verified.text
 
     created = api.post(
         f"{stack.api}/api/v1/requests/",
@@ -227,7 +244,11 @@ def test_register_create_mail_and_download_the_workbook(stack: Stack) -> None:
 
     # The mail arrives over SMTP, to the user, with a link to this API.
     mail = wait_until(
-        lambda: [m for m in stack.smtp.received() if m["To"] == email_address],
+        lambda: [
+            m
+            for m in stack.smtp.received()
+            if m["To"] == email_address and "/api/v1/downloads/" in str(m)
+        ],
         "the completion mail",
         stack,
     )

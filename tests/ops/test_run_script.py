@@ -132,3 +132,102 @@ def test_run_script_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     assert "Shutting down: Master" in log
     assert not listening(api_port) and not listening(replay_port)
     assert not listening(front_port)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="run.sh uses its own SQLite database")
+def test_ctrl_c_stops_the_api_then_the_daemon_then_the_replay_server(tmp_path: Path) -> None:
+    """Issue 15 finding 13: with everything stopped at once the replay server died under a
+    running job, which then failed its attempt. In order, the job is released uncounted."""
+    import sqlite3
+
+    import requests
+
+    api_port, replay_port, front_port = find_free_port(), find_free_port(), find_free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "PYTEST_", "STORAGE_", "S3_", "JMA_", "EMAIL_"))
+    }
+    database = tmp_path / "order.sqlite3"
+    env.update(
+        DATABASE_URL=f"sqlite:///{database}",
+        EMAIL_URL=f"file://{tmp_path / 'mail'}",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        PORT=str(api_port),
+        REPLAY_PORT=str(replay_port),
+        FRONTEND_PORT=str(front_port),
+        RUN_SETUP="0",
+        BATCH_SHUTDOWN_GRACE_S="4",
+        # An unreachable JMA fails fast: a job that lost its pages would show at once.
+        JMA_MAX_RETRIES="1",
+        JMA_BACKOFF_BASE_S="0.05",
+    )
+    process = subprocess.Popen(
+        ["bash", "scripts/run.sh"],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    out: list[str] = []
+    base = f"http://127.0.0.1:{api_port}/api/v1"
+    try:
+        read_until(process, "Ctrl-C stops everything.", out, timeout_s=300)
+        tokens = requests.post(
+            f"{base}/auth/token/",
+            json={"email": "demo@example.com", "password": "weather-demo-2024"},
+            timeout=30,
+        ).json()
+        headers = {"Authorization": f"Bearer {tokens['access']}"}
+        created = requests.post(
+            f"{base}/requests/",
+            headers=headers,
+            json={
+                "start_year": 1995,
+                "start_month": 1,
+                "end_year": 2020,
+                "end_month": 12,
+                "stations": ["47662", "0074"],
+                "items": ["temp_avg"],
+            },
+            timeout=30,
+        )
+        assert created.status_code == 202, created.text
+        url = created.json()["url"]
+        deadline = time.monotonic() + 60
+        while requests.get(url, headers=headers, timeout=30).json()["progress"]["done"] < 2:
+            assert time.monotonic() < deadline, "the job never got going"
+            time.sleep(0.2)
+
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=120)
+        out.append(rest)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    log = "".join(out)
+    assert process.returncode == 0, log[-3000:]
+    api_stopped = log.index("Shutting down: Master")
+    daemon_stopped = re.search(r"batch daemon \S+ stopped after \d+ claim", log).start()
+    replay_stopped = log.index("jma_replay: stopped")
+    assert api_stopped < daemon_stopped < replay_stopped, log[-3000:]
+
+    with sqlite3.connect(database) as db:
+        status, attempts = db.execute(
+            "SELECT status, attempts FROM repository_filerequest WHERE id = ?",
+            [created.json()["id"]],
+        ).fetchone()
+        kinds = [
+            kind
+            for (kind,) in db.execute(
+                "SELECT kind FROM repository_requestevent WHERE request_id = ? ORDER BY id",
+                [created.json()["id"]],
+            )
+        ]
+    assert (status, attempts) == ("queued", 0), kinds
+    assert kinds[-1] == "released" and "retry_scheduled" not in kinds

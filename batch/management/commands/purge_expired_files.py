@@ -51,6 +51,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{verb} expired {name}")
         for name in report.orphans:
             self.stdout.write(f"{verb} orphan {name}")
+        for name in report.build_folders:
+            self.stdout.write(f"{verb} stale build folder {name}")
         for error in report.errors:
             self.stderr.write(f"error: {error}")
         self.stdout.write(report.summary())

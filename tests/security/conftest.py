@@ -1,0 +1,11 @@
+"""The API tests' clients and autouse fixtures (fresh throttles, fast hashing, tmp results)."""
+
+from tests.api.conftest import (  # noqa: F401
+    _fast_password_hashing,
+    _fresh_throttles,
+    _results_in_tmp,
+    anon,
+    api,
+    owner,
+    stranger,
+)

@@ -1,0 +1,138 @@
+"""Findings 10 and 11: sign-up does not tell who is registered, addresses are verified by
+mail, invisible characters make no second account, and `x@localhost` is not an address."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from repository.models import MailOutbox, User
+from tests.api.conftest import PASSWORD, client_for, make_user
+
+pytestmark = pytest.mark.django_db
+
+REGISTER = "/api/v1/auth/register/"
+VERIFY = "/api/v1/auth/verify-email/"
+
+
+def sign_up(client, email: str, password: str = PASSWORD):
+    return client.post(REGISTER, {"email": email, "password": password}, format="json")
+
+
+def link_in(mail: MailOutbox) -> tuple[str, str]:
+    match = re.search(
+        r"http://front\.example\.jp/#/verify\?uid=([\w-]+)&token=([\w-]+)", mail.body_text
+    )
+    assert match, mail.body_text
+    return match.group(1), match.group(2)
+
+
+@pytest.fixture(autouse=True)
+def _front_end(settings):
+    settings.FRONTEND_BASE_URL = "http://front.example.jp"
+
+
+def test_new_and_existing_addresses_get_the_same_answer(anon, master_data):
+    make_user("taken@example.jp")
+    new = sign_up(anon, "fresh@example.jp")
+    taken = sign_up(anon, "Taken@Example.jp")
+    assert new.status_code == taken.status_code == 202
+    assert new.json() == taken.json()
+    assert "already exists" not in taken.content.decode()
+    assert User.objects.filter(email="taken@example.jp").count() == 1
+    # The owner of the taken address is told by mail, not the caller.
+    exists_mail = MailOutbox.objects.get(to_email="taken@example.jp")
+    assert "already" in exists_mail.subject and "/#/reset" in exists_mail.body_text
+    verify_mail = MailOutbox.objects.get(to_email="fresh@example.jp")
+    link_in(verify_mail)
+
+
+def test_a_weak_password_is_refused_alike_for_new_and_existing_addresses(anon, master_data):
+    make_user("taken@example.jp")
+    new = sign_up(anon, "fresh@example.jp", "abc")
+    taken = sign_up(anon, "taken@example.jp", "abc")
+    assert new.status_code == taken.status_code == 400
+    assert new.json() == taken.json()
+
+
+def test_the_mailed_link_verifies_the_address_once(anon, master_data):
+    sign_up(anon, "verify.me@example.jp")
+    user = User.objects.get(email="verify.me@example.jp")
+    assert user.email_verified_at is None
+    uid, token = link_in(MailOutbox.objects.get(to_email=user.email))
+    response = anon.post(VERIFY, {"uid": uid, "token": token}, format="json")
+    assert response.status_code == 200 and response.json()["detail"]
+    user.refresh_from_db()
+    assert user.email_verified_at is not None
+    again = anon.post(VERIFY, {"uid": uid, "token": token}, format="json")
+    assert again.status_code == 400  # the token hashed the unverified state
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"uid": "MQ", "token": "garbage"}, {"uid": "!!!", "token": "x-y"}, {"uid": "", "token": ""}],
+)
+def test_bad_verification_links_are_400(anon, master_data, body):
+    response = anon.post(VERIFY, body, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "validation_error"
+
+
+def test_requests_need_a_verified_address_when_required(anon, master_data, settings):
+    settings.REQUIRE_VERIFIED_EMAIL = True
+    sign_up(anon, "careful@example.jp")
+    user = User.objects.get(email="careful@example.jp")
+    client = client_for(user)
+    refused = client.get("/api/v1/requests/")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "email_not_verified"
+    me = client.get("/api/v1/auth/me/")
+    assert me.status_code == 200 and me.json()["email_verified"] is False
+    uid, token = link_in(MailOutbox.objects.get(to_email=user.email))
+    assert anon.post(VERIFY, {"uid": uid, "token": token}, format="json").status_code == 200
+    assert client.get("/api/v1/requests/").status_code == 200
+
+
+def test_verification_is_not_required_in_local_development(api):
+    assert api.get("/api/v1/requests/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "same\u200b@example.jp",  # zero-width space
+        "\ufeffsame@example.jp",  # byte order mark
+        "same@exam\u200dple.jp",  # zero-width joiner
+        "ｓａｍｅ@example.jp",  # full-width letters
+    ],
+)
+def test_an_address_with_invisible_or_compatibility_characters_is_the_same_address(
+    anon, master_data, variant
+):
+    assert sign_up(anon, "same@example.jp").status_code == 202
+    assert sign_up(anon, variant).status_code == 202
+    assert list(User.objects.values_list("email", flat=True)) == ["same@example.jp"]
+    # And it logs in as typed.
+    token = anon.post("/api/v1/auth/token/", {"email": variant, "password": PASSWORD})
+    assert token.status_code == 200
+
+
+@pytest.mark.parametrize("address", ["x@localhost", "x@example", "x@.jp"])
+def test_an_address_without_a_dotted_domain_is_refused(anon, master_data, address):
+    response = sign_up(anon, address)
+    assert response.status_code == 400
+    assert "email" in response.json()["fields"]
+    assert not User.objects.exists()
+
+
+def test_distinct_addresses_stay_distinct_on_every_database(anon, master_data):
+    """MariaDB's default collation took "münchen" and "munchen" for one domain (SQLite did
+    not): the second sign-up was told the address exists, or failed on the unique index."""
+    assert sign_up(anon, "kai@munchen.example").status_code == 202
+    second = sign_up(anon, "kai@münchen.example")
+    assert second.status_code == 202, second.json()
+    assert sorted(User.objects.values_list("email", flat=True)) == [
+        "kai@munchen.example",
+        "kai@münchen.example",
+    ]
