@@ -47,7 +47,7 @@ def _on_mysql(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("repository", "0001_initial")]
+    dependencies = [("repository", "0005_request_season")]
 
     operations = [
         migrations.AddField(
