@@ -33,10 +33,13 @@ from common import clock
 from common.emails import normalize_email
 from repository.models import MailOutbox, User
 
-REGISTERED_DETAIL = (
-    "Thank you. We sent a mail to this address: follow its link to verify the address "
-    "(if you already have an account, the mail says how to log in or reset your password)."
-)
+
+def registered_detail() -> str:
+    """The one answer to every sign-up, new address or taken."""
+    return _(
+        "Thank you. We sent a mail to this address: follow its link to verify the address "
+        "(if you already have an account, the mail says how to log in or reset your password)."
+    )
 
 
 # --- Email addresses (normalize_email: common.emails) -------------------------------------------
@@ -94,8 +97,8 @@ def verify_email(uid: str, token: str) -> User:
     user = user_for_uid(uid)
     if user is None or not email_verification_token.check_token(user, token):
         raise ValidationFailed(
-            {"token": ["This verification link is invalid or has expired; sign up again."]},
-            message="This verification link is invalid or has expired.",
+            {"token": [_("This verification link is invalid or has expired; sign up again.")]},
+            message=_("This verification link is invalid or has expired."),
         )
     User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
         email_verified_at=clock.now()
@@ -122,7 +125,7 @@ def register(*, email: str, password: str, name: str = "") -> None:
     except ValidationError as exc:
         errors["email"] = list(exc.messages)
     if len(name) > 150:
-        errors["name"] = ["At most 150 characters."]
+        errors["name"] = [_("At most 150 characters.")]
     try:
         password_validation.validate_password(password, User(email=email, name=name))
     except ValidationError as exc:

@@ -10,6 +10,33 @@ import subprocess
 from pathlib import Path
 
 JA = {
+    "The request body is larger than %(limit)s bytes.": (
+        "リクエストの本文が %(limit)s バイトを超えています。"
+    ),
+    "JSON nested deeper than %(depth)s levels.": "JSON の入れ子が %(depth)s 段を超えています。",
+    "The password was changed; log in again.": (
+        "パスワードが変更されました。もう一度ログインしてください。"
+    ),
+    "Verify your email address first: follow the link in the mail we sent when you signed up.": (
+        "先にメールアドレスを確認してください。登録時にお送りしたメールのリンクを開いてください。"
+    ),
+    "Too many failed logins for this account from your address; try again in %(minutes)s "
+    "minutes, or reset your password.": (
+        "このアカウントへのログイン失敗が多すぎます。%(minutes)s 分後にもう一度試すか、"
+        "パスワードを再設定してください。"
+    ),
+    "Your email address is verified.": "メールアドレスを確認しました。",
+    "Thank you. We sent a mail to this address: follow its link to verify the address (if you "
+    "already have an account, the mail says how to log in or reset your password).": (
+        "ありがとうございます。このアドレスにメールをお送りしました。リンクを開いてアドレスを"
+        "確認してください (すでにアカウントがある場合は、ログインまたはパスワード再設定の方法を"
+        "メールでお知らせします)。"
+    ),
+    "This verification link is invalid or has expired; sign up again.": (
+        "この確認リンクは無効か期限切れです。もう一度登録してください。"
+    ),
+    "This verification link is invalid or has expired.": "この確認リンクは無効か期限切れです。",
+    "At most 150 characters.": "150 文字以内で入力してください。",
     "[%(service)s] Set a new password": "[%(service)s] 新しいパスワードの設定",
     "Someone (hopefully you) asked to set a new password for %(email)s.\n\n"
     "Open this link within %(hours)s hours to choose one:\n%(link)s\n\n"

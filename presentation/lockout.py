@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
@@ -27,15 +28,16 @@ def _minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
 
-LOCKED_MESSAGE = (
-    "Too many failed logins for this account from your address; try again in {minutes} "
-    "minutes, or reset your password."
-)
+def locked_message() -> str:
+    return _(
+        "Too many failed logins for this account from your address; try again in "
+        "%(minutes)s minutes, or reset your password."
+    ) % {"minutes": _minutes()}
 
 
 def locked_out_response(request, original_response=None, credentials=None) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the API's error shape under /api/, plain text elsewhere."""
-    message = LOCKED_MESSAGE.format(minutes=_minutes())
+    message = locked_message()
     retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     if request.path.startswith("/api/"):
         response = JsonResponse({"code": "locked_out", "message": message}, status=429)
@@ -52,4 +54,4 @@ class LockedOut(APIException):
     default_code = "locked_out"
 
     def __init__(self) -> None:
-        super().__init__(LOCKED_MESSAGE.format(minutes=_minutes()), code="locked_out")
+        super().__init__(locked_message(), code="locked_out")

@@ -13,6 +13,7 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -36,6 +37,10 @@ def json_depth_exceeds(value: object, limit: int) -> bool:
     return False
 
 
+def _nesting_message() -> str:
+    return _("JSON nested deeper than %(depth)s levels.") % {"depth": MAX_JSON_DEPTH}
+
+
 class BoundedJSONParser(JSONParser):
     """JSONParser with a body-size limit and a nesting-depth limit."""
 
@@ -43,16 +48,18 @@ class BoundedJSONParser(JSONParser):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         raw = b"" if stream is None else stream.read(limit + 1 if limit is not None else -1)
         if limit is not None and len(raw) > limit:
-            raise RequestDataTooBig(f"The request body is larger than {limit} bytes.")
+            raise RequestDataTooBig(
+                _("The request body is larger than %(limit)s bytes.") % {"limit": limit}
+            )
         encoding = (parser_context or {}).get("encoding") or settings.DEFAULT_CHARSET
         try:
             data = json.loads(raw.decode(encoding), parse_constant=_refuse_constant)
         except RecursionError as exc:
-            raise ParseError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.") from exc
+            raise ParseError(_nesting_message()) from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError(f"JSON parse error - {exc}") from exc
         if json_depth_exceeds(data, MAX_JSON_DEPTH):
-            raise ParseError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
+            raise ParseError(_nesting_message())
         return data
 
 

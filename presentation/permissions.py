@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 
@@ -16,8 +17,10 @@ class IsVerifiedUser(IsAuthenticated):
             return False
         if needs_verification(request.user):
             raise PermissionDenied(
-                "Verify your email address first: follow the link in the mail we sent when "
-                "you signed up.",
+                _(
+                    "Verify your email address first: follow the link in the mail we sent when "
+                    "you signed up."
+                ),
                 code="email_not_verified",
             )
         return True

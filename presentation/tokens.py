@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer, TokenVerifySerializer
 from rest_framework_simplejwt.settings import api_settings
@@ -24,10 +25,10 @@ def check_still_valid(token: Token) -> None:
     user_id = token.payload.get(api_settings.USER_ID_CLAIM)
     user = get_user_model().objects.filter(**{api_settings.USER_ID_FIELD: user_id}).first()
     if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
-        raise InvalidToken("No active account found for the given token.")
+        raise InvalidToken(_("No active account found for the given token."))
     claim = token.payload.get(api_settings.REVOKE_TOKEN_CLAIM)
     if api_settings.CHECK_REVOKE_TOKEN and claim != get_md5_hash_password(user.password):
-        raise InvalidToken("The password was changed; log in again.")
+        raise InvalidToken(_("The password was changed; log in again."))
 
 
 class RevocableTokenRefreshSerializer(TokenRefreshSerializer):

@@ -103,7 +103,7 @@ class RegisterView(APIView):
         data = s.RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         accounts.register(**data.validated_data)
-        return Response({"detail": accounts.REGISTERED_DETAIL}, status=status.HTTP_202_ACCEPTED)
+        return Response({"detail": accounts.registered_detail()}, status=status.HTTP_202_ACCEPTED)
 
 
 class VerifyEmailView(APIView):
@@ -123,7 +123,7 @@ class VerifyEmailView(APIView):
         data = s.VerifyEmailSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         accounts.verify_email(**data.validated_data)
-        return Response({"detail": "Your email address is verified."})
+        return Response({"detail": _("Your email address is verified.")})
 
 
 class NoStoreMixin:
@@ -483,6 +483,7 @@ class LiveView(APIView):
         tags=["health"],
         auth=[],
         responses={200: s.ProbeSerializer},
+        summary="Liveness probe",
         description="Liveness probe: 200 while this process answers HTTP.",
     )
     def get(self, request: Request) -> Response:
@@ -499,6 +500,7 @@ class ReadyView(APIView):
         tags=["health"],
         auth=[],
         responses={200: s.ProbeSerializer, 503: s.ProbeSerializer},
+        summary="Readiness probe (for load balancers)",
         description=(
             "Readiness probe for load balancers: 200 when the database answers, 503 when it "
             "does not. Batch daemons are not considered: the API serves without them."
