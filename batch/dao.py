@@ -35,6 +35,7 @@ from common import clock
 from repository.models import (
     FileRequest,
     MailOutbox,
+    QueueOwner,
     RequestEvent,
     ResultFile,
     User,
@@ -227,25 +228,102 @@ class Claim:
     max_attempts: int
 
 
-def _due_candidates(cursor: Any, now: datetime, limit: int, skip_owners: set[int]) -> list[int]:
-    """Due queued requests in fair order: owners with fewest running first, then priority
-    (higher first), then oldest. Owners already at their limit are left out."""
-    req = _table(FileRequest)
-    params: list[Any] = [RUNNING, QUEUED, _dt(now), limit]
+def candidate_owners_sql(now: datetime, limit: int, skip_owners: set[int]) -> tuple[str, list[Any]]:
+    """Owners with a due queued request in fair order: fewest running first, then their next
+    request's priority (higher first) and age. Owners at their limit are left out.
+
+    One range scan of queueowner_claim_idx, read in index order (no sort): the cost depends
+    on the number of owners with work, not on how many requests are queued.
+    """
+    params: list[Any] = [limit, _dt(now)]
     skip_sql = ""
     if skip_owners:
-        skip_sql = f" AND r.owner_id NOT IN ({', '.join(['%s'] * len(skip_owners))})"
-        params[3:3] = sorted(skip_owners)
-    params.append(CLAIM_CANDIDATES)
-    cursor.execute(
-        f"SELECT r.id FROM {req} r LEFT JOIN (SELECT owner_id, COUNT(*) AS n FROM {req} "
-        "WHERE status = %s GROUP BY owner_id) c ON c.owner_id = r.owner_id "
-        "WHERE r.status = %s AND r.cancel_requested = 0 AND r.run_after <= %s"
-        f"{skip_sql} AND COALESCE(c.n, 0) < %s "
-        "ORDER BY COALESCE(c.n, 0), r.priority DESC, r.created_at, r.id LIMIT %s",
-        params,
+        skip_sql = f" AND owner_id NOT IN ({', '.join(['%s'] * len(skip_owners))})"
+        params += sorted(skip_owners)
+    sql = (
+        f"SELECT owner_id FROM {_table(QueueOwner)} WHERE ready = 1 AND running < %s "
+        f"AND due_at <= %s{skip_sql} "
+        "ORDER BY running, head_priority DESC, head_created_at, head_id LIMIT %s"
     )
-    return [row[0] for row in cursor.fetchall()]
+    return sql, [*params, CLAIM_CANDIDATES]
+
+
+def owner_head_sql(*, due: bool, lock: str = "") -> str:
+    """The owner's next queued request, from req_owner_head_idx in index order."""
+    due_sql = " AND run_after <= %s" if due else ""
+    # SQLite would take req_owner_due_idx when most requests are due and then sort them.
+    hint = "" if _is_mysql() else " INDEXED BY req_owner_head_idx"
+    return (
+        f"SELECT id, attempts, max_attempts, priority, created_at FROM {_table(FileRequest)}"
+        f"{hint} "
+        f"WHERE owner_id = %s AND status = %s AND cancel_requested = 0{due_sql} "
+        f"ORDER BY priority DESC, created_at, id LIMIT 1{lock}"
+    )
+
+
+def _refresh_owner(cursor: Any, owner_id: int) -> None:
+    """Recompute one owner's QueueOwner row from its requests, and clear `dirty`.
+
+    Call it holding the owner's QueueOwner row lock (MariaDB) or the write lock (SQLite):
+    then every change to the owner's requests has either committed before (and READ
+    COMMITTED shows it to these reads) or will set `dirty` again after we commit.
+    """
+    req = _table(FileRequest)
+    # Plain (consistent, non-locking) reads: a locking read here could wait for a request
+    # row that another claimer of this owner holds while it waits for our owner lock.
+    cursor.execute(owner_head_sql(due=False), [owner_id, QUEUED])
+    head = cursor.fetchone()
+    cursor.execute(
+        f"SELECT (SELECT COUNT(*) FROM {req} WHERE owner_id = %s AND status = %s), "
+        f"(SELECT MIN(run_after) FROM {req} WHERE owner_id = %s AND status = %s "
+        "AND cancel_requested = 0)",
+        [owner_id, RUNNING, owner_id, QUEUED],
+    )
+    running, due_at = cursor.fetchone()
+    cursor.execute(
+        f"UPDATE {_table(QueueOwner)} SET dirty = 0, ready = %s, head_id = %s, "
+        "head_priority = %s, head_created_at = %s, running = %s, due_at = %s "
+        "WHERE owner_id = %s",
+        [
+            head is not None,
+            head[0] if head else None,
+            head[3] if head else 0,
+            head[4] if head else None,
+            running,
+            due_at,
+            owner_id,
+        ],
+    )
+
+
+def refresh_dirty_owners(limit: int = 32) -> int:
+    """Bring owners whose queued requests changed (API, admin, reaper, ...) up to date.
+
+    Its own short transaction, before a claim: the rows are taken with SKIP LOCKED (one that
+    another transaction is changing will be dirty again after it), so this never waits and
+    never holds a lock a claim needs. Returns how many owners were refreshed.
+    """
+    table = _table(QueueOwner)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE dirty = 1 LIMIT 1")
+            if cursor.fetchone() is None:
+                return 0  # the common case: one indexed read, no transaction
+    except Exception as exc:
+        if not _retryable_type(exc):
+            raise
+        forget_connection()  # the claim after us reconnects, with its own retries
+        return 0
+    lock = " FOR UPDATE SKIP LOCKED" if _is_mysql() else ""
+
+    def work(cur: Any) -> int:
+        cur.execute(f"SELECT owner_id FROM {table} WHERE dirty = 1 LIMIT %s{lock}", [limit])
+        owners = [row[0] for row in cur.fetchall()]
+        for owner_id in owners:
+            _refresh_owner(cur, owner_id)
+        return len(owners)
+
+    return run(work, what="refresh queue owners")
 
 
 def _claim_held_by(cursor: Any, worker_id: str) -> Claim | None:
@@ -277,6 +355,7 @@ def claim_next(
     limit = max_running_per_user or settings.BATCH_MAX_RUNNING_PER_USER
     req, users = _table(FileRequest), _table(User)
     lock = " FOR UPDATE SKIP LOCKED" if _is_mysql() else ""
+    refresh_dirty_owners()
 
     calls = 0
 
@@ -289,22 +368,22 @@ def claim_next(
             mine = _claim_held_by(cursor, worker_id)
             if mine is not None:
                 return mine
-        full_owners: set[int] = set()
+        # Owners that cannot give us a request now: at their limit, or every due request
+        # of theirs is being claimed by someone else (locked).
+        skip_owners: set[int] = set()
         for _round in range(4):
             due = clock.now()
-            candidates = _due_candidates(cursor, due, limit, full_owners)
-            if not candidates:
+            cursor.execute(*candidate_owners_sql(due, limit, skip_owners))
+            owners = [row[0] for row in cursor.fetchall()]
+            if not owners:
                 return None
-            for request_id in candidates:
-                cursor.execute(
-                    f"SELECT id, owner_id, attempts, max_attempts FROM {req} WHERE id = %s "
-                    f"AND status = %s AND cancel_requested = 0 AND run_after <= %s{lock}",
-                    [request_id, QUEUED, _dt(due)],
-                )
+            for owner_id in owners:
+                skip_owners.add(owner_id)
+                cursor.execute(owner_head_sql(due=True, lock=lock), [owner_id, QUEUED, _dt(due)])
                 row = cursor.fetchone()
-                if row is None or row[1] in full_owners:
-                    continue  # taken (or requeued for later) since, or its owner is full
-                _id, owner_id, attempts, max_attempts = row
+                if row is None:
+                    continue  # taken (or requeued for later) since, or locked by a claimer
+                request_id, attempts, max_attempts = row[0], row[1], row[2]
                 if _is_mysql():
                     cursor.execute(f"SELECT id FROM {users} WHERE id = %s FOR UPDATE", [owner_id])
                 cursor.execute(
@@ -312,7 +391,6 @@ def claim_next(
                     [owner_id, RUNNING],
                 )
                 if cursor.fetchone()[0] >= limit:
-                    full_owners.add(owner_id)
                     continue
                 # Taken after the count, so event times never show a false overlap.
                 now = clock.now()
@@ -333,6 +411,9 @@ def claim_next(
                 )
                 if cursor.rowcount != 1:
                     continue
+                # The trigger locked the owner's QueueOwner row and marked it dirty; bring it
+                # up to date now, while we hold it, so the next claim need not.
+                _refresh_owner(cursor, owner_id)
                 attempt = attempts + 1
                 _event(
                     cursor,
