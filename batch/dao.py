@@ -228,6 +228,13 @@ class Claim:
     max_attempts: int
 
 
+def _use_index(name: str) -> str:
+    """Name the index that answers the query in order. Left to themselves, SQLite takes
+    req_owner_due_idx when most requests are due (then sorts), and MariaDB may sort a small
+    table instead of reading its index."""
+    return f" FORCE INDEX ({name})" if _is_mysql() else f" INDEXED BY {name}"
+
+
 def candidate_owners_sql(now: datetime, limit: int, skip_owners: set[int]) -> tuple[str, list[Any]]:
     """Owners with a due queued request in fair order: fewest running first, then their next
     request's priority (higher first) and age. Owners at their limit are left out.
@@ -241,7 +248,8 @@ def candidate_owners_sql(now: datetime, limit: int, skip_owners: set[int]) -> tu
         skip_sql = f" AND owner_id NOT IN ({', '.join(['%s'] * len(skip_owners))})"
         params += sorted(skip_owners)
     sql = (
-        f"SELECT owner_id FROM {_table(QueueOwner)} WHERE ready = 1 AND running < %s "
+        f"SELECT owner_id FROM {_table(QueueOwner)}{_use_index('queueowner_claim_idx')} "
+        "WHERE ready = 1 AND running < %s "
         f"AND due_at <= %s{skip_sql} "
         "ORDER BY running, head_priority DESC, head_created_at, head_id LIMIT %s"
     )
@@ -251,11 +259,9 @@ def candidate_owners_sql(now: datetime, limit: int, skip_owners: set[int]) -> tu
 def owner_head_sql(*, due: bool, lock: str = "") -> str:
     """The owner's next queued request, from req_owner_head_idx in index order."""
     due_sql = " AND run_after <= %s" if due else ""
-    # SQLite would take req_owner_due_idx when most requests are due and then sort them.
-    hint = "" if _is_mysql() else " INDEXED BY req_owner_head_idx"
     return (
         f"SELECT id, attempts, max_attempts, priority, created_at FROM {_table(FileRequest)}"
-        f"{hint} "
+        f"{_use_index('req_owner_head_idx')} "
         f"WHERE owner_id = %s AND status = %s AND cancel_requested = 0{due_sql} "
         f"ORDER BY priority DESC, created_at, id LIMIT 1{lock}"
     )
@@ -269,26 +275,26 @@ def _refresh_owner(cursor: Any, owner_id: int) -> None:
     COMMITTED shows it to these reads) or will set `dirty` again after we commit.
     """
     req = _table(FileRequest)
-    # Plain (consistent, non-locking) reads: a locking read here could wait for a request
+    # One plain (consistent, non-locking) read: a locking read here could wait for a request
     # row that another claimer of this owner holds while it waits for our owner lock.
-    cursor.execute(owner_head_sql(due=False), [owner_id, QUEUED])
-    head = cursor.fetchone()
     cursor.execute(
-        f"SELECT (SELECT COUNT(*) FROM {req} WHERE owner_id = %s AND status = %s), "
+        "SELECT h.id, h.priority, h.created_at, "
+        f"(SELECT COUNT(*) FROM {req} WHERE owner_id = %s AND status = %s), "
         f"(SELECT MIN(run_after) FROM {req} WHERE owner_id = %s AND status = %s "
-        "AND cancel_requested = 0)",
-        [owner_id, RUNNING, owner_id, QUEUED],
+        "AND cancel_requested = 0) "
+        f"FROM (SELECT 1 AS one) o LEFT JOIN ({owner_head_sql(due=False)}) h ON 1 = 1",
+        [owner_id, RUNNING, owner_id, QUEUED, owner_id, QUEUED],
     )
-    running, due_at = cursor.fetchone()
+    head_id, head_priority, head_created_at, running, due_at = cursor.fetchone()
     cursor.execute(
         f"UPDATE {_table(QueueOwner)} SET dirty = 0, ready = %s, head_id = %s, "
         "head_priority = %s, head_created_at = %s, running = %s, due_at = %s "
         "WHERE owner_id = %s",
         [
-            head is not None,
-            head[0] if head else None,
-            head[3] if head else 0,
-            head[4] if head else None,
+            head_id is not None,
+            head_id,
+            head_priority or 0,
+            head_created_at,
             running,
             due_at,
             owner_id,

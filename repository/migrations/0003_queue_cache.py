@@ -10,14 +10,17 @@ from django.db import migrations, models
 REQ = "repository_filerequest"
 QO = "repository_queueowner"
 TRIGGERS = ("queueowner_req_ins", "queueowner_req_upd", "queueowner_req_del")
-NEW_ROW = (
-    f"INSERT {{ignore}} INTO {QO} (owner_id, running, dirty, ready, head_priority) "
-    "VALUES (NEW.owner_id, 0, 0, 0, 0)"
+# One upsert per owner (an X lock at once: INSERT IGNORE then UPDATE would take an S lock
+# first, and two writers for one owner could deadlock upgrading it).
+SAME_OWNER = "OLD.owner_id = NEW.owner_id"
+UPSERT_NEW = (
+    f"INSERT INTO {QO} (owner_id, running, dirty, ready, head_priority) "
+    "VALUES (NEW.owner_id, (NEW.status = 'running'), (NEW.status = 'queued'), 0, 0) "
+    "{conflict} running = running + (NEW.status = 'running'){minus_old}, "
+    "dirty = (dirty OR NEW.status = 'queued'{or_old})"
 )
-ADD_NEW = (
-    f"UPDATE {QO} SET running = running + (NEW.status = 'running'), "
-    "dirty = (dirty OR NEW.status = 'queued') WHERE owner_id = NEW.owner_id"
-)
+MINUS_OLD = f" - (OLD.status = 'running' AND {SAME_OWNER})"
+OR_OLD = f" OR (OLD.status = 'queued' AND {SAME_OWNER})"
 DROP_OLD = (
     f"UPDATE {QO} SET running = running - (OLD.status = 'running'), "
     "dirty = (dirty OR OLD.status = 'queued') WHERE owner_id = OLD.owner_id"
@@ -30,22 +33,24 @@ CHANGED = (
 
 
 def _trigger_sql(vendor: str) -> list[str]:
+    conflict = (
+        "ON DUPLICATE KEY UPDATE" if vendor == "mysql" else "ON CONFLICT(owner_id) DO UPDATE SET"
+    )
+    insert = UPSERT_NEW.format(conflict=conflict, minus_old="", or_old="")
+    update = UPSERT_NEW.format(conflict=conflict, minus_old=MINUS_OLD, or_old=OR_OLD)
+    drop_other = f"{DROP_OLD} AND OLD.owner_id <> NEW.owner_id"
     if vendor == "mysql":
-        new_row = NEW_ROW.format(ignore="IGNORE")
         return [
-            f"CREATE TRIGGER queueowner_req_ins AFTER INSERT ON {REQ} FOR EACH ROW "
-            f"BEGIN {new_row}; {ADD_NEW}; END",
+            f"CREATE TRIGGER queueowner_req_ins AFTER INSERT ON {REQ} FOR EACH ROW {insert}",
             f"CREATE TRIGGER queueowner_req_upd AFTER UPDATE ON {REQ} FOR EACH ROW "
-            f"BEGIN IF {CHANGED} THEN {new_row}; {DROP_OLD}; {ADD_NEW}; END IF; END",
-            f"CREATE TRIGGER queueowner_req_del AFTER DELETE ON {REQ} FOR EACH ROW "
-            f"BEGIN {DROP_OLD}; END",
+            f"BEGIN IF {CHANGED} THEN {drop_other}; {update}; END IF; END",
+            f"CREATE TRIGGER queueowner_req_del AFTER DELETE ON {REQ} FOR EACH ROW {DROP_OLD}",
         ]
-    new_row = NEW_ROW.format(ignore="OR IGNORE")
     return [
         f"CREATE TRIGGER queueowner_req_ins AFTER INSERT ON {REQ} FOR EACH ROW "
-        f"BEGIN {new_row}; {ADD_NEW}; END",
+        f"BEGIN {insert}; END",
         f"CREATE TRIGGER queueowner_req_upd AFTER UPDATE ON {REQ} FOR EACH ROW "
-        f"WHEN {CHANGED} BEGIN {new_row}; {DROP_OLD}; {ADD_NEW}; END",
+        f"WHEN {CHANGED} BEGIN {drop_other}; {update}; END",
         f"CREATE TRIGGER queueowner_req_del AFTER DELETE ON {REQ} FOR EACH ROW "
         f"BEGIN {DROP_OLD}; END",
     ]
