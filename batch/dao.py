@@ -57,6 +57,7 @@ _RETRY_AT_ONCE = {1205, 1213}  # lock wait timeout, deadlock
 _CONNECTION_LOST = {2002, 2003, 2006, 2013, 2055, 1927, 1053, 4031}
 
 CLAIM_CANDIDATES = 16
+_BUSY = object()  # claim: another transaction is claiming for this owner right now
 MAX_WARNING_EVENTS = 50  # the timeline names each unavailable month, up to this many
 MAX_FAST_RETRIES = 20
 
@@ -374,64 +375,85 @@ def claim_next(
             mine = _claim_held_by(cursor, worker_id)
             if mine is not None:
                 return mine
-        # Owners that cannot give us a request now: at their limit, or every due request
-        # of theirs is being claimed by someone else (locked).
+        # Owners tried in this transaction: claimed, at their limit, nothing due and unlocked,
+        # or busy (another claimer holds their user row right now).
         skip_owners: set[int] = set()
+        busy: list[int] = []
         for _round in range(4):
             due = clock.now()
             cursor.execute(*candidate_owners_sql(due, limit, skip_owners))
             owners = [row[0] for row in cursor.fetchall()]
             if not owners:
-                return None
+                break
             for owner_id in owners:
                 skip_owners.add(owner_id)
-                cursor.execute(owner_head_sql(due=True, lock=lock), [owner_id, QUEUED, _dt(due)])
-                row = cursor.fetchone()
-                if row is None:
-                    continue  # taken (or requeued for later) since, or locked by a claimer
-                request_id, attempts, max_attempts = row[0], row[1], row[2]
-                if _is_mysql():
-                    cursor.execute(f"SELECT id FROM {users} WHERE id = %s FOR UPDATE", [owner_id])
-                cursor.execute(
-                    f"SELECT COUNT(*) FROM {req} WHERE owner_id = %s AND status = %s",
-                    [owner_id, RUNNING],
-                )
-                if cursor.fetchone()[0] >= limit:
-                    continue
-                # Taken after the count, so event times never show a false overlap.
-                now = clock.now()
-                cursor.execute(
-                    f"UPDATE {req} SET status = %s, claimed_by = %s, lease_expires_at = %s, "
-                    "attempts = attempts + 1, started_at = COALESCE(started_at, %s), "
-                    "updated_at = %s, error_code = '', error_message = '' "
-                    "WHERE id = %s AND status = %s",
-                    [
-                        RUNNING,
-                        worker_id,
-                        _dt(now + timedelta(seconds=lease)),
-                        _dt(now),
-                        _dt(now),
-                        request_id,
-                        QUEUED,
-                    ],
-                )
-                if cursor.rowcount != 1:
-                    continue
-                # The trigger locked the owner's QueueOwner row and marked it dirty; bring it
-                # up to date now, while we hold it, so the next claim need not.
-                _refresh_owner(cursor, owner_id)
-                attempt = attempts + 1
-                _event(
-                    cursor,
-                    request_id,
-                    RequestEvent.Kind.CLAIMED,
-                    f"claimed by {worker_id} (attempt {attempt} of {max_attempts})",
-                    worker_id=worker_id,
-                    data={"attempt": attempt},
-                    now=now,
-                )
-                return Claim(request_id, owner_id, worker_id, attempt, max_attempts)
+                outcome = take(cursor, owner_id, due, wait=False)
+                if isinstance(outcome, Claim):
+                    return outcome
+                if outcome is _BUSY:
+                    busy.append(owner_id)
+        # Every owner we could serve is being claimed by someone else: queue behind the
+        # fairest one's lock (a few ms) rather than leave this thread idle for a poll interval.
+        for owner_id in busy[:1]:
+            outcome = take(cursor, owner_id, clock.now(), wait=True)
+            if isinstance(outcome, Claim):
+                return outcome
         return None
+
+    def take(cursor: Any, owner_id: int, due: datetime, *, wait: bool) -> Claim | object | None:
+        """Claim the owner's next due request: a Claim, _BUSY, or None (nothing for us)."""
+        cursor.execute(owner_head_sql(due=True, lock=lock), [owner_id, QUEUED, _dt(due)])
+        row = cursor.fetchone()
+        if row is None:
+            return None  # taken (or requeued for later) since, or all locked by claimers
+        request_id, attempts, max_attempts = row[0], row[1], row[2]
+        if _is_mysql():
+            # The owner's user row serializes all claims for one owner. Without waiting
+            # first: another thread claiming for this owner now will raise its running count,
+            # so the next owner in fair order is the right one to serve.
+            skip = "" if wait else " SKIP LOCKED"
+            cursor.execute(f"SELECT id FROM {users} WHERE id = %s FOR UPDATE{skip}", [owner_id])
+            if cursor.fetchone() is None:
+                return None if wait else _BUSY
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {req} WHERE owner_id = %s AND status = %s",
+            [owner_id, RUNNING],
+        )
+        if cursor.fetchone()[0] >= limit:
+            return None
+        # Taken after the count, so event times never show a false overlap.
+        now = clock.now()
+        cursor.execute(
+            f"UPDATE {req} SET status = %s, claimed_by = %s, lease_expires_at = %s, "
+            "attempts = attempts + 1, started_at = COALESCE(started_at, %s), "
+            "updated_at = %s, error_code = '', error_message = '' "
+            "WHERE id = %s AND status = %s",
+            [
+                RUNNING,
+                worker_id,
+                _dt(now + timedelta(seconds=lease)),
+                _dt(now),
+                _dt(now),
+                request_id,
+                QUEUED,
+            ],
+        )
+        if cursor.rowcount != 1:
+            return None
+        # The trigger locked the owner's QueueOwner row and marked it dirty; bring it up to
+        # date now, while we hold it, so the next claim need not.
+        _refresh_owner(cursor, owner_id)
+        attempt = attempts + 1
+        _event(
+            cursor,
+            request_id,
+            RequestEvent.Kind.CLAIMED,
+            f"claimed by {worker_id} (attempt {attempt} of {max_attempts})",
+            worker_id=worker_id,
+            data={"attempt": attempt},
+            now=now,
+        )
+        return Claim(request_id, owner_id, worker_id, attempt, max_attempts)
 
     return run(work, what="claim", stop=stop)
 
