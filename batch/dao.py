@@ -352,11 +352,11 @@ def claim_next(
 ) -> Claim | None:
     """Claim the next due request for `worker_id`, or None when nothing may run now.
 
-    MariaDB: the candidate row is locked with FOR UPDATE SKIP LOCKED (other claimers skip it),
-    then the owner's user row is locked FOR UPDATE, which serializes all claims for one owner;
-    only then are the owner's running requests counted. Finishing only lowers that count, so
-    the limit holds however many processes claim at once. SQLite: BEGIN IMMEDIATE already
-    serializes writers.
+    Owners come in fair order from QueueOwner (candidate_owners_sql); for each, MariaDB locks
+    the owner's next due request with FOR UPDATE SKIP LOCKED (other claimers skip it), then
+    the owner's user row FOR UPDATE, which serializes all claims for one owner; only then are
+    the owner's running requests counted. Finishing only lowers that count, so the limit holds
+    however many processes claim at once. SQLite: BEGIN IMMEDIATE already serializes writers.
     """
     lease = settings.BATCH_LEASE_SECONDS if lease_s is None else lease_s
     limit = max_running_per_user or settings.BATCH_MAX_RUNNING_PER_USER
