@@ -7,6 +7,7 @@ The plans are the databases' own EXPLAIN output for the SQL the DAO runs.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -98,3 +99,56 @@ def test_the_owner_table_matches_the_requests(backlog):
             .first()
         )
         assert (row.ready, row.head_id) == (head is not None, head and head.pk)
+
+
+def test_the_owner_table_stays_exact_under_concurrent_claims_and_finishes():
+    """Eight threads claim and finish (and requeue some) at once; the trigger-kept counts and
+    the refreshed heads end equal to a full count of the requests."""
+    users = [User.objects.create_user(f"busy{i}@example.com", None) for i in range(5)]
+    for i in range(60):
+        FileRequest.objects.create(
+            owner=users[i % 5], start_year=2020, start_month=1, end_year=2020, end_month=1
+        )
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            for step in range(6):
+                claim = dao.claim_next(f"w/{n}", max_running_per_user=3)
+                if claim is None:
+                    continue
+                if step % 3 == 2:
+                    dao.requeue(claim.request_id, claim.claimed_by, delay_s=0, code="x", message="")
+                elif step % 3 == 1:
+                    stored = dao.StoredFile(f"f/{claim.request_id}", "x.xlsx", 1, "0" * 64, 1)
+                    dao.finish_succeeded(
+                        claim.request_id,
+                        claim.claimed_by,
+                        stored=stored,
+                        warnings=[],
+                        progress_total=1,
+                        mail=None,
+                    )
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    dao.refresh_dirty_owners(limit=100)
+
+    for user in users:
+        row = QueueOwner.objects.get(owner_id=user.pk)
+        mine = FileRequest.objects.filter(owner=user)
+        assert row.running == mine.filter(status="running").count() <= 3
+        head = (
+            mine.filter(status="queued", cancel_requested=False)
+            .order_by("-priority", "created_at", "id")
+            .first()
+        )
+        assert (row.dirty, row.ready, row.head_id) == (False, head is not None, head and head.pk)
