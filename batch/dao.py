@@ -35,6 +35,7 @@ from common import clock
 from repository.models import (
     FileRequest,
     MailOutbox,
+    QueueOwner,
     RequestEvent,
     ResultFile,
     User,
@@ -56,6 +57,7 @@ _RETRY_AT_ONCE = {1205, 1213}  # lock wait timeout, deadlock
 _CONNECTION_LOST = {2002, 2003, 2006, 2013, 2055, 1927, 1053, 4031}
 
 CLAIM_CANDIDATES = 16
+_BUSY = object()  # claim: another transaction is claiming for this owner right now
 MAX_WARNING_EVENTS = 50  # the timeline names each unavailable month, up to this many
 MAX_FAST_RETRIES = 20
 
@@ -239,25 +241,108 @@ class Claim:
     max_attempts: int
 
 
-def _due_candidates(cursor: Any, now: datetime, limit: int, skip_owners: set[int]) -> list[int]:
-    """Due queued requests in fair order: owners with fewest running first, then priority
-    (higher first), then oldest. Owners already at their limit are left out."""
-    req = _table(FileRequest)
-    params: list[Any] = [RUNNING, QUEUED, _dt(now), limit]
+def _use_index(name: str) -> str:
+    """Name the index that answers the query in order. Left to themselves, SQLite takes
+    req_owner_due_idx when most requests are due (then sorts), and MariaDB may sort a small
+    table instead of reading its index."""
+    return f" FORCE INDEX ({name})" if _is_mysql() else f" INDEXED BY {name}"
+
+
+def candidate_owners_sql(now: datetime, limit: int, skip_owners: set[int]) -> tuple[str, list[Any]]:
+    """Owners with a due queued request in fair order: fewest running first, then their next
+    request's priority (higher first) and age. Owners at their limit are left out.
+
+    One range scan of queueowner_claim_idx, read in index order (no sort): the cost depends
+    on the number of owners with work, not on how many requests are queued.
+    """
+    params: list[Any] = [limit, _dt(now)]
     skip_sql = ""
     if skip_owners:
-        skip_sql = f" AND r.owner_id NOT IN ({', '.join(['%s'] * len(skip_owners))})"
-        params[3:3] = sorted(skip_owners)
-    params.append(CLAIM_CANDIDATES)
-    cursor.execute(
-        f"SELECT r.id FROM {req} r LEFT JOIN (SELECT owner_id, COUNT(*) AS n FROM {req} "
-        "WHERE status = %s GROUP BY owner_id) c ON c.owner_id = r.owner_id "
-        "WHERE r.status = %s AND r.cancel_requested = 0 AND r.run_after <= %s"
-        f"{skip_sql} AND COALESCE(c.n, 0) < %s "
-        "ORDER BY COALESCE(c.n, 0), r.priority DESC, r.created_at, r.id LIMIT %s",
-        params,
+        skip_sql = f" AND owner_id NOT IN ({', '.join(['%s'] * len(skip_owners))})"
+        params += sorted(skip_owners)
+    sql = (
+        f"SELECT owner_id FROM {_table(QueueOwner)}{_use_index('queueowner_claim_idx')} "
+        "WHERE ready = 1 AND running < %s "
+        f"AND due_at <= %s{skip_sql} "
+        "ORDER BY running, head_priority DESC, head_created_at, head_id LIMIT %s"
     )
-    return [row[0] for row in cursor.fetchall()]
+    return sql, [*params, CLAIM_CANDIDATES]
+
+
+def owner_head_sql(*, due: bool, lock: str = "") -> str:
+    """The owner's next queued request, from req_owner_head_idx in index order."""
+    due_sql = " AND run_after <= %s" if due else ""
+    return (
+        f"SELECT id, attempts, max_attempts, priority, created_at FROM {_table(FileRequest)}"
+        f"{_use_index('req_owner_head_idx')} "
+        f"WHERE owner_id = %s AND status = %s AND cancel_requested = 0{due_sql} "
+        f"ORDER BY priority DESC, created_at, id LIMIT 1{lock}"
+    )
+
+
+def _refresh_owner(cursor: Any, owner_id: int) -> None:
+    """Recompute one owner's QueueOwner row from its requests, and clear `dirty`.
+
+    Call it holding the owner's QueueOwner row lock (MariaDB) or the write lock (SQLite):
+    then every change to the owner's requests has either committed before (and READ
+    COMMITTED shows it to these reads) or will set `dirty` again after we commit.
+    """
+    req = _table(FileRequest)
+    # One plain (consistent, non-locking) read: a locking read here could wait for a request
+    # row that another claimer of this owner holds while it waits for our owner lock.
+    cursor.execute(
+        "SELECT h.id, h.priority, h.created_at, "
+        f"(SELECT COUNT(*) FROM {req} WHERE owner_id = %s AND status = %s), "
+        f"(SELECT MIN(run_after) FROM {req} WHERE owner_id = %s AND status = %s "
+        "AND cancel_requested = 0) "
+        f"FROM (SELECT 1 AS one) o LEFT JOIN ({owner_head_sql(due=False)}) h ON 1 = 1",
+        [owner_id, RUNNING, owner_id, QUEUED, owner_id, QUEUED],
+    )
+    head_id, head_priority, head_created_at, running, due_at = cursor.fetchone()
+    cursor.execute(
+        f"UPDATE {_table(QueueOwner)} SET dirty = 0, ready = %s, head_id = %s, "
+        "head_priority = %s, head_created_at = %s, running = %s, due_at = %s "
+        "WHERE owner_id = %s",
+        [
+            head_id is not None,
+            head_id,
+            head_priority or 0,
+            head_created_at,
+            running,
+            due_at,
+            owner_id,
+        ],
+    )
+
+
+def refresh_dirty_owners(limit: int = 32) -> int:
+    """Bring owners whose queued requests changed (API, admin, reaper, ...) up to date.
+
+    Its own short transaction, before a claim: the rows are taken with SKIP LOCKED (one that
+    another transaction is changing will be dirty again after it), so this never waits and
+    never holds a lock a claim needs. Returns how many owners were refreshed.
+    """
+    table = _table(QueueOwner)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE dirty = 1 LIMIT 1")
+            if cursor.fetchone() is None:
+                return 0  # the common case: one indexed read, no transaction
+    except Exception as exc:
+        if not _retryable_type(exc):
+            raise
+        forget_connection()  # the claim after us reconnects, with its own retries
+        return 0
+    lock = " FOR UPDATE SKIP LOCKED" if _is_mysql() else ""
+
+    def work(cur: Any) -> int:
+        cur.execute(f"SELECT owner_id FROM {table} WHERE dirty = 1 LIMIT %s{lock}", [limit])
+        owners = [row[0] for row in cur.fetchall()]
+        for owner_id in owners:
+            _refresh_owner(cur, owner_id)
+        return len(owners)
+
+    return run(work, what="refresh queue owners")
 
 
 def _claim_held_by(cursor: Any, worker_id: str) -> Claim | None:
@@ -279,16 +364,17 @@ def claim_next(
 ) -> Claim | None:
     """Claim the next due request for `worker_id`, or None when nothing may run now.
 
-    MariaDB: the candidate row is locked with FOR UPDATE SKIP LOCKED (other claimers skip it),
-    then the owner's user row is locked FOR UPDATE, which serializes all claims for one owner;
-    only then are the owner's running requests counted. Finishing only lowers that count, so
-    the limit holds however many processes claim at once. SQLite: BEGIN IMMEDIATE already
-    serializes writers.
+    Owners come in fair order from QueueOwner (candidate_owners_sql); for each, MariaDB locks
+    the owner's next due request with FOR UPDATE SKIP LOCKED (other claimers skip it), then
+    the owner's user row FOR UPDATE, which serializes all claims for one owner; only then are
+    the owner's running requests counted. Finishing only lowers that count, so the limit holds
+    however many processes claim at once. SQLite: BEGIN IMMEDIATE already serializes writers.
     """
     lease = settings.BATCH_LEASE_SECONDS if lease_s is None else lease_s
     limit = max_running_per_user or settings.BATCH_MAX_RUNNING_PER_USER
     req, users = _table(FileRequest), _table(User)
     lock = " FOR UPDATE SKIP LOCKED" if _is_mysql() else ""
+    refresh_dirty_owners()
 
     calls = 0
 
@@ -301,63 +387,86 @@ def claim_next(
             mine = _claim_held_by(cursor, worker_id)
             if mine is not None:
                 return mine
-        full_owners: set[int] = set()
+        # Owners tried in this transaction: claimed, at their limit, nothing due and unlocked,
+        # or busy (another claimer holds their user row right now).
+        skip_owners: set[int] = set()
+        busy: list[int] = []
         for _round in range(4):
             due = clock.now()
-            candidates = _due_candidates(cursor, due, limit, full_owners)
-            if not candidates:
-                return None
-            for request_id in candidates:
-                cursor.execute(
-                    f"SELECT id, owner_id, attempts, max_attempts FROM {req} WHERE id = %s "
-                    f"AND status = %s AND cancel_requested = 0 AND run_after <= %s{lock}",
-                    [request_id, QUEUED, _dt(due)],
-                )
-                row = cursor.fetchone()
-                if row is None or row[1] in full_owners:
-                    continue  # taken (or requeued for later) since, or its owner is full
-                _id, owner_id, attempts, max_attempts = row
-                if _is_mysql():
-                    cursor.execute(f"SELECT id FROM {users} WHERE id = %s FOR UPDATE", [owner_id])
-                cursor.execute(
-                    f"SELECT COUNT(*) FROM {req} WHERE owner_id = %s AND status = %s",
-                    [owner_id, RUNNING],
-                )
-                if cursor.fetchone()[0] >= limit:
-                    full_owners.add(owner_id)
-                    continue
-                # Taken after the count, so event times never show a false overlap.
-                now = clock.now()
-                cursor.execute(
-                    f"UPDATE {req} SET status = %s, claimed_by = %s, lease_expires_at = %s, "
-                    "attempts = attempts + 1, started_at = COALESCE(started_at, %s), "
-                    "updated_at = %s, error_code = '', error_message = '' "
-                    "WHERE id = %s AND status = %s",
-                    [
-                        RUNNING,
-                        worker_id,
-                        _dt(now + timedelta(seconds=lease)),
-                        _dt(now),
-                        _dt(now),
-                        request_id,
-                        QUEUED,
-                    ],
-                )
-                if cursor.rowcount != 1:
-                    continue
-                attempt = attempts + 1
-                _event(
-                    cursor,
-                    request_id,
-                    RequestEvent.Kind.CLAIMED,
-                    # The worker id (host and pid) stays in the worker_id column, for admin.
-                    f"started (attempt {attempt} of {max_attempts})",
-                    worker_id=worker_id,
-                    data={"attempt": attempt},
-                    now=now,
-                )
-                return Claim(request_id, owner_id, worker_id, attempt, max_attempts)
+            cursor.execute(*candidate_owners_sql(due, limit, skip_owners))
+            owners = [row[0] for row in cursor.fetchall()]
+            if not owners:
+                break
+            for owner_id in owners:
+                skip_owners.add(owner_id)
+                outcome = take(cursor, owner_id, due, wait=False)
+                if isinstance(outcome, Claim):
+                    return outcome
+                if outcome is _BUSY:
+                    busy.append(owner_id)
+        # Every owner we could serve is being claimed by someone else: queue behind the
+        # fairest one's lock (a few ms) rather than leave this thread idle for a poll interval.
+        for owner_id in busy[:1]:
+            outcome = take(cursor, owner_id, clock.now(), wait=True)
+            if isinstance(outcome, Claim):
+                return outcome
         return None
+
+    def take(cursor: Any, owner_id: int, due: datetime, *, wait: bool) -> Claim | object | None:
+        """Claim the owner's next due request: a Claim, _BUSY, or None (nothing for us)."""
+        cursor.execute(owner_head_sql(due=True, lock=lock), [owner_id, QUEUED, _dt(due)])
+        row = cursor.fetchone()
+        if row is None:
+            return None  # taken (or requeued for later) since, or all locked by claimers
+        request_id, attempts, max_attempts = row[0], row[1], row[2]
+        if _is_mysql():
+            # The owner's user row serializes all claims for one owner. Without waiting
+            # first: another thread claiming for this owner now will raise its running count,
+            # so the next owner in fair order is the right one to serve.
+            skip = "" if wait else " SKIP LOCKED"
+            cursor.execute(f"SELECT id FROM {users} WHERE id = %s FOR UPDATE{skip}", [owner_id])
+            if cursor.fetchone() is None:
+                return None if wait else _BUSY
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {req} WHERE owner_id = %s AND status = %s",
+            [owner_id, RUNNING],
+        )
+        if cursor.fetchone()[0] >= limit:
+            return None
+        # Taken after the count, so event times never show a false overlap.
+        now = clock.now()
+        cursor.execute(
+            f"UPDATE {req} SET status = %s, claimed_by = %s, lease_expires_at = %s, "
+            "attempts = attempts + 1, started_at = COALESCE(started_at, %s), "
+            "updated_at = %s, error_code = '', error_message = '' "
+            "WHERE id = %s AND status = %s",
+            [
+                RUNNING,
+                worker_id,
+                _dt(now + timedelta(seconds=lease)),
+                _dt(now),
+                _dt(now),
+                request_id,
+                QUEUED,
+            ],
+        )
+        if cursor.rowcount != 1:
+            return None
+        # The trigger locked the owner's QueueOwner row and marked it dirty; bring it up to
+        # date now, while we hold it, so the next claim need not.
+        _refresh_owner(cursor, owner_id)
+        attempt = attempts + 1
+        _event(
+            cursor,
+            request_id,
+            RequestEvent.Kind.CLAIMED,
+            # The worker id (host and pid) stays in the worker_id column, for admin.
+            f"started (attempt {attempt} of {max_attempts})",
+            worker_id=worker_id,
+            data={"attempt": attempt},
+            now=now,
+        )
+        return Claim(request_id, owner_id, worker_id, attempt, max_attempts)
 
     return run(work, what="claim", stop=stop)
 

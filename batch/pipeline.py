@@ -111,7 +111,7 @@ def build_workbook_file(
     Raises RequestTooLarge before any fetch, NothingPublished, JobInterrupted, and the JMA
     errors (LayoutChanged, JmaUnavailable) unchanged.
     """
-    from batch.jma.cache import get_month  # the month cache pulls in the HTTP client
+    from batch.jma.cache import get_months  # the month cache pulls in the HTTP client
 
     if not spec.stations or not spec.items:
         raise ValueError("a workbook needs at least one station and one item")
@@ -135,11 +135,14 @@ def build_workbook_file(
     try:
         writer = WorkbookWriter(spec)
         done = 0
+        derived = any(item.is_derived for item in spec.items)
         for station in spec.stations:
-            for year, month in spec.months():
+            # One query reads the station's stored months; the rest are fetched in turn.
+            results = get_months(station, spec.months(), derived=derived, client=client)
+            for _month in spec.months():
                 if should_continue is not None and not should_continue():
                     raise JobInterrupted(f"stopped after {done} of {total} station-months")
-                writer.add_month(station, get_month(station, year, month, client=client))
+                writer.add_month(station, next(results))  # fetched (if need be) only now
                 done += 1
                 if progress is not None:
                     progress(done, total)

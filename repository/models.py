@@ -259,6 +259,15 @@ class FileRequest(models.Model):
             models.Index(fields=["owner", "status"], name="req_owner_status_idx"),
             models.Index(fields=["status", "lease_expires_at"], name="req_lease_idx"),
             models.Index(fields=["owner", "-created_at"], name="req_owner_created_idx"),
+            # An owner's next request, and its earliest due time (QueueOwner, batch/dao.py).
+            models.Index(
+                fields=["owner", "status", "cancel_requested", "-priority", "created_at", "id"],
+                name="req_owner_head_idx",
+            ),
+            models.Index(
+                fields=["owner", "status", "cancel_requested", "run_after"],
+                name="req_owner_due_idx",
+            ),
         ]
         constraints = [
             # NULL keys never collide (SQL semantics on both SQLite and MariaDB).
@@ -319,6 +328,40 @@ class FileRequest(models.Model):
                 self.start_year, self.start_month, self.end_year, self.end_month, self.season
             )
         return (self.end_year - self.start_year) * 12 + self.end_month - self.start_month + 1
+
+
+class QueueOwner(models.Model):
+    """One row per owner with queued or running requests: what the claim reads in index order.
+
+    `running` is kept exact by database triggers on FileRequest (migration 0003); any change to
+    an owner's queued rows sets `dirty`, and the batch DAO then recomputes the owner's next
+    request (`head_*`, `ready`) and earliest `due_at`. Claiming reads owners by (running,
+    head priority, head age) from one index, so its cost does not grow with the backlog.
+    No foreign key constraint: the triggers must never fail a FileRequest write.
+    """
+
+    owner = models.OneToOneField(
+        User, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    running = models.IntegerField(default=0)
+    dirty = models.BooleanField(default=False)
+    ready = models.BooleanField(default=False, help_text="has a queued request")
+    head_priority = models.SmallIntegerField(default=0)
+    head_created_at = models.DateTimeField(null=True, blank=True)
+    head_id = models.BigIntegerField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["ready", "running", "-head_priority", "head_created_at", "head_id"],
+                name="queueowner_claim_idx",
+            ),
+            models.Index(fields=["dirty"], name="queueowner_dirty_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"owner {self.owner_id}: {self.running} running, head {self.head_id}"
 
 
 class FileRequestStation(models.Model):
@@ -418,7 +461,9 @@ class MonthlyObservation(models.Model):
     month = models.PositiveSmallIntegerField()
     page_type = models.CharField(max_length=2)
     no_data = models.BooleanField(default=False, help_text="JMA published nothing for this month")
-    payload = models.JSONField(default=dict, blank=True)
+    payload = models.JSONField(default=dict, blank=True)  # version 1 (JSON); {} once packed
+    # Version 2 and later: a version byte, then zlib-compressed columns (batch/jma/cache.py).
+    packed = models.BinaryField(null=True, blank=True)
     fetched_at = models.DateTimeField(default=timezone.now)
     is_final = models.BooleanField(default=False)
     source_url = models.CharField(max_length=300)

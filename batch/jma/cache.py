@@ -6,16 +6,20 @@ months (the running one, the one that just ended, future ones) are refetched aft
 JMA_CURRENT_MONTH_TTL_S. Threads of one process asking for the same month share one fetch;
 processes share it through a short lease on the month (batch.jma.lease): one fetches, the
 others wait for the cache.
-Derived items are computed on every return, never stored, so a formula fix needs no refetch.
+Derived items are computed on return, never stored, so a formula fix needs no refetch;
+get_months() (a station's months in one query) computes them only when asked to.
 """
 
 from __future__ import annotations
 
 import calendar
 import hashlib
+import json
 import logging
 import threading
 import time
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -34,7 +38,7 @@ from repository.models import MonthlyObservation, Station
 
 log = logging.getLogger(__name__)
 
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2  # 1: JSON in MonthlyObservation.payload; 2: packed bytes (see payload_of)
 
 
 def source_url_for(station: Station, year: int, month: int) -> str:
@@ -54,9 +58,13 @@ def is_final(year: int, month: int, fetched_at: datetime) -> bool:
 
 
 def is_fresh(row: MonthlyObservation, now: datetime) -> bool:
-    if row.is_final:
+    return _fresh(row.is_final, row.fetched_at, now)
+
+
+def _fresh(final: bool, fetched_at: datetime, now: datetime) -> bool:
+    if final:
         return True
-    return now - row.fetched_at < timedelta(seconds=int(settings.JMA_CURRENT_MONTH_TTL_S))
+    return now - fetched_at < timedelta(seconds=int(settings.JMA_CURRENT_MONTH_TTL_S))
 
 
 def get_month(
@@ -92,12 +100,39 @@ def get_month(
 
 def _fresh_result(station: Station, year: int, month: int) -> MonthResult | None:
     """The stored month if it is fresh and readable; None means fetch it."""
-    row = MonthlyObservation.objects.filter(station=station, year=year, month=month).first()
-    if row is None or not is_fresh(row, timezone.now()):
+    row = (
+        MonthlyObservation.objects.filter(station=station, year=year, month=month)
+        .values_list(*_ROW_FIELDS)
+        .first()
+    )
+    if row is None or not _fresh(row[3], row[4], timezone.now()):
         return None
+    return _result_from_row(station, row)
+
+
+# What a cached month is read as: one tuple per row, no model instances.
+_ROW_FIELDS = (
+    "year",
+    "month",
+    "no_data",
+    "is_final",
+    "fetched_at",
+    "source_url",
+    "payload",
+    "packed",
+)
+
+
+def _result_from_row(station: Station, row: tuple) -> MonthResult | None:
+    """A MonthResult from a stored row (a _ROW_FIELDS tuple); None if unreadable.
+
+    A version 1 row (JSON) is rewritten in the packed form here, once.
+    """
+    year, month, no_data, _final, _fetched, source_url, payload, packed = row
+    stored = bytes(packed) if packed is not None else payload
     try:
-        page = None if row.no_data else page_from_payload(row.payload, row.year, row.month)
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        page = None if no_data else page_from_payload(stored, year, month)
+    except (KeyError, TypeError, ValueError, IndexError, zlib.error) as exc:
         # Written by another version, or damaged: the page itself is the source of truth.
         log.warning(
             "month cache: unreadable payload for %s (%s); fetching again",
@@ -105,11 +140,15 @@ def _fresh_result(station: Station, year: int, month: int) -> MonthResult | None
             exc,
         )
         return None
+    if page is not None and packed is None:
+        MonthlyObservation.objects.filter(
+            station=station, year=year, month=month, packed__isnull=True
+        ).update(packed=payload_of(page), payload={})
     return MonthResult(
         block_no=station.block_no,
         year=year,
         month=month,
-        source_url=row.source_url or source_url_for(station, year, month),
+        source_url=source_url or source_url_for(station, year, month),
         page=page,
         from_cache=True,
     )
@@ -144,6 +183,43 @@ def _lease_s(station: Station, year: int, month: int) -> float:
     url = month_url(station, year, month)
     queued = next_free_in(url_host(url)) if min_interval_s(url) > 0 else 0.0
     return float(settings.JMA_MONTH_LEASE_S) + queued
+
+
+def get_months(
+    station: Station,
+    months: Iterable[tuple[int, int]],
+    *,
+    derived: bool = True,
+    client: JmaClient | None = None,
+) -> Iterator[MonthResult]:
+    """The station's months in the order given: every stored one read in one query, the
+    missing, stale or unreadable ones through get_month() (fetched) when their turn comes.
+
+    A generator, so a caller that stops early (cancel) fetches nothing more. `derived=False`
+    leaves the derived items out of months read from the store (nobody asked for them).
+    """
+    wanted = list(months)
+    if not wanted:
+        return
+    years = [year for year, _month in wanted]
+    stored = {
+        (row[0], row[1]): row
+        for row in MonthlyObservation.objects.filter(
+            station=station, year__gte=min(years), year__lte=max(years)
+        ).values_list(*_ROW_FIELDS)
+    }
+    now = timezone.now()
+    for year, month in wanted:
+        row = stored.get((year, month))
+        result = None
+        if row is not None and _fresh(row[3], row[4], now):
+            result = _result_from_row(station, row)
+        if result is None:
+            yield get_month(station, year, month, client=client)
+        elif derived:
+            yield _with_derived(result, from_cache=True)
+        else:
+            yield result
 
 
 def _fetch_and_store(station: Station, year: int, month: int, client: JmaClient) -> MonthResult:
@@ -189,7 +265,16 @@ def _fetch_and_store(station: Station, year: int, month: int, client: JmaClient)
 
 
 def _upsert(station: Station, year: int, month: int, values: dict[str, Any]) -> None:
-    """Insert or update; another process storing the same month at once is not an error."""
+    """Insert or update; another process storing the same month at once is not an error.
+
+    A packed payload (bytes from payload_of) goes to the `packed` column, `payload` then {}.
+    """
+    payload = values.get("payload")
+    values = {
+        **values,
+        "packed": payload if isinstance(payload, bytes) else None,
+        "payload": {} if isinstance(payload, bytes) else payload,
+    }
     try:
         with transaction.atomic():
             MonthlyObservation.objects.update_or_create(
@@ -202,31 +287,52 @@ def _upsert(station: Station, year: int, month: int, values: dict[str, Any]) -> 
 # --- payload ------------------------------------------------------------------------------------
 
 
-def payload_of(page: DailyPage) -> dict[str, Any]:
-    """Compact JSON: {"v": 1, "page_type": "s1", "rows": [[day, {code: [value, quality(, 1)]}]]}.
+def payload_of(page: DailyPage) -> bytes:
+    """Version 2: the byte 2, then zlib of compact JSON with one column per item:
 
-    The trailing 1 marks no_phenomenon ("--"); it is left out when false.
+        {"t": "s1", "d": [1, 2, ...], "c": {code: [values, qualities, no_phenomenon_rows]}}
+
+    values[i] and qualities[i] belong to day d[i]; quality -1 marks an item the row lacks;
+    no_phenomenon_rows lists the row indexes whose cell was "--". A month is 1-2 KB this way
+    (version 1, JSON per row, was 20-33 KB stored).
     """
-    return {
-        "v": PAYLOAD_VERSION,
-        "page_type": page.page_type,
-        "rows": [
-            [
-                row.day,
-                {
-                    code: [obs.value, obs.quality, 1]
-                    if obs.no_phenomenon
-                    else [obs.value, obs.quality]
-                    for code, obs in row.values.items()
-                },
-            ]
-            for row in page.rows
-        ],
-    }
+    codes: dict[str, None] = {}
+    for row in page.rows:
+        codes.update(dict.fromkeys(row.values))
+    columns = {}
+    for code in codes:
+        cells = [row.values.get(code) for row in page.rows]
+        columns[code] = [
+            [cell.value if cell else None for cell in cells],
+            [cell.quality if cell else -1 for cell in cells],
+            [i for i, cell in enumerate(cells) if cell and cell.no_phenomenon],
+        ]
+    body = {"t": page.page_type, "d": [row.day for row in page.rows], "c": columns}
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return bytes([PAYLOAD_VERSION]) + zlib.compress(text.encode(), 9)
 
 
-def page_from_payload(payload: dict[str, Any], year: int, month: int) -> DailyPage:
-    if payload.get("v") != PAYLOAD_VERSION:
+def page_from_payload(payload: bytes | dict[str, Any], year: int, month: int) -> DailyPage:
+    """The page from a stored payload: packed bytes (version 2) or version 1 JSON."""
+    if isinstance(payload, dict):
+        return _page_from_v1(payload, year, month)
+    if not payload or payload[0] != PAYLOAD_VERSION:
+        raise ValueError(f"unknown payload version {payload[:1]!r}")
+    body = json.loads(zlib.decompress(payload[1:]))
+    days = body["d"]
+    rows = [DailyRow(day=day) for day in days]
+    for code, (values, qualities, dashes) in body["c"].items():
+        if len(values) != len(days) or len(qualities) != len(days):
+            raise ValueError(f"column {code!r} does not match the days")
+        dashed = set(dashes)
+        for i, (value, quality) in enumerate(zip(values, qualities, strict=True)):
+            if quality != -1:
+                rows[i].values[code] = Observation(value, quality, i in dashed)
+    return DailyPage(page_type=body["t"], year=year, month=month, rows=rows)
+
+
+def _page_from_v1(payload: dict[str, Any], year: int, month: int) -> DailyPage:
+    if payload.get("v") != 1:
         raise ValueError(f"unknown payload version {payload.get('v')!r}")
     return DailyPage(
         page_type=payload["page_type"],

@@ -1,8 +1,15 @@
-"""Queue throughput: claims/s with empty jobs (1, 4, 16 threads) and end-to-end requests/min.
+"""Queue throughput: claims/s against a backlog, beside a raw SKIP LOCKED loop; end to end.
 
-    python tests/benchmarks/bench_queue.py                 # SQLite and MariaDB, one after another
-    python tests/benchmarks/bench_queue.py --db sqlite     # one of them
-    python tests/benchmarks/bench_queue.py --requests 2000 --e2e-requests 200
+    python tests/benchmarks/bench_queue.py                      # SQLite and MariaDB
+    python tests/benchmarks/bench_queue.py --db mysql --depth 1000,20000 --claims 400
+    python tests/benchmarks/bench_queue.py --e2e-requests 0     # claims only
+
+Claims: for each backlog depth (queued requests of 50 users), `--claims` empty jobs are
+claimed and finished by `--threads` threads with `dao.claim_next` (ours), then the backlog is
+refilled to the same depth and the same number is taken by a minimal raw loop: one
+`SELECT ... ORDER BY run_after LIMIT 1 FOR UPDATE SKIP LOCKED` (SQLite: BEGIN IMMEDIATE),
+the same claim UPDATE and event, and the same finishing transaction. Both variants run in the
+same process, alternately, and print claims/s and ours/raw.
 
 Each database gets its own benchmark database (var/bench_queue.sqlite3, MariaDB bench_queue
 at 127.0.0.1:3306 or BENCH_MYSQL_URL), migrated and seeded here. An empty job is claim +
@@ -19,6 +26,8 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -29,9 +38,11 @@ MYSQL_URL = os.environ.get("BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/bench
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=["sqlite", "mysql", "both"], default="both")
-    parser.add_argument("--requests", type=int, default=1000, help="empty jobs per run")
-    parser.add_argument("--e2e-requests", type=int, default=120, help="real jobs")
-    parser.add_argument("--threads", default="1,4,16")
+    parser.add_argument("--depth", default="1000,20000", help="queued requests (backlogs)")
+    parser.add_argument("--claims", type=int, default=400, help="empty jobs per measurement")
+    parser.add_argument("--threads", default="1,4")
+    parser.add_argument("--rounds", type=int, default=2, help="ours/raw alternations")
+    parser.add_argument("--e2e-requests", type=int, default=0, help="real jobs (0: skip)")
     args = parser.parse_args()
     if os.environ.get("BENCH_CHILD"):
         run_here(args)
@@ -78,10 +89,21 @@ def run_here(args: argparse.Namespace) -> None:
     from django.db import connection
 
     print(f"\n== {connection.vendor} ({connection.settings_dict['NAME']})")
-    for threads in [int(t) for t in args.threads.split(",")]:
-        rate = empty_run(threads, args.requests)
-        print(f"empty jobs, {threads:>2} thread(s): {rate:8.1f} claims/s ({args.requests} jobs)")
-    for threads in (1, 4):
+    print(f"{'depth':>6} {'threads':>7} {'ours/s':>9} {'raw/s':>9} {'ours/raw':>8}")
+    for depth in [int(d) for d in args.depth.split(",")]:
+        for threads in [int(t) for t in args.threads.split(",")]:
+            ours: list[float] = []
+            raw: list[float] = []
+            for _round in range(args.rounds):
+                ours.append(claim_run(depth, threads, args.claims, raw=False))
+                raw.append(claim_run(depth, threads, args.claims, raw=True))
+            best_ours, best_raw = max(ours), max(raw)
+            print(
+                f"{depth:>6} {threads:>7} {best_ours:>9.1f} {best_raw:>9.1f} "
+                f"{best_ours / best_raw:>8.2f}",
+                flush=True,
+            )
+    for threads in (1, 4) if args.e2e_requests else ():
         per_min = e2e_run(threads, args.e2e_requests)
         print(
             f"end to end, {threads:>2} thread(s): {per_min:8.1f} requests/min "
@@ -123,10 +145,10 @@ def _reset_queue(count: int, *, with_selections: bool) -> None:
         WeatherItem,
     )
 
-    MailOutbox.objects.all().delete()
-    ResultFile.objects.all().delete()
-    RequestEvent.objects.all().delete()
-    FileRequest.objects.all().delete()
+    # Raw deletes, children first: Django's cascade collector is slow for 20,000 rows.
+    for model in (MailOutbox, ResultFile, RequestEvent, FileRequestStation, FileRequestItem):
+        model.objects.all()._raw_delete(model.objects.db)
+    FileRequest.objects.all()._raw_delete(FileRequest.objects.db)
     users = list(User.objects.filter(email__startswith="bench"))
     if len(users) < 50:
         users = [
@@ -186,26 +208,96 @@ def empty_job(claim, control) -> None:
     )
 
 
+def raw_claim(worker_id: str):
+    """The reference: the smallest claim that is still correct for one queue row."""
+    from batch import dao
+    from common import clock
+    from repository.models import FileRequest, RequestEvent
+
+    req = dao._table(FileRequest)
+    lock = " FOR UPDATE SKIP LOCKED" if dao._is_mysql() else ""
+
+    def work(cursor):
+        now = clock.now()
+        cursor.execute(
+            f"SELECT id, owner_id, attempts, max_attempts FROM {req} WHERE status = %s "
+            f"AND cancel_requested = 0 AND run_after <= %s ORDER BY run_after LIMIT 1{lock}",
+            [dao.QUEUED, dao._dt(now)],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        request_id, owner_id, attempts, max_attempts = row
+        cursor.execute(
+            f"UPDATE {req} SET status = %s, claimed_by = %s, lease_expires_at = %s, "
+            "attempts = attempts + 1, started_at = COALESCE(started_at, %s), "
+            "updated_at = %s, error_code = '', error_message = '' WHERE id = %s AND status = %s",
+            [
+                dao.RUNNING,
+                worker_id,
+                dao._dt(now),
+                dao._dt(now),
+                dao._dt(now),
+                request_id,
+                dao.QUEUED,
+            ],
+        )
+        dao._event(
+            cursor,
+            request_id,
+            RequestEvent.Kind.CLAIMED,
+            f"claimed by {worker_id}",
+            worker_id=worker_id,
+            data={"attempt": attempts + 1},
+            now=now,
+        )
+        return dao.Claim(request_id, owner_id, worker_id, attempts + 1, max_attempts)
+
+    return dao.run(work, what="raw claim")
+
+
+def claim_run(depth: int, threads: int, count: int, *, raw: bool) -> float:
+    """Claims/s of `threads` threads taking `count` empty jobs off a backlog of `depth`."""
+    from django.db import connection
+
+    from batch import dao
+
+    _reset_queue(depth, with_selections=False)
+    taken = 0
+    lock = threading.Lock()
+    start = threading.Barrier(threads + 1)
+
+    def worker(n: int) -> None:
+        nonlocal taken
+        worker_id = f"bench-{'raw' if raw else 'ours'}-{n}"
+        try:
+            start.wait()
+            while True:
+                with lock:
+                    if taken >= count:
+                        return
+                    taken += 1
+                claim = raw_claim(worker_id) if raw else dao.claim_next(worker_id)
+                if claim is None:
+                    raise SystemExit("queue ran dry")
+                empty_job(claim, None)
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for thread in pool:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in pool:
+        thread.join()
+    return count / (time.perf_counter() - began)
+
+
 def _run_daemon(daemon) -> None:
     daemon.run()
     if daemon.signalled:
         raise SystemExit("interrupted")
-
-
-def empty_run(threads: int, count: int) -> float:
-    from batch.daemon import Daemon
-
-    _reset_queue(count, with_selections=False)
-    _run_daemon(
-        Daemon(
-            threads=threads,
-            worker_id=f"bench-{threads}",
-            job=empty_job,
-            exit_when_idle=True,
-            send_mail=False,
-        )
-    )
-    return _measured_rate(count)
 
 
 def e2e_run(threads: int, count: int) -> float:
