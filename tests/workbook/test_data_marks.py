@@ -1,0 +1,89 @@
+"""データ cells from a real JMA page, read back with openpyxl: every mark keeps its styling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from batch.jma.parser import NUMBER, parse_cell, parse_daily_page
+from batch.workbook.writer import WorkbookWriter
+from tests.workbook.conftest import items, load, result, spec_for, stations
+
+pytestmark = pytest.mark.django_db
+
+CHIBA_2013_10 = Path(__file__).parent / "real_pages" / "daily_s1_47682_2013-10_chiba.html"
+YELLOW, ORANGE = "00FFF2CC", "00F8CBAD"  # ")" 準正常値, "]" 資料不足値
+
+
+def write_chiba(
+    path: Path, *, replace: dict[tuple[int, str], str] | None = None, write_only: bool = True
+) -> None:
+    """千葉 2013-10 as JMA served it; replace: (day, item) -> another cell text, parsed."""
+    chiba = stations("47682")[0]
+    page = parse_daily_page(CHIBA_2013_10.read_bytes(), year=2013, month=10)
+    for (day, code), text in (replace or {}).items():
+        page.rows[day - 1].values[code] = parse_cell(text, NUMBER)
+    spec = spec_for(
+        [chiba],
+        items("temp_avg", "temp_max", "precip_total", "humidity_avg", "wind_dir_max"),
+        start=(2013, 10),
+        end=(2013, 10),
+    )
+    writer = WorkbookWriter(spec, write_only=write_only)
+    writer.add_month(chiba, result(chiba, page, 2013, 10))
+    writer.save(path)
+
+
+def test_marked_cells_of_a_real_page(xlsx: Path) -> None:
+    write_chiba(xlsx)
+    ws = load(xlsx)["データ"]
+    # Day 7 (row 8): "22.2 )", "26.8 ]", "--", "87 )", "北北東 ]".
+    temp_avg, temp_max, precip, humidity, direction = (ws.cell(8, col) for col in range(5, 10))
+    assert temp_avg.value == 22.2 and temp_avg.fill.fgColor.rgb == YELLOW
+    assert not temp_avg.font.italic and temp_avg.number_format == "0.0"
+    assert temp_max.value == 26.8 and temp_max.fill.fgColor.rgb == ORANGE
+    assert temp_max.font.italic and temp_max.number_format == "0.0"
+    assert precip.value == 0 and precip.number_format == '0.0;-0.0;"--"'
+    assert precip.fill.fgColor.rgb not in (YELLOW, ORANGE)
+    assert humidity.value == 87 and humidity.fill.fgColor.rgb == YELLOW
+    assert humidity.number_format == "0"
+    assert direction.value == "北北東" and direction.fill.fgColor.rgb == ORANGE
+    assert direction.font.italic
+    # Day 6 (row 7): "20.9", "24.4", "0.0", "91", "東北東": unmarked; a measured 0 is no "--".
+    plain = [ws.cell(7, col) for col in range(5, 10)]
+    assert [c.value for c in plain] == [20.9, 24.4, 0, 91, "東北東"]
+    assert plain[2].number_format == "0.0"
+    assert all(c.fill.fgColor.rgb not in (YELLOW, ORANGE) for c in plain)
+    assert not any(c.font.italic for c in plain)
+    assert ws.cell(8, 4).is_date and ws.cell(8, 4).number_format == "yyyy/mm/dd"
+
+
+def test_no_phenomenon_keeps_its_quality_mark(xlsx: Path) -> None:
+    """'-- )' and '-- ]': 0 shown as '--', yellow or orange italics like any marked value."""
+    write_chiba(xlsx, replace={(7, "precip_total"): "-- )", (3, "precip_total"): "-- ]"})
+    ws = load(xlsx)["データ"]
+    quasi, insufficient = ws["G8"], ws["G4"]
+    for cell in (quasi, insufficient):
+        assert cell.value == 0 and cell.number_format == '0.0;-0.0;"--"'
+    assert quasi.fill.fgColor.rgb == YELLOW and not quasi.font.italic
+    assert insufficient.fill.fgColor.rgb == ORANGE and insufficient.font.italic
+
+
+def test_normal_mode_gives_the_same_styles(tmp_path: Path) -> None:
+    """The benchmark's normal-mode variant must write what the streaming one writes."""
+    replace = {(7, "precip_total"): "-- )", (3, "precip_total"): "-- ]"}
+    sheets = []
+    for write_only in (True, False):
+        path = tmp_path / f"{write_only}.xlsx"
+        write_chiba(path, replace=replace, write_only=write_only)
+        sheets.append(load(path)["データ"])
+    streamed, normal = (
+        [
+            (c.value, c.number_format, c.fill.fgColor.rgb, c.font.italic, c.font.bold)
+            for row in ws.iter_rows()
+            for c in row
+        ]
+        for ws in sheets
+    )
+    assert streamed == normal and len(streamed) == 32 * 9
