@@ -7,14 +7,19 @@ distinct style is built once on a prototype cell and new cells copy its style ar
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from copy import copy
 from datetime import date
+from math import isfinite
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.xml.functions import XML_NS, Element, SubElement
+
+XML_SPACE = f"{{{XML_NS}}}space"
 
 QUASI_FILL = PatternFill("solid", fgColor="FFF2CC")  # yellow: JMA ")" 準正常値
 INSUFFICIENT_FILL = PatternFill("solid", fgColor="F8CBAD")  # orange: JMA "]" 資料不足値
@@ -81,43 +86,30 @@ class CellMaker:
         return cell
 
 
-class _PresetCell(Cell):
-    """A cell told its style id instead of looking it up; one is reused for a whole sheet."""
-
-    __slots__ = ("preset_style_id",)
-
-    @property
-    def style_id(self) -> int:
-        return self.preset_style_id
-
-    @property
-    def has_style(self) -> bool:
-        return self.preset_style_id != 0
-
-
 class StyledRows:
     """Appends rows whose cells' styles are ids chosen in advance (the データ sheet's hot path).
 
     Why: with WriteOnlyCells, openpyxl spends more on each styled cell than on writing it:
     building the cell, copying its style array, rejecting the cell as a value by raising and
     catching ValueError (formatting the cell's repr for the message), building a fresh cell
-    after it, and hashing the style array to find its id. Here the ids are looked up once per
-    distinct style, and one reusable cell carries each value to openpyxl's own XML writer, by
-    standing in for the write-only sheet's row-to-cells step (openpyxl 3.1, pinned). Cells are
-    written exactly as openpyxl writes them; a normal (not write-only) sheet gets real cells.
+    after it, hashing the style array to find its id, then a Python call per XML element.
+    Here each style id is looked up once, and on a write-only sheet each row goes out as one
+    XML element built in C by lxml, in place of the sheet writer's row step (openpyxl 3.1,
+    pinned; rows appended to the sheet directly still take openpyxl's own way). The XML is
+    what openpyxl writes for the same values: numbers and dates as numbers, text inline.
+    A normal (not write-only) sheet gets ordinary styled cells.
     """
 
     def __init__(self, ws: Any) -> None:
         self.ws = ws
         self._ids: dict[tuple[str | None, str], int] = {(None, "normal"): 0}
         self._arrays: dict[int, Any] = {}  # style id -> StyleArray, for normal sheets
-        self._styles: list[int] | None = None  # the row being appended through append()
-        self._cell: _PresetCell | None = None
-        if hasattr(ws, "_values_to_row"):  # write-only: rows are written as they come
-            self._cell = _PresetCell(ws)
-            self._cell.preset_style_id = 0
-            self._openpyxl_cells = ws._values_to_row  # for rows appended to ws directly
-            ws._values_to_row = self._to_cells
+        self._streaming = hasattr(ws, "_get_writer")
+        self._installed = False
+        self._pending: tuple[list[Any], list[int]] | None = None
+        self._letters: list[str] = []
+        self._checked: set[str] = set()  # strings openpyxl's checks have passed
+        self._checker = WriteOnlyCell(ws)
 
     def style(self, number_format: str | None = None, mark: str = "normal") -> int:
         """The workbook's id for this style (0: none), registered on first use."""
@@ -130,8 +122,11 @@ class StyledRows:
         return style_id
 
     def append(self, values: list[Any], styles: list[int]) -> None:
-        """One row of plain values; styles[i] is the style id of values[i] (dates need one)."""
-        if self._cell is None:
+        """One row of float, int, str, date or None; styles[i] is the style id of values[i].
+
+        A date needs a style with a date format (openpyxl would give it one by itself).
+        """
+        if not self._streaming:
             self.ws.append(
                 [
                     Cell(self.ws, value=value, style_array=copy(self._arrays[style]))
@@ -141,34 +136,69 @@ class StyledRows:
                 ]
             )
             return
-        self._styles = styles
+        if not self._installed:
+            self._install()
+        if len(values) > len(self._letters):
+            self._letters = [get_column_letter(i) for i in range(1, len(values) + 1)]
+        self._pending = (values, styles)
         try:
             self.ws.append(values)  # openpyxl writes the row out before returning
         finally:
-            self._styles = None
+            self._pending = None
 
-    def _to_cells(self, values: list[Any], row_idx: int) -> Iterator[Cell]:
-        styles = self._styles
-        if styles is None:
-            return self._openpyxl_cells(values, row_idx)
-        return self._preset_cells(values, styles, row_idx)
+    def _install(self) -> None:
+        """Stand in for the sheet writer's row step. Late: the sheet's top (column widths,
+        frozen panes) is written when its writer starts."""
+        ws = self.ws
+        ws._get_writer()
+        self._openpyxl_write_row = ws._writer.write_row
+        ws._writer.write_row = self._write_row
+        self._epoch = ws.parent.epoch
+        self._installed = True
 
-    def _preset_cells(self, values: list[Any], styles: list[int], row_idx: int) -> Iterator[Cell]:
-        cell = self._cell
-        assert cell is not None
-        for col_idx, (value, style) in enumerate(zip(values, styles, strict=True), 1):
+    def _write_row(self, xf: Any, cells: Any, row_idx: int) -> None:
+        pending = self._pending
+        if pending is None:  # appended to the sheet directly
+            self._openpyxl_write_row(xf, cells, row_idx)
+            return
+        values, styles = pending
+        number = str(row_idx)
+        attrs = {"r": number}
+        dimension = self.ws.row_dimensions.get(row_idx)
+        if dimension is not None:  # a height set for this row, as openpyxl writes it
+            attrs.update(dimension)
+        row = Element("row", attrs)
+        for letter, value, style in zip(self._letters, values, styles, strict=False):
             kind = type(value)
             if kind is float or kind is int:
-                cell._value = value
-                cell.data_type = "n"
+                if not isfinite(value):
+                    continue
+                text = f"{value:.16g}"  # as openpyxl writes numbers
             elif value is None:
                 continue
-            elif kind is date:  # its style carries the date format
-                cell._value = value
-                cell.data_type = "d"
+            elif kind is str:
+                if value not in self._checked:
+                    self._check(value)
+                cell = SubElement(row, "c", {"r": letter + number, "t": "inlineStr"})
+                if style:
+                    cell.set("s", str(style))
+                attrs = {XML_SPACE: "preserve"} if value != value.strip() else {}
+                SubElement(SubElement(cell, "is"), "t", attrs).text = value
+                continue
+            elif kind is date:
+                text = f"{to_excel(value, self._epoch):.16g}"
             else:
-                cell.value = value  # openpyxl's own typing: strings checked, dates as dates
-            cell.preset_style_id = style
-            cell.column = col_idx
-            cell.row = row_idx
-            yield cell
+                raise TypeError(f"StyledRows writes float, int, str, date; not {value!r}")
+            if style:
+                cell = SubElement(row, "c", {"r": letter + number, "s": str(style), "t": "n"})
+            else:
+                cell = SubElement(row, "c", {"r": letter + number, "t": "n"})
+            SubElement(cell, "v").text = text
+        xf.write(row)
+
+    def _check(self, value: str) -> None:
+        """openpyxl's own checks (no control characters, at most 32,767 characters)."""
+        if self._checker.check_string(value) != value:
+            raise ValueError(f"text too long for a cell: {value[:40]!r}...")
+        if len(self._checked) < 10_000:  # station names and weather texts repeat
+            self._checked.add(value)

@@ -87,3 +87,57 @@ def test_normal_mode_gives_the_same_styles(tmp_path: Path) -> None:
         for ws in sheets
     )
     assert streamed == normal and len(streamed) == 32 * 9
+
+
+def test_styled_rows_read_back_as_openpyxl_writes_them(tmp_path: Path) -> None:
+    """StyledRows writes the row XML itself: the same values and styles as openpyxl's cells."""
+    from datetime import date, datetime
+
+    from openpyxl import Workbook
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    from batch.workbook.styles import CellMaker, StyledRows
+
+    row = ["  spaced  ", "東京", 0, 1023.5, 1e-07, 123456789012, date(2013, 10, 7), None, "x"]
+    formats = [None, None, "0", "0.0", "0.0", "0", "yyyy/mm/dd", None, None]
+    marks = ["normal", "quasi", "insufficient", "quasi", "normal", "normal", "normal"] + [
+        "normal",
+        "insufficient",
+    ]
+    paths = []
+    for ours in (True, False):
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("d")
+        ws.row_dimensions[2].height = 30
+        ws.append(["header"])
+        if ours:
+            rows = StyledRows(ws)
+            rows.append(row, [rows.style(f, m) for f, m in zip(formats, marks, strict=True)])
+        else:
+            cells = CellMaker(ws)
+            ws.append([cells.cell(v, f, m) for v, f, m in zip(row, formats, marks, strict=True)])
+        ws.append(["after"])  # a row appended directly still goes openpyxl's way
+        paths.append(tmp_path / f"{ours}.xlsx")
+        wb.save(paths[-1])
+    ours_ws, openpyxl_ws = (load(path)["d"] for path in paths)
+    assert ours_ws.row_dimensions[2].height == 30
+    seen = [
+        [(c.value, c.data_type, c.number_format, c.fill.fgColor.rgb, c.font.italic) for c in r]
+        for ws in (ours_ws, openpyxl_ws)
+        for r in [ws[2]]
+    ]
+    assert seen[0] == seen[1]
+    assert [c.value for c in ours_ws[2]][:7] == [
+        "  spaced  ",
+        "東京",
+        0,
+        1023.5,
+        1e-07,
+        123456789012,
+        datetime(2013, 10, 7),
+    ]
+    assert ours_ws["I2"].value == "x" and ours_ws["I2"].fill.fgColor.rgb == ORANGE
+    assert ours_ws["A3"].value == "after"
+    rows = StyledRows(Workbook(write_only=True).create_sheet("d"))
+    with pytest.raises(IllegalCharacterError):  # as openpyxl refuses it
+        rows.append(["bell\x07"], [0])
