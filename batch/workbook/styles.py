@@ -136,6 +136,8 @@ class StyledRows:
                 ]
             )
             return
+        if len(values) != len(styles):
+            raise ValueError(f"{len(values)} values but {len(styles)} styles")
         if not self._installed:
             self._install()
         if len(values) > len(self._letters):
@@ -171,7 +173,7 @@ class StyledRows:
         for letter, value, style in zip(self._letters, values, styles, strict=False):
             kind = type(value)
             if kind is float or kind is int:
-                if not isfinite(value):
+                if not isfinite(value):  # openpyxl would write an empty number; Excel balks
                     continue
                 text = f"{value:.16g}"  # as openpyxl writes numbers
             elif value is None:
