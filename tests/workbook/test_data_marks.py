@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -141,3 +143,33 @@ def test_styled_rows_read_back_as_openpyxl_writes_them(tmp_path: Path) -> None:
     rows = StyledRows(Workbook(write_only=True).create_sheet("d"))
     with pytest.raises(IllegalCharacterError):  # as openpyxl refuses it
         rows.append(["bell\x07"], [0])
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_shows_the_page_as_jma_does(tmp_path: Path) -> None:
+    """Another reader of the hand-built row XML: LibreOffice's cells as shown are JMA's texts."""
+    write_chiba(tmp_path / "chiba.xlsx", replace={(7, "precip_total"): "-- )"})
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",  # as shown
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "chiba.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    shown = (tmp_path / "chiba.csv").read_text(encoding="utf-8").splitlines()
+    assert len(shown) == 32
+    # The page's cells for 平均気温, 最高気温, 降水量の合計, 平均湿度, 最大風速の風向 (marks
+    # dropped: they are the cell colours); day 7's "--" made "-- )" by the test.
+    assert shown[1] == "千葉県,千葉,47682,2013/10/01,21.1,22.8,15.5,91,北北東"
+    assert shown[3] == "千葉県,千葉,47682,2013/10/03,24.3,28.3,--,71,東北東"
+    assert shown[4] == "千葉県,千葉,47682,2013/10/04,18.0,20.8,1.5,76,北北東"
+    assert shown[6] == "千葉県,千葉,47682,2013/10/06,20.9,24.4,0.0,91,東北東"
+    assert shown[7] == "千葉県,千葉,47682,2013/10/07,22.2,26.8,--,87,北北東"
