@@ -8,10 +8,18 @@ distinct style is built once on a prototype cell and new cells copy its style ar
 from __future__ import annotations
 
 from copy import copy
+from datetime import date
+from math import isfinite
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.xml.functions import XML_NS, Element, SubElement
+
+XML_SPACE = f"{{{XML_NS}}}space"
 
 QUASI_FILL = PatternFill("solid", fgColor="FFF2CC")  # yellow: JMA ")" 準正常値
 INSUFFICIENT_FILL = PatternFill("solid", fgColor="F8CBAD")  # orange: JMA "]" 資料不足値
@@ -30,6 +38,22 @@ def mark_for_quality(quality: int) -> str:
     return QUALITY_MARK.get(quality, "normal")
 
 
+def _prototype(ws: Any, number_format: str | None, mark: str, header: bool) -> WriteOnlyCell:
+    """A cell carrying one distinct style, to copy or to take the style id from."""
+    proto = WriteOnlyCell(ws)
+    font, fill = MARK_STYLES[mark]
+    if header:
+        font, fill = Font(bold=True), HEADER_FILL
+        proto.alignment = Alignment(wrap_text=True, vertical="top")
+    if font is not None:
+        proto.font = font
+    if fill is not None:
+        proto.fill = fill
+    if number_format is not None:
+        proto.number_format = number_format
+    return proto
+
+
 class CellMaker:
     """Makes styled WriteOnlyCells for one worksheet, one prototype per distinct style."""
 
@@ -41,18 +65,7 @@ class CellMaker:
         key = (number_format, mark, header)
         proto = self._prototypes.get(key)
         if proto is None:
-            proto = WriteOnlyCell(self.ws)
-            font, fill = MARK_STYLES[mark]
-            if header:
-                font, fill = Font(bold=True), HEADER_FILL
-                proto.alignment = Alignment(wrap_text=True, vertical="top")
-            if font is not None:
-                proto.font = font
-            if fill is not None:
-                proto.fill = fill
-            if number_format is not None:
-                proto.number_format = number_format
-            self._prototypes[key] = proto
+            proto = self._prototypes[key] = _prototype(self.ws, number_format, mark, header)
         return proto
 
     def cell(
@@ -71,3 +84,123 @@ class CellMaker:
         cell = WriteOnlyCell(self.ws, value)
         cell.font = Font(bold=True, size=size) if size else Font(bold=True)
         return cell
+
+
+class StyledRows:
+    """Appends rows whose cells' styles are ids chosen in advance (the データ sheet's hot path).
+
+    Why: with WriteOnlyCells, openpyxl spends more on each styled cell than on writing it:
+    building the cell, copying its style array, rejecting the cell as a value by raising and
+    catching ValueError (formatting the cell's repr for the message), building a fresh cell
+    after it, hashing the style array to find its id, then a Python call per XML element.
+    Here each style id is looked up once, and on a write-only sheet each row goes out as one
+    XML element built in C by lxml, in place of the sheet writer's row step (openpyxl 3.1,
+    pinned; rows appended to the sheet directly still take openpyxl's own way). The XML is
+    what openpyxl writes for the same values: numbers and dates as numbers, text inline.
+    A normal (not write-only) sheet gets ordinary styled cells.
+    """
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self._ids: dict[tuple[str | None, str], int] = {(None, "normal"): 0}
+        self._arrays: dict[int, Any] = {}  # style id -> StyleArray, for normal sheets
+        self._streaming = hasattr(ws, "_get_writer")
+        self._installed = False
+        self._pending: tuple[list[Any], list[int]] | None = None
+        self._letters: list[str] = []
+        self._checked: set[str] = set()  # strings openpyxl's checks have passed
+        self._checker = WriteOnlyCell(ws)
+
+    def style(self, number_format: str | None = None, mark: str = "normal") -> int:
+        """The workbook's id for this style (0: none), registered on first use."""
+        key = (number_format, mark)
+        style_id = self._ids.get(key)
+        if style_id is None:
+            proto = _prototype(self.ws, number_format, mark, False)
+            style_id = self._ids[key] = proto.style_id
+            self._arrays[style_id] = proto._style
+        return style_id
+
+    def append(self, values: list[Any], styles: list[int]) -> None:
+        """One row of float, int, str, date or None; styles[i] is the style id of values[i].
+
+        A date needs a style with a date format (openpyxl would give it one by itself).
+        """
+        if not self._streaming:
+            self.ws.append(
+                [
+                    Cell(self.ws, value=value, style_array=copy(self._arrays[style]))
+                    if style and value is not None
+                    else value
+                    for value, style in zip(values, styles, strict=True)
+                ]
+            )
+            return
+        if len(values) != len(styles):
+            raise ValueError(f"{len(values)} values but {len(styles)} styles")
+        if not self._installed:
+            self._install()
+        if len(values) > len(self._letters):
+            self._letters = [get_column_letter(i) for i in range(1, len(values) + 1)]
+        self._pending = (values, styles)
+        try:
+            self.ws.append(values)  # openpyxl writes the row out before returning
+        finally:
+            self._pending = None
+
+    def _install(self) -> None:
+        """Stand in for the sheet writer's row step. Late: the sheet's top (column widths,
+        frozen panes) is written when its writer starts."""
+        ws = self.ws
+        ws._get_writer()
+        self._openpyxl_write_row = ws._writer.write_row
+        ws._writer.write_row = self._write_row
+        self._epoch = ws.parent.epoch
+        self._installed = True
+
+    def _write_row(self, xf: Any, cells: Any, row_idx: int) -> None:
+        pending = self._pending
+        if pending is None:  # appended to the sheet directly
+            self._openpyxl_write_row(xf, cells, row_idx)
+            return
+        values, styles = pending
+        number = str(row_idx)
+        attrs = {"r": number}
+        dimension = self.ws.row_dimensions.get(row_idx)
+        if dimension is not None:  # a height set for this row, as openpyxl writes it
+            attrs.update(dimension)
+        row = Element("row", attrs)
+        for letter, value, style in zip(self._letters, values, styles, strict=False):
+            kind = type(value)
+            if kind is float or kind is int:
+                if not isfinite(value):  # openpyxl would write an empty number; Excel balks
+                    continue
+                text = f"{value:.16g}"  # as openpyxl writes numbers
+            elif value is None:
+                continue
+            elif kind is str:
+                if value not in self._checked:
+                    self._check(value)
+                cell = SubElement(row, "c", {"r": letter + number, "t": "inlineStr"})
+                if style:
+                    cell.set("s", str(style))
+                attrs = {XML_SPACE: "preserve"} if value != value.strip() else {}
+                SubElement(SubElement(cell, "is"), "t", attrs).text = value
+                continue
+            elif kind is date:
+                text = f"{to_excel(value, self._epoch):.16g}"
+            else:
+                raise TypeError(f"StyledRows writes float, int, str, date; not {value!r}")
+            if style:
+                cell = SubElement(row, "c", {"r": letter + number, "s": str(style), "t": "n"})
+            else:
+                cell = SubElement(row, "c", {"r": letter + number, "t": "n"})
+            SubElement(cell, "v").text = text
+        xf.write(row)
+
+    def _check(self, value: str) -> None:
+        """openpyxl's own checks (no control characters, at most 32,767 characters)."""
+        if self._checker.check_string(value) != value:
+            raise ValueError(f"text too long for a cell: {value[:40]!r}...")
+        if len(self._checked) < 10_000:  # station names and weather texts repeat
+            self._checked.add(value)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from batch.jma.page import DailyPage, MonthResult, Observation
+from batch.jma.page import DailyPage, MonthResult
 from batch.workbook import labels
 from batch.workbook.charts import BAR, LINE, ChartColumn, StationRows, add_charts
 from batch.workbook.info import InfoFacts, SourcePage, write_info
@@ -33,7 +33,7 @@ from batch.workbook.monthly import (
     summarize_pages,
 )
 from batch.workbook.printing import set_header_height, set_up_page
-from batch.workbook.styles import CellMaker, mark_for_quality
+from batch.workbook.styles import QUALITY_MARK, CellMaker, StyledRows
 from common import clock
 from common.request_size import season_months, season_year
 from repository.models import Station, WeatherItem
@@ -64,15 +64,21 @@ def _month_ranges(months: list[tuple[int, int]], language: str) -> str:
 
 
 class _ItemColumn:
-    """How one selected item is written in データ (precomputed: this runs per cell)."""
+    """How one selected item is written in データ: style ids chosen once, as this runs per cell."""
 
-    __slots__ = ("code", "is_number", "number_format", "no_phenomenon_format")
+    __slots__ = ("code", "normal_style", "marked_styles", "dash_style", "dash_marked_styles")
 
-    def __init__(self, item: WeatherItem) -> None:
+    def __init__(self, item: WeatherItem, rows: StyledRows) -> None:
         self.code = item.code
-        self.is_number = item.kind == WeatherItem.Kind.NUMBER
-        self.number_format = labels.number_format(item) if self.is_number else None
-        self.no_phenomenon_format = labels.no_phenomenon_format(item) if self.is_number else None
+        is_number = item.kind == WeatherItem.Kind.NUMBER
+        number_format = labels.number_format(item) if is_number else None
+        dash_format = labels.no_phenomenon_format(item) if is_number else None
+        # JMA quality code -> style id; codes without a mark take the normal style.
+        self.normal_style = rows.style(number_format)
+        self.marked_styles = {q: rows.style(number_format, m) for q, m in QUALITY_MARK.items()}
+        # "--" is 0 shown as "--", keeping its ")" or "]" styling like any other value.
+        self.dash_style = rows.style(dash_format)
+        self.dash_marked_styles = {q: rows.style(dash_format, m) for q, m in QUALITY_MARK.items()}
 
 
 class WorkbookWriter:
@@ -111,7 +117,9 @@ class WorkbookWriter:
         self.data_cells = CellMaker(self.ws_data)
         self.monthly_cells = CellMaker(self.ws_monthly)
 
-        self.item_columns = [_ItemColumn(item) for item in spec.items]
+        self.data_rows = StyledRows(self.ws_data)
+        self.item_columns = [_ItemColumn(item, self.data_rows) for item in spec.items]
+        self.date_style = self.data_rows.style(labels.date_format(self.language))
         self.statistics = statistics_for(spec.items)
         self.date_format = labels.date_format(self.language)
         self.month_format = labels.month_format(self.language)
@@ -160,17 +168,6 @@ class WorkbookWriter:
         set_header_height(ws, header, widths)
         ws.append([self.data_cells.header(text) for text in header])
 
-    def _value_cell(self, column: _ItemColumn, obs: Observation) -> Any:
-        value = obs.value
-        if value is None:
-            return None
-        if obs.no_phenomenon:
-            return self.data_cells.cell(0.0, column.no_phenomenon_format)
-        mark = mark_for_quality(obs.quality)
-        if column.number_format is None and mark == "normal":
-            return value
-        return self.data_cells.cell(value, column.number_format, mark)
-
     def _context(self, station: Station) -> tuple[str, list[Any], list[bool]]:
         if self._station_context is None or self._station_context[0] != station.block_no:
             prefecture = station.prefecture
@@ -184,29 +181,41 @@ class WorkbookWriter:
         return self._station_context
 
     def _write_days(self, station: Station, result: MonthResult) -> None:
+        """One row per day: plain values, each with a style id picked from precomputed ones."""
         _, prefix, available = self._context(station)
         page = result.page
         assert page is not None
         quality_columns = self.spec.quality_columns
         columns = list(zip(self.item_columns, available, strict=True))
-        append = self.ws_data.append
+        prefix_styles = [0] * len(prefix) + [self.date_style]
+        append = self.data_rows.append
         for day_row in page.rows:
-            row: list[Any] = [
-                *prefix,
-                self.data_cells.cell(date(page.year, page.month, day_row.day), self.date_format),
-            ]
+            row: list[Any] = [*prefix, date(page.year, page.month, day_row.day)]
+            styles = prefix_styles.copy()
             values = day_row.values
             for column, is_available in columns:
                 obs = values.get(column.code) if is_available else None
                 if obs is None:
                     row.append(None)
+                    styles.append(0)
                     if quality_columns:
                         row.append(None)
+                        styles.append(0)
                     continue
-                row.append(self._value_cell(column, obs))
+                value = obs.value
+                if value is None:
+                    style = 0
+                elif obs.no_phenomenon:
+                    value = 0.0
+                    style = column.dash_marked_styles.get(obs.quality, column.dash_style)
+                else:
+                    style = column.marked_styles.get(obs.quality, column.normal_style)
+                row.append(value)
+                styles.append(style)
                 if quality_columns:
                     row.append(obs.quality)
-            append(row)
+                    styles.append(0)
+            append(row, styles)
             self.row_count += 1
 
     # --- 月別集計 -------------------------------------------------------------------------
