@@ -87,7 +87,7 @@ def _col(
 
 
 _W1, _WA = "風向・風速(m/s)", "風向・風速"
-# JMA's column order on each page type; paths verbatim from the real pages (tests/jma/real_pages).
+# JMA's column order on each page type; paths verbatim from the real pages (tests/real_pages).
 COLUMNS: tuple[Column, ...] = (
     _col("pressure_local_avg", NUMBER, "hPa", ("気圧(hPa)", "現地", "平均"), None),
     _col("pressure_sea_avg", NUMBER, "hPa", ("気圧(hPa)", "海面", "平均"), None),

@@ -5,7 +5,7 @@ serves these instead. Values are plausible (climate from the station's latitude 
 seasons, rain spells, snow in the north) and depend only on (block_no, year, month), so every
 run sees the same numbers. Every value mark of JMA.md appears on every page with data.
 
-The markup is the real pages' (tests/jma/real_pages, from JMA): the caption <h3> line, the
+The markup is the real pages' (tests/real_pages, from JMA): the caption <h3> line, the
 header rows verbatim (units on the group cells on daily_s1, on the leaf cells on daily_a1), and
 the day rows in each page type's own row markup. AMeDAS variety: `///` for humidity before
 2021 (as 我孫子 2013-10) and always where the station list says 湿度を除く (e.g. 八王子 0366);
@@ -462,7 +462,7 @@ _NO_DATA_PAGE = f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//E
 </html>
 """
 
-# The header rows, verbatim from the real pages (tests/jma/real_pages): daily_s1 (東京 2023-01
+# The header rows, verbatim from the real pages (tests/real_pages): daily_s1 (東京 2023-01
 # and 千葉 2013-10 are identical) has four rows with the units on the group cells; daily_a1
 # (我孫子 2013-10) has three, with the units on the leaf cells.
 S1_HEADER = (

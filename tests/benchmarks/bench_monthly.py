@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/benchmarks/bench_monthly.py [--months 2000]
 
-Input: the real page of 東京 2023-01 (tests/workbook/real_pages/), parsed once. In one run,
+Input: the real page of 東京 2023-01 (tests/real_pages/), parsed once. In one run,
 per station-month, with every s1 item selected (20 statistics):
 
 - monthly: summarize_month (月別集計's 20 statistics)
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-PAGE = PROJECT_DIR / "tests" / "workbook" / "real_pages" / "daily_s1_47662_2023-01_tokyo.html"
+PAGE = PROJECT_DIR / "tests" / "real_pages" / "daily_s1_47662_2023-01_tokyo.html"
 
 
 def setup_django() -> None:

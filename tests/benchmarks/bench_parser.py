@@ -41,7 +41,7 @@ def setup_django(db_path: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-REAL_PAGES = ROOT / "tests" / "jma" / "real_pages"
+REAL_PAGES = ROOT / "tests" / "real_pages"
 REAL = (
     ("daily_s1_47682_2013-10_chiba.html", 2013, 10),
     ("daily_s1_47662_2023-01_tokyo.html", 2023, 1),

@@ -129,7 +129,7 @@ def month_page(
     return page(header or (S1_HEADER if page_type == "s1" else A1_HEADER), rows)
 
 
-REAL = Path(__file__).parent / "real_pages"  # JMA's own pages (README there)
+REAL = Path(__file__).parents[1] / "real_pages"  # JMA's own pages (README there)
 UTF8 = lxml_html.HTMLParser(encoding="utf-8")
 
 

@@ -1,4 +1,4 @@
-"""The parser on real JMA pages (tests/jma/real_pages, 出典：気象庁ホームページ), cell by cell.
+"""The parser on real JMA pages (tests/real_pages, 出典：気象庁ホームページ), cell by cell.
 
 Every expected value below is written out by hand from the page's own cell text, never
 computed by the parser or its tables: (value, quality code, no-phenomenon) per JMA.md.
@@ -14,7 +14,7 @@ from batch.jma.errors import LayoutChanged
 from batch.jma.page import Observation
 from batch.jma.parser import A1_CODES, S1_CODES, parse_daily_page
 
-REAL = Path(__file__).parent / "real_pages"
+REAL = Path(__file__).parents[1] / "real_pages"
 ABIKO = REAL / "daily_a1_0376_2013-10_abiko.html"
 CHIBA = REAL / "daily_s1_47682_2013-10_chiba.html"
 TOKYO = REAL / "daily_s1_47662_2023-01_tokyo.html"

@@ -297,7 +297,7 @@ def check_workbook(content: bytes, *, rows_expected: int) -> None:
     temp_col = next(i for i, title in enumerate(header) if str(title).startswith("平均気温"))
     rain_col = next(i for i, title in enumerate(header) if str(title).startswith("降水量の合計"))
 
-    # The mixed request read both page types in JMA's real header markup (tests/jma/real_pages).
+    # The mixed request read both page types in JMA's real header markup (tests/real_pages).
     for block_no, real in (
         ("47662", "daily_s1_47662_2023-01_tokyo.html"),
         ("0074", "daily_a1_0376_2013-10_abiko.html"),

@@ -190,7 +190,7 @@ def test_the_real_abiko_page_goes_through_to_the_workbook(tmp_path: Path, settin
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    real = (PROJECT_DIR / "tests/jma/real_pages/daily_a1_0376_2013-10_abiko.html").read_bytes()
+    real = (PROJECT_DIR / "tests/real_pages/daily_a1_0376_2013-10_abiko.html").read_bytes()
 
     class RealPage(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802

@@ -14,7 +14,7 @@ from tests.workbook.conftest import items, load, result, spec_for, stations
 
 pytestmark = pytest.mark.django_db
 
-CHIBA_2013_10 = Path(__file__).parent / "real_pages" / "daily_s1_47682_2013-10_chiba.html"
+CHIBA_2013_10 = Path(__file__).parents[1] / "real_pages" / "daily_s1_47682_2013-10_chiba.html"
 YELLOW, ORANGE = "00FFF2CC", "00F8CBAD"  # ")" 準正常値, "]" 資料不足値
 
 

@@ -23,7 +23,7 @@ from batch.workbook.monthly import (
 from repository.models import WeatherItem
 from tests.workbook.conftest import full_month, obs
 
-REAL_PAGES = Path(__file__).parent / "real_pages"
+REAL_PAGES = Path(__file__).parents[1] / "real_pages"
 
 
 def item(
