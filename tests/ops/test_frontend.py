@@ -431,7 +431,8 @@ def test_swagger_ui_tries_an_operation_offline(new_page, stack: Stack) -> None:
     # from the API either way, with its own JSON.
     assert status.inner_text().strip() in {"200", "503"}
     assert '"database"' in page.inner_text(".live-responses-table")
-    assert page.is_visible("text=Is the service working")  # our summary, not a generated id
+    # Our summary, not a generated id.
+    assert page.is_visible("text=The service's full health report")
     assert page.js_errors == []
 
 
