@@ -1,9 +1,16 @@
-"""Top-level URLs: admin and the versioned JSON API."""
+"""Top-level URLs: admin and the versioned JSON API; `/` sends people to the web front end."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+# The admin's 「サイトを表示」 link and the API's bare root both lead to the front end
+# (frontend/, its own origin), not to a 404.
+admin.site.site_url = f"{settings.FRONTEND_BASE_URL}/"
 
 urlpatterns = [
+    path("", RedirectView.as_view(url=f"{settings.FRONTEND_BASE_URL}/", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/", include("presentation.urls")),
 ]

@@ -134,3 +134,14 @@ def test_request_list_filters_by_status(staff_client):
     url = reverse("admin:repository_filerequest_changelist")
     page = staff_client.get(url, {"status__exact": "failed"})
     assert page.context["cl"].result_count == 1
+
+
+def test_the_site_link_and_the_bare_root_lead_to_the_front_end(staff_client, client, settings):
+    """「サイトを表示」 and `/` were 404s; both now lead to the web front end's address."""
+    front = "http://127.0.0.1:8080/"  # FRONTEND_BASE_URL's default, as README says
+    root = client.get("/")
+    assert root.status_code == 302
+    assert root["Location"] == front
+    index = staff_client.get("/admin/")
+    assert index.status_code == 200
+    assert f'href="{front}"' in index.content.decode()
