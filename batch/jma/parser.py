@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -161,10 +162,34 @@ for _column in COLUMNS:
             _BY_NAMES[split_unit(_path)[0]] = _column
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_FIND_TABLE = etree.XPath(f"//table[@id='{TABLE_ID}']")
-# Plain etree elements (not lxml.html's HtmlElement): no Python class lookup per node.
-_UTF8_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True)
-_PARSER = etree.HTMLParser(remove_comments=True)
+_TABLE_XPATH = f"//table[@id='{TABLE_ID}']"
+_per_thread = threading.local()
+
+
+@dataclass(frozen=True, slots=True)
+class _Tools:
+    """lxml parsers and compiled XPath of one thread, never shared between threads.
+
+    A precaution: once, a daemon with 4 worker threads (then sharing module-level parsers) died
+    in C code (`munmap_chunk(): invalid pointer`) after its first request; it could not be
+    reproduced, and per-thread objects take that suspect out for the price of one parser per
+    thread. Plain etree elements (not lxml.html's HtmlElement): no Python class lookup per node.
+    """
+
+    utf8_parser: etree.HTMLParser
+    parser: etree.HTMLParser
+    find_table: etree.XPath
+
+
+def _tools() -> _Tools:
+    tools = getattr(_per_thread, "tools", None)
+    if tools is None:
+        tools = _per_thread.tools = _Tools(
+            utf8_parser=etree.HTMLParser(encoding="utf-8", remove_comments=True),
+            parser=etree.HTMLParser(remove_comments=True),
+            find_table=etree.XPath(_TABLE_XPATH),
+        )
+    return tools
 
 
 def parse_daily_page(
@@ -179,7 +204,7 @@ def parse_daily_page(
     today (JST) decides whether the month may still be running (fewer rows than days).
     """
     root, text_of = _document(html)
-    found = _FIND_TABLE(root) if root is not None else []
+    found = _tools().find_table(root) if root is not None else []
     if not found:
         if NO_DATA_TEXT in text_of():
             raise NoDataPublished(f"JMA published no data for {year}-{month:02d}")
@@ -221,15 +246,16 @@ def _document(html: str | bytes) -> tuple[etree._Element | None, Callable[[], st
 
     JMA serves UTF-8; other bytes are read in the encoding their meta charset declares.
     """
+    tools = _tools()
     if isinstance(html, str):
-        data, parser = html.encode("utf-8"), _UTF8_PARSER
+        data, parser = html.encode("utf-8"), tools.utf8_parser
     else:
         data = html
         try:
             data.decode("utf-8")
-            parser = _UTF8_PARSER
+            parser = tools.utf8_parser
         except UnicodeDecodeError:
-            parser = _PARSER
+            parser = tools.parser
     root = etree.fromstring(data, parser) if data.strip() else None
 
     def text_of() -> str:
