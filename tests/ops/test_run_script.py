@@ -45,24 +45,21 @@ def read_until(process: subprocess.Popen, marker: str, out: list[str], timeout_s
     raise AssertionError(f"{marker!r} never came; output:\n{''.join(out)[-4000:]}")
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="run.sh uses its own SQLite database")
-def test_run_script_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    api_port, replay_port, front_port = find_free_port(), find_free_port(), find_free_port()
+def start_run_sh(tmp_path: Path, database: Path, **env_vars: str) -> subprocess.Popen:
+    """scripts/run.sh on its own SQLite file, mail folder and media, as from a terminal."""
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("DJANGO_", "PYTEST_", "STORAGE_", "S3_", "JMA_", "EMAIL_"))
     }
     env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'run.sqlite3'}",
+        DATABASE_URL=f"sqlite:///{database}",
         EMAIL_URL=f"file://{tmp_path / 'mail'}",
         MEDIA_ROOT=str(tmp_path / "media"),
-        PORT=str(api_port),
-        REPLAY_PORT=str(replay_port),
-        FRONTEND_PORT=str(front_port),
         RUN_SETUP="0",  # .venv is ready; setup.sh would ask the package index (network)
+        **env_vars,
     )
-    process = subprocess.Popen(
+    return subprocess.Popen(
         ["bash", "scripts/run.sh"],
         cwd=PROJECT_DIR,
         env=env,
@@ -73,6 +70,18 @@ def test_run_script_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         start_new_session=True,
         # As from a terminal: SIGINT not ignored, whatever this test process inherited.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="run.sh uses its own SQLite database")
+def test_run_script_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    api_port, replay_port, front_port = find_free_port(), find_free_port(), find_free_port()
+    process = start_run_sh(
+        tmp_path,
+        tmp_path / "run.sqlite3",
+        PORT=str(api_port),
+        REPLAY_PORT=str(replay_port),
+        FRONTEND_PORT=str(front_port),
     )
     out: list[str] = []
     try:
@@ -143,35 +152,17 @@ def test_ctrl_c_stops_the_api_then_the_daemon_then_the_replay_server(tmp_path: P
     import requests
 
     api_port, replay_port, front_port = find_free_port(), find_free_port(), find_free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "PYTEST_", "STORAGE_", "S3_", "JMA_", "EMAIL_"))
-    }
     database = tmp_path / "order.sqlite3"
-    env.update(
-        DATABASE_URL=f"sqlite:///{database}",
-        EMAIL_URL=f"file://{tmp_path / 'mail'}",
-        MEDIA_ROOT=str(tmp_path / "media"),
+    process = start_run_sh(
+        tmp_path,
+        database,
         PORT=str(api_port),
         REPLAY_PORT=str(replay_port),
         FRONTEND_PORT=str(front_port),
-        RUN_SETUP="0",
         BATCH_SHUTDOWN_GRACE_S="4",
         # An unreachable JMA fails fast: a job that lost its pages would show at once.
         JMA_MAX_RETRIES="1",
         JMA_BACKOFF_BASE_S="0.05",
-    )
-    process = subprocess.Popen(
-        ["bash", "scripts/run.sh"],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        bufsize=1,
-        start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     out: list[str] = []
     base = f"http://127.0.0.1:{api_port}/api/v1"
