@@ -19,21 +19,27 @@ SEARCH_LIMIT_DEFAULT = 20
 SEARCH_LIMIT_MAX = 100
 
 
-OPTIONS_CACHE_KEY = "catalog:options:v1"
+OPTIONS_CACHE_KEY = "catalog:options:v2"
 OPTIONS_CACHE_S = 60
 
 
 def options() -> dict:
     """Everything the request form offers, from master data (only active rows).
 
-    Cached briefly: it is the biggest answer (every station) and master data changes rarely;
-    an operator's edit in the admin shows within OPTIONS_CACHE_S.
+    The master data is cached briefly: it is the biggest answer (every station) and changes
+    rarely; an operator's edit in the admin shows within OPTIONS_CACHE_S. The calendar part is
+    not cached, so the latest month turns at 00:00 JST on the dot.
     """
-    return cache.get_or_set(OPTIONS_CACHE_KEY, _build_options, OPTIONS_CACHE_S)
-
-
-def _build_options() -> dict:
     today = clock.today_jst()
+    return {
+        "years": list(range(today.year, settings.EARLIEST_YEAR - 1, -1)),
+        "months": list(range(1, 13)),
+        "latest": {"year": today.year, "month": today.month},
+        **cache.get_or_set(OPTIONS_CACHE_KEY, _master_options, OPTIONS_CACHE_S),
+    }
+
+
+def _master_options() -> dict:
     stations_by_prefecture: dict[int, list[dict]] = {}
     for station in Station.objects.filter(is_active=True).order_by("prefecture__code", "block_no"):
         stations_by_prefecture.setdefault(station.prefecture_id, []).append(
@@ -74,9 +80,6 @@ def _build_options() -> dict:
         for item in WeatherItem.objects.filter(is_active=True).order_by("display_order")
     ]
     return {
-        "years": list(range(today.year, settings.EARLIEST_YEAR - 1, -1)),
-        "months": list(range(1, 13)),
-        "latest": {"year": today.year, "month": today.month},
         "languages": ["ja", "en"],
         "page_types": {
             "s1": "Observatory (5-digit block_no, daily_s1 pages)",

@@ -91,9 +91,13 @@ def _unique(values: list[str]) -> list[str]:
 def _check_period(
     start_year: int, start_month: int, end_year: int, end_month: int
 ) -> dict[str, list[str]]:
+    """Months 1..12, years from EARLIEST_YEAR, start before end, nothing after this month.
+
+    A future month always gets the same message whatever today's date: on the year's field
+    when the year itself is past the current one, on the month's field otherwise.
+    """
     errors: dict[str, list[str]] = {}
     earliest = settings.EARLIEST_YEAR
-    today = clock.today_jst()
     for name, value in (("start_month", start_month), ("end_month", end_month)):
         if not 1 <= value <= 12:
             errors.setdefault(name, []).append(_("Month must be between 1 and 12."))
@@ -102,16 +106,14 @@ def _check_period(
             errors.setdefault(name, []).append(
                 _("Year must be %(year)s or later.") % {"year": earliest}
             )
-        elif value > today.year:
-            errors.setdefault(name, []).append(
-                _("Year must be %(year)s or earlier.") % {"year": today.year}
-            )
     if errors:
         return errors
     if (start_year, start_month) > (end_year, end_month):
         errors["end_month"] = [_("The end of the period is before its start.")]
+    today = clock.today_jst()
     if (end_year, end_month) > (today.year, today.month):
-        errors.setdefault("end_month", []).append(
+        field = "end_year" if end_year > today.year else "end_month"
+        errors.setdefault(field, []).append(
             _(
                 "The period cannot end after the current month (%(month)s, Japan time): "
                 "there is no data for the future yet."

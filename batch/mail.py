@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from batch import dao
+from common import clock
 from common.crypto import download_url
 from repository.models import FileRequest
 
@@ -148,10 +149,10 @@ def completion_mail(
 
     Deduplicated per file (`file_id`, unique per attempt's storage name), not per request:
     a request whose expired file is made again gets a new notice with a new link."""
-    ttl = int((expires_at - timezone.now()).total_seconds())
+    ttl = int((expires_at - clock.now()).total_seconds())
     ttl = max(60, min(ttl, settings.DOWNLOAD_TOKEN_TTL_S))
     link = download_url(facts.request_id, ttl_s=ttl)
-    link_expires = min(expires_at, timezone.now() + timedelta(seconds=ttl))
+    link_expires = min(expires_at, clock.now() + timedelta(seconds=ttl))
     n = facts.request_id
     if facts.language == "en":
         subject = f"[{settings.SERVICE_NAME}] Your weather workbook #{n} is ready"

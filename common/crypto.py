@@ -10,10 +10,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import time
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+
+from common import clock
 
 
 class TokenInvalid(Exception):
@@ -36,7 +37,7 @@ def _fernet() -> MultiFernet:
 
 def make_download_token(request_id: int, *, ttl_s: int | None = None) -> str:
     ttl = settings.DOWNLOAD_TOKEN_TTL_S if ttl_s is None else ttl_s
-    payload = json.dumps({"r": int(request_id), "exp": int(time.time()) + int(ttl)})
+    payload = json.dumps({"r": int(request_id), "exp": int(clock.now().timestamp()) + int(ttl)})
     return _fernet().encrypt(payload.encode()).decode()
 
 
@@ -47,7 +48,7 @@ def read_download_token(token: str) -> int:
         request_id, expires = int(payload["r"]), int(payload["exp"])
     except (InvalidToken, ValueError, KeyError, TypeError, UnicodeError) as exc:
         raise TokenInvalid("download link is not valid") from exc
-    if expires < time.time():
+    if expires < clock.now().timestamp():
         raise TokenExpired("download link has expired")
     return request_id
 

@@ -81,7 +81,6 @@ JA = {
         "期間に季節 %(season)s の月が含まれていません。期間を延ばしてください。"
     ),
     "Year must be %(year)s or later.": "年は %(year)s 年以降を指定してください。",
-    "Year must be %(year)s or earlier.": "年は %(year)s 年以前を指定してください。",
     "The end of the period is before its start.": "期間の終わりが始まりより前です。",
     "The period cannot end after the current month (%(month)s, Japan time): "
     "there is no data for the future yet.": (

@@ -34,6 +34,7 @@ from batch.jma.derive import add_derived
 from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
 from batch.jma.page import DailyPage, DailyRow, MonthResult, Observation
 from batch.jma.parser import JST, parse_daily_page
+from common import clock
 from repository.models import MonthlyObservation, Station
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def _fresh_result(station: Station, year: int, month: int) -> MonthResult | None
         .values_list(*_ROW_FIELDS)
         .first()
     )
-    if row is None or not _fresh(row[3], row[4], timezone.now()):
+    if row is None or not _fresh(row[3], row[4], clock.now()):
         return None
     return _result_from_row(station, row)
 
@@ -208,7 +209,7 @@ def get_months(
             station=station, year__gte=min(years), year__lte=max(years)
         ).values_list(*_ROW_FIELDS)
     }
-    now = timezone.now()
+    now = clock.now()
     for year, month in wanted:
         row = stored.get((year, month))
         result = None
@@ -230,7 +231,7 @@ def _fetch_and_store(station: Station, year: int, month: int, client: JmaClient)
         if not exc.where:
             raise type(exc)(str(exc), where=where) from exc
         raise
-    fetched_at = timezone.now()
+    fetched_at = clock.now()
     page: DailyPage | None
     try:
         page = parse_daily_page(html, year=year, month=month)

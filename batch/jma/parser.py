@@ -17,7 +17,7 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from lxml import etree
 
 from batch.jma.errors import LayoutChanged, NoDataPublished
 from batch.jma.page import DailyPage, DailyRow, Observation
+from common import clock
 
 JST = ZoneInfo("Asia/Tokyo")
 NO_DATA_TEXT = "ページを表示することが出来ませんでした"
@@ -485,6 +486,6 @@ def _check_days(days: list[int], year: int, month: int, today: date | None) -> N
 
 def month_may_be_running(year: int, month: int, today: date | None = None) -> bool:
     """The current JST month, or the previous one on the 1st (its last day may still come)."""
-    today = today or datetime.now(JST).date()
+    today = today or clock.today_jst()
     yesterday = today - timedelta(days=1)
     return (year, month) in {(today.year, today.month), (yesterday.year, yesterday.month)}

@@ -26,12 +26,13 @@ import csv
 import math
 import random
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from html import escape
 from pathlib import Path
 
-from batch.jma.parser import COMPASS_POINTS, JST, NO_DATA_TEXT
+from batch.jma.parser import COMPASS_POINTS, NO_DATA_TEXT
+from common import clock
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "repository" / "data"
 STATIONS_CSV = DATA_DIR / "jma_stations.csv"
@@ -87,7 +88,7 @@ def station_info(block_no: str) -> StationInfo:
 
 
 def today_jst() -> date:
-    return datetime.now(JST).date()
+    return clock.today_jst()
 
 
 def has_data(

@@ -230,7 +230,12 @@ export async function newRequestPage(params, ctx) {
             disabled: chosen,
             "aria-label": `${hit.name} (${hit.block_no}): ${t(chosen ? "added" : "add")}`,
             text: t(chosen ? "added" : "add"),
-            onclick: () => toggleStation(hit.block_no),
+            onclick: () => {
+              // The options may predate this station (cached while master data changed): the
+              // hit itself says all the chosen list needs, so a station added is always shown.
+              if (!byBlock.has(hit.block_no)) byBlock.set(hit.block_no, { ...hit });
+              toggleStation(hit.block_no);
+            },
           }));
       }),
     );

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -60,17 +60,11 @@ def test_prefectures_stand_for_their_representative_station(api):
     assert [s["block_no"] for s in body["stations"]] == ["47662", "47772"]
 
 
-def test_the_current_month_is_allowed_and_english_and_quality_columns_are_kept(api):
-    today = date.today()
+def test_the_current_month_is_allowed_and_english_and_quality_columns_are_kept(api, frozen_clock):
+    frozen_clock("2026-12-31T23:59:00+09:00")
     response = create(
-        api,
-        start_year=today.year - 1,
-        end_year=today.year,
-        end_month=today.month,
-        language="en",
-        quality_columns=True,
+        api, start_year=2025, end_year=2026, end_month=12, language="en", quality_columns=True
     )
-    # JST may already be in the next month; either way the period ends no later than now
     assert response.status_code == 202, response.content
     assert response.json()["language"] == "en" and response.json()["quality_columns"] is True
 
@@ -99,13 +93,24 @@ def test_each_rule_is_a_field_message(api, changes, field):
     assert not FileRequest.objects.exists()
 
 
-def test_a_month_after_the_current_one_is_in_the_future(api):
-    from common import clock
-
-    today = clock.today_jst()
-    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+@pytest.mark.parametrize(
+    ("now", "next_month", "field"),
+    [
+        ("2026-12-03T12:00:00+09:00", (2027, 1), "end_year"),
+        ("2026-12-31T23:59:00+09:00", (2027, 1), "end_year"),
+        ("2027-01-01T00:00:00+09:00", (2027, 2), "end_month"),
+        ("2024-02-29T12:00:00+09:00", (2024, 3), "end_month"),
+        ("2026-06-15T12:00:00+09:00", (2026, 7), "end_month"),
+    ],
+)
+def test_a_month_after_the_current_one_is_in_the_future(api, frozen_clock, now, next_month, field):
+    """The same message whatever the date: December asks for a month of next year."""
+    frozen_clock(now)
+    year, month = next_month
     fields = fields_of(create(api, start_year=year - 1, end_year=year, end_month=month))
-    assert any("current month" in m for m in fields.get("end_month", fields.get("end_year", [])))
+    assert set(fields) == {field}
+    (message,) = fields[field]
+    assert "current month" in message
 
 
 def test_missing_fields_are_reported(api):

@@ -327,6 +327,27 @@ def test_cancel_a_running_request_then_retry_it(new_page, stack: Stack) -> None:
     assert page.js_errors == []
 
 
+def test_a_station_missing_from_stale_options_still_shows_when_added(
+    new_page, stack: Stack
+) -> None:
+    """The race seen under load: options cached by an API worker while the test database was
+    being re-seeded lacked 47662; its search hit said 追加済み while the chosen list stayed empty."""
+    User.objects.create_user("stale@example.jp", PASSWORD)
+    page = new_page()
+
+    def without_47662(route) -> None:
+        body = route.fetch().json()
+        for prefecture in body["prefectures"]:
+            prefecture["stations"] = [s for s in prefecture["stations"] if s["block_no"] != "47662"]
+        route.fulfill(json=body)
+
+    page.route(re.compile(r".*/api/v1/options/$"), without_47662)
+    log_in(page, stack, "stale@example.jp")
+    choose(page, search="47662", block_no="47662", items=["temp_avg"])
+    assert "東京" in page.inner_text("#chosen-stations")
+    assert page.js_errors == []
+
+
 def mailed_reset_link(mail_dir: Path) -> str:
     links = []
     for path in mail_dir.glob("*.log"):
