@@ -12,7 +12,6 @@ from datetime import datetime
 import pytest
 
 from common import clock
-
 from repository.models import Station, WeatherItem
 from repository.seeding import seed_master
 from tests.replay import replay_server  # noqa: F401  (the JMA replay server fixture)

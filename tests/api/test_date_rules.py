@@ -35,9 +35,7 @@ def _next(year: int, month: int) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize(("now", "current"), EDGES)
-def test_the_period_may_end_in_japans_current_month_and_not_after(
-    api, frozen_clock, now, current
-):
+def test_the_period_may_end_in_japans_current_month_and_not_after(api, frozen_clock, now, current):
     frozen_clock(now)
     assert (clock.today_jst().year, clock.today_jst().month) == current
     year, month = current

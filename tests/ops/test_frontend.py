@@ -331,7 +331,8 @@ def test_a_station_missing_from_stale_options_still_shows_when_added(
     new_page, stack: Stack
 ) -> None:
     """The race seen under load: options cached by an API worker while the test database was
-    being re-seeded lacked 47662; its search hit said 追加済み while the chosen list stayed empty."""
+    being re-seeded lacked 47662; its search hit said 追加済み while the chosen list stayed
+    empty."""
     User.objects.create_user("stale@example.jp", PASSWORD)
     page = new_page()
 
