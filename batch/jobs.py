@@ -107,8 +107,8 @@ def download_name(req: FileRequest) -> str:
     """気象データ_東京ほか2地点_202001-202012_123.xlsx for a Japanese workbook; ASCII in English.
 
     The download view sends it per RFC 6266 with an ASCII fallback."""
-    start = f"{req.start_year}{req.start_month:02d}"
-    end = f"{req.end_year}{req.end_month:02d}"
+    period = req.period
+    start, end = (f"{month.year}{month.month:02d}" for month in (period.start, period.end))
     if req.language == FileRequest.Language.EN:
         return f"jma-weather-{req.pk}-{start}-{end}.xlsx"
     rows = req.station_rows.select_related("station").order_by("position")
@@ -117,7 +117,7 @@ def download_name(req: FileRequest) -> str:
     others = rows.count() - 1
     if others > 0:
         where += f"ほか{others}地点"
-    season = f"_{req.season[0]}-{req.season[1]}月" if req.season is not None else ""
+    season = f"_{period.season}月" if period.season is not None else ""
     return f"気象データ_{where}_{start}-{end}{season}_{req.pk}.xlsx"
 
 

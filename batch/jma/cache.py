@@ -29,12 +29,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from batch.jma import lease
-from batch.jma.client import JmaClient, default_client, min_interval_s, month_url, url_host
+from batch.jma.client import JmaClient, default_client, month_url
 from batch.jma.derive import add_derived
 from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
 from batch.jma.page import DailyPage, DailyRow, MonthResult, Observation
 from batch.jma.parser import JST, parse_daily_page
 from common import clock
+from common.politeness import min_interval_s, url_host
 from repository.models import MonthlyObservation, Station
 
 log = logging.getLogger(__name__)

@@ -16,12 +16,13 @@ import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
 
 from batch.jma.errors import JmaUnavailable
+from common.politeness import min_interval_s, url_host
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,6 @@ def is_transient(status: int) -> bool:
 
 MAX_RETRY_AFTER_S = 300.0
 
-REAL_SITE_FLOOR_S = 1.0  # the least pause between two requests to JMA's own site
 StationRef = tuple[str, str, str]  # (prec_no, block_no, page_type)
 
 
@@ -80,23 +80,6 @@ def station_ref(station: Any) -> StationRef:
     if page_type not in ("s1", "a1"):
         raise ValueError(f"page_type must be 's1' or 'a1', not {page_type!r}")
     return str(prec_no), str(block_no), page_type
-
-
-def min_interval_s(url: str) -> float:
-    """JMA_MIN_INTERVAL_S, but never below REAL_SITE_FLOOR_S for JMA's own servers.
-
-    A 0 that suits the replay server in tests must not reach JMA by a configuration slip.
-    """
-    configured = max(0.0, float(settings.JMA_MIN_INTERVAL_S))
-    host = (urlsplit(url).hostname or "").lower()
-    if host == "jma.go.jp" or host.endswith(".jma.go.jp"):
-        return max(configured, REAL_SITE_FLOOR_S)
-    return configured
-
-
-def url_host(url: str) -> str:
-    """The budget key of a URL: its host name, lower-case."""
-    return (urlsplit(url).hostname or "").lower()
 
 
 def month_url(station: Any, year: int, month: int, base_url: str | None = None) -> str:
