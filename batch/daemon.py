@@ -30,6 +30,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 
 from batch import dao, jobs, mail
+from batch.jma.client import default_client
+from batch.retention import remove_stale_build_folders
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +81,6 @@ class Daemon:
     @staticmethod
     def _remove_stale_build_folders() -> None:
         """What a kill -9 of an earlier daemon on this host left in the temporary directory."""
-        from batch.retention import remove_stale_build_folders
-
         try:
             remove_stale_build_folders()
         except Exception as exc:  # housekeeping only; never keeps a daemon from starting
@@ -207,8 +207,6 @@ class Daemon:
                     with self._active_lock:
                         self._active.pop(claim.request_id, None)
         finally:
-            from batch.jma.client import default_client
-
             default_client().close()  # this thread's HTTP session
             connection.close()
 

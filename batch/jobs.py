@@ -30,6 +30,10 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 
 from batch import dao, mail
+from batch.jma.errors import JmaError, JmaUnavailable, LayoutChanged
+from batch.pipeline import JobInterrupted, NothingPublished, build_workbook_file
+from batch.workbook.spec import WorkbookSpec
+from common.request_size import RequestTooLarge
 from common.result_storage import delete_result, list_results, store_result
 from repository.models import FileRequest
 
@@ -123,8 +127,6 @@ def download_name(req: FileRequest) -> str:
 
 def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path) -> Built:
     """The real job: the workbook pipeline, reporting progress and obeying stop requests."""
-    from batch.pipeline import WorkbookSpec, build_workbook_file
-
     outcome = build_workbook_file(
         WorkbookSpec.from_request(req),
         workdir / "workbook.xlsx",
@@ -164,10 +166,6 @@ def _at(exc: BaseException) -> str:
 
 def classify(exc: BaseException) -> Failure:
     """What kind of failure `exc` is; unknown errors are retried (they may be passing)."""
-    from batch.jma.errors import JmaError, JmaUnavailable, LayoutChanged
-    from batch.pipeline import NothingPublished
-    from common.request_size import RequestTooLarge
-
     detail = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, LayoutChanged):
         return Failure(
@@ -247,8 +245,6 @@ def run_job(claim: dao.Claim, control: JobControl, *, build: BuildFn | None = No
 
 
 def _attempt(claim: dao.Claim, control: JobControl, build: BuildFn, workdir: Path) -> str:
-    from batch.pipeline import JobInterrupted
-
     req = FileRequest.objects.select_related("owner").get(pk=claim.request_id)
     facts = mail.request_facts(req)
     try:

@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from batch.jma import lease
+from batch.jma.budget import next_free_in
 from batch.jma.client import JmaClient, default_client, month_url
 from batch.jma.derive import add_derived
 from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
@@ -180,8 +181,6 @@ def _fetch_under_lease(station: Station, year: int, month: int, client: JmaClien
 
 def _lease_s(station: Station, year: int, month: int) -> float:
     """JMA_MONTH_LEASE_S plus the wait for the budget's next slot (the holder's queue time)."""
-    from batch.jma.budget import next_free_in
-
     url = month_url(station, year, month)
     queued = next_free_in(url_host(url)) if min_interval_s(url) > 0 else 0.0
     return float(settings.JMA_MONTH_LEASE_S) + queued

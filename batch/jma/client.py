@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import requests
 from django.conf import settings
 
+from batch.jma.budget import DatabaseBudget
 from batch.jma.errors import JmaUnavailable
 from common.politeness import min_interval_s, url_host
 
@@ -110,8 +111,6 @@ class JmaClient:
         rng: random.Random | None = None,
     ) -> None:
         if rate_limiter is None:
-            from batch.jma.budget import DatabaseBudget  # needs Django's apps loaded
-
             rate_limiter = DatabaseBudget()
         self._limiter = rate_limiter
         self._sleep = sleep
