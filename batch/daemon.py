@@ -58,9 +58,9 @@ class Daemon:
     job: JobFn = jobs.run_job
     exit_when_idle: bool = False
     send_mail: bool = True
-    poll_s: float = field(default_factory=lambda: float(settings.BATCH_POLL_INTERVAL_S))
-    lease_s: float = field(default_factory=lambda: float(settings.BATCH_LEASE_SECONDS))
-    grace_s: float = field(default_factory=lambda: float(settings.BATCH_SHUTDOWN_GRACE_S))
+    poll_s: float = field(default_factory=lambda: settings.BATCH_POLL_INTERVAL_S)
+    lease_s: float = field(default_factory=lambda: settings.BATCH_LEASE_SECONDS)
+    grace_s: float = field(default_factory=lambda: settings.BATCH_SHUTDOWN_GRACE_S)
 
     def __post_init__(self) -> None:
         if self.threads < 1:

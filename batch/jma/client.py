@@ -145,7 +145,7 @@ class JmaClient:
         _, block_no, _ = station_ref(station)
         url = month_url(station, year, month)
         where = f"{block_no} {year}-{month:02d}"
-        max_retries = max(0, int(settings.JMA_MAX_RETRIES))
+        max_retries: int = settings.JMA_MAX_RETRIES
         reason = ""
         for attempt in range(max_retries + 1):
             self._limiter.wait(min_interval_s(url), self._sleep, host=url_host(url))
@@ -189,7 +189,7 @@ class JmaClient:
 
     def _backoff_s(self, attempt: int, retry_after: float | None) -> float:
         """Exponential backoff with equal jitter; a server's Retry-After is honoured if longer."""
-        ceiling = float(settings.JMA_BACKOFF_BASE_S) * (2**attempt)
+        ceiling = settings.JMA_BACKOFF_BASE_S * (2**attempt)
         delay = ceiling / 2 + self._rng.uniform(0, ceiling / 2)
         if retry_after is not None:
             delay = max(delay, min(retry_after, MAX_RETRY_AFTER_S))
