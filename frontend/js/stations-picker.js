@@ -25,6 +25,7 @@ export function stationsPicker(params, onChange) {
     onPick: (station) => toggleStation(station.block_no),
   });
   const search = searchControls(params, resultsStatus, () => drawResults());
+  const near = nearControls(search.search);
 
   function drawResults() {
     const hits = state.results?.hits;
@@ -48,8 +49,8 @@ export function stationsPicker(params, onChange) {
     { class: "card" },
     h("legend", { text: t("places") }),
     h("div", { class: "row" }, search.searchField, field("search_prefecture", t("search_prefecture"), search.prefFilter)),
-    search.nearRow,
-    search.nearError,
+    near.nearRow,
+    near.nearError,
     resultsStatus,
     results,
     h("h2", { class: "sub", text: t("chosen") }),
@@ -67,7 +68,7 @@ export function stationsPicker(params, onChange) {
   return { element, redraw, searchIfAsked: search.searchIfAsked };
 }
 
-/** The search box, the prefecture filter and "near": they fill state.results. */
+/** The search box and the prefecture filter; `search(query)` fills state.results. */
 function searchControls(params, resultsStatus, drawResults) {
   const searchInput = h("input", {
     type: "search",
@@ -81,10 +82,6 @@ function searchControls(params, resultsStatus, drawResults) {
     h("option", { value: "", text: t("all_prefectures") }),
     options.prefectures.map((p) => h("option", { value: p.code }, `${p.code} ${lang() === "ja" ? p.name_ja : p.name_en}`)),
   );
-  const nearInput = h("input", { type: "text", inputmode: "decimal", placeholder: t("near_placeholder"), id: "f-near" });
-  const nearError = h("p", { class: "field-error", id: "err-near", "aria-live": "polite" });
-  nearInput.setAttribute("aria-describedby", "err-near");
-
   let searchSeq = 0;
   async function search(query) {
     const seq = ++searchSeq;
@@ -112,7 +109,19 @@ function searchControls(params, resultsStatus, drawResults) {
   };
   searchInput.addEventListener("input", searchSoon);
   prefFilter.addEventListener("change", searchSoon);
+  const searchField = field("q", t("search"), searchInput, t("search_help"));
+  searchInput.setAttribute("aria-describedby", "help-q err-stations");
+  const searchIfAsked = () => {
+    if (searchInput.value) searchSoon();
+  };
+  return { searchField, prefFilter, search, searchIfAsked };
+}
 
+/** Stations near here (the browser's position) or near a typed "lat,lon". */
+function nearControls(search) {
+  const nearInput = h("input", { type: "text", inputmode: "decimal", placeholder: t("near_placeholder"), id: "f-near" });
+  const nearError = h("p", { class: "field-error", id: "err-near", "aria-live": "polite" });
+  nearInput.setAttribute("aria-describedby", "err-near");
   const nearMe = h("button", {
     type: "button",
     text: t("near_me"),
@@ -147,12 +156,7 @@ function searchControls(params, resultsStatus, drawResults) {
     nearMe,
     h("div", { class: "field" }, h("label", { for: "f-near", text: t("near_place") }), h("div", { class: "inline" }, nearInput, nearPlace)),
   );
-  const searchField = field("q", t("search"), searchInput, t("search_help"));
-  searchInput.setAttribute("aria-describedby", "help-q err-stations");
-  const searchIfAsked = () => {
-    if (searchInput.value) searchSoon();
-  };
-  return { searchField, prefFilter, nearRow, nearError, searchIfAsked };
+  return { nearRow, nearError };
 }
 
 function resultItem(hit, toggleStation) {
