@@ -116,13 +116,14 @@ def season_sql(month: str, first: str, last: str) -> str:
     """`Season.contains` as an SQL condition over column expressions (never user input).
 
     CASE rather than %, which would need escaping in parameterized statements and differs
-    from Python's for negative operands; tests hold this against Season.contains for every
-    month and season on SQLite and MariaDB."""
+    from Python's for negative operands; no difference is ever negative, since the columns
+    are UNSIGNED on MariaDB. Tests hold this against Season.contains for every month and
+    season, over unsigned values, on SQLite and MariaDB."""
 
     def offset(expression: str) -> str:
         return (
             f"(CASE WHEN {expression} >= {first} THEN {expression} - {first} "
-            f"ELSE {expression} - {first} + 12 END)"
+            f"ELSE {expression} + 12 - {first} END)"
         )
 
     return f"({offset(month)} <= {offset(last)})"

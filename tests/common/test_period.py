@@ -53,10 +53,12 @@ def test_the_sql_season_rule_answers_as_the_python_one() -> None:
     answers: dict[tuple[int, int, int], bool] = {}
     with connection.cursor() as cursor:
         for season in ALL_SEASONS:  # one statement per season (SQLite: 500 terms at most)
-            first, last = str(season.first), str(season.last)
+            # Unsigned, as the model's columns are on MariaDB (a negative step would fail).
+            first, last = (f"CAST({value} AS UNSIGNED)" for value in season)
             cursor.execute(
                 " UNION ALL ".join(
-                    f"SELECT {month}, CASE WHEN {season_sql(str(month), first, last)} "
+                    f"SELECT {month}, CASE WHEN "
+                    f"{season_sql(f'CAST({month} AS UNSIGNED)', first, last)} "
                     "THEN 1 ELSE 0 END"
                     for month in range(1, 13)
                 )
