@@ -109,7 +109,7 @@ def verify_email(uid: str, token: str) -> User:
 
 def needs_verification(user: User) -> bool:
     """REQUIRE_VERIFIED_EMAIL on and this address not verified yet."""
-    return bool(settings.REQUIRE_VERIFIED_EMAIL) and user.email_verified_at is None
+    return settings.REQUIRE_VERIFIED_EMAIL and user.email_verified_at is None
 
 
 # --- Sign-up ----------------------------------------------------------------------------------

@@ -22,16 +22,10 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
 
-from batch.jma.client import min_interval_s
 from common import clock
-from common.request_size import (
-    DATA_HEADER_ROWS,
-    EXCEL_MAX_ROWS,
-    Season,
-    days_in_period,
-    months_in_period,
-    season_months,
-)
+from common.period import FIELDS, Period
+from common.politeness import min_interval_s
+from common.request_size import MAX_DATA_ROWS
 from repository.models import FileRequest, FileRequestStation, MonthlyObservation
 
 
@@ -62,29 +56,19 @@ class Remaining:
 
 
 def seconds_per_page() -> float:
-    return float(min_interval_s(settings.JMA_BASE_URL))
+    return min_interval_s(settings.JMA_BASE_URL)
 
 
 def _fresh_since(now: datetime) -> datetime:
-    return now - timedelta(seconds=int(settings.JMA_CURRENT_MONTH_TTL_S))
+    return now - timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
 
 
-def cached_count(
-    station_ids: list[int],
-    start_year: int,
-    start_month: int,
-    end_year: int,
-    end_month: int,
-    season: Season | None = None,
-) -> int:
+def cached_count(station_ids: list[int], period: Period) -> int:
     """Station-months of the period (and season) already in the cache and fresh."""
-    after_start = Q(year__gt=start_year) | Q(year=start_year, month__gte=start_month)
-    before_end = Q(year__lt=end_year) | Q(year=end_year, month__lte=end_month)
     fresh = Q(is_final=True) | Q(fetched_at__gte=_fresh_since(clock.now()))
-    in_season = Q(month__in=season_months(season)) if season is not None else Q()
     return (
         MonthlyObservation.objects.filter(station_id__in=station_ids)
-        .filter(after_start & before_end & fresh & in_season)
+        .filter(period.q() & fresh)
         .count()
     )
 
@@ -93,15 +77,8 @@ def active_pages_to_fetch() -> dict[int, int]:
     """Pages every queued or running request still needs: its station-months minus cached."""
     active = [FileRequest.Status.QUEUED, FileRequest.Status.RUNNING]
     totals: dict[int, int] = {}
-    for request in FileRequest.objects.filter(status__in=active).only(
-        "start_year",
-        "start_month",
-        "end_year",
-        "end_month",
-        "season_start_month",
-        "season_end_month",
-    ):
-        totals[request.pk] = request.month_count
+    for request in FileRequest.objects.filter(status__in=active).only(*FIELDS):
+        totals[request.pk] = request.period.page_count
     if not totals:
         return {}
     station_counts = dict(
@@ -131,15 +108,8 @@ def _cached_per_active_request(active: list[str]) -> list[tuple[int, int]]:
             f"JOIN {req} r ON r.id = rs.request_id "
             f"JOIN {mo} m ON m.station_id = rs.station_id "
             "WHERE r.status IN (%s, %s) "
-            "AND m.year * 12 + m.month >= r.start_year * 12 + r.start_month "
-            "AND m.year * 12 + m.month <= r.end_year * 12 + r.end_month "
+            f"AND {Period.contains_sql('m.year', 'm.month', 'r')} "
             "AND (m.is_final = %s OR m.fetched_at >= %s) "
-            # Within the request's season, if it has one (12-2 wraps around the year end).
-            "AND (r.season_start_month IS NULL "
-            "OR (r.season_start_month <= r.season_end_month "
-            "AND m.month BETWEEN r.season_start_month AND r.season_end_month) "
-            "OR (r.season_start_month > r.season_end_month "
-            "AND (m.month >= r.season_start_month OR m.month <= r.season_end_month))) "
             "GROUP BY rs.request_id",
             [
                 *active,
@@ -155,24 +125,16 @@ def _ahead(others: list[int], pages: int) -> int:
     return sum(min(other, pages) for other in others)
 
 
-def estimate_for(
-    station_ids: list[int],
-    start_year: int,
-    start_month: int,
-    end_year: int,
-    end_month: int,
-    season: Season | None = None,
-) -> Estimate:
+def estimate_for(station_ids: list[int], period: Period) -> Estimate:
     """The estimate of a validated (or size-unchecked) selection, at the current queue."""
-    period = (start_year, start_month, end_year, end_month)
-    station_months = len(station_ids) * months_in_period(*period, season)
-    rows = len(station_ids) * days_in_period(*period, season)
-    cached = cached_count(station_ids, *period, season)
+    station_months = len(station_ids) * period.page_count
+    rows = len(station_ids) * period.rows_per_station
+    cached = cached_count(station_ids, period)
     to_fetch = max(0, station_months - cached)
     ahead = _ahead(list(active_pages_to_fetch().values()), to_fetch)
     per_page = seconds_per_page()
-    max_station_months = int(settings.MAX_STATION_MONTHS)
-    max_rows = EXCEL_MAX_ROWS - DATA_HEADER_ROWS
+    max_station_months = settings.MAX_STATION_MONTHS
+    max_rows = MAX_DATA_ROWS
     return Estimate(
         station_months=station_months,
         cached=cached,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -27,13 +27,8 @@ from application.errors import (
     ValidationFailed,
 )
 from common import clock
-from common.request_size import (
-    DATA_HEADER_ROWS,
-    EXCEL_MAX_ROWS,
-    RequestTooLarge,
-    check_request_size,
-    months_in_period,
-)
+from common.period import Period, Season, YearMonth
+from common.request_size import MAX_DATA_ROWS, RequestTooLarge, check_request_size
 from repository.models import (
     FileRequest,
     FileRequestItem,
@@ -55,15 +50,11 @@ IDEMPOTENCY_KEY_MAX = 100
 class RequestSpec:
     """A validated request: what would be stored, comparable for idempotent repeats."""
 
-    start_year: int
-    start_month: int
-    end_year: int
-    end_month: int
+    period: Period
     stations: tuple[Station, ...]
     items: tuple[WeatherItem, ...]
     language: str
     quality_columns: bool
-    season: tuple[int, int] | None = None
 
     def same_as(self, existing: FileRequest) -> bool:
         stored_stations = [
@@ -71,9 +62,7 @@ class RequestSpec:
         ]
         stored_items = [row.item_id for row in existing.item_rows.order_by("position").only("item")]
         return (
-            (existing.start_year, existing.start_month, existing.end_year, existing.end_month)
-            == (self.start_year, self.start_month, self.end_year, self.end_month)
-            and existing.season == self.season
+            existing.period == self.period
             and existing.language == self.language
             and existing.quality_columns == self.quality_columns
             and stored_stations == [s.pk for s in self.stations]
@@ -88,9 +77,7 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _check_period(
-    start_year: int, start_month: int, end_year: int, end_month: int
-) -> dict[str, list[str]]:
+def _check_period(period: Period) -> dict[str, list[str]]:
     """Months 1..12, years from EARLIEST_YEAR, start before end, nothing after this month.
 
     A future month always gets the same message whatever today's date: on the year's field
@@ -98,34 +85,34 @@ def _check_period(
     """
     errors: dict[str, list[str]] = {}
     earliest = settings.EARLIEST_YEAR
-    for name, value in (("start_month", start_month), ("end_month", end_month)):
-        if not 1 <= value <= 12:
-            errors.setdefault(name, []).append(_("Month must be between 1 and 12."))
-    for name, value in (("start_year", start_year), ("end_year", end_year)):
-        if value < earliest:
-            errors.setdefault(name, []).append(
+    for end, month in (("start", period.start), ("end", period.end)):
+        if not 1 <= month.month <= 12:
+            errors.setdefault(f"{end}_month", []).append(_("Month must be between 1 and 12."))
+    for end, month in (("start", period.start), ("end", period.end)):
+        if month.year < earliest:
+            errors.setdefault(f"{end}_year", []).append(
                 _("Year must be %(year)s or later.") % {"year": earliest}
             )
     if errors:
         return errors
-    if (start_year, start_month) > (end_year, end_month):
+    if period.start > period.end:
         errors["end_month"] = [_("The end of the period is before its start.")]
-    today = clock.today_jst()
-    if (end_year, end_month) > (today.year, today.month):
-        field = "end_year" if end_year > today.year else "end_month"
+    this_month = YearMonth.of_date(clock.today_jst())
+    if period.end > this_month:
+        field = "end_year" if period.end.year > this_month.year else "end_month"
         errors.setdefault(field, []).append(
             _(
                 "The period cannot end after the current month (%(month)s, Japan time): "
                 "there is no data for the future yet."
             )
-            % {"month": f"{today.year}-{today.month:02d}"}
+            % {"month": str(this_month)}
         )
     return errors
 
 
 def _check_season(
-    period: tuple[int, int, int, int], start: int | None, end: int | None
-) -> tuple[dict[str, list[str]], tuple[int, int] | None]:
+    period: Period, start: int | None, end: int | None
+) -> tuple[dict[str, list[str]], Season | None]:
     """Both months or neither, each 1..12, and at least one of them inside the period."""
     if start is None and end is None:
         return {}, None
@@ -140,15 +127,15 @@ def _check_season(
             ]
         elif not 1 <= value <= 12:
             errors[name] = [_("Month must be between 1 and 12.")]
-    if errors:
+    if errors or start is None or end is None:
         return errors, None
-    season = (start, end)
-    if months_in_period(*period, season) == 0:  # type: ignore[arg-type]
+    season = Season(start, end)
+    if Period(period.start, period.end, season).is_empty:
         errors["season_start_month"] = [
             _("The period holds no month of the season %(season)s: lengthen the period.")
-            % {"season": f"{start}-{end}"}
+            % {"season": str(season)}
         ]
-    return errors, season  # type: ignore[return-value]
+    return errors, season
 
 
 def _resolve_stations(
@@ -242,7 +229,7 @@ def _resolve_items(
 
 def too_large_message(exc: RequestTooLarge, station_count: int) -> str:
     """The size refusal in the request's language (common/ keeps its English one for logs)."""
-    if exc.rows > EXCEL_MAX_ROWS - DATA_HEADER_ROWS:
+    if exc.rows > MAX_DATA_ROWS:
         return _(
             "This request needs %(rows)s rows (%(stations)s stations x %(days)s days) but an "
             "Excel sheet holds at most %(limit)s data rows. Choose fewer stations or a shorter "
@@ -251,7 +238,7 @@ def too_large_message(exc: RequestTooLarge, station_count: int) -> str:
             "rows": f"{exc.rows:,}",
             "stations": station_count,
             "days": f"{exc.rows // max(station_count, 1):,}",
-            "limit": f"{EXCEL_MAX_ROWS - DATA_HEADER_ROWS:,}",
+            "limit": f"{MAX_DATA_ROWS:,}",
         }
     return _(
         "This request covers %(station_months)s station-months; the service allows at most "
@@ -265,8 +252,8 @@ def validate_request(
     start_month: int,
     end_year: int,
     end_month: int,
-    stations: list[str] | None,
-    prefectures: list[str] | None,
+    stations: list[str] | None = None,
+    prefectures: list[str] | None = None,
     items: list[str],
     language: str = "ja",
     quality_columns: bool = False,
@@ -277,14 +264,14 @@ def validate_request(
     """Every rule a new request must pass; all failures are reported at once, per field.
 
     check_size=False leaves out the size rule only (the estimate reports it as within_limits).
+    The six period numbers are the request body's; from here on they are one Period.
     """
-    errors = _check_period(start_year, start_month, end_year, end_month)
-    season: tuple[int, int] | None = None
+    period = Period.of(start_year, start_month, end_year, end_month)
+    errors = _check_period(period)
     if not errors:
-        season_errors, season = _check_season(
-            (start_year, start_month, end_year, end_month), season_start_month, season_end_month
-        )
+        season_errors, season = _check_season(period, season_start_month, season_end_month)
         errors.update(season_errors)
+        period = Period(period.start, period.end, season)
     if language not in LANGUAGES:
         errors["language"] = [
             _("Language must be one of: %(choices)s.") % {"choices": ", ".join(LANGUAGES)}
@@ -295,23 +282,17 @@ def validate_request(
     chosen_items = _resolve_items(_unique(list(items or [])), chosen_stations, errors)
     if not errors and check_size:
         try:
-            check_request_size(
-                len(chosen_stations), start_year, start_month, end_year, end_month, season
-            )
+            check_request_size(len(chosen_stations), period)
         except RequestTooLarge as exc:
             errors["non_field_errors"] = [too_large_message(exc, len(chosen_stations))]
     if errors:
         raise ValidationFailed(errors)
     return RequestSpec(
-        start_year=start_year,
-        start_month=start_month,
-        end_year=end_year,
-        end_month=end_month,
+        period=period,
         stations=tuple(chosen_stations),
         items=tuple(chosen_items),
         language=language,
         quality_columns=bool(quality_columns),
-        season=season,
     )
 
 
@@ -322,14 +303,7 @@ def estimate_request(**body: Any) -> estimates.Estimate:
     """The create body's estimate: same validation as create_request, except the size rule,
     which the estimate answers as within_limits instead of refusing."""
     spec = validate_request(**body, check_size=False)
-    return estimates.estimate_for(
-        [station.pk for station in spec.stations],
-        spec.start_year,
-        spec.start_month,
-        spec.end_year,
-        spec.end_month,
-        spec.season,
-    )
+    return estimates.estimate_for([station.pk for station in spec.stations], spec.period)
 
 
 # --- Create -----------------------------------------------------------------------------------
@@ -376,25 +350,13 @@ def _existing_for_key(owner: User, key: str, spec: RequestSpec) -> FileRequest |
 
 
 def create_request(
-    owner: User,
-    *,
-    start_year: int,
-    start_month: int,
-    end_year: int,
-    end_month: int,
-    stations: list[str] | None = None,
-    prefectures: list[str] | None = None,
-    items: list[str],
-    language: str = "ja",
-    quality_columns: bool = False,
-    season_start_month: int | None = None,
-    season_end_month: int | None = None,
-    idempotency_key: str | None = None,
+    owner: User, *, idempotency_key: str | None = None, **body: Any
 ) -> tuple[FileRequest, bool]:
     """Validate and queue a request; returns (request, created).
 
-    A repeated idempotency key with the same body returns the first request (created=False),
-    also when both arrive at once: the unique (owner, key) constraint decides the race.
+    `body` holds the request body's fields as validate_request() takes them. A repeated
+    idempotency key with the same body returns the first request (created=False), also when
+    both arrive at once: the unique (owner, key) constraint decides the race.
     """
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip()
@@ -406,19 +368,7 @@ def create_request(
                     ]
                 }
             )
-    spec = validate_request(
-        start_year=start_year,
-        start_month=start_month,
-        end_year=end_year,
-        end_month=end_month,
-        stations=stations,
-        prefectures=prefectures,
-        items=items,
-        language=language,
-        quality_columns=quality_columns,
-        season_start_month=season_start_month,
-        season_end_month=season_end_month,
-    )
+    spec = validate_request(**body)
     if idempotency_key:
         existing = _existing_for_key(owner, idempotency_key, spec)
         if existing is not None:
@@ -443,18 +393,10 @@ def create_request(
 
 def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> FileRequest:
     now = clock.now()
-    months = months_in_period(
-        spec.start_year, spec.start_month, spec.end_year, spec.end_month, spec.season
-    )
-    season_start, season_end = spec.season or (None, None)
+    months = spec.period.page_count
     file_request = FileRequest.objects.create(
         owner=owner,
-        start_year=spec.start_year,
-        start_month=spec.start_month,
-        end_year=spec.end_year,
-        end_month=spec.end_month,
-        season_start_month=season_start,
-        season_end_month=season_end,
+        **spec.period.fields(),
         language=spec.language,
         quality_columns=spec.quality_columns,
         max_attempts=settings.BATCH_MAX_ATTEMPTS,
@@ -590,22 +532,34 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
 # --- Reading one's own requests ---------------------------------------------------------------
 
 
-class SelectedStation(NamedTuple):
-    block_no: str
-    name: str
-    prefecture: str
-    page_type: str
+# What a listing shows of each selected station and item: the API's name -> the lookup.
+STATION_COLUMNS = {
+    "block_no": "station__block_no",
+    "name": "station__name",
+    "prefecture": "station__prefecture__code",
+    "page_type": "station__page_type",
+}
+ITEM_COLUMNS = {
+    "code": "item__code",
+    "label_ja": "item__label_ja",
+    "label_en": "item__label_en",
+    "unit": "item__unit",
+}
 
 
-class SelectedItem(NamedTuple):
-    code: str
-    label_ja: str
-    label_en: str
-    unit: str
+@dataclass(frozen=True)
+class RequestView:
+    """A request as its owner sees it: the row, its stations and items in the order chosen
+    (STATION_COLUMNS / ITEM_COLUMNS of each), and, for one request, what is left to fetch."""
+
+    request: FileRequest
+    stations: list[dict[str, str]]
+    items: list[dict[str, str]]
+    remaining: estimates.Remaining | None = None
 
 
 def requests_of(owner: User, *, status: str | None = None) -> QuerySet[FileRequest]:
-    """The owner's requests, newest first. Call attach_selections() on the page you show."""
+    """The owner's requests, newest first; views_of() a page gives what the API shows."""
     queryset = (
         FileRequest.objects.filter(owner=owner)
         .select_related("result")
@@ -625,37 +579,27 @@ def requests_of(owner: User, *, status: str | None = None) -> QuerySet[FileReque
     return queryset
 
 
-def attach_selections(page: Sequence[FileRequest]) -> Sequence[FileRequest]:
-    """Set .selected_stations and .selected_items (in position order) on each request.
+def _selections(
+    rows: QuerySet, ids: list[int], columns: dict[str, str]
+) -> dict[int, list[dict[str, str]]]:
+    """request id -> the selected rows' columns, in position order, in one flat query."""
+    found: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for request_id, *values in (
+        rows.filter(request_id__in=ids)
+        .order_by("request_id", "position")
+        .values_list("request_id", *columns.values())
+    ):
+        found[request_id].append(dict(zip(columns, values, strict=True)))
+    return found
 
-    Two flat queries per page instead of prefetching four levels of model objects, which
-    was most of a listing's time.
-    """
+
+def views_of(page: Sequence[FileRequest]) -> list[RequestView]:
+    """The page's requests with their selections: two flat queries per page instead of
+    prefetching four levels of model objects, which was most of a listing's time."""
     ids = [file_request.pk for file_request in page]
-    stations: dict[int, list[SelectedStation]] = defaultdict(list)
-    for request_id, *fields in (
-        FileRequestStation.objects.filter(request_id__in=ids)
-        .order_by("request_id", "position")
-        .values_list(
-            "request_id",
-            "station__block_no",
-            "station__name",
-            "station__prefecture__code",
-            "station__page_type",
-        )
-    ):
-        stations[request_id].append(SelectedStation(*fields))
-    items: dict[int, list[SelectedItem]] = defaultdict(list)
-    for request_id, *fields in (
-        FileRequestItem.objects.filter(request_id__in=ids)
-        .order_by("request_id", "position")
-        .values_list("request_id", "item__code", "item__label_ja", "item__label_en", "item__unit")
-    ):
-        items[request_id].append(SelectedItem(*fields))
-    for file_request in page:
-        file_request.selected_stations = stations[file_request.pk]
-        file_request.selected_items = items[file_request.pk]
-    return page
+    stations = _selections(FileRequestStation.objects, ids, STATION_COLUMNS)
+    items = _selections(FileRequestItem.objects, ids, ITEM_COLUMNS)
+    return [RequestView(each, stations[each.pk], items[each.pk]) for each in page]
 
 
 def request_of(owner: User, request_id: int | str) -> FileRequest:
@@ -664,6 +608,12 @@ def request_of(owner: User, request_id: int | str) -> FileRequest:
         file_request = requests_of(owner).get(pk=int(request_id))
     except (FileRequest.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(_("Request %(id)s not found.") % {"id": request_id}) from exc
-    attach_selections([file_request])
-    file_request.remaining_estimate = estimates.remaining_for(file_request)
     return file_request
+
+
+def view_of(owner: User, request_id: int | str) -> RequestView:
+    """One of the owner's requests as the API shows it, with the estimate of what is left."""
+    (view,) = views_of([request_of(owner, request_id)])
+    return RequestView(
+        view.request, view.stations, view.items, estimates.remaining_for(view.request)
+    )

@@ -30,6 +30,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 
 from batch import dao, jobs, mail
+from batch.jma.client import default_client
+from batch.retention import remove_stale_build_folders
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +58,9 @@ class Daemon:
     job: JobFn = jobs.run_job
     exit_when_idle: bool = False
     send_mail: bool = True
-    poll_s: float = field(default_factory=lambda: float(settings.BATCH_POLL_INTERVAL_S))
-    lease_s: float = field(default_factory=lambda: float(settings.BATCH_LEASE_SECONDS))
-    grace_s: float = field(default_factory=lambda: float(settings.BATCH_SHUTDOWN_GRACE_S))
+    poll_s: float = field(default_factory=lambda: settings.BATCH_POLL_INTERVAL_S)
+    lease_s: float = field(default_factory=lambda: settings.BATCH_LEASE_SECONDS)
+    grace_s: float = field(default_factory=lambda: settings.BATCH_SHUTDOWN_GRACE_S)
 
     def __post_init__(self) -> None:
         if self.threads < 1:
@@ -79,8 +81,6 @@ class Daemon:
     @staticmethod
     def _remove_stale_build_folders() -> None:
         """What a kill -9 of an earlier daemon on this host left in the temporary directory."""
-        from batch.retention import remove_stale_build_folders
-
         try:
             remove_stale_build_folders()
         except Exception as exc:  # housekeeping only; never keeps a daemon from starting
@@ -207,8 +207,6 @@ class Daemon:
                     with self._active_lock:
                         self._active.pop(claim.request_id, None)
         finally:
-            from batch.jma.client import default_client
-
             default_client().close()  # this thread's HTTP session
             connection.close()
 

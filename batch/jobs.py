@@ -30,6 +30,10 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 
 from batch import dao, mail
+from batch.jma.errors import JmaError, JmaUnavailable, LayoutChanged
+from batch.pipeline import JobInterrupted, NothingPublished, build_workbook_file
+from batch.workbook.spec import WorkbookSpec
+from common.request_size import RequestTooLarge
 from common.result_storage import delete_result, list_results, store_result
 from repository.models import FileRequest
 
@@ -107,8 +111,8 @@ def download_name(req: FileRequest) -> str:
     """気象データ_東京ほか2地点_202001-202012_123.xlsx for a Japanese workbook; ASCII in English.
 
     The download view sends it per RFC 6266 with an ASCII fallback."""
-    start = f"{req.start_year}{req.start_month:02d}"
-    end = f"{req.end_year}{req.end_month:02d}"
+    period = req.period
+    start, end = (f"{month.year}{month.month:02d}" for month in (period.start, period.end))
     if req.language == FileRequest.Language.EN:
         return f"jma-weather-{req.pk}-{start}-{end}.xlsx"
     rows = req.station_rows.select_related("station").order_by("position")
@@ -117,14 +121,12 @@ def download_name(req: FileRequest) -> str:
     others = rows.count() - 1
     if others > 0:
         where += f"ほか{others}地点"
-    season = f"_{req.season[0]}-{req.season[1]}月" if req.season is not None else ""
+    season = f"_{period.season}月" if period.season is not None else ""
     return f"気象データ_{where}_{start}-{end}{season}_{req.pk}.xlsx"
 
 
 def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path) -> Built:
     """The real job: the workbook pipeline, reporting progress and obeying stop requests."""
-    from batch.pipeline import WorkbookSpec, build_workbook_file
-
     outcome = build_workbook_file(
         WorkbookSpec.from_request(req),
         workdir / "workbook.xlsx",
@@ -164,10 +166,6 @@ def _at(exc: BaseException) -> str:
 
 def classify(exc: BaseException) -> Failure:
     """What kind of failure `exc` is; unknown errors are retried (they may be passing)."""
-    from batch.jma.errors import JmaError, JmaUnavailable, LayoutChanged
-    from batch.pipeline import NothingPublished
-    from common.request_size import RequestTooLarge
-
     detail = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, LayoutChanged):
         return Failure(
@@ -247,8 +245,6 @@ def run_job(claim: dao.Claim, control: JobControl, *, build: BuildFn | None = No
 
 
 def _attempt(claim: dao.Claim, control: JobControl, build: BuildFn, workdir: Path) -> str:
-    from batch.pipeline import JobInterrupted
-
     req = FileRequest.objects.select_related("owner").get(pk=claim.request_id)
     facts = mail.request_facts(req)
     try:

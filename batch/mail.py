@@ -51,11 +51,10 @@ class RequestFacts:
 
 
 def _period(req: FileRequest) -> str:
-    start = f"{req.start_year}-{req.start_month:02d}"
-    end = f"{req.end_year}-{req.end_month:02d}"
-    period = start if start == end else f"{start} – {end}"
-    if req.season is not None:
-        first, last = req.season
+    months = req.period
+    period = str(months.start) if months.start == months.end else f"{months.start} – {months.end}"
+    if months.season is not None:
+        first, last = months.season
         if req.language == FileRequest.Language.EN:
             period += f", months {first}-{last} of each year"
         else:

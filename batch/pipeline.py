@@ -10,63 +10,15 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from batch.jma.cache import get_months
+from batch.jma.client import JmaClient
+from batch.workbook.spec import WorkbookSpec
 from batch.workbook.writer import WorkbookWriter
-from common.request_size import check_request_size, iter_months, months_in_period
-from repository.models import FileRequest, Station, WeatherItem
-
-if TYPE_CHECKING:
-    from batch.jma.client import JmaClient
-
-
-@dataclass(frozen=True)
-class WorkbookSpec:
-    stations: list[Station]  # ordered, as selected; prefecture loaded
-    items: list[WeatherItem]  # ordered, as selected
-    start_year: int
-    start_month: int
-    end_year: int
-    end_month: int
-    language: str = "ja"  # "ja" | "en"
-    quality_columns: bool = False
-    request_id: int | None = None  # shown on the 情報 sheet when given
-    season: tuple[int, int] | None = None  # (first, last month) taken from every year
-
-    @classmethod
-    def from_request(cls, file_request: FileRequest) -> WorkbookSpec:
-        station_rows = file_request.station_rows.select_related("station__prefecture").order_by(
-            "position"
-        )
-        item_rows = file_request.item_rows.select_related("item").order_by("position")
-        return cls(
-            stations=[row.station for row in station_rows],
-            items=[row.item for row in item_rows],
-            start_year=file_request.start_year,
-            start_month=file_request.start_month,
-            end_year=file_request.end_year,
-            end_month=file_request.end_month,
-            language=file_request.language,
-            quality_columns=file_request.quality_columns,
-            request_id=file_request.pk,
-            season=file_request.season,
-        )
-
-    def months(self) -> Iterator[tuple[int, int]]:
-        """The months to fetch: the period's, only those within the season when there is one."""
-        return iter_months(
-            self.start_year, self.start_month, self.end_year, self.end_month, self.season
-        )
-
-    @property
-    def station_month_count(self) -> int:
-        months = months_in_period(
-            self.start_year, self.start_month, self.end_year, self.end_month, self.season
-        )
-        return len(self.stations) * months
+from common.request_size import check_request_size
 
 
 @dataclass(frozen=True)
@@ -111,18 +63,9 @@ def build_workbook_file(
     Raises RequestTooLarge before any fetch, NothingPublished, JobInterrupted, and the JMA
     errors (LayoutChanged, JmaUnavailable) unchanged.
     """
-    from batch.jma.cache import get_months  # the month cache pulls in the HTTP client
-
     if not spec.stations or not spec.items:
         raise ValueError("a workbook needs at least one station and one item")
-    check_request_size(
-        len(spec.stations),
-        spec.start_year,
-        spec.start_month,
-        spec.end_year,
-        spec.end_month,
-        spec.season,
-    )
+    check_request_size(len(spec.stations), spec.period)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     total = spec.station_month_count
@@ -138,8 +81,8 @@ def build_workbook_file(
         derived = any(item.is_derived for item in spec.items)
         for station in spec.stations:
             # One query reads the station's stored months; the rest are fetched in turn.
-            results = get_months(station, spec.months(), derived=derived, client=client)
-            for _month in spec.months():
+            results = get_months(station, spec.period.pages(), derived=derived, client=client)
+            for _page in spec.period.pages():
                 if should_continue is not None and not should_continue():
                     raise JobInterrupted(f"stopped after {done} of {total} station-months")
                 writer.add_month(station, next(results))  # fetched (if need be) only now

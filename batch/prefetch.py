@@ -51,7 +51,7 @@ def last_final_month(today: date | None = None) -> tuple[int, int]:
     while True:
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
         last_day = date(year, month, calendar.monthrange(year, month)[1])
-        if today > last_day + timedelta(days=int(settings.JMA_FINAL_AFTER_DAYS)):
+        if today > last_day + timedelta(days=settings.JMA_FINAL_AFTER_DAYS):
             return year, month
 
 

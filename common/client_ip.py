@@ -18,7 +18,7 @@ def client_ip(request) -> str:
     """The address to count attempts against (a Django HttpRequest or a DRF Request)."""
     meta = request.META
     remote = meta.get("REMOTE_ADDR", "") or ""
-    count = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    count: int = settings.TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote
     forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]

@@ -7,7 +7,6 @@ the variables in README.md.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -16,32 +15,19 @@ import dj_database_url
 from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 
+# Every variable is read through these: typed, checked, one clear error for a bad value.
+from config.env import (
+    env_bool,
+    env_choice,
+    env_float,  # noqa: F401 (part of the set: for settings added later)
+    env_int,
+    env_list,
+    env_rate,
+    env_seconds,
+    env_str,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return default if raw in (None, "") else int(raw)
-
-
-def env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    return default if raw in (None, "") else float(raw)
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
 # Off unless asked for: a production host that forgets the variable must not show the debug
@@ -121,7 +107,7 @@ DEFAULT_SQLITE_PATH = VAR_DIR / "db.sqlite3"
 
 def database_from_url(url: str) -> dict:
     """Parse DATABASE_URL and add what the queue needs from each backend."""
-    config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0, unit="seconds"))
     engine = config["ENGINE"]
     if engine == "django.db.backends.sqlite3":
         name = Path(config["NAME"])
@@ -183,7 +169,7 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 
-STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")  # local | s3
+STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", ("local", "s3"))
 if STORAGE_BACKEND == "s3":
     if not env_str("S3_BUCKET"):
         raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET (an existing bucket)")
@@ -202,13 +188,11 @@ if STORAGE_BACKEND == "s3":
             "addressing_style": env_str("S3_ADDRESSING_STYLE") or None,
         },
     }
-elif STORAGE_BACKEND == "local":
+else:
     _results_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT / "results")},
     }
-else:
-    raise ImproperlyConfigured(f"STORAGE_BACKEND must be 'local' or 's3', not {STORAGE_BACKEND!r}")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "results": _results_storage,
@@ -254,7 +238,7 @@ EMAIL_HOST_PASSWORD = str(_email.get("EMAIL_HOST_PASSWORD", ""))
 EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
 EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
 EMAIL_FILE_PATH = str(_email.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, unit="seconds", minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "JMA Weather Workbook <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -267,45 +251,47 @@ PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"
 # password reset) point there.
 FRONTEND_BASE_URL = env_str("FRONTEND_BASE_URL", "http://127.0.0.1:8080").rstrip("/")
 # How long a mailed password-reset link works (Django's token generator reads this).
-PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_S", 3 * 3600)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_S", 3 * 3600, unit="seconds", minimum=1)
 # Requests (and the catalog) need a verified address; on in production, off in the local
 # demo and the tests (where DEBUG is on) unless set.
 REQUIRE_VERIFIED_EMAIL = env_bool("REQUIRE_VERIFIED_EMAIL", not DEBUG)
 
 JMA_BASE_URL = env_str("JMA_BASE_URL", "https://www.data.jma.go.jp").rstrip("/")
-JMA_MIN_INTERVAL_S = env_float("JMA_MIN_INTERVAL_S", 3.0)
-JMA_CONNECT_TIMEOUT_S = env_float("JMA_CONNECT_TIMEOUT_S", 5.0)
-JMA_READ_TIMEOUT_S = env_float("JMA_READ_TIMEOUT_S", 30.0)
+JMA_MIN_INTERVAL_S = env_seconds("JMA_MIN_INTERVAL_S", 3.0)
+JMA_CONNECT_TIMEOUT_S = env_seconds("JMA_CONNECT_TIMEOUT_S", 5.0, above=0)
+JMA_READ_TIMEOUT_S = env_seconds("JMA_READ_TIMEOUT_S", 30.0, above=0)
 JMA_MAX_RETRIES = env_int("JMA_MAX_RETRIES", 4)
-JMA_BACKOFF_BASE_S = env_float("JMA_BACKOFF_BASE_S", 2.0)
-JMA_CURRENT_MONTH_TTL_S = env_int("JMA_CURRENT_MONTH_TTL_S", 3 * 3600)
-JMA_FINAL_AFTER_DAYS = env_int("JMA_FINAL_AFTER_DAYS", 5)
+JMA_BACKOFF_BASE_S = env_seconds("JMA_BACKOFF_BASE_S", 2.0)
+JMA_CURRENT_MONTH_TTL_S = env_int("JMA_CURRENT_MONTH_TTL_S", 3 * 3600, unit="seconds")
+JMA_FINAL_AFTER_DAYS = env_int("JMA_FINAL_AFTER_DAYS", 5, unit="days")
 # How long a month being fetched stays leased to one process (plus its wait for a slot).
-JMA_MONTH_LEASE_S = env_float("JMA_MONTH_LEASE_S", 90.0)
+JMA_MONTH_LEASE_S = env_seconds("JMA_MONTH_LEASE_S", 90.0, above=0)
 JMA_USER_AGENT = env_str(
     "JMA_USER_AGENT",
     f"{SERVICE_NAME}/0.1 (historical daily data export; contact: {SERVICE_CONTACT})",
 )
 
-FILE_RETENTION_DAYS = env_int("FILE_RETENTION_DAYS", 14)
-MAX_STATION_MONTHS = env_int("MAX_STATION_MONTHS", 12_000)
-MAX_ACTIVE_REQUESTS_PER_USER = env_int("MAX_ACTIVE_REQUESTS_PER_USER", 10)
-EARLIEST_YEAR = env_int("EARLIEST_YEAR", 1872)
+FILE_RETENTION_DAYS = env_int("FILE_RETENTION_DAYS", 14, unit="days", minimum=1)
+MAX_STATION_MONTHS = env_int("MAX_STATION_MONTHS", 12_000, minimum=1)
+MAX_ACTIVE_REQUESTS_PER_USER = env_int("MAX_ACTIVE_REQUESTS_PER_USER", 10, minimum=1)
+EARLIEST_YEAR = env_int("EARLIEST_YEAR", 1872, minimum=1)
 
-BATCH_MAX_RUNNING_PER_USER = env_int("BATCH_MAX_RUNNING_PER_USER", 3)
-BATCH_LEASE_SECONDS = env_int("BATCH_LEASE_SECONDS", 120)
-BATCH_POLL_INTERVAL_S = env_float("BATCH_POLL_INTERVAL_S", 2.0)
-BATCH_MAX_ATTEMPTS = env_int("BATCH_MAX_ATTEMPTS", 5)
-BATCH_RETRY_BASE_S = env_int("BATCH_RETRY_BASE_S", 60)
-BATCH_SHUTDOWN_GRACE_S = env_int("BATCH_SHUTDOWN_GRACE_S", 30)
-MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
-MAIL_RETRY_BASE_S = env_int("MAIL_RETRY_BASE_S", 30)
+BATCH_MAX_RUNNING_PER_USER = env_int("BATCH_MAX_RUNNING_PER_USER", 3, minimum=1)
+BATCH_LEASE_SECONDS = env_int("BATCH_LEASE_SECONDS", 120, unit="seconds", minimum=1)
+BATCH_POLL_INTERVAL_S = env_seconds("BATCH_POLL_INTERVAL_S", 2.0, above=0)
+BATCH_MAX_ATTEMPTS = env_int("BATCH_MAX_ATTEMPTS", 5, minimum=1)
+BATCH_RETRY_BASE_S = env_int("BATCH_RETRY_BASE_S", 60, unit="seconds")
+BATCH_SHUTDOWN_GRACE_S = env_int("BATCH_SHUTDOWN_GRACE_S", 30, unit="seconds")
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8, minimum=1)
+MAIL_RETRY_BASE_S = env_int("MAIL_RETRY_BASE_S", 30, unit="seconds")
 # GET /api/v1/health/ counts a worker alive while its heartbeat is younger than this.
-HEALTH_WORKER_STALE_S = env_int("HEALTH_WORKER_STALE_S", 60)
+HEALTH_WORKER_STALE_S = env_int("HEALTH_WORKER_STALE_S", 60, unit="seconds", minimum=1)
 
 # Fernet keys for the emailed download links, newest first (MultiFernet rotation).
 DOWNLOAD_TOKEN_KEYS = env_list("DOWNLOAD_TOKEN_KEYS")
-DOWNLOAD_TOKEN_TTL_S = env_int("DOWNLOAD_TOKEN_TTL_S", FILE_RETENTION_DAYS * 24 * 3600)
+DOWNLOAD_TOKEN_TTL_S = env_int(
+    "DOWNLOAD_TOKEN_TTL_S", FILE_RETENTION_DAYS * 24 * 3600, unit="seconds", minimum=1
+)
 
 # --- API ------------------------------------------------------------------------------------
 
@@ -320,20 +306,26 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_RATES": {
-        "auth": env_str("THROTTLE_AUTH", "20/min"),
-        "create": env_str("THROTTLE_CREATE", "30/min"),
-        "password_reset": env_str("THROTTLE_PASSWORD_RESET", "5/hour"),
+        "auth": env_rate("THROTTLE_AUTH", "20/min"),
+        "create": env_rate("THROTTLE_CREATE", "30/min"),
+        "password_reset": env_rate("THROTTLE_PASSWORD_RESET", "5/hour"),
     },
 }
 
 # Request bodies: the largest valid request (2,000 stations) is about 20 KB of JSON. The API's
 # JSON parser enforces this too (DRF reads the stream past Django's own check).
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
-DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
+    "DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024, unit="bytes", minimum=1
+)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000, minimum=1)
 
 SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 30)),
-    "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 7)),
+    "ACCESS_TOKEN_LIFETIME": timedelta(
+        minutes=env_int("JWT_ACCESS_MINUTES", 30, unit="minutes", minimum=1)
+    ),
+    "REFRESH_TOKEN_LIFETIME": timedelta(
+        days=env_int("JWT_REFRESH_DAYS", 7, unit="days", minimum=1)
+    ),
     "AUTH_HEADER_TYPES": ("Bearer",),
     # Tokens carry a digest of the password hash: a saved password change ends them all
     # (presentation/tokens.py applies the same check on refresh and verify).
@@ -369,8 +361,10 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # django-axes: after AXES_FAILURE_LIMIT failed logins for one address from one client (admin
 # or POST auth/token/), that pair is refused for AXES_COOLOFF_MINUTES; a success resets it.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int("AXES_COOLOFF_MINUTES", 15, unit="minutes", minimum=1)
+)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "common.client_ip.client_ip"
@@ -387,14 +381,14 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, unit="seconds")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # --- Logging: one line per event on stdout --------------------------------------------------
 
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -88,10 +88,11 @@ class FileRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description="period")
     def period(self, obj: FileRequest) -> str:
-        period = f"{obj.start_year}-{obj.start_month:02d} … {obj.end_year}-{obj.end_month:02d}"
-        if obj.season is not None:
-            period += f", months {obj.season[0]}-{obj.season[1]} of each year"
-        return period
+        period = obj.period
+        text = f"{period.start} … {period.end}"
+        if period.season is not None:
+            text += f", months {period.season} of each year"
+        return text
 
     @admin.display(description="progress")
     def progress(self, obj: FileRequest) -> str:

@@ -10,6 +10,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from application.accounts import normalize_email
 from application.downloads import link_for, result_of
+from application.requests import RequestView
 from presentation.fields import BoundedListField
 from repository.models import FileRequest, RequestEvent, User
 
@@ -356,13 +357,11 @@ class FileRequestSerializer(serializers.ModelSerializer):
             "download_url": link_for(obj),
         }
 
-    def to_representation(self, obj: FileRequest) -> dict:
-        """The fields declared above, built directly (faster than DRF's generic path).
-
-        Expects application.requests.attach_selections() to have run on `obj`."""
+    def to_representation(self, view: RequestView) -> dict:
+        """The fields declared above (which the schema shows), built directly from a
+        RequestView (application.requests), faster than DRF's generic path."""
         dt = _DATETIME.to_representation
-        stations = [station._asdict() for station in obj.selected_stations]
-        items = [item._asdict() for item in obj.selected_items]
+        obj = view.request
         return {
             "id": obj.pk,
             "url": self.get_url(obj),
@@ -375,8 +374,8 @@ class FileRequestSerializer(serializers.ModelSerializer):
             "season_end_month": obj.season_end_month,
             "language": obj.language,
             "quality_columns": obj.quality_columns,
-            "stations": stations,
-            "items": items,
+            "stations": view.stations,
+            "items": view.items,
             "progress": {
                 "done": obj.progress_done,
                 "total": obj.progress_total,
@@ -401,7 +400,7 @@ _DATETIME = serializers.DateTimeField()
 class FileRequestDetailSerializer(FileRequestSerializer):
     timeline = EventSerializer(source="events", many=True)
     estimate = RemainingEstimateSerializer(
-        source="remaining_estimate",
+        source="remaining",
         allow_null=True,
         help_text="while queued or running: pages left and expected seconds; otherwise null",
     )
@@ -410,13 +409,13 @@ class FileRequestDetailSerializer(FileRequestSerializer):
         fields = [*FileRequestSerializer.Meta.fields, "timeline", "estimate"]
         read_only_fields = fields
 
-    def to_representation(self, obj: FileRequest) -> dict:
-        data = super().to_representation(obj)
-        remaining = getattr(obj, "remaining_estimate", None)
+    def to_representation(self, view: RequestView) -> dict:
+        data = super().to_representation(view)
+        remaining = view.remaining
         data["estimate"] = remaining.as_dict() if remaining is not None else None
         data["timeline"] = [
             {"at": _DATETIME.to_representation(e.created_at), "kind": e.kind, "message": e.message}
-            for e in obj.events.all()
+            for e in view.request.events.all()
         ]
         return data
 

@@ -320,7 +320,7 @@ class RequestListCreateView(GenericAPIView):
         responses={200: s.FileRequestSerializer(many=True), **errors(400, 401, 404)},
     )
     def get(self, request: Request) -> Response:
-        page = request_service.attach_selections(self.paginate_queryset(self.get_queryset()))
+        page = request_service.views_of(self.paginate_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
@@ -348,7 +348,7 @@ class RequestListCreateView(GenericAPIView):
             **data.validated_data,
         )
         body = s.FileRequestDetailSerializer(
-            request_service.request_of(request.user, file_request.pk), context={"request": request}
+            request_service.view_of(request.user, file_request.pk), context={"request": request}
         ).data
         headers = {"Location": body["url"]}
         if not created:
@@ -381,8 +381,8 @@ class RequestEstimateView(APIView):
 
 
 def _detail(request: Request, pk: int) -> Response:
-    file_request = request_service.request_of(request.user, pk)
-    return Response(s.FileRequestDetailSerializer(file_request, context={"request": request}).data)
+    view = request_service.view_of(request.user, pk)
+    return Response(s.FileRequestDetailSerializer(view, context={"request": request}).data)
 
 
 class RequestDetailView(APIView):

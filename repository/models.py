@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.emails import normalize_email
-from common.request_size import months_in_period
+from common.period import Period
 
 # --- Accounts ---------------------------------------------------------------------------------
 
@@ -309,25 +309,20 @@ class FileRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"#{self.pk} {self.start_year}-{self.start_month:02d}.."
-            f"{self.end_year}-{self.end_month:02d} {self.status}"
+        period = self.period
+        return f"#{self.pk} {period.start}..{period.end} {self.status}"
+
+    @property
+    def period(self) -> Period:
+        """The months asked for (and the season), from the six columns above."""
+        return Period.of(
+            self.start_year,
+            self.start_month,
+            self.end_year,
+            self.end_month,
+            self.season_start_month,
+            self.season_end_month,
         )
-
-    @property
-    def season(self) -> tuple[int, int] | None:
-        if self.season_start_month is None or self.season_end_month is None:
-            return None
-        return (self.season_start_month, self.season_end_month)
-
-    @property
-    def month_count(self) -> int:
-        """Months fetched per station: those of the period within the season, if any."""
-        if self.season is not None:
-            return months_in_period(
-                self.start_year, self.start_month, self.end_year, self.end_month, self.season
-            )
-        return (self.end_year - self.start_year) * 12 + self.end_month - self.start_month + 1
 
 
 class QueueOwner(models.Model):

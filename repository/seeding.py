@@ -8,21 +8,17 @@ only when a row is created, so a rerun leaves operators' and users' data alone.
 from __future__ import annotations
 
 import csv
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
 
+from common.eras import parse_era_date
 from repository.models import Prefecture, Station, StationSite, WeatherItem
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-
-ERA_START_YEAR = {"明": 1868, "大": 1912, "昭": 1926, "平": 1989, "令": 2019}
-ERA_DATE = re.compile(r"(明|大|昭|平|令)(元|\d+)\.(\d+)\.(\d+)")
 
 
 @dataclass
@@ -42,22 +38,6 @@ class SeedReport:
             f"{self.unchanged[name]} unchanged"
             for name in names
         ]
-
-
-def parse_era_date(text: str) -> date | None:
-    """JMA writes start dates in Japanese eras ('昭53.10.30', '(昭50.4.1)昭52.2.28', '#').
-
-    The first date is the earliest observation at the station; '#' alone means unknown.
-    """
-    match = ERA_DATE.search(text)
-    if not match:
-        return None
-    era, year_text, month, day = match.groups()
-    year = ERA_START_YEAR[era] + (1 if year_text == "元" else int(year_text)) - 1
-    try:
-        return date(year, int(month), int(day))
-    except ValueError:
-        return None
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:

@@ -64,67 +64,14 @@ for p in "$FRONTEND_PORT" "$PORT" $([ "$use_replay" = 1 ] && echo "$REPLAY_PORT"
   fi
 done
 
-if [[ "${DATABASE_URL:-}" == mysql://* ]]; then
-  # Create the database if it is missing (the server and the user must exist), and check
-  # that the server knows time zones.
-  if "$PY" - <<'PY'
-import os, sys, urllib.parse as u, MySQLdb
-p = u.urlparse(os.environ["DATABASE_URL"])
-name = p.path.lstrip("/")
-conn = MySQLdb.connect(host=p.hostname or "127.0.0.1", port=p.port or 3306,
-                       user=u.unquote(p.username or "root"), passwd=u.unquote(p.password or ""))
-cursor = conn.cursor()
-cursor.execute(
-    "CREATE DATABASE IF NOT EXISTS `%s` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-    % name.replace("`", "``")
-)
-cursor.execute("SELECT CONVERT_TZ('2024-01-01 00:00:00', 'UTC', 'Asia/Tokyo')")
-if cursor.fetchone()[0] is None:
-    print("run: the server has no time zone tables (Django needs them with USE_TZ)")
-    sys.exit(3)
-conn.close()
-PY
-  then :
-  elif [ $? = 3 ]; then
-    # Load them (as the README says for production); needs the mariadb/mysql client and rights.
-    if ! "$PY" - <<'PY'
-import os, subprocess, sys, urllib.parse as u
-p = u.urlparse(os.environ["DATABASE_URL"])
-client = "mariadb" if subprocess.run(["sh", "-c", "command -v mariadb"], capture_output=True).returncode == 0 else "mysql"
-tz = subprocess.run(["sh", "-c", "mariadb-tzinfo-to-sql /usr/share/zoneinfo 2>/dev/null || mysql_tzinfo_to_sql /usr/share/zoneinfo 2>/dev/null"], capture_output=True, check=True).stdout
-env = {**os.environ, "MYSQL_PWD": u.unquote(p.password or "")}
-subprocess.run([client, "-h", p.hostname or "127.0.0.1", "-P", str(p.port or 3306), "-u", u.unquote(p.username or "root"), "mysql"], input=tz, env=env, check=True)
-print("run: loaded the time zone tables")
-PY
-    then
-      echo "run: warning: could not load the time zone tables; admin date filters will fail" >&2
-    fi
-  else
-    exit 1
-  fi
-fi
-
 echo "run: preparing the database (${DATABASE_URL:-sqlite:///$ROOT/var/db.sqlite3})"
+# MariaDB/MySQL: create the database if missing, load the time zone tables if the server has none.
+"$PY" manage.py ensure_database
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py seed_master | tail -n 1
 "$PY" manage.py collectstatic --noinput -v 0
-DEMO_EMAIL=$DEMO_EMAIL DEMO_PASSWORD=$DEMO_PASSWORD ADMIN_EMAIL=$ADMIN_EMAIL \
-ADMIN_PASSWORD=$ADMIN_PASSWORD "$PY" manage.py shell --no-imports -c '
-import os
-from repository.models import User
-for email, password, staff in [
-    (os.environ["DEMO_EMAIL"], os.environ["DEMO_PASSWORD"], False),
-    (os.environ["ADMIN_EMAIL"], os.environ["ADMIN_PASSWORD"], True),
-]:
-    if User.objects.filter(email=email).exists():
-        print(f"run: account {email} exists (password unchanged)")
-    elif staff:
-        User.objects.create_superuser(email, password, name="Demo admin")
-        print(f"run: created admin {email}")
-    else:
-        User.objects.create_user(email, password, name="Demo user")
-        print(f"run: created demo user {email}")
-'
+DEMO_PASSWORD=$DEMO_PASSWORD ADMIN_PASSWORD=$ADMIN_PASSWORD \
+  "$PY" manage.py demo_accounts --demo "$DEMO_EMAIL" --admin "$ADMIN_EMAIL"
 
 # Each child gets its own process group (job control on while starting it), so Ctrl-C reaches
 # only this script and every child gets exactly one SIGTERM from stop_all (a second signal

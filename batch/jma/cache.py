@@ -29,12 +29,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from batch.jma import lease
-from batch.jma.client import JmaClient, default_client, min_interval_s, month_url, url_host
+from batch.jma.budget import next_free_in
+from batch.jma.client import JmaClient, default_client, month_url
 from batch.jma.derive import add_derived
 from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
 from batch.jma.page import DailyPage, DailyRow, MonthResult, Observation
 from batch.jma.parser import JST, parse_daily_page
 from common import clock
+from common.politeness import min_interval_s, url_host
 from repository.models import MonthlyObservation, Station
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,7 @@ def is_final(year: int, month: int, fetched_at: datetime) -> bool:
     """True when the month ended more than JMA_FINAL_AFTER_DAYS days before fetched_at (JST)."""
     last_day = date(year, month, calendar.monthrange(year, month)[1])
     fetched_on = timezone.localtime(fetched_at, JST).date()
-    return fetched_on > last_day + timedelta(days=int(settings.JMA_FINAL_AFTER_DAYS))
+    return fetched_on > last_day + timedelta(days=settings.JMA_FINAL_AFTER_DAYS)
 
 
 def is_fresh(row: MonthlyObservation, now: datetime) -> bool:
@@ -65,7 +67,7 @@ def is_fresh(row: MonthlyObservation, now: datetime) -> bool:
 def _fresh(final: bool, fetched_at: datetime, now: datetime) -> bool:
     if final:
         return True
-    return now - fetched_at < timedelta(seconds=int(settings.JMA_CURRENT_MONTH_TTL_S))
+    return now - fetched_at < timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
 
 
 def get_month(
@@ -179,11 +181,9 @@ def _fetch_under_lease(station: Station, year: int, month: int, client: JmaClien
 
 def _lease_s(station: Station, year: int, month: int) -> float:
     """JMA_MONTH_LEASE_S plus the wait for the budget's next slot (the holder's queue time)."""
-    from batch.jma.budget import next_free_in
-
     url = month_url(station, year, month)
     queued = next_free_in(url_host(url)) if min_interval_s(url) > 0 else 0.0
-    return float(settings.JMA_MONTH_LEASE_S) + queued
+    return settings.JMA_MONTH_LEASE_S + queued
 
 
 def get_months(

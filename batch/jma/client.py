@@ -16,12 +16,14 @@ import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
 
+from batch.jma.budget import DatabaseBudget
 from batch.jma.errors import JmaUnavailable
+from common.politeness import min_interval_s, url_host
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,6 @@ def is_transient(status: int) -> bool:
 
 MAX_RETRY_AFTER_S = 300.0
 
-REAL_SITE_FLOOR_S = 1.0  # the least pause between two requests to JMA's own site
 StationRef = tuple[str, str, str]  # (prec_no, block_no, page_type)
 
 
@@ -82,23 +83,6 @@ def station_ref(station: Any) -> StationRef:
     return str(prec_no), str(block_no), page_type
 
 
-def min_interval_s(url: str) -> float:
-    """JMA_MIN_INTERVAL_S, but never below REAL_SITE_FLOOR_S for JMA's own servers.
-
-    A 0 that suits the replay server in tests must not reach JMA by a configuration slip.
-    """
-    configured = max(0.0, float(settings.JMA_MIN_INTERVAL_S))
-    host = (urlsplit(url).hostname or "").lower()
-    if host == "jma.go.jp" or host.endswith(".jma.go.jp"):
-        return max(configured, REAL_SITE_FLOOR_S)
-    return configured
-
-
-def url_host(url: str) -> str:
-    """The budget key of a URL: its host name, lower-case."""
-    return (urlsplit(url).hostname or "").lower()
-
-
 def month_url(station: Any, year: int, month: int, base_url: str | None = None) -> str:
     """The daily page URL exactly as JMA's own site links it (JMA.md, "URLs")."""
     prec_no, block_no, page_type = station_ref(station)
@@ -127,8 +111,6 @@ class JmaClient:
         rng: random.Random | None = None,
     ) -> None:
         if rate_limiter is None:
-            from batch.jma.budget import DatabaseBudget  # needs Django's apps loaded
-
             rate_limiter = DatabaseBudget()
         self._limiter = rate_limiter
         self._sleep = sleep
@@ -163,7 +145,7 @@ class JmaClient:
         _, block_no, _ = station_ref(station)
         url = month_url(station, year, month)
         where = f"{block_no} {year}-{month:02d}"
-        max_retries = max(0, int(settings.JMA_MAX_RETRIES))
+        max_retries: int = settings.JMA_MAX_RETRIES
         reason = ""
         for attempt in range(max_retries + 1):
             self._limiter.wait(min_interval_s(url), self._sleep, host=url_host(url))
@@ -207,7 +189,7 @@ class JmaClient:
 
     def _backoff_s(self, attempt: int, retry_after: float | None) -> float:
         """Exponential backoff with equal jitter; a server's Retry-After is honoured if longer."""
-        ceiling = float(settings.JMA_BACKOFF_BASE_S) * (2**attempt)
+        ceiling = settings.JMA_BACKOFF_BASE_S * (2**attempt)
         delay = ceiling / 2 + self._rng.uniform(0, ceiling / 2)
         if retry_after is not None:
             delay = max(delay, min(retry_after, MAX_RETRY_AFTER_S))

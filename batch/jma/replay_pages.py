@@ -33,6 +33,7 @@ from pathlib import Path
 
 from batch.jma.parser import COMPASS_POINTS, NO_DATA_TEXT
 from common import clock
+from common.eras import parse_era_date
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "repository" / "data"
 STATIONS_CSV = DATA_DIR / "jma_stations.csv"
@@ -57,8 +58,6 @@ class StationInfo:
 
 @lru_cache(maxsize=1)
 def station_table() -> dict[str, StationInfo]:
-    from repository.seeding import parse_era_date
-
     with PREFECTURES_CSV.open(encoding="utf-8") as fh:
         prefectures = {row["pref_code"]: row["name_ja"] for row in csv.DictReader(fh)}
     table: dict[str, StationInfo] = {}

@@ -5,17 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openpyxl.styles import Font
 
 from batch.workbook import labels
 from batch.workbook.monthly import statistics_for
+from batch.workbook.spec import WorkbookSpec
 from batch.workbook.styles import CellMaker, mark_for_quality
-from common.request_size import months_in_period
-
-if TYPE_CHECKING:
-    from batch.pipeline import WorkbookSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +41,13 @@ LEGEND_FORMATS = {"no_phenomenon": '0.0;-0.0;"--"'}
 
 
 def _period(spec: WorkbookSpec) -> str:
-    months = months_in_period(
-        spec.start_year, spec.start_month, spec.end_year, spec.end_month, spec.season
-    )
+    period = spec.period
     return labels.text(
         "period_value",
         spec.language,
-        start=f"{spec.start_year}-{spec.start_month:02d}",
-        end=f"{spec.end_year}-{spec.end_month:02d}",
-        months=months,
+        start=str(period.start),
+        end=str(period.end),
+        months=period.month_count,
     )
 
 
@@ -73,10 +68,10 @@ def write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
     if spec.request_id is not None:
         ws.append([t("request_id"), spec.request_id])
     ws.append([t("period"), _period(spec)])
-    if spec.season is not None:
-        first, last = spec.season
-        key = "season_across_year" if first > last else "season_value"
-        ws.append([t("season"), t(key, first=first, last=last)])
+    season = spec.period.season
+    if season is not None:
+        key = "season_across_year" if season.crosses_year_end else "season_value"
+        ws.append([t("season"), t(key, first=season.first, last=season.last)])
     ws.append([t("generated_at"), cells.cell(facts.generated_at, "yyyy-mm-dd hh:mm")])
     ws.append([t("row_count"), cells.cell(facts.row_count, "#,##0")])
     ws.append([t("station_months"), f"{facts.published_months:,} / {facts.station_months:,}"])

@@ -17,7 +17,7 @@ _LONG_VOWEL = re.compile(r"ou|oo|uu")
 @cache
 def _converter() -> Any:
     """Loaded on first use (about a second): Japanese workbooks never need it."""
-    import pykakasi
+    import pykakasi  # here, not at the top: a second to load, and only English needs it
 
     return pykakasi.kakasi()
 

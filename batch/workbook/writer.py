@@ -12,7 +12,7 @@ import calendar
 from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -33,13 +33,11 @@ from batch.workbook.monthly import (
     summarize_pages,
 )
 from batch.workbook.printing import set_header_height, set_up_page
+from batch.workbook.spec import WorkbookSpec
 from batch.workbook.styles import QUALITY_MARK, CellMaker, StyledRows
 from common import clock
-from common.request_size import season_months, season_year
+from common.period import YearMonth
 from repository.models import Station, WeatherItem
-
-if TYPE_CHECKING:
-    from batch.pipeline import WorkbookSpec
 
 ID_COLUMNS = 4  # 都道府県, 地点, 地点番号, 日付
 MONTHLY_MONTH_COLUMN = 6
@@ -101,7 +99,7 @@ class WorkbookWriter:
         self.ws_data = self.wb.create_sheet(t("sheet_data"))
         self.ws_monthly = self.wb.create_sheet(t("sheet_monthly"))
         self.ws_seasons = (
-            self.wb.create_sheet(t("sheet_seasons")) if spec.season is not None else None
+            self.wb.create_sheet(t("sheet_seasons")) if spec.period.season is not None else None
         )
         self.ws_charts = self.wb.create_sheet(t("sheet_charts"))
         self.ws_info = self.wb.create_sheet(t("sheet_info"))
@@ -325,8 +323,9 @@ class WorkbookWriter:
 
     def _season_add(self, station: Station, result: MonthResult) -> None:
         """Collect one station-month into its season; write the season when it is complete."""
-        assert self.spec.season is not None
-        year = season_year(result.year, result.month, self.spec.season)
+        season = self.spec.period.season
+        assert season is not None
+        year = season.year_of(YearMonth(result.year, result.month))
         current = self._season_station
         if current is None or current.block_no != station.block_no or self._season_year != year:
             self._season_flush()
@@ -335,15 +334,12 @@ class WorkbookWriter:
             self._season_pages.append(result.page)
 
     def _season_flush(self) -> None:
-        station, year, season = self._season_station, self._season_year, self.spec.season
+        station, year, season = self._season_station, self._season_year, self.spec.period.season
         pages, self._season_pages = self._season_pages, []
         if station is None or year is None or season is None or self.ws_seasons is None:
             return
-        months = [
-            (year - 1 if season[0] > season[1] and month >= season[0] else year, month)
-            for month in season_months(season)
-        ]
-        days = sum(calendar.monthrange(y, m)[1] for y, m in months)
+        months = season.months_of(year)
+        days = sum(month.days for month in months)
         summary = summarize_pages(
             pages,
             self.statistics,
@@ -352,8 +348,7 @@ class WorkbookWriter:
             days_needed=days,
         )
         _, prefix, _ = self._context(station)
-        (first_year, first_month), (last_year, last_month) = months[0], months[-1]
-        span = f"{first_year}-{first_month:02d}～{last_year}-{last_month:02d}"
+        span = f"{months[0]}～{months[-1]}"
         if self.language == "en":
             span = span.replace("～", " to ")
         self.ws_seasons.append(
@@ -450,10 +445,7 @@ class WorkbookWriter:
             self.chart_columns,
             MONTHLY_MONTH_COLUMN,
             self.language,
-            (
-                date(self.spec.start_year, self.spec.start_month, 1),
-                date(self.spec.end_year, self.spec.end_month, 1),
-            ),
+            (self.spec.period.start.first_day, self.spec.period.end.first_day),
         )
         local = self.generated_at
         if local.tzinfo is not None:  # Excel has no time zones: show Japan time, say so

@@ -17,7 +17,7 @@ export function h(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** A label, the control and an (empty) error line the control is described by. */
+/** A label, the control, its help and an (empty) error line the control is described by. */
 export function field(name, label, control, help) {
   control.id ||= `f-${name}`;
   control.name ||= name;
@@ -28,8 +28,8 @@ export function field(name, label, control, help) {
     "div",
     { class: "field", "data-field": name },
     h("label", { for: control.id, text: label }),
-    help ? h("p", { class: "help", id: `help-${name}`, text: help }) : null,
     control,
+    help ? h("p", { class: "help", id: `help-${name}`, text: help }) : null,
     error,
   );
 }

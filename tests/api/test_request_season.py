@@ -38,7 +38,7 @@ def test_a_winter_season_is_stored_shown_and_counted(api):
     # 2 stations x (Jan-Feb 2018, then Dec-Feb twice, then Dec 2020) = 2 x 9 station-months
     assert body["progress"]["total"] == 2 * 9
     stored = FileRequest.objects.get(pk=body["id"])
-    assert stored.season == (12, 2) and stored.month_count == 9
+    assert stored.period.season == (12, 2) and stored.period.month_count == 9
     assert api.get(body["url"]).json()["season_start_month"] == 12
 
 

@@ -274,7 +274,7 @@ def compare_serializers(rounds: int = 50) -> None:
     from django.test import RequestFactory
     from rest_framework import serializers
 
-    from application.requests import attach_selections, requests_of
+    from application.requests import requests_of, views_of
     from presentation.serializers import FileRequestSerializer
     from repository.models import User
 
@@ -283,8 +283,8 @@ def compare_serializers(rounds: int = 50) -> None:
     serializer = FileRequestSerializer(context=context)
 
     def used() -> list[dict]:
-        page = attach_selections(list(requests_of(user)[:20]))
-        return [serializer.to_representation(obj) for obj in page]
+        page = views_of(list(requests_of(user)[:20]))
+        return [serializer.to_representation(view) for view in page]
 
     def first_version() -> list[dict]:
         page = list(

@@ -66,7 +66,7 @@ def run_here(args: argparse.Namespace) -> None:
 
     from batch.jma.parser import parse_daily_page
     from batch.jma.replay_pages import render_daily_page
-    from common.request_size import iter_months
+    from common.period import Period
     from repository.models import Station
 
     call_command("migrate", verbosity=0)
@@ -76,7 +76,7 @@ def run_here(args: argparse.Namespace) -> None:
         *Station.objects.filter(page_type="a1", kind="四").order_by("block_no")[: args.stations],
     ]
     end_year, end_month = 2010 + (args.months - 1) // 12, (args.months - 1) % 12 + 1
-    months = list(iter_months(2010, 1, end_year, end_month))
+    months = list(Period.of(2010, 1, end_year, end_month).months())
     pages = {
         (station.pk, year, month): parse_daily_page(
             render_daily_page(station.block_no, year, month), year=year, month=month

@@ -63,7 +63,8 @@ def setup_django() -> None:
 
 
 def make_spec(station_count: int, years: int):
-    from batch.pipeline import WorkbookSpec
+    from batch.workbook.spec import WorkbookSpec
+    from common.period import Period
     from repository.models import Prefecture, WeatherItem
 
     prefectures = Prefecture.objects.select_related("representative_station__prefecture").order_by(
@@ -73,10 +74,7 @@ def make_spec(station_count: int, years: int):
     return WorkbookSpec(
         stations=[p.representative_station for p in prefectures],
         items=[by_code[code] for code in ITEMS],
-        start_year=2020 - years + 1,
-        start_month=1,
-        end_year=2020,
-        end_month=12,
+        period=Period.of(2020 - years + 1, 1, 2020, 12),
         quality_columns=True,
     )
 

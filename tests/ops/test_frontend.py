@@ -301,6 +301,66 @@ def test_field_errors_at_their_fields_in_the_chosen_language(new_page, stack: St
     assert page.js_errors == []
 
 
+def period_controls(page) -> list[dict]:
+    """Where the four period selects are drawn: top and width in CSS pixels."""
+    return page.evaluate(
+        """() => ["start_year", "start_month", "end_year", "end_month"].map((name) => {
+            const box = document.getElementById(`f-${name}`).getBoundingClientRect();
+            return { name, top: box.top, width: box.width };
+        })"""
+    )
+
+
+def test_estimate_box_shows_each_field_message_once_with_its_label(new_page, stack: Stack) -> None:
+    """Issue 18: the box said "入力に誤りがあります。 end_month: 期間の終わりが始まりより前です。
+    期間の終わりが始まりより前です。", and the 終了月 select then stood out of line."""
+    User.objects.create_user("estimate-fields@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "estimate-fields@example.jp")
+    period(page, (2023, 3), (2023, 1))
+    choose(page, search="東京", block_no="47662", items=["temp_avg"])
+    page.wait_for_selector("#estimate >> text=終了月: 期間の終わりが始まりより前です。")
+    box = page.inner_text("#estimate")
+    assert box.count("期間の終わりが始まりより前です。") == 1, box
+    assert "end_month" not in box, box
+
+    page.click("#submit")  # the same message at its field, and the row stays in line
+    page.wait_for_selector("#err-end_month >> text=期間の終わりが始まりより前です。")
+    controls = period_controls(page)
+    assert len({round(c["top"]) for c in controls}) == 1, controls
+    assert abs(controls[3]["width"] - controls[1]["width"]) <= 4, controls  # its 2 px border
+
+    page.click("header .lang")
+    page.wait_for_selector(
+        "#estimate >> text=End month: The end of the period is before its start."
+    )
+    box = page.inner_text("#estimate")
+    assert box.count("The end of the period is before its start.") == 1, box
+    assert "end_month" not in box, box
+    page.click("#submit")
+    page.wait_for_selector("#err-end_month >> text=The end of the period is before its start.")
+    controls = period_controls(page)
+    assert len({round(c["top"]) for c in controls}) == 1, controls
+    assert abs(controls[3]["width"] - controls[1]["width"]) <= 4, controls  # its 2 px border
+    assert page.js_errors == []
+
+
+def test_the_form_asks_no_schema_and_says_when_there_is_no_estimate(new_page, stack: Stack) -> None:
+    """The counts are the estimate endpoint's only: no copy of the season rule in the page."""
+    User.objects.create_user("no-estimate@example.jp", PASSWORD)
+    page = new_page()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.route("**/api/v1/requests/estimate/", lambda route: route.fulfill(status=503, body=""))
+    log_in(page, stack, "no-estimate@example.jp")
+    page.wait_for_selector("#f-season_start_month")  # seasons are always offered
+    choose(page, search="東京", block_no="47662", items=["temp_avg"])
+    page.wait_for_selector("#estimate >> text=見積もりを取得できません")
+    assert "地点・月" not in page.inner_text("#estimate")
+    assert not [url for url in asked if "/api/schema/" in url], asked
+    assert page.js_errors == []
+
+
 def test_cancel_a_running_request_then_retry_it(new_page, stack: Stack) -> None:
     User.objects.create_user("cancel@example.jp", PASSWORD)
     page = new_page()

@@ -41,7 +41,7 @@ def test_email_is_the_login_and_unique(user):
 def test_a_valid_request_is_accepted(user):
     request = make_request(user)
     assert request.status == "queued"
-    assert request.month_count == 12
+    assert request.period.month_count == 12
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 
 from batch.jma.page import DailyPage, DailyRow, MonthResult, Observation
-from batch.pipeline import WorkbookSpec
+from batch.workbook.spec import WorkbookSpec
 from batch.workbook.writer import WorkbookWriter
+from common.period import Period, Season, YearMonth
 from repository.models import Station, WeatherItem
 
 
@@ -57,15 +58,13 @@ def spec_for(
     item_list: list[WeatherItem],
     start: tuple[int, int] = (2020, 1),
     end: tuple[int, int] = (2020, 1),
+    season: tuple[int, int] | None = None,
     **options: object,
 ) -> WorkbookSpec:
     return WorkbookSpec(
         stations=station_list,
         items=item_list,
-        start_year=start[0],
-        start_month=start[1],
-        end_year=end[0],
-        end_month=end[1],
+        period=Period(YearMonth(*start), YearMonth(*end), Season(*season) if season else None),
         **options,  # type: ignore[arg-type]
     )
 

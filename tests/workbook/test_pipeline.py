@@ -15,9 +15,10 @@ from batch.jma.errors import JmaUnavailable, LayoutChanged
 from batch.pipeline import (
     JobInterrupted,
     NothingPublished,
-    WorkbookSpec,
     build_workbook_file,
 )
+from batch.workbook.spec import WorkbookSpec
+from common.period import Period
 from common.request_size import RequestTooLarge
 from repository.models import FileRequest, FileRequestItem, FileRequestStation, User
 from tests.replay import render_daily_page
@@ -169,7 +170,7 @@ def test_spec_from_request_keeps_the_selected_order() -> None:
     spec = WorkbookSpec.from_request(request)
     assert [s.block_no for s in spec.stations] == ["0074", "47662"]
     assert [i.code for i in spec.items] == ["precip_total", "temp_avg"]
-    assert (spec.start_year, spec.start_month, spec.end_year, spec.end_month) == (2019, 11, 2020, 2)
+    assert spec.period == Period.of(2019, 11, 2020, 2)
     assert spec.language == "en" and spec.quality_columns and spec.request_id == request.pk
-    assert list(spec.months()) == [(2019, 11), (2019, 12), (2020, 1), (2020, 2)]
+    assert list(spec.period.months()) == [(2019, 11), (2019, 12), (2020, 1), (2020, 2)]
     assert spec.station_month_count == 8

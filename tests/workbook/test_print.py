@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from common.request_size import iter_months
+from common.period import Period
 from tests.workbook.conftest import full_month, items, obs, result, spec_for, stations, write
 
 pytestmark = [
@@ -101,7 +101,7 @@ def test_data_sheet_prints_one_page_wide_with_its_header_on_every_page(tmp_path:
     results = [
         (station, result(station, full_month(station.page_type, y, m, day_values), y, m))
         for station in (tokyo, kitami)
-        for y, m in iter_months(2019, 1, 2020, 12)
+        for y, m in Period.of(2019, 1, 2020, 12).months()
     ]
     xlsx = tmp_path / "print.xlsx"
     write(spec, results, xlsx)

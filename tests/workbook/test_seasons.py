@@ -7,14 +7,8 @@ from pathlib import Path
 import pytest
 
 from batch.pipeline import build_workbook_file
-from common.request_size import (
-    RequestTooLarge,
-    check_request_size,
-    iter_months,
-    months_in_period,
-    season_months,
-    season_year,
-)
+from common.period import Period, Season, YearMonth
+from common.request_size import RequestTooLarge, check_request_size
 from tests.workbook.conftest import full_month, items, load, obs, result, spec_for, stations, write
 from tests.workbook.test_pipeline import PagesClient
 
@@ -22,7 +16,7 @@ YELLOW, ORANGE = "00FFF2CC", "00F8CBAD"
 
 
 def test_a_summer_season_takes_june_to_august_of_every_year() -> None:
-    assert list(iter_months(2018, 1, 2020, 12, (6, 8))) == [
+    assert list(Period.of(2018, 1, 2020, 12, 6, 8).months()) == [
         (2018, 6),
         (2018, 7),
         (2018, 8),
@@ -33,12 +27,12 @@ def test_a_summer_season_takes_june_to_august_of_every_year() -> None:
         (2020, 7),
         (2020, 8),
     ]
-    assert season_months((6, 8)) == [6, 7, 8]
-    assert [season_year(2019, m, (6, 8)) for m in (6, 7, 8)] == [2019, 2019, 2019]
+    assert Season(6, 8).months() == [6, 7, 8]
+    assert [Season(6, 8).year_of(YearMonth(2019, m)) for m in (6, 7, 8)] == [2019, 2019, 2019]
 
 
 def test_a_winter_season_runs_across_the_year_end() -> None:
-    assert list(iter_months(2019, 6, 2021, 3, (12, 2))) == [
+    assert list(Period.of(2019, 6, 2021, 3, 12, 2).months()) == [
         (2019, 12),
         (2020, 1),
         (2020, 2),
@@ -46,25 +40,25 @@ def test_a_winter_season_runs_across_the_year_end() -> None:
         (2021, 1),
         (2021, 2),
     ]
-    assert season_months((12, 2)) == [12, 1, 2]
+    assert Season(12, 2).months() == [12, 1, 2]
     # December counts with the FOLLOWING year's season.
-    assert season_year(2019, 12, (12, 2)) == 2020
-    assert season_year(2020, 1, (12, 2)) == 2020
-    assert season_year(2020, 2, (12, 2)) == 2020
-    assert season_year(2020, 12, (12, 2)) == 2021
+    assert Season(12, 2).year_of(YearMonth(2019, 12)) == 2020
+    assert Season(12, 2).year_of(YearMonth(2020, 1)) == 2020
+    assert Season(12, 2).year_of(YearMonth(2020, 2)) == 2020
+    assert Season(12, 2).year_of(YearMonth(2020, 12)) == 2021
 
 
 def test_the_size_rule_counts_only_the_seasons_months(settings) -> None:
     settings.MAX_STATION_MONTHS = 10**6
     # 29 stations x 100 years is 1,059,225 rows: too many for one sheet ...
     with pytest.raises(RequestTooLarge):
-        check_request_size(29, 1921, 1, 2020, 12)
+        check_request_size(29, Period.of(1921, 1, 2020, 12))
     # ... but June-August of those years is 29 x 100 x 92 days.
-    assert check_request_size(29, 1921, 1, 2020, 12, (6, 8)) == 29 * 100 * 92
-    assert months_in_period(1921, 1, 2020, 12, (6, 8)) == 300
+    assert check_request_size(29, Period.of(1921, 1, 2020, 12, 6, 8)) == 29 * 100 * 92
+    assert Period.of(1921, 1, 2020, 12, 6, 8).month_count == 300
     settings.MAX_STATION_MONTHS = 299
     with pytest.raises(RequestTooLarge) as raised:
-        check_request_size(1, 1921, 1, 2020, 12, (6, 8))
+        check_request_size(1, Period.of(1921, 1, 2020, 12, 6, 8))
     assert raised.value.station_months == 300
 
 
@@ -146,7 +140,7 @@ def test_winter_seasons_count_december_with_the_following_year(xlsx: Path) -> No
     )
     snow = {(2019, 12): 3.0, (2020, 1): 0.0, (2020, 2): 5.0, (2020, 12): 1.0}
     results = []
-    for year, month in iter_months(2019, 12, 2021, 2, (12, 2)):
+    for year, month in Period.of(2019, 12, 2021, 2, 12, 2).months():
         total = snow.get((year, month))
 
         def day_values(day: int, total: float | None = total) -> dict:

@@ -20,9 +20,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from batch.jma.errors import JmaError
-from batch.pipeline import JobInterrupted, NothingPublished, WorkbookSpec, build_workbook_file
+from batch.pipeline import JobInterrupted, NothingPublished, build_workbook_file
+from batch.workbook.spec import WorkbookSpec
 from common import clock
-from common.request_size import RequestTooLarge, months_in_period
+from common.period import Period, Season, YearMonth
+from common.request_size import RequestTooLarge
 from repository.models import Prefecture, Station, WeatherItem
 
 DEFAULT_ITEMS = "temp_avg,temp_max,temp_min,precip_total,sunshine_hours"
@@ -31,18 +33,18 @@ SEASON = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 BAR_WIDTH = 30
 
 
-def parse_year_month(text: str, option: str) -> tuple[int, int]:
+def parse_year_month(text: str, option: str) -> YearMonth:
     match = YEAR_MONTH.match(text.strip())
     if not match:
         raise CommandError(f"{option} must look like 2020-01, not {text!r}")
     year, month = int(match[1]), int(match[2])
     if not 1 <= month <= 12:
         raise CommandError(f"{option}: month must be 1-12, not {month}")
-    return year, month
+    return YearMonth(year, month)
 
 
-def parse_season(text: str | None) -> tuple[int, int] | None:
-    """--season 6-8 or 12-2 (across the year end) -> (6, 8) / (12, 2)."""
+def parse_season(text: str | None) -> Season | None:
+    """--season 6-8 or 12-2 (across the year end) -> Season(6, 8) / Season(12, 2)."""
     if text is None:
         return None
     match = SEASON.match(text.strip())
@@ -51,7 +53,7 @@ def parse_season(text: str | None) -> tuple[int, int] | None:
     first, last = int(match[1]), int(match[2])
     if not (1 <= first <= 12 and 1 <= last <= 12):
         raise CommandError(f"--season: months must be 1-12, not {text!r}")
-    return first, last
+    return Season(first, last)
 
 
 def resolve_stations(text: str) -> list[Station]:
@@ -147,13 +149,12 @@ class Command(BaseCommand):
         end = parse_year_month(options["end"], "--to")
         if start > end:
             raise CommandError(f"--from {options['start']} is after --to {options['end']}")
-        if start[0] < settings.EARLIEST_YEAR:
+        if start.year < settings.EARLIEST_YEAR:
             raise CommandError(f"--from: JMA's daily data begins in {settings.EARLIEST_YEAR}")
-        today = clock.today_jst()
-        if end > (today.year, today.month):
+        if end > YearMonth.of_date(clock.today_jst()):
             raise CommandError(f"--to {options['end']} is in the future")
-        season = parse_season(options.get("season"))
-        if season is not None and months_in_period(*start, *end, season) == 0:
+        period = Period(start, end, parse_season(options.get("season")))
+        if period.is_empty:
             raise CommandError(f"--season {options['season']}: no month of it lies in the period")
         out = Path(options["out"])
         if out.suffix.lower() != ".xlsx":
@@ -161,13 +162,9 @@ class Command(BaseCommand):
         spec = WorkbookSpec(
             stations=resolve_stations(options["stations"]),
             items=resolve_items(options["items"]),
-            start_year=start[0],
-            start_month=start[1],
-            end_year=end[0],
-            end_month=end[1],
+            period=period,
             language=options["lang"],
             quality_columns=options["quality_columns"],
-            season=season,
         )
         bar = ProgressBar(sys.stderr)
         started = time.monotonic()

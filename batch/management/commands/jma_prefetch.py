@@ -15,17 +15,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from batch.prefetch import last_final_month, prefetch
 from common import clock
-from common.request_size import iter_months
+from common.period import Period, YearMonth
 from repository.models import Station
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
-def _month(value: str, name: str) -> tuple[int, int]:
+def _month(value: str, name: str) -> YearMonth:
     match = _MONTH.match(value)
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise CommandError(f"jma_prefetch: {name} must be YYYY-MM, not {value!r}")
-    return int(match.group(1)), int(match.group(2))
+    return YearMonth(int(match.group(1)), int(match.group(2)))
 
 
 class Command(BaseCommand):
@@ -47,12 +47,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        start, end = self._period(opts)  # before any database access: bad arguments first
+        period = self._period(opts)  # before any database access: bad arguments first
         stations = self._stations(opts)
-        months = list(iter_months(*start, *end))
+        months = list(period.months())
         self.stdout.write(
             f"jma_prefetch: {len(stations)} station(s) x {len(months)} month(s) "
-            f"({start[0]}-{start[1]:02d}..{end[0]}-{end[1]:02d}), lowest priority"
+            f"({period.start}..{period.end}), lowest priority"
         )
         report = prefetch(stations, months)
         self.stdout.write(f"jma_prefetch: {report.summary()}")
@@ -71,20 +71,19 @@ class Command(BaseCommand):
             raise CommandError(f"jma_prefetch: unknown station(s): {', '.join(unknown)}")
         return [found[block_no] for block_no in wanted]
 
-    def _period(self, opts: dict[str, Any]) -> tuple[tuple[int, int], tuple[int, int]]:
+    def _period(self, opts: dict[str, Any]) -> Period:
         if not opts["all_stations"] and not opts["stations"]:
             raise CommandError("jma_prefetch: give --stations BLOCK_NO ... or --all-stations")
         if opts["last_month"]:
             if opts["start"] or opts["end"]:
                 raise CommandError("jma_prefetch: --last-month cannot be combined with --from/--to")
-            month = last_final_month()
-            return month, month
+            month = YearMonth(*last_final_month())
+            return Period(month, month)
         if not opts["start"] or not opts["end"]:
             raise CommandError("jma_prefetch: give --from YYYY-MM --to YYYY-MM, or --last-month")
         start, end = _month(opts["start"], "--from"), _month(opts["end"], "--to")
-        today = clock.today_jst()
         if start > end:
             raise CommandError("jma_prefetch: --from is after --to")
-        if end > (today.year, today.month):
+        if end > YearMonth.of_date(clock.today_jst()):
             raise CommandError("jma_prefetch: --to is in the future (Japan time)")
-        return start, end
+        return Period(start, end)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+from argparse import RawDescriptionHelpFormatter
 from types import FrameType
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -37,8 +38,6 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: object) -> CommandParser:
-        from argparse import RawDescriptionHelpFormatter
-
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.formatter_class = RawDescriptionHelpFormatter
         return parser

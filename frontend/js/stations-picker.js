@@ -1,0 +1,224 @@
+// Choosing stations: search by name or number, near a place or here, the map, prefectures,
+// and the chosen list.
+
+import { ApiError, json } from "./api.js";
+import { field, h } from "./dom.js";
+import { lang, t } from "./i18n.js";
+import { createMap } from "./map.js";
+import { allStations, options, prefectureName, rememberStation, state } from "./request-state.js";
+
+const NEAR = /^\s*(-?\d+(?:\.\d+)?)\s*[,、 ]\s*(-?\d+(?:\.\d+)?)\s*$/;
+
+/** The stations card; `redraw(chosen)` shows a new selection, `onChange` reports one. */
+export function stationsPicker(params, onChange) {
+  const results = h("ul", { class: "results", "aria-label": t("results") });
+  const resultsStatus = h("p", { class: "help", role: "status" });
+  const chosenList = h("ul", { class: "chosen", id: "chosen-stations" });
+  const toggleStation = (block) => {
+    const at = state.stations.indexOf(block);
+    if (at >= 0) state.stations.splice(at, 1);
+    else state.stations.push(block);
+    onChange();
+  };
+  const map = createMap(allStations(), {
+    label: t("map_label"),
+    onPick: (station) => toggleStation(station.block_no),
+  });
+  const search = searchControls(params, resultsStatus, () => drawResults());
+  const near = nearControls(search.search);
+
+  function drawResults() {
+    const hits = state.results?.hits;
+    resultsStatus.textContent = hits ? (hits.length ? `${t("results")}: ${hits.length}` : t("no_results")) : "";
+    results.replaceChildren(...(hits || []).map((hit) => resultItem(hit, toggleStation)));
+  }
+
+  function redraw(chosen) {
+    chosenList.replaceChildren(
+      ...(chosen.length
+        ? chosen.map((entry) => chosenItem(entry, toggleStation))
+        : [h("li", { class: "empty", text: t("chosen_none") })]),
+    );
+    map.update(chosen);
+    drawResults();
+  }
+
+  const prefBoxes = prefectureBoxes(onChange);
+  const element = h(
+    "fieldset",
+    { class: "card" },
+    h("legend", { text: t("places") }),
+    h("div", { class: "row" }, search.searchField, field("search_prefecture", t("search_prefecture"), search.prefFilter)),
+    near.nearRow,
+    near.nearError,
+    resultsStatus,
+    results,
+    h("h2", { class: "sub", text: t("chosen") }),
+    chosenList,
+    h("p", { class: "field-error", id: "err-stations", "aria-live": "polite" }),
+    h("figure", { class: "map" }, map.svg, h("figcaption", { class: "help", text: t("map_help") })),
+    h("details", { class: "prefs" },
+      h("summary", { text: t("prefectures") }),
+      h("p", { class: "help", text: t("prefectures_help") }),
+      prefBoxes,
+      h("p", { class: "field-error", id: "err-prefectures", "aria-live": "polite" })),
+  );
+  // Messages about stations are read with the search box; prefectures' with their boxes.
+  prefBoxes.querySelector("input")?.setAttribute("aria-describedby", "err-prefectures");
+  return { element, redraw, searchIfAsked: search.searchIfAsked };
+}
+
+/** The search box and the prefecture filter; `search(query)` fills state.results. */
+function searchControls(params, resultsStatus, drawResults) {
+  const searchInput = h("input", {
+    type: "search",
+    autocomplete: "off",
+    placeholder: "東京 / とうきょう / 47662",
+    value: params.get("q") || "",
+  });
+  const prefFilter = h(
+    "select",
+    {},
+    h("option", { value: "", text: t("all_prefectures") }),
+    options.prefectures.map((p) => h("option", { value: p.code }, `${p.code} ${lang() === "ja" ? p.name_ja : p.name_en}`)),
+  );
+  let searchSeq = 0;
+  async function search(query) {
+    const seq = ++searchSeq;
+    const qs = new URLSearchParams({ limit: "20", ...query });
+    try {
+      const { body } = await json(`/api/v1/stations/?${qs}`);
+      if (seq !== searchSeq) return;
+      state.results = { hits: body.results, near: Boolean(query.near) };
+      drawResults();
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      resultsStatus.textContent = [error.message, ...Object.values(error.fields).flat()].join(" ");
+    }
+  }
+  let searchTimer = null;
+  const searchSoon = () => {
+    clearTimeout(searchTimer);
+    const q = searchInput.value.trim();
+    if (!q && !prefFilter.value) {
+      state.results = null;
+      drawResults();
+      return;
+    }
+    searchTimer = setTimeout(() => search({ q, prefecture: prefFilter.value }), 250);
+  };
+  searchInput.addEventListener("input", searchSoon);
+  prefFilter.addEventListener("change", searchSoon);
+  const searchField = field("q", t("search"), searchInput, t("search_help"));
+  searchInput.setAttribute("aria-describedby", "help-q err-stations");
+  const searchIfAsked = () => {
+    if (searchInput.value) searchSoon();
+  };
+  return { searchField, prefFilter, search, searchIfAsked };
+}
+
+/** Stations near here (the browser's position) or near a typed "lat,lon". */
+function nearControls(search) {
+  const nearInput = h("input", { type: "text", inputmode: "decimal", placeholder: t("near_placeholder"), id: "f-near" });
+  const nearError = h("p", { class: "field-error", id: "err-near", "aria-live": "polite" });
+  nearInput.setAttribute("aria-describedby", "err-near");
+  const nearMe = h("button", {
+    type: "button",
+    text: t("near_me"),
+    onclick: () => {
+      nearError.textContent = "";
+      if (!navigator.geolocation) {
+        nearError.textContent = t("geolocation_failed");
+        return;
+      }
+      navigator.geolocation.getCurrentPosition(
+        (pos) => search({ near: `${pos.coords.latitude.toFixed(4)},${pos.coords.longitude.toFixed(4)}`, limit: "10" }),
+        () => (nearError.textContent = t("geolocation_failed")),
+        { timeout: 10_000 },
+      );
+    },
+  });
+  const nearPlace = h("button", {
+    type: "button",
+    text: t("near_button"),
+    onclick: () => {
+      nearError.textContent = "";
+      const match = NEAR.exec(nearInput.value);
+      if (!match) {
+        nearError.textContent = t("near_bad");
+        nearInput.focus();
+        return;
+      }
+      search({ near: `${match[1]},${match[2]}`, limit: "10" });
+    },
+  });
+  const nearRow = h("div", { class: "row near" },
+    nearMe,
+    h("div", { class: "field" }, h("label", { for: "f-near", text: t("near_place") }), h("div", { class: "inline" }, nearInput, nearPlace)),
+  );
+  return { nearRow, nearError };
+}
+
+function resultItem(hit, toggleStation) {
+  const chosen = state.stations.includes(hit.block_no);
+  const where = [hit.block_no, hit.prefecture_name, t(`kind_${hit.kind}`)];
+  if (hit.distance_km !== null) where.push(t("km", { d: hit.distance_km }));
+  return h("li", {},
+    h("span", { class: "name" }, `${hit.name} `, h("span", { class: "kana", text: hit.kana })),
+    h("span", { class: "meta", text: where.join(" · ") }),
+    h("button", {
+      type: "button",
+      class: "small",
+      "data-add": hit.block_no,
+      disabled: chosen,
+      "aria-label": `${hit.name} (${hit.block_no}): ${t(chosen ? "added" : "add")}`,
+      text: t(chosen ? "added" : "add"),
+      onclick: () => {
+        // The options may predate this station (cached while master data changed): the
+        // hit itself says all the chosen list needs, so a station added is always shown.
+        rememberStation(hit);
+        toggleStation(hit.block_no);
+      },
+    }));
+}
+
+function chosenItem({ station, representativeOf }, toggleStation) {
+  const meta = [
+    station.block_no,
+    t(`kind_${station.kind}`),
+    representativeOf ? t("via_prefecture", { pref: prefectureName(representativeOf) }) : null,
+  ];
+  return h("li", { "data-station": station.block_no },
+    h("span", { class: "name", text: station.name }),
+    h("span", { class: "meta", text: meta.filter(Boolean).join(" · ") }),
+    representativeOf
+      ? null
+      : h("button", {
+          type: "button",
+          class: "small",
+          "aria-label": `${station.name} (${station.block_no}): ${t("remove")}`,
+          text: t("remove"),
+          onclick: () => toggleStation(station.block_no),
+        }));
+}
+
+function prefectureBoxes(onChange) {
+  return h(
+    "div",
+    { class: "checks prefs" },
+    options.prefectures.map((p) =>
+      h("label", { class: "check" },
+        h("input", {
+          type: "checkbox",
+          value: p.code,
+          checked: state.prefectures.has(p.code),
+          disabled: !p.representative_block_no,
+          onchange: (e) => {
+            if (e.target.checked) state.prefectures.add(p.code);
+            else state.prefectures.delete(p.code);
+            onChange();
+          },
+        }),
+        ` ${lang() === "ja" ? p.name_ja : p.name_en}`)),
+  );
+}
