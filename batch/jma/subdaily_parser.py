@@ -37,6 +37,7 @@ from batch.jma.grid import (
     Q_MISSING,
     TABLE_ID,
     TEXT,
+    cell_text,
     column_paths,
     find_data_table,
     normalize_header,
@@ -244,6 +245,12 @@ def parse_subdaily_page(
 
 def identify(paths: list[tuple[str, ...]], layout: Layout) -> list[SubColumn]:
     """Every data column's SubColumn by header path and unit; the set must be the layout's."""
+    return list(_identify(tuple(paths), layout))
+
+
+@lru_cache(maxsize=64)
+def _identify(paths: tuple[tuple[str, ...], ...], layout: Layout) -> tuple[SubColumn, ...]:
+    """identify(), remembered per header: JMA serves the same few headers again and again."""
     spec: list[SubColumn] = []
     for position, path in enumerate(paths, start=2):
         names, units = split_unit(path)
@@ -283,7 +290,7 @@ def identify(paths: list[tuple[str, ...]], layout: Layout) -> list[SubColumn]:
             f"expected the {len(layout.codes)} {layout.name} columns, found {len(codes)}"
             f"; missing {', '.join(missing)}"
         )
-    return spec
+    return tuple(spec)
 
 
 def _units(units: tuple[str, ...]) -> str:
@@ -318,33 +325,58 @@ def day_may_be_running(day: date, today: date | None = None) -> bool:
     return day >= today - timedelta(days=1)
 
 
+@lru_cache(maxsize=64)
+def _times(day: date, granularity: str) -> tuple[datetime, ...]:
+    """The end of every interval of the day, JST: 01:00 … the next day's 00:00."""
+    start, step = datetime(day.year, day.month, day.day, tzinfo=JST), _STEP[granularity]
+    return tuple(start + step * (i + 1) for i in range(ROWS_PER_DAY[granularity]))
+
+
+# The Observation of each cell text seen so far, per kind (a page repeats a few hundred texts):
+# one dict lookup per cell. Cleared when it grows beyond _SEEN_MAX entries.
+_SEEN: dict[str, dict[str, Observation]] = {NUMBER: {}, DIRECTION: {}}
+_SEEN_MAX = 65536
+
+
 def _read_rows(
     rows: list[etree._Element], spec: list[SubColumn], granularity: str, day: date
 ) -> list[SubdailyRow]:
-    labels = TIME_LABELS[granularity]
-    start, step = datetime(day.year, day.month, day.day, tzinfo=JST), _STEP[granularity]
-    readers = [(column.code, column.kind, _READERS[column.kind]) for column in spec]
+    """Every row, its time checked against the day's sequence and each cell against its kind.
+
+    Written for speed (one dict lookup per plain cell); the checks are those of the docstring.
+    """
+    labels, times = TIME_LABELS[granularity], _times(day, granularity)
+    plan = [(c.code, c.kind, _SEEN.get(c.kind), _READERS[c.kind]) for c in spec]
     word = "hour" if granularity == HOURLY else "time"
     out: list[SubdailyRow] = []
     for i, tr in enumerate(rows):
-        cells = list(tr.iterchildren("td", "th"))
-        label = "".join(cells[0].itertext()).strip() if cells else ""
+        cells = tr.findall("td")
+        first = cells[0] if cells else None
+        label = "" if first is None else (first.text if len(first) == 0 else cell_text(first))
+        label = (label or "").strip()
         if label != labels[i]:
             raise LayoutChanged(
                 f"row {i + 1}: expected the {word} {labels[i]} in the first cell, found {label!r}"
             )
-        if len(cells) - 1 != len(spec):
+        if len(cells) - 1 != len(plan):
             raise LayoutChanged(
-                f"{word} {label}: expected {len(spec)} data cells as in the header, "
+                f"{word} {label}: expected {len(plan)} data cells as in the header, "
                 f"found {len(cells) - 1}"
             )
         values: dict[str, Observation] = {}
-        for cell, (code, kind, reader) in zip(cells[1:], readers, strict=True):
-            try:
-                values[code] = reader(cell, kind)
-            except ValueError as exc:
-                raise LayoutChanged(f"{word} {label}, column {code}: {exc}") from None
-        out.append(SubdailyRow(observed_day=day, time=start + step * (i + 1), values=values))
+        for cell, (code, kind, seen, reader) in zip(cells[1:], plan):  # noqa: B905 (counted)
+            obs = seen.get(cell.text or "") if seen is not None and len(cell) == 0 else None
+            if obs is None:
+                try:
+                    obs = reader(cell, kind)
+                except ValueError as exc:
+                    raise LayoutChanged(f"{word} {label}, column {code}: {exc}") from None
+                if seen is not None and len(cell) == 0:
+                    if len(seen) >= _SEEN_MAX:
+                        seen.clear()
+                    seen[cell.text or ""] = obs
+            values[code] = obs
+        out.append(SubdailyRow(observed_day=day, time=times[i], values=values))
     return out
 
 
@@ -353,10 +385,17 @@ def _plain(cell: etree._Element, kind: str) -> Observation:
     return read_cell(raw, kind)
 
 
+_ICONS: dict[str, Observation] = {}  # alt text -> Observation, for the usual bare icon
+
+
 def _weather(cell: etree._Element, kind: str) -> Observation:
     """天気: an icon whose alt is the text (雨, 曇, 晴れ); an empty cell: not observed then."""
     if len(cell) == 0:
         return read_cell(cell.text or "", TEXT)
+    if len(cell) == 1 and not cell.text and not cell[0].tail and cell[0].tag == "img":
+        known = _ICONS.get(cell[0].get("alt") or "")
+        if known is not None:
+            return known
     icons = [child for child in cell if child.tag == "img"]
     if len(icons) != 1 or len(cell) != 1:
         raise ValueError("expected one weather icon <img alt=...> or nothing")
@@ -364,7 +403,12 @@ def _weather(cell: etree._Element, kind: str) -> Observation:
     if not alt:
         raise ValueError("expected a weather icon with its alt text, found none")
     rest = "".join(cell.itertext()).replace("\xa0", " ").strip()  # a mark beside the icon
-    return read_cell(f"{alt} {rest}" if rest else alt, TEXT)
+    if rest:
+        return read_cell(f"{alt} {rest}", TEXT)
+    observation = read_cell(alt, TEXT)
+    if len(_ICONS) < 256 and alt == icons[0].get("alt"):
+        _ICONS[alt] = observation
+    return observation
 
 
 _CLOUD = re.compile(r"0\+|10-|10|[0-9]")
