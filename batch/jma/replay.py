@@ -1,7 +1,8 @@
-"""The replay server: JMA's daily pages over HTTP, generated (replay_pages.py), with faults.
+"""The replay server: JMA's pages over HTTP, generated (replay_pages.py, replay_subdaily.py).
 
 Pages: GET {base}/stats/etrn/view/daily_s1.php?prec_no=..&block_no=..&year=..&month=..
-(also under /obd/stats/...), exactly the URLs the client builds.
+and hourly_s1.php / 10min_s1.php (and _a1) with &day=.. (also under /obd/stats/...), exactly
+the URLs the client builds and the daily pages link.
 
 Faults, per request by query parameter, by a path prefix (so a JMA_BASE_URL can carry them:
 {base}/_faults/fail_first=2,fail_status=503/stats/etrn/view/...), or server-wide (ReplayOptions,
@@ -33,6 +34,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from batch.jma.replay_pages import FAULTS, no_data_page, render_daily_page
+from batch.jma.replay_subdaily import SUBDAILY_PATHS, render_subdaily_page
 
 log = logging.getLogger(__name__)
 
@@ -192,17 +194,25 @@ class ReplayHandler(BaseHTTPRequestHandler):
             self._send(200, "reset\n", "text/plain; charset=utf-8")
         elif path in PAGE_PATHS:
             self._page(PAGE_PATHS[path], params)
+        elif path in SUBDAILY_PATHS:
+            self._page(PAGE_PATHS.get(path, ""), params, subdaily=SUBDAILY_PATHS[path])
         else:
             self._send(404, "not found\n", "text/plain; charset=utf-8", count_key=None)
 
-    def _page(self, page_type: str, params: dict[str, str]) -> None:
+    def _page(
+        self, page_type: str, params: dict[str, str], subdaily: tuple[str, str] | None = None
+    ) -> None:
+        """A daily page, or with subdaily=(granularity, page_type) an hourly/10-minute one."""
         options = self.server.options
         block_no = params.get("block_no", "")
         try:
             year, month = int(params.get("year", "")), int(params.get("month", ""))
+            day = int(params.get("day") or 0) if subdaily else 0
         except ValueError:
-            year = month = 0
+            year = month = day = 0
         key = f"{page_type} {block_no} {year}-{month:02d}"
+        if subdaily:
+            key = f"{subdaily[0]}_{subdaily[1]} {block_no} {year}-{month:02d}-{day:02d}"
         delay_ms = int(params.get("delay_ms") or options.delay_ms or 0)
         if delay_ms > 0:
             time.sleep(delay_ms / 1000)
@@ -230,6 +240,18 @@ class ReplayHandler(BaseHTTPRequestHandler):
             return self._send(400, f"unknown fault {fault!r}\n", "text/plain", count_key=key)
         if not block_no.isdigit() or not 1 <= month <= 12 or year < 1:
             body = no_data_page()
+        elif subdaily:
+            granularity, sub_type = subdaily
+            body = render_subdaily_page(
+                block_no,
+                year,
+                month,
+                day,
+                granularity,
+                page_type=sub_type,
+                fault=fault,
+                prec_no=params.get("prec_no") or None,
+            )
         else:
             body = render_daily_page(
                 block_no,

@@ -10,7 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from batch.jma.replay import ReplayOptions, make_server
 
 HELP = """Serve JMA daily pages (daily_s1.php / daily_a1.php) in JMA's real markup, generated
-deterministically from (block_no, year, month), for tests, benchmarks and the offline demo.
+deterministically from (block_no, year, month), for tests, benchmarks and the offline demo;
+and the hourly and 10-minute pages (hourly_s1.php, hourly_a1.php, 10min_s1.php, 10min_a1.php,
+with &day=D) the daily pages link, consistent with the daily values.
 Point JMA_BASE_URL at http://HOST:PORT.
 
 Faults per request, as query parameters of a page URL or as a path prefix that a JMA_BASE_URL
@@ -28,7 +30,7 @@ JMA_REPLAY_FAIL_FIRST, JMA_REPLAY_FAIL_STATUS, JMA_REPLAY_DELAY_MS (options win)
 Service endpoints: /_replay/health, /_replay/stats (request counts as JSON), /_replay/reset.
 No-data pages also come, deterministically, for months after today (JST), a1 pages before 1961,
 a1 stations before their observation start (months before 2000 only), and a station asked for
-on the other page type."""
+on the other page type; hourly and 10-minute pages for days without daily data and from today on."""
 
 
 class Command(BaseCommand):
