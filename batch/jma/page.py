@@ -68,3 +68,19 @@ class MonthResult:
     @property
     def no_data(self) -> bool:
         return self.page is None
+
+
+@dataclass(slots=True)
+class DayResult:
+    """What the station-day cache returns: an hourly/10-minute page, or JMA's "nothing"."""
+
+    block_no: str
+    day: date
+    granularity: str
+    source_url: str
+    page: SubdailyPage | None  # None when JMA published nothing for the day
+    from_cache: bool = False
+
+    @property
+    def no_data(self) -> bool:
+        return self.page is None

@@ -326,7 +326,7 @@ def day_may_be_running(day: date, today: date | None = None) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _times(day: date, granularity: str) -> tuple[datetime, ...]:
+def interval_ends(day: date, granularity: str) -> tuple[datetime, ...]:
     """The end of every interval of the day, JST: 01:00 … the next day's 00:00."""
     start, step = datetime(day.year, day.month, day.day, tzinfo=JST), _STEP[granularity]
     return tuple(start + step * (i + 1) for i in range(ROWS_PER_DAY[granularity]))
@@ -345,7 +345,7 @@ def _read_rows(
 
     Written for speed (one dict lookup per plain cell); the checks are those of the docstring.
     """
-    labels, times = TIME_LABELS[granularity], _times(day, granularity)
+    labels, times = TIME_LABELS[granularity], interval_ends(day, granularity)
     plan = [(c.code, c.kind, _SEEN.get(c.kind), _READERS[c.kind]) for c in spec]
     word = "hour" if granularity == HOURLY else "time"
     out: list[SubdailyRow] = []
