@@ -104,8 +104,12 @@ def render_subdaily_page(
     fault: str | None = None,
     prec_no: str | None = None,
     today: date | None = None,
+    daily_html: str | None = None,
 ) -> str:
-    """The HTML JMA would serve for this station-day at this granularity (or its no-data page)."""
+    """The HTML JMA would serve for this station-day at this granularity (or its no-data page).
+
+    daily_html: the month's daily page to agree with (a saved real one); else the replay's own.
+    """
     page_type = page_type or ("s1" if len(block_no) == 5 else "a1")
     if (granularity, page_type) not in ORDER:
         raise ValueError(f"unknown page {granularity}_{page_type}")
@@ -118,7 +122,7 @@ def render_subdaily_page(
     today = today or today_jst()
     if fault == "nodata" or the_day >= today:
         return no_data_page()
-    cells = day_cells(block_no, the_day, page_type, prec_no, today)
+    cells = day_cells(block_no, the_day, page_type, prec_no, today, daily_html)
     if cells is None:
         return no_data_page()
     return _markup(block_no, the_day, granularity, page_type, fault, cells)
@@ -126,12 +130,18 @@ def render_subdaily_page(
 
 @lru_cache(maxsize=512)
 def day_cells(
-    block_no: str, day: date, page_type: str, prec_no: str | None, today: date
+    block_no: str,
+    day: date,
+    page_type: str,
+    prec_no: str | None,
+    today: date,
+    daily_html: str | None = None,
 ) -> DayCells | None:
     """Both granularities' cells for the day, or None when the daily page has no data for it."""
-    daily_html = render_daily_page(
-        block_no, day.year, day.month, page_type=page_type, prec_no=prec_no, today=today
-    )
+    if daily_html is None:
+        daily_html = render_daily_page(
+            block_no, day.year, day.month, page_type=page_type, prec_no=prec_no, today=today
+        )
     try:
         month = parse_daily_page(daily_html, year=day.year, month=day.month, today=today)
     except NoDataPublished:

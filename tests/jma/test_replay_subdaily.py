@@ -273,3 +273,44 @@ def test_http_faults_apply_to_subdaily_pages(frozen_clock):
                 requests.get(url + "&fault=rename", timeout=5).content, "10min", date(2016, 1, 12)
             )
         assert requests.get(url + "&fault=bogus", timeout=5).status_code == 400
+
+
+# --- JMA's saved pages served at their addresses ------------------------------------------------
+
+
+def test_saved_real_pages_are_served_and_the_days_around_them_agree_with_them(frozen_clock):
+    frozen_clock("2025-07-18T12:00:00+09:00")
+    with running_replay_server(saved_pages=str(REAL)) as base:
+        view = f"{base}/stats/etrn/view/"
+
+        def get(page: str, block_no: str, day: int) -> bytes:
+            query = f"?prec_no=45&block_no={block_no}&year=2013&month=10&day={day}&view=p1"
+            return requests.get(view + page + query, timeout=5).content
+
+        # The 16th: JMA's own pages, byte for byte.
+        for name, block_no, _granularity in REAL_PAGES:
+            page = name.split("_")[0] + "_" + name.split("_")[1] + ".php"
+            assert get(page, block_no, 16) == (REAL / name).read_bytes(), name
+        # The 15th and 17th: generated, agreeing with the real daily pages' values, typed here
+        # from daily_s1_47682_2013-10_chiba.html (15th) and daily_a1_0376_2013-10_abiko.html
+        # (17th).
+        chiba_15 = parse(get("hourly_s1.php", "47682", 15), "hourly", date(2013, 10, 15))
+        assert round(sum(numbers(chiba_15, "precip_total")), 1) == 71.0
+        assert half_up(numbers(chiba_15, "temp"), "0.1") == Decimal("18.9")
+        assert half_up(numbers(chiba_15, "pressure_local"), "0.1") == Decimal("1012.1")
+        abiko_17 = parse(get("10min_a1.php", "0376", 17), "10min", date(2013, 10, 17))
+        assert max(numbers(abiko_17, "gust_speed_max")) == 5.5
+        assert {row.values["gust_dir_max"].value for row in abiko_17.rows
+                if row.values["gust_speed_max"].value == 5.5} == {"東"}  # fmt: skip
+        assert {row.values["humidity"] for row in abiko_17.rows} == {Observation(None, 1)}
+        # A fault still applies to a saved page's address.
+        with pytest.raises(LayoutChanged):
+            parse(
+                requests.get(
+                    view + "hourly_s1.php?prec_no=45&block_no=47682&year=2013&month=10&day=16"
+                    "&view=p1&fault=rename",
+                    timeout=5,
+                ).content,
+                "hourly",
+                date(2013, 10, 16),
+            )

@@ -26,6 +26,8 @@ can carry (http://HOST:PORT/_faults/fail_first=2,fail_status=503/stats/etrn/view
 Server-wide faults: the options below, or the environment variables JMA_REPLAY_NO_DATA_BLOCKS,
 JMA_REPLAY_LAYOUT_BLOCKS, JMA_REPLAY_FAIL_BLOCKS (comma-separated block numbers),
 JMA_REPLAY_FAIL_FIRST, JMA_REPLAY_FAIL_STATUS, JMA_REPLAY_DELAY_MS (options win).
+JMA_REPLAY_SAVED_PAGES / --saved-pages DIR: JMA's own saved pages (each naming its address in
+its first comment, as tests/real_pages do) answer those addresses as they are.
 
 Service endpoints: /_replay/health, /_replay/stats (request counts as JSON), /_replay/reset.
 No-data pages also come, deterministically, for months after today (JST), a1 pages before 1961,
@@ -58,6 +60,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--fail-status", type=int, help="status for failures (default 503)")
         parser.add_argument("--delay-ms", type=int, help="delay every page by N ms")
+        parser.add_argument(
+            "--saved-pages",
+            metavar="DIR",
+            help="serve the real JMA pages saved in DIR at their addresses (e.g. tests/real_pages)",
+        )
 
     def handle(self, *args: object, **opts: object) -> None:
         changes = {
@@ -69,6 +76,7 @@ class Command(BaseCommand):
                 "fail_first",
                 "fail_status",
                 "delay_ms",
+                "saved_pages",
             )
             if opts.get(name) is not None
         }
