@@ -90,6 +90,7 @@ def parser_at(rev: str):  # noqa: ANN201 (the old module's parse function)
         text=True,
     ).stdout
     module = types.ModuleType("parser_before")
+    sys.modules[module.__name__] = module  # dataclasses look their module up while defined
     exec(compile(source, f"{rev}:batch/jma/parser.py", "exec"), module.__dict__)  # noqa: S102
     return module.parse_daily_page
 
