@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from common.emails import normalize_email
 from common.period import Period
+from repository.day_cache_models import DayLease, SubdailyObservation  # noqa: F401 (registered)
 
 # --- Accounts ---------------------------------------------------------------------------------
 

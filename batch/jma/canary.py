@@ -4,9 +4,10 @@ JMA changes its pages without notice. The parser then refuses them (LayoutChange
 request naming such a station fails; the canary lets an operator learn it first, from a daily
 timer, the admin or the health report. The sample covers the page variants we know of (README,
 "JMA page variants"): an observatory (daily_s1), AMeDAS stations (daily_a1) with and without
-humidity, a rain-only station, and old months. Pages go through the ordinary client, so the
-polite rate (JMA_MIN_INTERVAL_S, at least 1 s on JMA's own site) and retries apply; the month
-cache is neither read nor written.
+humidity, a rain-only station, and old months; and the hourly and 10-minute pages of an
+observatory and an AMeDAS station (the days of tests/real_pages). Pages go through the ordinary
+client, so the polite rate (JMA_MIN_INTERVAL_S, at least 1 s on JMA's own site) and retries
+apply; the caches are neither read nor written.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 
-from batch.jma.client import JmaClient, month_url
+from batch.jma.client import JmaClient, day_url, month_url
 from batch.jma.errors import JmaUnavailable, LayoutChanged, NoDataPublished
 from batch.jma.parser import parse_daily_page
+from batch.jma.subdaily_parser import parse_subdaily_page
 from common import clock
 from repository.models import CanaryRun
 
@@ -37,6 +39,8 @@ class SamplePage:
     page_type: str
     year: int
     month: int
+    day: int = 0  # the day of an hourly or 10-minute page
+    granularity: str = "daily"  # or "hourly", "10min"
 
     @property
     def ref(self) -> tuple[str, str, str]:
@@ -44,7 +48,8 @@ class SamplePage:
 
     @property
     def name(self) -> str:
-        return f"{self.label} ({self.block_no} daily_{self.page_type} {self.year}-{self.month:02d})"
+        when = f"{self.year}-{self.month:02d}" + (f"-{self.day:02d}" if self.day else "")
+        return f"{self.label} ({self.block_no} {self.granularity}_{self.page_type} {when})"
 
 
 # Fixed, so one run compares with the last. Humidity per JMA's station list (note 湿度を除く).
@@ -56,6 +61,10 @@ SAMPLE: tuple[SamplePage, ...] = (
     SamplePage("rain-only 世田谷", "44", "0368", "a1", 2024, 10),
     SamplePage("old month, observatory 東京", "44", "47662", "s1", 1965, 7),
     SamplePage("old month, AMeDAS 府中", "44", "1133", "a1", 1980, 1),
+    SamplePage("hourly, observatory 千葉", "45", "47682", "s1", 2013, 10, 16, "hourly"),
+    SamplePage("10-minute, observatory 千葉", "45", "47682", "s1", 2013, 10, 16, "10min"),
+    SamplePage("hourly, AMeDAS 我孫子", "45", "0376", "a1", 2013, 10, 16, "hourly"),
+    SamplePage("10-minute, AMeDAS 我孫子", "45", "0376", "a1", 2013, 10, 16, "10min"),
 )
 
 
@@ -69,6 +78,8 @@ class PageResult:
 
 def check_page(client: JmaClient, page: SamplePage) -> PageResult:
     """Fetch and parse one sample page; never raises for what a page can do wrong."""
+    if page.granularity != "daily":
+        return check_day_page(client, page)
     url = month_url(page.ref, page.year, page.month)
     try:
         html, url = client.fetch_month_html(page.ref, page.year, page.month)
@@ -89,6 +100,30 @@ def check_page(client: JmaClient, page: SamplePage) -> PageResult:
     }
     counts = ", ".join(f"{code} on {n} days" for code, n in observed.items())
     detail = f"daily_{parsed.page_type}, {len(parsed.rows)} days; {counts}"
+    return PageResult(page.name, url, PARSED, detail)
+
+
+def check_day_page(client: JmaClient, page: SamplePage) -> PageResult:
+    """check_page for an hourly or 10-minute page."""
+    day = date(page.year, page.month, page.day)
+    url = day_url(page.ref, day, page.granularity)
+    try:
+        html, url = client.fetch_day_html(page.ref, day, page.granularity)
+        parsed = parse_subdaily_page(html, page.granularity, day)
+    except JmaUnavailable as exc:
+        return PageResult(page.name, url, UNREACHABLE, str(exc))
+    except LayoutChanged as exc:
+        return PageResult(page.name, url, REFUSED, str(exc))
+    except NoDataPublished:
+        return PageResult(
+            page.name, url, REFUSED, "JMA answered with its no-data page; the sample expects data"
+        )
+    observed = {
+        code: sum(1 for row in parsed.rows if row.values[code].value is not None)
+        for code in ("temp", "humidity", "precip_total")
+    }
+    counts = ", ".join(f"{code} in {n} rows" for code, n in observed.items())
+    detail = f"{page.granularity}_{parsed.page_type}, {len(parsed.rows)} rows; {counts}"
     return PageResult(page.name, url, PARSED, detail)
 
 

@@ -1,4 +1,5 @@
-"""HTTP access to JMA's daily pages: polite, patient with outages, and clear when it gives up.
+"""HTTP access to JMA's pages (daily by month; hourly and 10-minute by day): polite, patient
+with outages, and clear when it gives up.
 
 One JmaClient is shared by all threads of a process: each thread gets its own requests.Session
 (sessions are not thread-safe), and every request, retries included, takes its start time from
@@ -14,6 +15,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from datetime import date
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import urlencode
@@ -100,8 +102,24 @@ def month_url(station: Any, year: int, month: int, base_url: str | None = None) 
     return f"{base}{PAGE_PATH.format(page_type=page_type)}?{query}"
 
 
+SUBDAILY_PAGES = ("hourly", "10min")  # {granularity}_{page_type}.php, one page per day
+
+
+def day_url(station: Any, day: date, granularity: str, base_url: str | None = None) -> str:
+    """An hourly or 10-minute page URL exactly as JMA's daily pages link it (month 2 digits)."""
+    if granularity not in SUBDAILY_PAGES:
+        raise ValueError(f"granularity must be one of {', '.join(SUBDAILY_PAGES)}")
+    prec_no, block_no, page_type = station_ref(station)
+    base = (base_url if base_url is not None else settings.JMA_BASE_URL).rstrip("/")
+    query = (
+        f"prec_no={prec_no}&block_no={block_no}&year={day.year}&month={day.month:02d}"
+        f"&day={day.day}&view=p1"
+    )
+    return f"{base}/stats/etrn/view/{granularity}_{page_type}.php?{query}"
+
+
 class JmaClient:
-    """Fetches month pages. Settings are read at call time, so tests may override them."""
+    """Fetches pages. Settings are read at call time, so tests may override them."""
 
     def __init__(
         self,
@@ -143,8 +161,16 @@ class JmaClient:
     def fetch_month_html(self, station: Any, year: int, month: int) -> tuple[bytes, str]:
         """The raw page and its URL; raises JmaUnavailable naming the station-month and why."""
         _, block_no, _ = station_ref(station)
-        url = month_url(station, year, month)
-        where = f"{block_no} {year}-{month:02d}"
+        return self.fetch_page(month_url(station, year, month), f"{block_no} {year}-{month:02d}")
+
+    def fetch_day_html(self, station: Any, day: date, granularity: str) -> tuple[bytes, str]:
+        """An hourly or 10-minute page and its URL, through the same budget and retries."""
+        _, block_no, _ = station_ref(station)
+        url = day_url(station, day, granularity)
+        return self.fetch_page(url, f"{block_no} {day.isoformat()} {granularity}")
+
+    def fetch_page(self, url: str, where: str) -> tuple[bytes, str]:
+        """GET one JMA page; `where` names it in errors (station and month or day)."""
         max_retries: int = settings.JMA_MAX_RETRIES
         reason = ""
         for attempt in range(max_retries + 1):

@@ -1,8 +1,9 @@
-"""The parsed form of one JMA daily page; the parser produces it, the workbook reads it."""
+"""The parsed form of JMA pages (daily, hourly, 10-minute): parsers produce it, others read it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,27 @@ class DailyPage:
 
 
 @dataclass(slots=True)
+class SubdailyRow:
+    """One row of an hourly or 10-minute page: the values of the interval ending at `time`.
+
+    time: JST, aware; hour 24 / 24:00 is the next day's 00:00. observed_day: the day the page
+    shows (JMA's day of observation), which for that last row is the day before time's date.
+    """
+
+    observed_day: date
+    time: datetime
+    values: dict[str, Observation] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class SubdailyPage:
+    granularity: str  # "hourly" or "10min"
+    page_type: str  # "s1" or "a1"
+    day: date
+    rows: list[SubdailyRow] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class MonthResult:
     """What the month cache returns: a page, or the fact that JMA published nothing."""
 
@@ -41,6 +63,22 @@ class MonthResult:
     month: int
     source_url: str
     page: DailyPage | None  # None when JMA published nothing for the month
+    from_cache: bool = False
+
+    @property
+    def no_data(self) -> bool:
+        return self.page is None
+
+
+@dataclass(slots=True)
+class DayResult:
+    """What the station-day cache returns: an hourly/10-minute page, or JMA's "nothing"."""
+
+    block_no: str
+    day: date
+    granularity: str
+    source_url: str
+    page: SubdailyPage | None  # None when JMA published nothing for the day
     from_cache: bool = False
 
     @property

@@ -1,7 +1,8 @@
-"""The replay server: JMA's daily pages over HTTP, generated (replay_pages.py), with faults.
+"""The replay server: JMA's pages over HTTP, generated (replay_pages.py, replay_subdaily.py).
 
 Pages: GET {base}/stats/etrn/view/daily_s1.php?prec_no=..&block_no=..&year=..&month=..
-(also under /obd/stats/...), exactly the URLs the client builds.
+and hourly_s1.php / 10min_s1.php (and _a1) with &day=.. (also under /obd/stats/...), exactly
+the URLs the client builds and the daily pages link.
 
 Faults, per request by query parameter, by a path prefix (so a JMA_BASE_URL can carry them:
 {base}/_faults/fail_first=2,fail_status=503/stats/etrn/view/...), or server-wide (ReplayOptions,
@@ -12,6 +13,9 @@ set from `jma_replay` options or JMA_REPLAY_* environment variables):
     fail_first=K  fail_status=503      the first K requests of each page URL answer fail_status
     fail=500|503                       every request answers that status
     delay_ms=N                         wait N ms before answering
+
+Saved pages (ReplayOptions.saved_pages, `--saved-pages DIR`, JMA_REPLAY_SAVED_PAGES): JMA's
+own pages (tests/real_pages) answer their addresses as they are (batch/jma/replay_saved.py).
 
 Service endpoints: /_replay/health, /_replay/stats (JSON counts, and page_times: [Unix time
 of arrival, page] for each page request), /_replay/reset (counts to 0).
@@ -33,6 +37,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from batch.jma.replay_pages import FAULTS, no_data_page, render_daily_page
+from batch.jma.replay_saved import key_of, saved_pages
+from batch.jma.replay_subdaily import SUBDAILY_PATHS, render_subdaily_page
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +65,7 @@ class ReplayOptions:
     fail_first: int = 0  # the first K requests of each page URL answer fail_status
     fail_status: int = 503
     delay_ms: int = 0
+    saved_pages: str = ""  # a directory of real JMA pages to serve at their addresses
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ReplayOptions:
@@ -70,6 +77,7 @@ class ReplayOptions:
             fail_first=int(env.get("JMA_REPLAY_FAIL_FIRST") or 0),
             fail_status=int(env.get("JMA_REPLAY_FAIL_STATUS") or 503),
             delay_ms=int(env.get("JMA_REPLAY_DELAY_MS") or 0),
+            saved_pages=env.get("JMA_REPLAY_SAVED_PAGES", ""),
         )
 
     def describe(self) -> str:
@@ -144,6 +152,7 @@ class ReplayServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], options: ReplayOptions | None = None) -> None:
         self.options = options or ReplayOptions()
+        self.saved = saved_pages(self.options.saved_pages) if self.options.saved_pages else {}
         self.stats = ReplayStats()
         self.fail_counts: Counter[str] = Counter()
         super().__init__(address, ReplayHandler)
@@ -191,18 +200,34 @@ class ReplayHandler(BaseHTTPRequestHandler):
                 self.server.fail_counts.clear()
             self._send(200, "reset\n", "text/plain; charset=utf-8")
         elif path in PAGE_PATHS:
-            self._page(PAGE_PATHS[path], params)
+            self._page(PAGE_PATHS[path], params, path=path)
+        elif path in SUBDAILY_PATHS:
+            granularity, page_type = SUBDAILY_PATHS[path]
+            self._page(page_type, params, subdaily=(granularity, page_type), path=path)
         else:
             self._send(404, "not found\n", "text/plain; charset=utf-8", count_key=None)
 
-    def _page(self, page_type: str, params: dict[str, str]) -> None:
+    def _page(
+        self,
+        page_type: str,
+        params: dict[str, str],
+        subdaily: tuple[str, str] | None = None,
+        path: str = "",
+    ) -> None:
+        """A daily page, or with subdaily=(granularity, page_type) an hourly/10-minute one.
+
+        A saved real page of that address (ReplayOptions.saved_pages) is served as it is.
+        """
         options = self.server.options
         block_no = params.get("block_no", "")
         try:
             year, month = int(params.get("year", "")), int(params.get("month", ""))
+            day = int(params.get("day") or 0) if subdaily else 0
         except ValueError:
-            year = month = 0
+            year = month = day = 0
         key = f"{page_type} {block_no} {year}-{month:02d}"
+        if subdaily:
+            key = f"{subdaily[0]}_{subdaily[1]} {block_no} {year}-{month:02d}-{day:02d}"
         delay_ms = int(params.get("delay_ms") or options.delay_ms or 0)
         if delay_ms > 0:
             time.sleep(delay_ms / 1000)
@@ -228,8 +253,25 @@ class ReplayHandler(BaseHTTPRequestHandler):
             fault = "layout"
         if fault is not None and fault not in FAULTS:
             return self._send(400, f"unknown fault {fault!r}\n", "text/plain", count_key=key)
-        if not block_no.isdigit() or not 1 <= month <= 12 or year < 1:
+        saved = self.server.saved
+        saved_key = key_of(path, params) if saved and fault is None else None
+        if saved_key is not None and saved_key in saved:
+            body = saved[saved_key]
+        elif not block_no.isdigit() or not 1 <= month <= 12 or year < 1:
             body = no_data_page()
+        elif subdaily:
+            granularity, sub_type = subdaily
+            body = render_subdaily_page(
+                block_no,
+                year,
+                month,
+                day,
+                granularity,
+                page_type=sub_type,
+                fault=fault,
+                prec_no=params.get("prec_no") or None,
+                daily_html=saved.get((f"daily_{sub_type}", block_no, year, month, 0)),
+            )
         else:
             body = render_daily_page(
                 block_no,

@@ -1,8 +1,10 @@
 """Parser and month-cache speed: ours beside a plain lxml read, on the real pages; cache hits.
 
     .venv/bin/python tests/benchmarks/bench_parser.py [--pages 200] [--hits 500] [--before REV]
+    .venv/bin/python tests/benchmarks/bench_parser.py --subdaily-only [--pages 400]
 
-"ours" is parse_daily_page (header grid, unit-checked paths, every cell checked); "plain lxml"
+"ours" is parse_daily_page (header grid, unit-checked paths, every cell checked), and for the
+real hourly and 10-minute pages parse_hourly_page / parse_10min_page; "plain lxml"
 reads the same bytes into a tree and takes every cell's text, with no checks: the floor for any
 lxml-based parser. --before REV also times batch/jma/parser.py as it was at git revision REV
 (e.g. the BeautifulSoup parser before the lxml rewrite) on the pages it can read, in the same
@@ -49,6 +51,14 @@ REAL = (
 )
 
 
+REAL_SUBDAILY = (
+    ("hourly_s1_47682_2013-10-16_chiba.html", "hourly"),
+    ("hourly_a1_0376_2013-10-16_abiko.html", "hourly"),
+    ("10min_s1_47682_2013-10-16_chiba.html", "10min"),
+    ("10min_a1_0376_2013-10-16_abiko.html", "10min"),
+)
+
+
 _PLAIN_PARSER = _PLAIN_TABLE = None
 
 
@@ -80,6 +90,7 @@ def parser_at(rev: str):  # noqa: ANN201 (the old module's parse function)
         text=True,
     ).stdout
     module = types.ModuleType("parser_before")
+    sys.modules[module.__name__] = module  # dataclasses look their module up while defined
     exec(compile(source, f"{rev}:batch/jma/parser.py", "exec"), module.__dict__)  # noqa: S102
     return module.parse_daily_page
 
@@ -136,6 +147,36 @@ def bench_parser(pages: int, before: str | None) -> None:
         ours_rate = rate("ours (parse_daily_page)", docs, ours, 1)
         plain_rate = rate("plain lxml read", docs, plain, 1)
         print(f"  ours / plain lxml (pages/s): {ours_rate / plain_rate:.2f}")
+
+
+def bench_subdaily(pages: int) -> None:
+    """The real hourly and 10-minute pages: ours and the plain lxml read in alternating rounds
+    (a round is every page of the kind once), so a busy machine slows both alike."""
+    from datetime import date
+
+    from batch.jma.subdaily_parser import parse_subdaily_page
+
+    day = date(2013, 10, 16)
+    for granularity, label in (("hourly", "hourly (千葉 s1, 我孫子 a1)"), ("10min", "10-minute")):
+        docs = [
+            (REAL_PAGES / name).read_bytes() for name, kind in REAL_SUBDAILY if kind == granularity
+        ]
+        rounds = max(1, pages // len(docs))
+        cpu = {"ours": 0.0, "plain": 0.0}
+        for _ in range(rounds):
+            started = time.process_time()
+            for html in docs:
+                parse_subdaily_page(html, granularity, day)
+            cpu["ours"] += time.process_time() - started
+            started = time.process_time()
+            for html in docs:
+                plain_lxml_read(html)
+            cpu["plain"] += time.process_time() - started
+        n = rounds * len(docs)
+        print(f"parser, real JMA {label} pages ({rounds} alternating rounds, CPU time):")
+        print(f"  ours (parse_subdaily_page) {n / cpu['ours']:7.1f} pages/s")
+        print(f"  plain lxml read            {n / cpu['plain']:7.1f} pages/s")
+        print(f"  ours / plain lxml (pages/s): {cpu['plain'] / cpu['ours']:.2f}  (goal >= 0.6)")
 
 
 def bench_cache(hits: int) -> None:
@@ -216,9 +257,15 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200, help="pages per variant")
     parser.add_argument("--hits", type=int, default=500, help="cache hits to time")
     parser.add_argument("--before", help="also time batch/jma/parser.py at this git revision")
+    parser.add_argument(
+        "--subdaily-only", action="store_true", help="only the hourly and 10-minute pages"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         setup_django(str(Path(tmp) / "bench.sqlite3"))
+        bench_subdaily(args.pages)
+        if args.subdaily_only:
+            return
         bench_parser(args.pages, args.before)
         bench_cache(args.hits)
 

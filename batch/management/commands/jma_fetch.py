@@ -1,27 +1,36 @@
-"""`python manage.py jma_fetch 47662 2012-09 [--json]`: fetch, parse and print one month.
+"""`python manage.py jma_fetch 47662 2012-09 [--json]`: fetch, parse and print one month;
+`jma_fetch 47682 --hourly 2013-10-16` / `--10min 2013-10-16`: one day's hourly or 10-minute page.
 
 For operators: checks what the parser makes of the live page (e.g. after JMA changed a layout)
-without touching the month cache, unless --cache is given.
+without touching the month or day cache, unless --cache is given.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from batch.jma.cache import get_month
 from batch.jma.client import JmaClient
+from batch.jma.day_cache import get_day
 from batch.jma.derive import add_derived
 from batch.jma.errors import JmaError, NoDataPublished
 from batch.jma.page import DailyPage, Observation
+from batch.jma.page_types import subdaily_reading
 from batch.jma.parser import parse_daily_page
+from batch.jma.subdaily_parser import parse_subdaily_page
+from batch.management.commands._readings import as_json as reading_json
+from batch.management.commands._readings import as_table as reading_table
 from repository.models import Station
 
 ATTRIBUTION = "出典：気象庁ホームページ"
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Command(BaseCommand):
@@ -32,24 +41,31 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("block_no", help="JMA station number, e.g. 47662 (Tokyo) or 0074")
-        parser.add_argument("month", help="YYYY-MM, e.g. 2012-09")
+        parser.add_argument("month", nargs="?", help="YYYY-MM, e.g. 2012-09")
+        parser.add_argument("--hourly", metavar="DAY", help="the hourly page of YYYY-MM-DD")
+        parser.add_argument(
+            "--10min", dest="ten_minutes", metavar="DAY", help="the 10-minute page of YYYY-MM-DD"
+        )
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
         parser.add_argument(
-            "--cache", action="store_true", help="go through the month cache (reads and stores)"
+            "--cache", action="store_true", help="go through the month or day cache (reads, stores)"
         )
         parser.add_argument("--save-html", metavar="PATH", help="also write the raw page here")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        days = [(g, opts[key]) for g, key in (("hourly", "hourly"), ("10min", "ten_minutes"))]
+        days = [(granularity, text) for granularity, text in days if text is not None]
+        if len(days) + (opts["month"] is not None) != 1:
+            raise CommandError("give a month YYYY-MM, or one of --hourly DAY / --10min DAY")
+        if days:
+            granularity, text = days[0]
+            self._day(_day(text, granularity), granularity, opts)
+            return
         match = _MONTH.match(opts["month"])
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise CommandError(f"month must be YYYY-MM, not {opts['month']!r}")
         year, month = int(match.group(1)), int(match.group(2))
-        station = Station.objects.filter(block_no=opts["block_no"]).first()
-        if station is None:
-            raise CommandError(
-                f"unknown station {opts['block_no']!r} (not in the station list; "
-                "run `python manage.py seed_master`?)"
-            )
+        station = _known(opts["block_no"])
         page: DailyPage | None
         try:
             if opts["cache"]:
@@ -75,6 +91,58 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(as_table(station, year, month, url, page))
+
+    def _day(self, day: date, granularity: str, opts: dict[str, Any]) -> None:
+        station = _known(opts["block_no"])
+        try:
+            if opts["cache"]:
+                result = get_day(station, day, granularity)
+                page, url = result.page, result.source_url
+            else:
+                html, url = JmaClient().fetch_day_html(station, day, granularity)
+                if opts["save_html"]:
+                    Path(opts["save_html"]).write_bytes(html)
+                try:
+                    page = parse_subdaily_page(html, granularity, day)
+                except NoDataPublished:
+                    page = None
+        except JmaError as exc:
+            where = exc.where or f"{station.block_no} {day.isoformat()} {granularity}"
+            message = str(exc) if exc.where else f"{where}: {exc}"
+            raise CommandError(f"jma_fetch: {type(exc).__name__}: {message}") from exc
+        caption = f"{station.name} ({station.block_no}) {day.isoformat()} {granularity}  {url}"
+        if page is None:
+            if opts["json"]:
+                doc = {"kind": granularity, "source_url": url, "no_data": True, "rows": []}
+                self.stdout.write(json.dumps(doc, ensure_ascii=False))
+            else:
+                self.stdout.write(f"{caption}\nJMA published no data for this day.\n{ATTRIBUTION}")
+            return
+        reading = subdaily_reading(page, caption)
+        if opts["json"]:
+            doc = {**reading_json(reading), "source_url": url, "no_data": False}
+            self.stdout.write(json.dumps(doc, ensure_ascii=False))
+        else:
+            self.stdout.write(reading_table(reading))
+
+
+def _known(block_no: str) -> Station:
+    station = Station.objects.filter(block_no=block_no).first()
+    if station is None:
+        raise CommandError(
+            f"unknown station {block_no!r} (not in the station list; "
+            "run `python manage.py seed_master`?)"
+        )
+    return station
+
+
+def _day(text: str, granularity: str) -> date:
+    try:
+        if _DAY.match(text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise CommandError(f"--{granularity} needs a day YYYY-MM-DD, not {text!r}")
 
 
 def as_json(

@@ -11,7 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from batch.jma.replay import ReplayOptions, make_server
 
 HELP = """Serve JMA daily pages (daily_s1.php / daily_a1.php) in JMA's real markup, generated
-deterministically from (block_no, year, month), for tests, benchmarks and the offline demo.
+deterministically from (block_no, year, month), for tests, benchmarks and the offline demo;
+and the hourly and 10-minute pages (hourly_s1.php, hourly_a1.php, 10min_s1.php, 10min_a1.php,
+with &day=D) the daily pages link, consistent with the daily values.
 Point JMA_BASE_URL at http://HOST:PORT.
 
 Faults per request, as query parameters of a page URL or as a path prefix that a JMA_BASE_URL
@@ -25,11 +27,13 @@ can carry (http://HOST:PORT/_faults/fail_first=2,fail_status=503/stats/etrn/view
 Server-wide faults: the options below, or the environment variables JMA_REPLAY_NO_DATA_BLOCKS,
 JMA_REPLAY_LAYOUT_BLOCKS, JMA_REPLAY_FAIL_BLOCKS (comma-separated block numbers),
 JMA_REPLAY_FAIL_FIRST, JMA_REPLAY_FAIL_STATUS, JMA_REPLAY_DELAY_MS (options win).
+JMA_REPLAY_SAVED_PAGES / --saved-pages DIR: JMA's own saved pages (each naming its address in
+its first comment, as tests/real_pages do) answer those addresses as they are.
 
 Service endpoints: /_replay/health, /_replay/stats (request counts as JSON), /_replay/reset.
 No-data pages also come, deterministically, for months after today (JST), a1 pages before 1961,
 a1 stations before their observation start (months before 2000 only), and a station asked for
-on the other page type."""
+on the other page type; hourly and 10-minute pages for days without daily data and from today on."""
 
 
 class Command(BaseCommand):
@@ -55,6 +59,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--fail-status", type=int, help="status for failures (default 503)")
         parser.add_argument("--delay-ms", type=int, help="delay every page by N ms")
+        parser.add_argument(
+            "--saved-pages",
+            metavar="DIR",
+            help="serve the real JMA pages saved in DIR at their addresses (e.g. tests/real_pages)",
+        )
 
     def handle(self, *args: object, **opts: object) -> None:
         changes = {
@@ -66,6 +75,7 @@ class Command(BaseCommand):
                 "fail_first",
                 "fail_status",
                 "delay_ms",
+                "saved_pages",
             )
             if opts.get(name) is not None
         }

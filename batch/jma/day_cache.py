@@ -1,0 +1,310 @@
+"""The station-day cache of JMA's hourly and 10-minute pages: the month cache's rules, per day.
+
+A day more than JMA_FINAL_AFTER_DAYS days before it was fetched (JST) is final: served from
+SubdailyObservation forever. Other days (today, the last few) are refetched after
+JMA_CURRENT_MONTH_TTL_S. "JMA published nothing" is stored too. Threads of one process asking
+for the same page share one fetch; processes share it through a short lease on the station-day
+(batch.jma.day_lease): one fetches, the others wait for the cache. Every fetch goes through the
+shared JmaClient, so it takes its start from the one politeness budget (batch.jma.budget) like
+every month page.
+
+The prefetch (batch/prefetch.py) warms months only: sub-daily pages are 365 a station-year and
+are fetched when a request needs them, never ahead.
+
+    get_day(station, day, granularity, client=None) -> DayResult
+    get_days(station, days, granularity, client=None) -> DayResults in order, stored ones read
+                                                        in one query
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from batch.jma import day_lease
+from batch.jma.budget import next_free_in
+from batch.jma.client import JmaClient, day_url, default_client, min_interval_s, url_host
+from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
+from batch.jma.page import DayResult, Observation, SubdailyPage, SubdailyRow
+from batch.jma.subdaily_parser import GRANULARITIES, JST, interval_ends, parse_subdaily_page
+from common import clock
+from repository.models import Station, SubdailyObservation
+
+log = logging.getLogger(__name__)
+
+PACKED_VERSION = 1  # the first byte of SubdailyObservation.packed (see pack)
+LEASE_POLL_S = 0.2
+
+
+def where_for(station: Station, day: date, granularity: str) -> str:
+    return f"{station.block_no} {day.isoformat()} {granularity}"
+
+
+def is_final(day: date, fetched_at: datetime) -> bool:
+    """True when the day ended more than JMA_FINAL_AFTER_DAYS days before fetched_at (JST)."""
+    fetched_on = timezone.localtime(fetched_at, JST).date()
+    return fetched_on > day + timedelta(days=settings.JMA_FINAL_AFTER_DAYS)
+
+
+def _fresh(final: bool, fetched_at: datetime, now: datetime) -> bool:
+    if final:
+        return True
+    return now - fetched_at < timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
+
+
+def get_day(
+    station: Station, day: date, granularity: str, *, client: JmaClient | None = None
+) -> DayResult:
+    """The station-day's page from the cache, or fetched, parsed and stored."""
+    if granularity not in GRANULARITIES:
+        raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}")
+    cached = _fresh_result(station, day, granularity)
+    if cached is not None:
+        return cached
+    key = (station.block_no, day, granularity)
+    flight, leader = _join_flight(key)
+    if not leader:
+        flight.done.wait()
+        if flight.error is not None:
+            raise flight.error
+        assert flight.result is not None
+        return _as_cached(flight.result)
+    try:
+        # Another thread may have stored the day between our read and the flight.
+        flight.result = _fresh_result(station, day, granularity) or _fetch_under_lease(
+            station, day, granularity, client or default_client()
+        )
+        return flight.result
+    except BaseException as exc:
+        flight.error = exc
+        raise
+    finally:
+        _land_flight(key, flight)
+
+
+def get_days(
+    station: Station,
+    days: Iterable[date],
+    granularity: str,
+    *,
+    client: JmaClient | None = None,
+) -> Iterator[DayResult]:
+    """The station's days in the order given: the stored ones read in one query, the rest
+    through get_day() when their turn comes (a generator: a cancelled job fetches no more)."""
+    wanted = list(days)
+    if not wanted:
+        return
+    stored = {
+        row[0]: row
+        for row in SubdailyObservation.objects.filter(
+            station=station, granularity=granularity, day__gte=min(wanted), day__lte=max(wanted)
+        ).values_list(*_ROW_FIELDS)
+    }
+    now = clock.now()
+    for day in wanted:
+        row = stored.get(day)
+        result = None
+        if row is not None and _fresh(row[2], row[3], now):
+            result = _result_from_row(station, granularity, row)
+        yield result if result is not None else get_day(station, day, granularity, client=client)
+
+
+# What a stored day is read as: one tuple, no model instance.
+_ROW_FIELDS = ("day", "no_data", "is_final", "fetched_at", "source_url", "packed", "page_type")
+
+
+def _fresh_result(station: Station, day: date, granularity: str) -> DayResult | None:
+    row = (
+        SubdailyObservation.objects.filter(station=station, day=day, granularity=granularity)
+        .values_list(*_ROW_FIELDS)
+        .first()
+    )
+    if row is None or not _fresh(row[2], row[3], clock.now()):
+        return None
+    return _result_from_row(station, granularity, row)
+
+
+def _result_from_row(station: Station, granularity: str, row: tuple) -> DayResult | None:
+    """A DayResult from a stored row; None (fetch again) if it cannot be read."""
+    day, no_data, _final, _fetched, source_url, packed, _page_type = row
+    try:
+        page = None if no_data else unpack(bytes(packed), day, granularity)
+    except (KeyError, TypeError, ValueError, IndexError, zlib.error) as exc:
+        log.warning(
+            "day cache: unreadable row for %s (%s); fetching again",
+            where_for(station, day, granularity),
+            exc,
+        )
+        return None
+    return DayResult(station.block_no, day, granularity, source_url, page, from_cache=True)
+
+
+def _fetch_under_lease(
+    station: Station, day: date, granularity: str, client: JmaClient
+) -> DayResult:
+    """Fetch the day if this thread gets its lease; otherwise wait for the holder's result.
+
+    The wait ends when the day is in the cache, or the lease is free again (the holder failed
+    or died): then this thread takes it and fetches.
+    """
+    holder = day_lease.holder_id()
+    while True:
+        if day_lease.take(
+            station.pk, day, granularity, holder, _lease_s(station, day, granularity)
+        ):
+            try:
+                return _fetch_and_store(station, day, granularity, client)
+            finally:
+                day_lease.release(station.pk, day, granularity, holder)
+        time.sleep(LEASE_POLL_S)
+        cached = _fresh_result(station, day, granularity)
+        if cached is not None:
+            return cached
+
+
+def _lease_s(station: Station, day: date, granularity: str) -> float:
+    """JMA_MONTH_LEASE_S plus the wait for the budget's next slot (the holder's queue time)."""
+    url = day_url(station, day, granularity)
+    queued = next_free_in(url_host(url)) if min_interval_s(url) > 0 else 0.0
+    return settings.JMA_MONTH_LEASE_S + queued
+
+
+def _fetch_and_store(station: Station, day: date, granularity: str, client: JmaClient) -> DayResult:
+    where = where_for(station, day, granularity)
+    try:
+        html, url = client.fetch_day_html(station, day, granularity)
+    except JmaError as exc:
+        if not exc.where:
+            raise type(exc)(str(exc), where=where) from exc
+        raise
+    fetched_at = clock.now()
+    page: SubdailyPage | None
+    try:
+        page = parse_subdaily_page(html, granularity, day)
+    except NoDataPublished:
+        page = None
+    except LayoutChanged as exc:
+        raise LayoutChanged(f"{exc} (page {url})", where=where) from exc
+    if page is not None and page.page_type != station.page_type:
+        raise LayoutChanged(
+            f"expected a {granularity}_{station.page_type} page, "
+            f"found {granularity}_{page.page_type} ({url})",
+            where=where,
+        )
+    values = {
+        "page_type": page.page_type if page else station.page_type,
+        "no_data": page is None,
+        "packed": pack(page) if page else None,
+        "fetched_at": fetched_at,
+        "is_final": is_final(day, fetched_at),
+        "source_url": url[:300],
+        "content_hash": hashlib.sha256(html).hexdigest(),
+    }
+    key = {"station": station, "day": day, "granularity": granularity}
+    try:
+        with transaction.atomic():
+            SubdailyObservation.objects.update_or_create(**key, defaults=values)
+    except IntegrityError:  # another process stored the same day at once
+        SubdailyObservation.objects.filter(**key).update(**values)
+    return DayResult(station.block_no, day, granularity, url, page, from_cache=False)
+
+
+def _as_cached(result: DayResult) -> DayResult:
+    return DayResult(
+        result.block_no,
+        result.day,
+        result.granularity,
+        result.source_url,
+        result.page,
+        from_cache=True,
+    )
+
+
+# --- packed form --------------------------------------------------------------------------------
+
+
+def pack(page: SubdailyPage) -> bytes:
+    """The byte 1, then zlib of compact JSON with one column per item:
+
+        {"t": "s1", "n": 24, "c": {code: [values, qualities, no_phenomenon_rows]}}
+
+    Row i closes the day's (i+1)-th interval (its time is implied); quality -1 marks an item
+    the row lacks. A 10-minute day is about 1.5 KB this way, an hourly day well under 1 KB.
+    """
+    codes: dict[str, None] = {}
+    for row in page.rows:
+        codes.update(dict.fromkeys(row.values))
+    columns = {}
+    for code in codes:
+        cells = [row.values.get(code) for row in page.rows]
+        columns[code] = [
+            [cell.value if cell else None for cell in cells],
+            [cell.quality if cell else -1 for cell in cells],
+            [i for i, cell in enumerate(cells) if cell and cell.no_phenomenon],
+        ]
+    body = {"t": page.page_type, "n": len(page.rows), "c": columns}
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return bytes([PACKED_VERSION]) + zlib.compress(text.encode(), 9)
+
+
+def unpack(packed: bytes, day: date, granularity: str) -> SubdailyPage:
+    """The page from its packed form (pack)."""
+    if not packed or packed[0] != PACKED_VERSION:
+        raise ValueError(f"unknown packed version {packed[:1]!r}")
+    body: dict[str, Any] = json.loads(zlib.decompress(packed[1:]))
+    times = interval_ends(day, granularity)
+    n = int(body["n"])
+    if n > len(times):
+        raise ValueError(f"{n} rows for a {granularity} day")
+    rows = [SubdailyRow(observed_day=day, time=times[i]) for i in range(n)]
+    for code, (values, qualities, dashes) in body["c"].items():
+        if len(values) != n or len(qualities) != n:
+            raise ValueError(f"column {code!r} does not match the rows")
+        dashed = set(dashes)
+        for i, (value, quality) in enumerate(zip(values, qualities, strict=True)):
+            if quality != -1:
+                rows[i].values[code] = Observation(value, quality, i in dashed)
+    return SubdailyPage(granularity=granularity, page_type=body["t"], day=day, rows=rows)
+
+
+# --- one fetch per page per process -------------------------------------------------------------
+
+
+@dataclass
+class _Flight:
+    done: threading.Event = field(default_factory=threading.Event)
+    result: DayResult | None = None
+    error: BaseException | None = None
+
+
+_flights: dict[tuple[str, date, str], _Flight] = {}
+_flights_lock = threading.Lock()
+
+
+def _join_flight(key: tuple[str, date, str]) -> tuple[_Flight, bool]:
+    """The page's flight and whether this thread leads it (fetches) or waits for it."""
+    with _flights_lock:
+        flight = _flights.get(key)
+        if flight is not None:
+            return flight, False
+        flight = _flights[key] = _Flight()
+        return flight, True
+
+
+def _land_flight(key: tuple[str, date, str], flight: _Flight) -> None:
+    with _flights_lock:
+        if _flights.get(key) is flight:
+            del _flights[key]
+    flight.done.set()
