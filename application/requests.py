@@ -593,6 +593,7 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
 class SelectedStation(NamedTuple):
     block_no: str
     name: str
+    name_en: str
     prefecture: str
     page_type: str
 
@@ -640,6 +641,7 @@ def attach_selections(page: Sequence[FileRequest]) -> Sequence[FileRequest]:
             "request_id",
             "station__block_no",
             "station__name",
+            "station__name_en",
             "station__prefecture__code",
             "station__page_type",
         )

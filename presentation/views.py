@@ -272,8 +272,9 @@ class StationSearchView(APIView):
         tags=["catalog"],
         summary="Search stations",
         description=(
-            "By name, kana (katakana or hiragana) or block_no prefix (`q`), within a prefecture, "
-            "and nearest first from `near=LAT,LON` (with `distance_km`)."
+            "By name, kana (katakana or hiragana), romaji (Tokyo, Tōkyō or toukyou: `name_en`) "
+            "or block_no prefix (`q`), within a prefecture, and nearest first from "
+            "`near=LAT,LON` (with `distance_km`)."
         ),
         parameters=[s.StationSearchQuerySerializer],
         responses={200: s.StationSearchSerializer, **errors(400, 401)},

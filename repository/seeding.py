@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from common.romaji import romaji
 from repository.models import Prefecture, Station, StationSite, WeatherItem
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -153,6 +154,7 @@ def seed_prefectures_and_stations(report: SeedReport) -> None:
                 "station_no": main["station_no"],
                 "name": main["station_name"],
                 "kana": main["katakana"],
+                "name_en": romaji(main["katakana"]),
                 "kind": main["station_type"],
                 "page_type": Station.page_type_for(block_no),
                 "prefecture": prefectures[main["pref_code"]],

@@ -3,7 +3,7 @@
 
 import { ApiError, call, json } from "./api.js";
 import { alertBox, clearErrors, field, h, showErrors } from "./dom.js";
-import { duration, lang, number, t } from "./i18n.js";
+import { duration, joinList, lang, number, stationName, t } from "./i18n.js";
 import { createMap } from "./map.js";
 
 const GROUPS = [
@@ -218,17 +218,18 @@ export async function newRequestPage(params, ctx) {
     results.replaceChildren(
       ...(hits || []).map((hit) => {
         const chosen = state.stations.includes(hit.block_no);
-        const where = [hit.block_no, hit.prefecture_name, t(`kind_${hit.kind}`)];
+        const prefecture = lang() === "en" ? hit.prefecture_name_en || hit.prefecture_name : hit.prefecture_name;
+        const where = [hit.block_no, prefecture, t(`kind_${hit.kind}`)];
         if (hit.distance_km !== null) where.push(t("km", { d: hit.distance_km }));
         return h("li", {},
-          h("span", { class: "name" }, `${hit.name} `, h("span", { class: "kana", text: hit.kana })),
+          h("span", { class: "name" }, `${stationName(hit)} `, h("span", { class: "kana", text: hit.kana })),
           h("span", { class: "meta", text: where.join(" · ") }),
           h("button", {
             type: "button",
             class: "small",
             "data-add": hit.block_no,
             disabled: chosen,
-            "aria-label": `${hit.name} (${hit.block_no}): ${t(chosen ? "added" : "add")}`,
+            "aria-label": `${stationName(hit)} (${hit.block_no}): ${t(chosen ? "added" : "add")}`,
             text: t(chosen ? "added" : "add"),
             onclick: () => {
               // The options may predate this station (cached while master data changed): the
@@ -439,14 +440,14 @@ export async function newRequestPage(params, ctx) {
       ...(chosen.length
         ? chosen.map(({ station, representativeOf }) =>
             h("li", { "data-station": station.block_no },
-              h("span", { class: "name", text: station.name }),
+              h("span", { class: "name", text: stationName(station) }),
               h("span", { class: "meta", text: [station.block_no, t(`kind_${station.kind}`), representativeOf ? t("via_prefecture", { pref: prefectureName(representativeOf) }) : null].filter(Boolean).join(" · ") }),
               representativeOf
                 ? null
                 : h("button", {
                     type: "button",
                     class: "small",
-                    "aria-label": `${station.name} (${station.block_no}): ${t("remove")}`,
+                    "aria-label": `${stationName(station)} (${station.block_no}): ${t("remove")}`,
                     text: t("remove"),
                     onclick: () => toggleStation(station.block_no),
                   })))
@@ -455,8 +456,8 @@ export async function newRequestPage(params, ctx) {
     map.update(chosen);
     drawResults();
     for (const item of options.items) {
-      const missing = chosen.filter(({ station }) => !observes(station, item)).map(({ station }) => station.name);
-      notes.get(item.code).textContent = missing.length ? t("not_observed_at", { names: missing.join("、") }) : "";
+      const missing = chosen.filter(({ station }) => !observes(station, item)).map(({ station }) => stationName(station));
+      notes.get(item.code).textContent = missing.length ? t("not_observed_at", { names: joinList(missing) }) : "";
     }
     clearTimeout(estimateTimer);
     estimateTimer = setTimeout(() => estimate(estimateBox), 300);
