@@ -229,7 +229,7 @@ def _resolve_items(
                     _("observatory (s1)") if t == "s1" else _("AMeDAS (a1)")
                     for t in sorted(page_types)
                 )
-                label = item.label_ja if get_language() == "ja" else item.label_en
+                label = item.label_in(get_language())
                 errors.setdefault("items", []).append(
                     _(
                         "%(label)s (%(code)s) is not observed at any selected station: "

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from batch import dao, mail
 from common.result_storage import delete_result, list_results, store_result
@@ -104,21 +106,29 @@ BuildFn = Callable[[FileRequest, JobControl, Path], Built]
 
 
 def download_name(req: FileRequest) -> str:
-    """気象データ_東京ほか2地点_202001-202012_123.xlsx for a Japanese workbook; ASCII in English.
+    """気象データ_東京ほか2地点_202001-202012_123.xlsx for a Japanese workbook; ASCII in English
+    (jma-weather-123-202001-202012.xlsx): the catalog's Japanese names the first station and
+    the season, the English leaves them out.
 
     The download view sends it per RFC 6266 with an ASCII fallback."""
-    start = f"{req.start_year}{req.start_month:02d}"
-    end = f"{req.end_year}{req.end_month:02d}"
-    if req.language == FileRequest.Language.EN:
-        return f"jma-weather-{req.pk}-{start}-{end}.xlsx"
     rows = req.station_rows.select_related("station").order_by("position")
     first = rows.first()
-    where = first.station.name if first is not None else ""
     others = rows.count() - 1
-    if others > 0:
-        where += f"ほか{others}地点"
-    season = f"_{req.season[0]}-{req.season[1]}月" if req.season is not None else ""
-    return f"気象データ_{where}_{start}-{end}{season}_{req.pk}.xlsx"
+    with translation.override(req.language):
+        where = first.station.name if first is not None else ""
+        if others > 0:
+            where = _("%(station)s and %(others)s more") % {"station": where, "others": others}
+        season = ""
+        if req.season is not None:
+            first, last = req.season
+            season = _("_months-%(first)s-%(last)s") % {"first": first, "last": last}
+        return _("jma-weather-%(id)s-%(start)s-%(end)s.xlsx") % {
+            "id": req.pk,
+            "start": f"{req.start_year}{req.start_month:02d}",
+            "end": f"{req.end_year}{req.end_month:02d}",
+            "where": where,
+            "season": season,
+        }
 
 
 def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path) -> Built:

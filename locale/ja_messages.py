@@ -155,7 +155,35 @@ JA = {
     "Your password has been changed. Log in with the new one.": (
         "パスワードを変更しました。新しいパスワードでログインしてください。"
     ),
+    # --- Accounts (application/accounts.py): mails in the sign-up's language, verification ---
+    "This address is already verified. Log in with it.": (
+        "このメールアドレスは確認済みです。このアドレスでログインしてください。"
+    ),
+    "[%(service)s] Verify your email address": "[%(service)s] メールアドレスの確認",
+    "Welcome. To start requesting weather workbooks, verify this address with the link "
+    "below.\n\n%(link)s\n\nIf you did not sign up, ignore this mail.\n\n--\n%(service)s\n": (
+        "ご登録ありがとうございます。気象データの依頼を始めるには、下のリンクでメールアドレスを"
+        "確認してください。\n\n%(link)s\n\n"
+        "心当たりがない場合はこのメールを破棄してください。\n\n--\n%(service)s\n"
+    ),
+    "[%(service)s] You already have an account": "[%(service)s] 登録済みのアドレスです",
+    "Someone (probably you) tried to sign up with this address, which already has an "
+    "account. Log in with it, or reset your password if you forgot it:": (
+        "このアドレスで登録の申し込みがありましたが、このアドレスはすでに登録されています。"
+        "ログインするか、パスワードを忘れた場合は再設定してください:"
+    ),
+    "Your address is not verified yet:": "このアドレスはまだ確認されていません:",
+    "If this was not you, ignore this mail.": (
+        "お心当たりがなければ、このメールは無視してください。"
+    ),
     # --- Workbook (batch/workbook): sheets, headers, 情報, グラフ, print footer -------------------
+    # The file's name (batch/jobs.py): the Japanese one names the first station and the season
+    # (test_text_catalog.EXTRA_PLACEHOLDERS); the English one stays ASCII.
+    "jma-weather-%(id)s-%(start)s-%(end)s.xlsx": (
+        "気象データ_%(where)s_%(start)s-%(end)s%(season)s_%(id)s.xlsx"
+    ),
+    "%(station)s and %(others)s more": "%(station)sほか%(others)s地点",
+    "_months-%(first)s-%(last)s": "_%(first)s-%(last)s月",
     "Data": "データ",
     "Monthly": "月別集計",
     "Seasons": "季節別",

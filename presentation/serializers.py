@@ -40,6 +40,11 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class VerifiedSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["verified", "already_verified"])
+    detail = serializers.CharField()
+
+
 class VerifyEmailSerializer(serializers.Serializer):
     uid = serializers.CharField(max_length=64)
     token = serializers.CharField(max_length=128)

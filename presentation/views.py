@@ -114,16 +114,21 @@ class VerifyEmailView(APIView):
     @extend_schema(
         tags=["auth"],
         summary="Verify an email address",
-        description="Confirm the address with the uid and token of the mailed verification link.",
+        description=(
+            "Confirm the address with the uid and token of the mailed verification link. The "
+            "same link opened again answers 200 `already_verified`."
+        ),
         request=s.VerifyEmailSerializer,
-        responses={200: s.DetailSerializer, **errors(400, 429)},
+        responses={200: s.VerifiedSerializer, **errors(400, 429)},
         auth=[],
     )
     def post(self, request: Request) -> Response:
         data = s.VerifyEmailSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        accounts.verify_email(**data.validated_data)
-        return Response({"detail": _("Your email address is verified.")})
+        if accounts.verify_email(**data.validated_data):
+            return Response({"code": "verified", "detail": _("Your email address is verified.")})
+        detail = _("This address is already verified. Log in with it.")
+        return Response({"code": "already_verified", "detail": detail})
 
 
 class NoStoreMixin:
