@@ -176,6 +176,32 @@ JA = {
     "If this was not you, ignore this mail.": (
         "お心当たりがなければ、このメールは無視してください。"
     ),
+    # --- The mailed download link opened in a browser (presentation/link_page.py) -----------
+    "This download link has expired": "このダウンロードリンクは期限切れです",
+    "Log in and open your requests: the file is there while it is kept, and a request whose "
+    "file is gone can be made again with Retry.": (
+        "ログインして依頼一覧を開いてください。保存期間中のファイルはそこからダウンロードでき、"
+        "ファイルが削除された依頼は「再実行」でもう一度作成できます。"
+    ),
+    "The file is no longer kept": "ファイルはすでに削除されています",
+    "Log in, open your requests and choose Retry on this one to make the file again.": (
+        "ログインして依頼一覧を開き、この依頼の「再実行」を選ぶとファイルをもう一度作成します。"
+    ),
+    "The file is not ready": "ファイルはまだできていません",
+    "Log in and open your requests to see how far the request has come.": (
+        "ログインして依頼一覧を開くと、依頼の進み具合を確認できます。"
+    ),
+    "This download link does not work": "このダウンロードリンクは使えません",
+    "Open the link exactly as it is in the mail (a mail program may cut a long link in two), "
+    "or log in and download the file from your requests.": (
+        "メールのリンクをそのまま開いてください (メールソフトが長いリンクを途中で切ることが"
+        "あります)。または、ログインして依頼一覧からダウンロードしてください。"
+    ),
+    "The download did not work": "ダウンロードできませんでした",
+    "Try again later, or log in and open your requests.": (
+        "しばらくしてからもう一度試すか、ログインして依頼一覧を開いてください。"
+    ),
+    "Open your requests": "依頼一覧を開く",
     # --- Workbook (batch/workbook): sheets, headers, 情報, グラフ, print footer -------------------
     # The file's name (batch/jobs.py): the Japanese one names the first station and the season
     # (test_text_catalog.EXTRA_PLACEHOLDERS); the English one stays ASCII.

@@ -13,6 +13,7 @@ from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +29,7 @@ from application import requests as request_service
 from application.downloads import XLSX_CONTENT_TYPE, Download
 from presentation import serializers as s
 from presentation.errors import ErrorSerializer
+from presentation.link_page import MailedLinkPageRenderer
 from presentation.lockout import LockedOut
 from presentation.pagination import RequestPagination
 from presentation.throttles import AuthThrottle, CreateRequestThrottle, PasswordResetThrottle
@@ -459,20 +461,32 @@ class RequestFileView(APIView):
 
 
 class TokenDownloadView(APIView):
-    """No login: the encrypted, expiring token in the mail is the permission."""
+    """No login: the encrypted, expiring token in the mail is the permission.
+
+    A person clicks the link in a browser: its errors come as a page in their language
+    (presentation/link_page.py); API clients get the JSON error as everywhere."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    renderer_classes = [JSONRenderer, MailedLinkPageRenderer]
 
     @extend_schema(
         tags=["downloads"],
         summary="Download by the mailed link",
         description=(
             "No login: the encrypted, expiring token from the finished-request mail is the "
-            "permission. 410 once the link or the file has expired."
+            "permission. 410 once the link or the file has expired. A browser (Accept: "
+            "text/html) gets its errors as a page in its language instead of JSON."
         ),
         auth=[],
-        responses={**XLSX_RESPONSE, **errors(404, 409, 410)},
+        responses={
+            **XLSX_RESPONSE,
+            **{(code, "application/json"): errors(code)[code] for code in (404, 409, 410)},
+            **{
+                (code, "text/html"): OpenApiResponse(OpenApiTypes.STR, "a page for people")
+                for code in (404, 409, 410)
+            },
+        },
     )
     def get(self, request: Request, token: str):
         file_request = downloads.request_for_token(token)
