@@ -149,6 +149,17 @@ JA = {
     "No endpoint at %(path)s.": "%(path)s という API はありません。",
     "Bad request.": "不正なリクエストです。",
     "Forbidden.": "権限がありません。",
+    "... and %(more)s more errors like these.": "…ほか同様のエラーが %(more)s 件あります。",
+    "The API process answers.": "API のプロセスは応答しています。",
+    "The database is reachable.": "データベースに接続できます。",
+    "The database is not reachable.": "データベースに接続できません。",
+    "Database reachable and a batch worker is alive.": (
+        "データベースに接続でき、バッチのワーカーが動いています。"
+    ),
+    "No batch worker has sent a heartbeat in the last %(seconds)s s; requests are not being "
+    "processed.": (
+        "直近 %(seconds)s 秒間、バッチのワーカーから応答がありません。依頼は処理されていません。"
+    ),
     "If an account has this address, a mail with a reset link is on its way.": (
         "このアドレスのアカウントがあれば、再設定リンクのメールを送りました。"
     ),
@@ -419,6 +430,15 @@ JA = {
     "on daily_s1 pages": "daily_s1 のページにある",
     "on daily_a1 pages": "daily_a1 のページにある",
     "mail outbox": "メール送信待ち",
+    "Dates": "日時",
+    "pages (parsed / refused / unreachable)": "ページ (解析済み / 拒否 / 取得できず)",
+    "per page": "ページごと",
+    "period": "期間",
+    "progress": "進み具合",
+    "Retry selected failed/cancelled requests": "選択した失敗・取消の依頼を再実行する",
+    "Cancel selected requests": "選択した依頼を取り消す",
+    "Queued again: %(count)s request(s).": "%(count)s 件の依頼をもう一度待ち行列に入れました。",
+    "Cancelled: %(count)s request(s).": "%(count)s 件の依頼を取り消しました。",
 }
 
 # djangorestframework-simplejwt ships no Japanese; its messages share the "django" domain.

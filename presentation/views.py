@@ -507,7 +507,7 @@ class LiveView(APIView):
         description="Liveness probe: 200 while this process answers HTTP.",
     )
     def get(self, request: Request) -> Response:
-        return Response({"code": "ok", "message": "The API process answers."})
+        return Response({"code": "ok", "message": _("The API process answers.")})
 
 
 class ReadyView(APIView):
@@ -528,9 +528,9 @@ class ReadyView(APIView):
     )
     def get(self, request: Request) -> Response:
         if health_service.database_ready():
-            return Response({"code": "ok", "message": "The database is reachable."})
+            return Response({"code": "ok", "message": _("The database is reachable.")})
         return Response(
-            {"code": "unavailable", "message": "The database is not reachable."},
+            {"code": "unavailable", "message": _("The database is not reachable.")},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
         )
 
@@ -555,16 +555,17 @@ class HealthView(APIView):
         report = health_service.health()
         healthy = report.pop("healthy")
         if healthy:
-            report.update(code="ok", message="Database reachable and a batch worker is alive.")
+            report.update(code="ok", message=_("Database reachable and a batch worker is alive."))
         elif not report["database"]["ok"]:
-            report.update(code="unhealthy", message="The database is not reachable.")
+            report.update(code="unhealthy", message=_("The database is not reachable."))
         else:
             report.update(
                 code="unhealthy",
-                message=(
-                    "No batch worker has sent a heartbeat in the last "
-                    f"{report['workers']['stale_after_s']} s; requests are not being processed."
-                ),
+                message=_(
+                    "No batch worker has sent a heartbeat in the last %(seconds)s s; requests "
+                    "are not being processed."
+                )
+                % {"seconds": report["workers"]["stale_after_s"]},
             )
         code = status.HTTP_200_OK if healthy else status.HTTP_503_SERVICE_UNAVAILABLE
         return Response(s.HealthSerializer(report).data, status=code)
