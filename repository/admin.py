@@ -62,9 +62,18 @@ class StationSiteInline(admin.TabularInline):
 
 @admin.register(Station)
 class StationAdmin(admin.ModelAdmin):
-    list_display = ["block_no", "name", "kana", "kind", "page_type", "prefecture", "is_active"]
+    list_display = [
+        "block_no",
+        "name",
+        "kana",
+        "name_en",
+        "kind",
+        "page_type",
+        "prefecture",
+        "is_active",
+    ]
     list_filter = ["prefecture", "kind", "page_type", "is_active"]
-    search_fields = ["name", "kana", "block_no"]
+    search_fields = ["name", "kana", "name_en", "block_no"]
     list_select_related = ["prefecture"]
     list_per_page = 100
     inlines = [StationSiteInline]
