@@ -13,6 +13,7 @@ verification token once the address is verified; a reset token once the password
 
 from __future__ import annotations
 
+import copy
 import logging
 from datetime import datetime
 
@@ -24,8 +25,9 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
+from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from application.errors import ValidationFailed
@@ -83,6 +85,22 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
         verified = "" if user.email_verified_at is None else user.email_verified_at.isoformat()
         return f"{user.pk}{user.email}{verified}{timestamp}"
 
+    def made_before_verification(self, user: User, token: str) -> bool:
+        """Whether `token` was made for this address while it was unverified, however old:
+        the mailed link of a verification that is already done."""
+        unverified = copy.copy(user)
+        unverified.email_verified_at = None
+        try:
+            timestamp = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        return any(
+            constant_time_compare(
+                self._make_token_with_timestamp(unverified, timestamp, secret), token
+            )
+            for secret in [self.secret, *self.secret_fallbacks]
+        )
+
 
 email_verification_token = EmailVerificationTokenGenerator()
 
@@ -92,19 +110,26 @@ def verification_link(user: User) -> str:
     return f"{settings.FRONTEND_BASE_URL}/#/verify?uid={uid}&token={token}"
 
 
-def verify_email(uid: str, token: str) -> User:
-    """Mark the address verified; ValidationFailed for a bad, used or expired link."""
+def verify_email(uid: str, token: str) -> bool:
+    """Mark the address verified: True when this link verified it, False when the address
+    already was verified (the same mailed link opened again). ValidationFailed for a bad link
+    or an unverified address's expired one."""
     user = user_for_uid(uid)
-    if user is None or not email_verification_token.check_token(user, token):
-        raise ValidationFailed(
-            {"token": [_("This verification link is invalid or has expired; sign up again.")]},
-            message=_("This verification link is invalid or has expired."),
+    if user is not None and email_verification_token.check_token(user, token):
+        User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
+            email_verified_at=clock.now()
         )
-    User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
-        email_verified_at=clock.now()
+        return True
+    if (
+        user is not None
+        and user.email_verified_at is not None
+        and email_verification_token.made_before_verification(user, token)
+    ):
+        return False
+    raise ValidationFailed(
+        {"token": [_("This verification link is invalid or has expired; sign up again.")]},
+        message=_("This verification link is invalid or has expired."),
     )
-    user.refresh_from_db(fields=["email_verified_at"])
-    return user
 
 
 def needs_verification(user: User) -> bool:
@@ -164,33 +189,33 @@ def _hour(now: datetime) -> str:
     return now.strftime("%Y%m%d%H")
 
 
+# The account mails are written in the active language: the sign-up's (Accept-Language), as
+# the person who signs up reads them.
+
+
 def _verification_mail(user: User) -> tuple[str, str, str]:
-    subject = f"[{settings.SERVICE_NAME}] Verify your email address / メールアドレスの確認"
-    body = (
+    subject = _("[%(service)s] Verify your email address") % {"service": settings.SERVICE_NAME}
+    body = _(
         "Welcome. To start requesting weather workbooks, verify this address with the link "
-        "below.\n"
-        "ご登録ありがとうございます。下のリンクでメールアドレスを確認してください。\n\n"
-        f"{verification_link(user)}\n\n"
-        "If you did not sign up, ignore this mail. / 心当たりがない場合はこのメールを破棄して"
-        f"ください。\n\n--\n{settings.SERVICE_NAME}\n"
-    )
+        "below.\n\n%(link)s\n\nIf you did not sign up, ignore this mail.\n\n--\n%(service)s\n"
+    ) % {"link": verification_link(user), "service": settings.SERVICE_NAME}
     return subject, body, f"user:{user.pk}:verify:{_hour(clock.now())}"
 
 
 def _account_exists_mail(user: User) -> tuple[str, str, str]:
-    subject = f"[{settings.SERVICE_NAME}] You already have an account / 登録済みのアドレスです"
+    subject = _("[%(service)s] You already have an account") % {"service": settings.SERVICE_NAME}
     lines = [
-        "Someone (probably you) tried to sign up with this address, which already has an "
-        "account. Log in with it, or reset your password if you forgot it:",
-        "このアドレスはすでに登録されています。ログインするか、パスワードを忘れた場合は"
-        "再設定してください。",
+        _(
+            "Someone (probably you) tried to sign up with this address, which already has an "
+            "account. Log in with it, or reset your password if you forgot it:"
+        ),
         "",
         f"{settings.FRONTEND_BASE_URL}/#/reset",
     ]
     if user.email_verified_at is None:
-        lines += ["", "Your address is not verified yet: / 未確認のアドレスです:", ""]
+        lines += ["", _("Your address is not verified yet:"), ""]
         lines += [verification_link(user)]
-    lines += ["", "If this was not you, ignore this mail.", "", "--", settings.SERVICE_NAME, ""]
+    lines += ["", _("If this was not you, ignore this mail."), "", "--", settings.SERVICE_NAME, ""]
     return subject, "\n".join(lines), f"user:{user.pk}:exists:{_hour(clock.now())}"
 
 

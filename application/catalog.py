@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from application.errors import ValidationFailed
 from common import clock
+from common.romaji import search_key
 from repository.models import Prefecture, Station, WeatherItem
 
 EARTH_RADIUS_KM = 6371.0088
@@ -19,7 +20,7 @@ SEARCH_LIMIT_DEFAULT = 20
 SEARCH_LIMIT_MAX = 100
 
 
-OPTIONS_CACHE_KEY = "catalog:options:v2"
+OPTIONS_CACHE_KEY = "catalog:options:v3"
 OPTIONS_CACHE_S = 60
 
 
@@ -46,6 +47,7 @@ def _master_options() -> dict:
             {
                 "block_no": station.block_no,
                 "name": station.name,
+                "name_en": station.name_en,
                 "kana": station.kana,
                 "kind": station.kind,
                 "page_type": station.page_type,
@@ -132,7 +134,8 @@ def search_stations(
     limit: int = SEARCH_LIMIT_DEFAULT,
     include_inactive: bool = False,
 ) -> list[StationHit]:
-    """Stations by name, kana or block_no, within a prefecture, nearest first when `near`."""
+    """Stations by name, kana, romaji or block_no, within a prefecture, nearest first when
+    `near`."""
     if not 1 <= limit <= SEARCH_LIMIT_MAX:
         raise ValidationFailed(
             {"limit": [_("Limit must be between 1 and %(max)s.") % {"max": SEARCH_LIMIT_MAX}]}
@@ -142,9 +145,11 @@ def search_stations(
         queryset = queryset.filter(is_active=True)
     q = q.strip()
     if q:
-        queryset = queryset.filter(
-            Q(name__icontains=q) | Q(kana__icontains=_katakana(q)) | Q(block_no__startswith=q)
-        )
+        match = Q(name__icontains=q) | Q(kana__icontains=_katakana(q)) | Q(block_no__startswith=q)
+        romaji = search_key(q)
+        if romaji:  # Tokyo, tōkyō, toukyou
+            match |= Q(name_en__icontains=romaji)
+        queryset = queryset.filter(match)
     if prefecture:
         if not Prefecture.objects.filter(code=prefecture).exists():
             raise ValidationFailed(

@@ -216,7 +216,7 @@ def _resolve_items(
                     _("observatory (s1)") if t == "s1" else _("AMeDAS (a1)")
                     for t in sorted(page_types)
                 )
-                label = item.label_ja if get_language() == "ja" else item.label_en
+                label = item.label_in(get_language())
                 errors.setdefault("items", []).append(
                     _(
                         "%(label)s (%(code)s) is not observed at any selected station: "
@@ -536,6 +536,7 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
 STATION_COLUMNS = {
     "block_no": "station__block_no",
     "name": "station__name",
+    "name_en": "station__name_en",
     "prefecture": "station__prefecture__code",
     "page_type": "station__page_type",
 }

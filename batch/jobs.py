@@ -28,6 +28,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from batch import dao, mail
 from batch.jma.errors import JmaError, JmaUnavailable, LayoutChanged
@@ -108,21 +110,33 @@ BuildFn = Callable[[FileRequest, JobControl, Path], Built]
 
 
 def download_name(req: FileRequest) -> str:
-    """気象データ_東京ほか2地点_202001-202012_123.xlsx for a Japanese workbook; ASCII in English.
+    """気象データ_東京ほか2地点_202001-202012_123.xlsx for a Japanese workbook; ASCII in English
+    (jma-weather-123-202001-202012.xlsx): the catalog's Japanese names the first station and
+    the season, the English leaves them out.
 
     The download view sends it per RFC 6266 with an ASCII fallback."""
     period = req.period
     start, end = (f"{month.year}{month.month:02d}" for month in (period.start, period.end))
-    if req.language == FileRequest.Language.EN:
-        return f"jma-weather-{req.pk}-{start}-{end}.xlsx"
     rows = req.station_rows.select_related("station").order_by("position")
     first = rows.first()
-    where = first.station.name if first is not None else ""
     others = rows.count() - 1
-    if others > 0:
-        where += f"ほか{others}地点"
-    season = f"_{period.season}月" if period.season is not None else ""
-    return f"気象データ_{where}_{start}-{end}{season}_{req.pk}.xlsx"
+    with translation.override(req.language):
+        where = first.station.name if first is not None else ""
+        if others > 0:
+            where = _("%(station)s and %(others)s more") % {"station": where, "others": others}
+        season = ""
+        if period.season is not None:
+            season = _("_months-%(first)s-%(last)s") % {
+                "first": period.season.first,
+                "last": period.season.last,
+            }
+        return _("jma-weather-%(id)s-%(start)s-%(end)s.xlsx") % {
+            "id": req.pk,
+            "start": start,
+            "end": end,
+            "where": where,
+            "season": season,
+        }
 
 
 def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path) -> Built:

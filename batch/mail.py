@@ -24,8 +24,9 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from batch import dao
 from common import clock
@@ -40,7 +41,9 @@ MAX_LISTED_STATIONS = 20
 
 @dataclass(frozen=True)
 class RequestFacts:
-    """What a notice says about a request, read once before the finishing transaction."""
+    """What a notice says about a request, read once before the finishing transaction.
+
+    The texts (period, stations, items) are already in the request's language."""
 
     request_id: int
     to_email: str
@@ -54,33 +57,38 @@ def _period(req: FileRequest) -> str:
     months = req.period
     period = str(months.start) if months.start == months.end else f"{months.start} – {months.end}"
     if months.season is not None:
-        first, last = months.season
-        if req.language == FileRequest.Language.EN:
-            period += f", months {first}-{last} of each year"
-        else:
-            period += f"（毎年 {first}月～{last}月）"
+        period = _("%(period)s, months %(first)s-%(last)s of each year") % {
+            "period": period,
+            "first": months.season.first,
+            "last": months.season.last,
+        }
     return period
 
 
 def request_facts(req: FileRequest) -> RequestFacts:
-    english = req.language == FileRequest.Language.EN
-    stations = []
-    for row in req.station_rows.select_related("station__prefecture").order_by("position"):
-        station, pref = row.station, row.station.prefecture
-        pref_name = pref.name_en if english else pref.name_ja
-        stations.append(f"{station.name} ({station.block_no}, {pref_name})")
-    items = [
-        row.item.label_en if english else row.item.label_ja
-        for row in req.item_rows.select_related("item").order_by("position")
-    ]
-    return RequestFacts(
-        request_id=req.pk,
-        to_email=req.owner.email,
-        language="en" if english else "ja",
-        period=_period(req),
-        stations=stations,
-        items=items,
-    )
+    """The facts in the request's language (the mail's reader asked for it)."""
+    with translation.override(req.language):
+        stations = [
+            _("%(station)s (%(block_no)s, %(prefecture)s)")
+            % {
+                "station": row.station.name_in(req.language),
+                "block_no": row.station.block_no,
+                "prefecture": row.station.prefecture.name_in(req.language),
+            }
+            for row in req.station_rows.select_related("station__prefecture").order_by("position")
+        ]
+        items = [
+            row.item.label_in(req.language)
+            for row in req.item_rows.select_related("item").order_by("position")
+        ]
+        return RequestFacts(
+            request_id=req.pk,
+            to_email=req.owner.email,
+            language=req.language,
+            period=_period(req),
+            stations=stations,
+            items=items,
+        )
 
 
 def _human_size(size: int) -> str:
@@ -92,12 +100,17 @@ def _human_size(size: int) -> str:
     return f"{size} B"
 
 
+def _list(texts: Sequence[str]) -> str:
+    """東京、大阪 / Tokyo, Osaka (in the active language)."""
+    return _(", ").join(texts)
+
+
 def _station_list(facts: RequestFacts) -> str:
     shown = facts.stations[:MAX_LISTED_STATIONS]
     rest = len(facts.stations) - len(shown)
     if rest > 0:
-        shown.append(f"… +{rest}" if facts.language == "en" else f"…ほか{rest}地点")
-    return ", ".join(shown) if facts.language == "en" else "、".join(shown)
+        shown.append(_("… +%(rest)s") % {"rest": rest})
+    return _list(shown)
 
 
 def _local(when: datetime) -> str:
@@ -128,7 +141,7 @@ def _render(
     if link:
         body += f'<p><a href="{escape(link)}">{escape(link)}</a></p>'
     html = (
-        "<!DOCTYPE html><html><body>"
+        f'<!DOCTYPE html><html lang="{escape(translation.get_language())}"><body>'
         f"<p>{escape(greeting)}</p><table>{table}</table>{body}"
         f"<p>--<br>{escape(settings.SERVICE_NAME)}<br>{escape(settings.PUBLIC_BASE_URL)}</p>"
         "</body></html>"
@@ -151,91 +164,68 @@ def completion_mail(
     ttl = int((expires_at - clock.now()).total_seconds())
     ttl = max(60, min(ttl, settings.DOWNLOAD_TOKEN_TTL_S))
     link = download_url(facts.request_id, ttl_s=ttl)
-    link_expires = min(expires_at, clock.now() + timedelta(seconds=ttl))
+    until = _local(min(expires_at, clock.now() + timedelta(seconds=ttl)))
     n = facts.request_id
-    if facts.language == "en":
-        subject = f"[{settings.SERVICE_NAME}] Your weather workbook #{n} is ready"
+    with translation.override(facts.language):
+        subject = _("[%(service)s] Your weather workbook #%(id)s is ready") % {
+            "service": settings.SERVICE_NAME,
+            "id": n,
+        }
         rows = [
-            ("Request", f"#{n}"),
-            ("Period", facts.period),
-            ("Stations", _station_list(facts)),
-            ("Items", ", ".join(facts.items)),
-            ("File size", _human_size(size)),
-            ("Link valid until", _local(link_expires)),
+            (_("Request"), f"#{n}"),
+            (_("Period"), facts.period),
+            (_("Stations"), _station_list(facts)),
+            (_("Items"), _list(facts.items)),
+            (_("File size"), _human_size(size)),
+            (_("Link valid until"), until),
         ]
-        paragraphs = ["Your Excel workbook is ready. Download it with the link below."]
+        paragraphs = [_("Your Excel workbook is ready. Download it with the link below.")]
         if warnings:
             paragraphs.append(
-                f"Warnings ({len(warnings)}): some data was not available; the workbook's "
-                "情報 sheet lists them too."
+                _(
+                    "Warnings (%(count)s): some data was not available; the workbook's Info "
+                    "sheet lists them too."
+                )
+                % {"count": len(warnings)}
             )
-            paragraphs += [f"- {w}" for w in warnings[:50]]
+            paragraphs += [_("- %(warning)s") % {"warning": w} for w in warnings[:50]]
         paragraphs.append(
-            f"The link works until {_local(link_expires)}; after that the file is deleted."
+            _("The link works until %(until)s; after that the file is deleted.") % {"until": until}
         )
-        greeting = "Hello,"
-    else:
-        subject = f"[{settings.SERVICE_NAME}] 気象データファイル #{n} の作成が完了しました"
-        rows = [
-            ("依頼番号", f"#{n}"),
-            ("期間", facts.period),
-            ("地点", _station_list(facts)),
-            ("項目", "、".join(facts.items)),
-            ("ファイルサイズ", _human_size(size)),
-            ("リンクの有効期限", _local(link_expires)),
-        ]
-        paragraphs = ["ご依頼の Excel ファイルができました。下のリンクからダウンロードできます。"]
-        if warnings:
-            paragraphs.append(
-                f"注意（{len(warnings)} 件）：一部のデータが取得できませんでした。"
-                "詳細はファイルの「情報」シートにも記載しています。"
-            )
-            paragraphs += [f"・{w}" for w in warnings[:50]]
-        paragraphs.append(
-            f"リンクは {_local(link_expires)} まで有効です。期限を過ぎるとファイルは削除されます。"
-        )
-        greeting = "こんにちは。"
-    text, html = _render(greeting, rows, paragraphs, link)
+        text, html = _render(_("Hello,"), rows, paragraphs, link)
     key = f"request:{n}:succeeded" + (f":{file_id}" if file_id else "")
     return dao.Mail(facts.to_email, subject, text, html, key[:120])
 
 
 def failure_mail(facts: RequestFacts, *, code: str, message: str, number: int) -> dao.Mail:
+    """The "could not be made" notice; its link opens the requester's list in the front end
+    (a browser cannot use the API's page without a token)."""
     n = facts.request_id
-    page = f"{settings.PUBLIC_BASE_URL}/api/v1/requests/{n}/"
-    if facts.language == "en":
-        subject = f"[{settings.SERVICE_NAME}] Your weather workbook #{n} could not be made"
+    api_page = f"{settings.PUBLIC_BASE_URL}/api/v1/requests/{n}/"
+    with translation.override(facts.language):
+        subject = _("[%(service)s] Your weather workbook #%(id)s could not be made") % {
+            "service": settings.SERVICE_NAME,
+            "id": n,
+        }
         rows = [
-            ("Request", f"#{n}"),
-            ("Period", facts.period),
-            ("Stations", _station_list(facts)),
-            ("Items", ", ".join(facts.items)),
-            ("Error", f"{message} ({code})"),
+            (_("Request"), f"#{n}"),
+            (_("Period"), facts.period),
+            (_("Stations"), _station_list(facts)),
+            (_("Items"), _list(facts.items)),
+            (_("Error"), f"{message} ({code})"),
         ]
         paragraphs = [
-            "We could not make your Excel workbook.",
-            "To try again, open the request in the service and choose Retry (API: POST "
-            f"{page}retry/). If the error says JMA's page layout changed, retrying will not "
-            f"help until the service is updated; contact {settings.SERVICE_CONTACT}.",
+            _("We could not make your Excel workbook."),
+            _(
+                "To try again, open the request in the service and choose Retry (API: POST "
+                "%(page)sretry/). If the error says JMA's page layout changed, retrying will "
+                "not help until the service is updated; contact %(contact)s."
+            )
+            % {"page": api_page, "contact": settings.SERVICE_CONTACT},
         ]
-        greeting = "Hello,"
-    else:
-        subject = f"[{settings.SERVICE_NAME}] 気象データファイル #{n} を作成できませんでした"
-        rows = [
-            ("依頼番号", f"#{n}"),
-            ("期間", facts.period),
-            ("地点", _station_list(facts)),
-            ("項目", "、".join(facts.items)),
-            ("エラー", f"{message} ({code})"),
-        ]
-        paragraphs = [
-            "ご依頼の Excel ファイルを作成できませんでした。",
-            "再実行するには、サービスで依頼を開いて「再実行」を選んでください（API: POST "
-            f"{page}retry/）。気象庁のページ構成の変更が原因の場合は、サービスの更新まで再実行"
-            f"しても成功しません。お問い合わせ: {settings.SERVICE_CONTACT}",
-        ]
-        greeting = "こんにちは。"
-    text, html = _render(greeting, rows, paragraphs, page)
+        text, html = _render(
+            _("Hello,"), rows, paragraphs, f"{settings.FRONTEND_BASE_URL}/#/requests"
+        )
     return dao.Mail(facts.to_email, subject, text, html, f"request:{n}:failed:{number}")
 
 

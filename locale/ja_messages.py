@@ -149,10 +149,300 @@ JA = {
     "No endpoint at %(path)s.": "%(path)s という API はありません。",
     "Bad request.": "不正なリクエストです。",
     "Forbidden.": "権限がありません。",
+    "... and %(more)s more errors like these.": "…ほか同様のエラーが %(more)s 件あります。",
+    "The API process answers.": "API のプロセスは応答しています。",
+    "The database is reachable.": "データベースに接続できます。",
+    "The database is not reachable.": "データベースに接続できません。",
+    "Database reachable and a batch worker is alive.": (
+        "データベースに接続でき、バッチのワーカーが動いています。"
+    ),
+    "No batch worker has sent a heartbeat in the last %(seconds)s s; requests are not being "
+    "processed.": (
+        "直近 %(seconds)s 秒間、バッチのワーカーから応答がありません。依頼は処理されていません。"
+    ),
     "If an account has this address, a mail with a reset link is on its way.": (
         "このアドレスのアカウントがあれば、再設定リンクのメールを送りました。"
     ),
-    # djangorestframework-simplejwt ships no Japanese; its messages share the "django" domain.
+    "Your password has been changed. Log in with the new one.": (
+        "パスワードを変更しました。新しいパスワードでログインしてください。"
+    ),
+    # --- Accounts (application/accounts.py): mails in the sign-up's language, verification ---
+    "This address is already verified. Log in with it.": (
+        "このメールアドレスは確認済みです。このアドレスでログインしてください。"
+    ),
+    "[%(service)s] Verify your email address": "[%(service)s] メールアドレスの確認",
+    "Welcome. To start requesting weather workbooks, verify this address with the link "
+    "below.\n\n%(link)s\n\nIf you did not sign up, ignore this mail.\n\n--\n%(service)s\n": (
+        "ご登録ありがとうございます。気象データの依頼を始めるには、下のリンクでメールアドレスを"
+        "確認してください。\n\n%(link)s\n\n"
+        "心当たりがない場合はこのメールを破棄してください。\n\n--\n%(service)s\n"
+    ),
+    "[%(service)s] You already have an account": "[%(service)s] 登録済みのアドレスです",
+    "Someone (probably you) tried to sign up with this address, which already has an "
+    "account. Log in with it, or reset your password if you forgot it:": (
+        "このアドレスで登録の申し込みがありましたが、このアドレスはすでに登録されています。"
+        "ログインするか、パスワードを忘れた場合は再設定してください:"
+    ),
+    "Your address is not verified yet:": "このアドレスはまだ確認されていません:",
+    "If this was not you, ignore this mail.": (
+        "お心当たりがなければ、このメールは無視してください。"
+    ),
+    # --- The mailed download link opened in a browser (presentation/link_page.py) -----------
+    "This download link has expired": "このダウンロードリンクは期限切れです",
+    "Log in and open your requests: the file is there while it is kept, and a request whose "
+    "file is gone can be made again with Retry.": (
+        "ログインして依頼一覧を開いてください。保存期間中のファイルはそこからダウンロードでき、"
+        "ファイルが削除された依頼は「再実行」でもう一度作成できます。"
+    ),
+    "The file is no longer kept": "ファイルはすでに削除されています",
+    "Log in, open your requests and choose Retry on this one to make the file again.": (
+        "ログインして依頼一覧を開き、この依頼の「再実行」を選ぶとファイルをもう一度作成します。"
+    ),
+    "The file is not ready": "ファイルはまだできていません",
+    "Log in and open your requests to see how far the request has come.": (
+        "ログインして依頼一覧を開くと、依頼の進み具合を確認できます。"
+    ),
+    "This download link does not work": "このダウンロードリンクは使えません",
+    "Open the link exactly as it is in the mail (a mail program may cut a long link in two), "
+    "or log in and download the file from your requests.": (
+        "メールのリンクをそのまま開いてください (メールソフトが長いリンクを途中で切ることが"
+        "あります)。または、ログインして依頼一覧からダウンロードしてください。"
+    ),
+    "The download did not work": "ダウンロードできませんでした",
+    "Try again later, or log in and open your requests.": (
+        "しばらくしてからもう一度試すか、ログインして依頼一覧を開いてください。"
+    ),
+    "Open your requests": "依頼一覧を開く",
+    # --- Workbook (batch/workbook): sheets, headers, 情報, グラフ, print footer -------------------
+    # The file's name (batch/jobs.py): the Japanese one names the first station and the season
+    # (test_text_catalog.EXTRA_PLACEHOLDERS); the English one stays ASCII.
+    "jma-weather-%(id)s-%(start)s-%(end)s.xlsx": (
+        "気象データ_%(where)s_%(start)s-%(end)s%(season)s_%(id)s.xlsx"
+    ),
+    "%(station)s and %(others)s more": "%(station)sほか%(others)s地点",
+    "_months-%(first)s-%(last)s": "_%(first)s-%(last)s月",
+    "Data": "データ",
+    "Monthly": "月別集計",
+    "Seasons": "季節別",
+    "Charts": "グラフ",
+    "Info": "情報",
+    "Prefecture": "都道府県",
+    "Station": "地点",
+    "Station no.": "地点番号",
+    "Date": "日付",
+    "Year": "年",
+    "Month": "月",
+    "Year-month": "年月",
+    "Days in month": "月の日数",
+    "Season year": "季節の年",
+    "Months": "期間",
+    "Days in season": "季節の日数",
+    "%(item)s quality": "%(item)s 品質",
+    "%(item)s, %(statistic)s": "%(item)s %(statistic)s",
+    "%(item)s, direction on the day of the monthly max": "%(item)s 月最大の日の風向",
+    "%(label)s (%(unit)s)": "%(label)s(%(unit)s)",
+    # A name from JMA's lists: English readers get the English name with JMA's beside it
+    # (Tokyo (東京)); Japanese readers JMA's name alone.
+    "%(english)s (%(japanese)s)": "%(japanese)s",
+    # Lists and month ranges: 東京、大阪 / 2020-01～2020-03.
+    ", ": "、",
+    "%(first)s to %(last)s": "%(first)s～%(last)s",
+    # Excel number formats of dates and months.
+    "yyyy-mm-dd": "yyyy/mm/dd",
+    "yyyy-mm": "yyyy/mm",
+    "Page &P of &N": "&P / &N ページ",
+    "monthly mean": "月平均",
+    "monthly total": "月合計",
+    "monthly max": "月最大",
+    "monthly minimum": "月最小",
+    "largest daily": "日最大",
+    "monthly mean of daily maxima": "月平均（日最高の平均）",
+    "monthly mean of daily minima": "月平均（日最低の平均）",
+    "monthly highest": "月最高",
+    "monthly lowest": "月最低",
+    "Monthly charts (values from the Monthly sheet)": "月別グラフ（月別集計シートの値）",
+    "No numeric item with a monthly statistic was selected, so there is nothing to chart.": (
+        "グラフにできる数値項目（月平均・月合計など）が選ばれていません。"
+    ),
+    "Charts are drawn for the first %(shown)s of %(total)s stations; see the Monthly sheet "
+    "for the others.": (
+        "グラフは先頭の %(shown)s 地点分です（全 %(total)s 地点）。"
+        "他の地点は月別集計シートをご覧ください。"
+    ),
+    "%(station)s (%(block_no)s) by month": "%(station)s（%(block_no)s）月別",
+    "%(statistic)s: stations compared": "%(statistic)s：地点別",
+    "Unit: %(units)s": "単位：%(units)s",
+    "JMA historical weather data (daily values)": "気象庁 過去の気象データ（日別値）",
+    "Source: Japan Meteorological Agency website": "出典：気象庁ホームページ",
+    "Created by processing data from the JMA website (%(url)s)": (
+        "気象庁ホームページ（%(url)s）のデータを加工して作成"
+    ),
+    "Request no.": "依頼番号",
+    "Period": "期間",
+    "%(start)s to %(end)s (%(months)s months)": "%(start)s ～ %(end)s（%(months)s か月）",
+    "Season (months of each year)": "季節（毎年の月）",
+    "months %(first)s to %(last)s": "%(first)s月～%(last)s月",
+    "months %(first)s to %(last)s (month %(first)s counts with the following year's season)": (
+        "%(first)s月～%(last)s月（%(first)s月は翌年の季節に数えます）"
+    ),
+    "Generated at (JST)": "作成日時（日本時間）",
+    "Data rows": "データ行数",
+    "Station-months": "地点×月",
+    "Items": "項目",
+    "Code": "コード",
+    "Item": "項目",
+    "Unit": "単位",
+    "Monthly statistic": "月別集計",
+    "Note": "備考",
+    "Computed by this service from mean temperature and mean humidity (Tetens formula)": (
+        "当サービスが平均気温と平均湿度から計算（Tetens の式）"
+    ),
+    "Stations": "地点",
+    "Items not observed here (empty)": "観測されない項目（空欄）",
+    "Type": "種別",
+    "Page": "ページ",
+    "Latitude": "緯度",
+    "Longitude": "経度",
+    "Elevation (m)": "標高(m)",
+    "Warnings": "注意",
+    "none": "なし",
+    "Legend (value marks and quality codes)": "凡例（値の記号と品質情報）",
+    "Quality": "品質",
+    "JMA mark": "気象庁の表示",
+    "In this workbook": "このブックでの表示",
+    "Meaning": "意味",
+    "Normal value": "正常値",
+    "Quasi-normal: some source data missing, within tolerance (about 80% present). "
+    "Shown in yellow": (
+        "準正常値：統計のもとになる資料の一部が欠けているが許容範囲内（おおむね8割以上）。"
+        "黄色で表示"
+    ),
+    "Insufficient data: too much source data missing, the value is only a bound. "
+    "Shown in orange italics; not used in monthly means (used in totals and extremes)": (
+        "資料不足値：欠けた資料が多く、値は上限または下限の目安にすぎない。橙色・斜体で表示。"
+        "月別集計の平均には使わない（合計・極値には使う）"
+    ),
+    "Doubtful: value withheld (empty)": "疑問値：値に疑問があるため空欄",
+    "Missing (empty)": "欠測（空欄）",
+    "Not observed (empty)": "観測していない（空欄）",
+    'No phenomenon (no rain or snow at all): the cell holds 0 and shows "--". '
+    "A precipitation of 0.0 means some rain below 0.5 mm": (
+        "現象なし（降水・降雪がまったくない）。セルの値は 0 で「--」と表示。"
+        "降水量 0.0 は 0.5mm 未満の降水があったことを示す"
+    ),
+    "The Monthly and Season sheets follow JMA's own monthly values. Means use days of "
+    "quality 8 and 5 only (rounded half up to 0.1, humidity to whole numbers); totals and "
+    "extremes also use insufficient (]) days. When days are missing (insufficient days "
+    'included) the statistic is yellow (quasi-normal, ")") if at most 20% are missing and '
+    'orange italic (insufficient, "]") beyond that. When every day was "--" (no '
+    'phenomenon) the statistic shows "--" (the cell holds 0); an observed 0 stays 0. The '
+    "direction of a monthly max wind or gust is the direction on the day of that maximum.": (
+        "月別集計・季節別は気象庁の月ごとの値と同じ規則で日別値から計算します。"
+        "平均は品質 8 と 5 の日だけから（0.1 単位、湿度は整数に四捨五入）、"
+        "合計と極値は資料不足値（]）の日も含めます。"
+        "欠けた日（資料不足値の日を含む）があると、2割以内なら黄色（準正常 )）、"
+        "2割を超えると橙色・斜体（資料不足 ]）で示します。"
+        "すべての日が「--」（現象なし）なら「--」（セルの値は 0）、観測された 0 は 0 です。"
+        "最大風速・最大瞬間風速の風向は、その最大値が出た日の風向です。"
+    ),
+    "Source pages": "出典ページ",
+    "Published": "公開",
+    "yes": "あり",
+    "no": "なし",
+    "%(station)s (%(block_no)s): %(items)s not on this station's pages (empty cells)": (
+        "%(station)s（%(block_no)s）：%(items)s はこの地点のページにない項目です（空欄）"
+    ),
+    "%(station)s (%(block_no)s): JMA published no data for %(months)s (no rows)": (
+        "%(station)s（%(block_no)s）：%(months)s は気象庁の公開データがありません（行なし）"
+    ),
+    # JMA's 16 compass points and calm: a Japanese workbook keeps JMA's words; an English one
+    # writes the usual abbreviations.
+    "N": "北",
+    "NNE": "北北東",
+    "NE": "北東",
+    "ENE": "東北東",
+    "E": "東",
+    "ESE": "東南東",
+    "SE": "南東",
+    "SSE": "南南東",
+    "S": "南",
+    "SSW": "南南西",
+    "SW": "南西",
+    "WSW": "西南西",
+    "W": "西",
+    "WNW": "西北西",
+    "NW": "北西",
+    "NNW": "北北西",
+    "Calm": "静穏",
+    # The station kinds of JMA's station list, as it writes them.
+    "JMA observatory": "官",
+    "AMeDAS (4 elements)": "四",
+    "AMeDAS (rain gauge)": "雨",
+    # --- Notices to the requester (batch/mail.py), in the request's language -----------------
+    "%(period)s, months %(first)s-%(last)s of each year": (
+        "%(period)s（毎年 %(first)s月～%(last)s月）"
+    ),
+    "%(station)s (%(block_no)s, %(prefecture)s)": "%(station)s (%(block_no)s, %(prefecture)s)",
+    "… +%(rest)s": "…ほか%(rest)s地点",
+    "[%(service)s] Your weather workbook #%(id)s is ready": (
+        "[%(service)s] 気象データファイル #%(id)s の作成が完了しました"
+    ),
+    "Request": "依頼番号",
+    "File size": "ファイルサイズ",
+    "Link valid until": "リンクの有効期限",
+    "Your Excel workbook is ready. Download it with the link below.": (
+        "ご依頼の Excel ファイルができました。下のリンクからダウンロードできます。"
+    ),
+    "Warnings (%(count)s): some data was not available; the workbook's Info sheet lists them "
+    "too.": (
+        "注意（%(count)s 件）：一部のデータが取得できませんでした。"
+        "詳細はファイルの「情報」シートにも記載しています。"
+    ),
+    "- %(warning)s": "・%(warning)s",
+    "The link works until %(until)s; after that the file is deleted.": (
+        "リンクは %(until)s まで有効です。期限を過ぎるとファイルは削除されます。"
+    ),
+    "Hello,": "こんにちは。",
+    "[%(service)s] Your weather workbook #%(id)s could not be made": (
+        "[%(service)s] 気象データファイル #%(id)s を作成できませんでした"
+    ),
+    "Error": "エラー",
+    "We could not make your Excel workbook.": "ご依頼の Excel ファイルを作成できませんでした。",
+    "To try again, open the request in the service and choose Retry (API: POST "
+    "%(page)sretry/). If the error says JMA's page layout changed, retrying will not help "
+    "until the service is updated; contact %(contact)s.": (
+        "再実行するには、サービスで依頼を開いて「再実行」を選んでください（API: POST "
+        "%(page)sretry/）。気象庁のページ構成の変更が原因の場合は、サービスの更新まで再実行"
+        "しても成功しません。お問い合わせ: %(contact)s"
+    ),
+    # --- Admin (repository/models.py, repository/admin.py, presentation/admin.py) -----------
+    "Weather data": "気象データ",
+    "email": "メールアドレス",
+    "name": "名前",
+    "email verified at": "メールアドレス確認日時",
+    "user": "ユーザー",
+    "JIS code": "JIS コード",
+    "JMA area number": "気象庁の地域番号",
+    "JMA station number": "気象庁の地点番号",
+    "name in romaji": "ローマ字名",
+    "observation start (JMA text)": "観測開始 (気象庁の表記)",
+    "elements observed here": "この場所で観測する要素",
+    "on daily_s1 pages": "daily_s1 のページにある",
+    "on daily_a1 pages": "daily_a1 のページにある",
+    "mail outbox": "メール送信待ち",
+    "Dates": "日時",
+    "pages (parsed / refused / unreachable)": "ページ (解析済み / 拒否 / 取得できず)",
+    "per page": "ページごと",
+    "period": "期間",
+    "progress": "進み具合",
+    "Retry selected failed/cancelled requests": "選択した失敗・取消の依頼を再実行する",
+    "Cancel selected requests": "選択した依頼を取り消す",
+    "Queued again: %(count)s request(s).": "%(count)s 件の依頼をもう一度待ち行列に入れました。",
+    "Cancelled: %(count)s request(s).": "%(count)s 件の依頼を取り消しました。",
+}
+
+# djangorestframework-simplejwt ships no Japanese; its messages share the "django" domain.
+THIRD_PARTY_JA = {
     "No active account found with the given credentials": (
         "メールアドレスまたはパスワードが正しくないか、アカウントが有効ではありません。"
     ),
@@ -173,9 +463,6 @@ JA = {
     ),
     "Token contained no recognizable user identification": (
         "トークンにユーザーを識別する情報がありません。"
-    ),
-    "Your password has been changed. Log in with the new one.": (
-        "パスワードを変更しました。新しいパスワードでログインしてください。"
     ),
 }
 
@@ -201,7 +488,8 @@ def quote(text: str) -> str:
 def main() -> None:
     directory = Path(__file__).resolve().parent / "ja" / "LC_MESSAGES"
     directory.mkdir(parents=True, exist_ok=True)
-    entries = [f"msgid {quote(k)}\nmsgstr {quote(v)}\n" for k, v in sorted(JA.items())]
+    table = {**JA, **THIRD_PARTY_JA}
+    entries = [f"msgid {quote(k)}\nmsgstr {quote(v)}\n" for k, v in sorted(table.items())]
     po = directory / "django.po"
     po.write_text(HEADER + "\n" + "\n".join(entries), encoding="utf-8")
     subprocess.run(["msgfmt", "--check", "-o", str(directory / "django.mo"), str(po)], check=True)

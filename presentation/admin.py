@@ -12,6 +12,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from application import requests as request_services
 from application.errors import ApplicationError
@@ -86,22 +88,27 @@ class FileRequestAdmin(admin.ModelAdmin):
     def has_operate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("repository.change_filerequest")
 
-    @admin.display(description="period")
+    @admin.display(description=_lazy("period"))
     def period(self, obj: FileRequest) -> str:
         period = obj.period
         text = f"{period.start} … {period.end}"
         if period.season is not None:
-            text += f", months {period.season} of each year"
+            text = _("%(period)s, months %(first)s-%(last)s of each year") % {
+                "period": text,
+                "first": period.season.first,
+                "last": period.season.last,
+            }
         return text
 
-    @admin.display(description="progress")
+    @admin.display(description=_lazy("progress"))
     def progress(self, obj: FileRequest) -> str:
         if not obj.progress_total:
             return "–"
         percent = 100 * obj.progress_done // obj.progress_total
         return format_html("{}/{} ({}%)", obj.progress_done, obj.progress_total, percent)
 
-    def _apply(self, request: HttpRequest, queryset: QuerySet, service, verb: str) -> None:
+    def _apply(self, request: HttpRequest, queryset: QuerySet, service, done_message: str) -> None:
+        """done_message: a msgid with %(count)s, rendered in the operator's language."""
         done, refused = 0, []
         for file_request in queryset.order_by("id"):
             try:
@@ -110,17 +117,21 @@ class FileRequestAdmin(admin.ModelAdmin):
             except ApplicationError as exc:
                 refused.append(f"#{file_request.pk}: {exc}")
         if done:
-            self.message_user(request, f"{verb}: {done} request(s).", messages.SUCCESS)
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
         for line in refused:
             self.message_user(request, line, messages.WARNING)
 
-    @admin.action(description="Retry selected failed/cancelled requests", permissions=["operate"])
+    @admin.action(
+        description=_lazy("Retry selected failed/cancelled requests"), permissions=["operate"]
+    )
     def retry_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._apply(request, queryset, request_services.retry_request, "Queued again")
+        done = _("Queued again: %(count)s request(s).")
+        self._apply(request, queryset, request_services.retry_request, done)
 
-    @admin.action(description="Cancel selected requests", permissions=["operate"])
+    @admin.action(description=_lazy("Cancel selected requests"), permissions=["operate"])
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._apply(request, queryset, request_services.cancel_request, "Cancelled")
+        done = _("Cancelled: %(count)s request(s).")
+        self._apply(request, queryset, request_services.cancel_request, done)
 
 
 # --- Login lockout (django-axes) ------------------------------------------------------------

@@ -85,7 +85,10 @@ def _capped(messages: list[str]) -> list[str]:
     if len(messages) <= MAX_MESSAGES_PER_FIELD:
         return messages
     more = len(messages) - MAX_MESSAGES_PER_FIELD
-    return [*messages[:MAX_MESSAGES_PER_FIELD], f"... and {more} more errors like these."]
+    return [
+        *messages[:MAX_MESSAGES_PER_FIELD],
+        _("... and %(more)s more errors like these.") % {"more": more},
+    ]
 
 
 def _validation_fields(detail: Any) -> dict[str, list[str]]:

@@ -41,6 +41,11 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class VerifiedSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["verified", "already_verified"])
+    detail = serializers.CharField()
+
+
 class VerifyEmailSerializer(serializers.Serializer):
     uid = serializers.CharField(max_length=64)
     token = serializers.CharField(max_length=128)
@@ -87,6 +92,9 @@ class CodeMessageSerializer(serializers.Serializer):
 class OptionStationSerializer(serializers.Serializer):
     block_no = serializers.CharField()
     name = serializers.CharField()
+    name_en = serializers.CharField(
+        allow_blank=True, help_text="romaji of the kana, e.g. Tokyo (for English readers)"
+    )
     kana = serializers.CharField()
     kind = serializers.CharField(help_text="官 official, 四 four-element AMeDAS, 雨 rain-only")
     page_type = serializers.ChoiceField(choices=["s1", "a1"])
@@ -144,11 +152,15 @@ class StationSearchQuerySerializer(serializers.Serializer):
 class StationHitSerializer(serializers.Serializer):
     block_no = serializers.CharField(source="station.block_no")
     name = serializers.CharField(source="station.name")
+    name_en = serializers.CharField(
+        source="station.name_en", allow_blank=True, help_text="romaji of the kana, e.g. Tokyo"
+    )
     kana = serializers.CharField(source="station.kana")
     kind = serializers.CharField(source="station.kind")
     page_type = serializers.CharField(source="station.page_type")
     prefecture = serializers.CharField(source="station.prefecture.code")
     prefecture_name = serializers.CharField(source="station.prefecture.name_ja")
+    prefecture_name_en = serializers.CharField(source="station.prefecture.name_en")
     latitude = serializers.FloatField(source="station.latitude")
     longitude = serializers.FloatField(source="station.longitude")
     elevation_m = serializers.FloatField(source="station.elevation_m", allow_null=True)
@@ -237,6 +249,9 @@ class RemainingEstimateSerializer(serializers.Serializer):
 class RequestStationSerializer(serializers.Serializer):
     block_no = serializers.CharField(source="station.block_no")
     name = serializers.CharField(source="station.name")
+    name_en = serializers.CharField(
+        source="station.name_en", allow_blank=True, help_text="romaji of the kana, e.g. Tokyo"
+    )
     prefecture = serializers.CharField(source="station.prefecture.code")
     page_type = serializers.CharField(source="station.page_type")
 

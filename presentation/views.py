@@ -13,6 +13,7 @@ from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +29,7 @@ from application import requests as request_service
 from application.downloads import XLSX_CONTENT_TYPE, Download
 from presentation import serializers as s
 from presentation.errors import ErrorSerializer
+from presentation.link_page import MailedLinkPageRenderer
 from presentation.lockout import LockedOut
 from presentation.pagination import RequestPagination
 from presentation.throttles import AuthThrottle, CreateRequestThrottle, PasswordResetThrottle
@@ -114,16 +116,21 @@ class VerifyEmailView(APIView):
     @extend_schema(
         tags=["auth"],
         summary="Verify an email address",
-        description="Confirm the address with the uid and token of the mailed verification link.",
+        description=(
+            "Confirm the address with the uid and token of the mailed verification link. The "
+            "same link opened again answers 200 `already_verified`."
+        ),
         request=s.VerifyEmailSerializer,
-        responses={200: s.DetailSerializer, **errors(400, 429)},
+        responses={200: s.VerifiedSerializer, **errors(400, 429)},
         auth=[],
     )
     def post(self, request: Request) -> Response:
         data = s.VerifyEmailSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        accounts.verify_email(**data.validated_data)
-        return Response({"detail": _("Your email address is verified.")})
+        if accounts.verify_email(**data.validated_data):
+            return Response({"code": "verified", "detail": _("Your email address is verified.")})
+        detail = _("This address is already verified. Log in with it.")
+        return Response({"code": "already_verified", "detail": detail})
 
 
 class NoStoreMixin:
@@ -272,8 +279,9 @@ class StationSearchView(APIView):
         tags=["catalog"],
         summary="Search stations",
         description=(
-            "By name, kana (katakana or hiragana) or block_no prefix (`q`), within a prefecture, "
-            "and nearest first from `near=LAT,LON` (with `distance_km`)."
+            "By name, kana (katakana or hiragana), romaji (Tokyo, Tōkyō or toukyou: `name_en`) "
+            "or block_no prefix (`q`), within a prefecture, and nearest first from "
+            "`near=LAT,LON` (with `distance_km`)."
         ),
         parameters=[s.StationSearchQuerySerializer],
         responses={200: s.StationSearchSerializer, **errors(400, 401)},
@@ -453,20 +461,32 @@ class RequestFileView(APIView):
 
 
 class TokenDownloadView(APIView):
-    """No login: the encrypted, expiring token in the mail is the permission."""
+    """No login: the encrypted, expiring token in the mail is the permission.
+
+    A person clicks the link in a browser: its errors come as a page in their language
+    (presentation/link_page.py); API clients get the JSON error as everywhere."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    renderer_classes = [JSONRenderer, MailedLinkPageRenderer]
 
     @extend_schema(
         tags=["downloads"],
         summary="Download by the mailed link",
         description=(
             "No login: the encrypted, expiring token from the finished-request mail is the "
-            "permission. 410 once the link or the file has expired."
+            "permission. 410 once the link or the file has expired. A browser (Accept: "
+            "text/html) gets its errors as a page in its language instead of JSON."
         ),
         auth=[],
-        responses={**XLSX_RESPONSE, **errors(404, 409, 410)},
+        responses={
+            **XLSX_RESPONSE,
+            **{(code, "application/json"): errors(code)[code] for code in (404, 409, 410)},
+            **{
+                (code, "text/html"): OpenApiResponse(OpenApiTypes.STR, "a page for people")
+                for code in (404, 409, 410)
+            },
+        },
     )
     def get(self, request: Request, token: str):
         file_request = downloads.request_for_token(token)
@@ -487,7 +507,7 @@ class LiveView(APIView):
         description="Liveness probe: 200 while this process answers HTTP.",
     )
     def get(self, request: Request) -> Response:
-        return Response({"code": "ok", "message": "The API process answers."})
+        return Response({"code": "ok", "message": _("The API process answers.")})
 
 
 class ReadyView(APIView):
@@ -508,9 +528,9 @@ class ReadyView(APIView):
     )
     def get(self, request: Request) -> Response:
         if health_service.database_ready():
-            return Response({"code": "ok", "message": "The database is reachable."})
+            return Response({"code": "ok", "message": _("The database is reachable.")})
         return Response(
-            {"code": "unavailable", "message": "The database is not reachable."},
+            {"code": "unavailable", "message": _("The database is not reachable.")},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
         )
 
@@ -535,16 +555,17 @@ class HealthView(APIView):
         report = health_service.health()
         healthy = report.pop("healthy")
         if healthy:
-            report.update(code="ok", message="Database reachable and a batch worker is alive.")
+            report.update(code="ok", message=_("Database reachable and a batch worker is alive."))
         elif not report["database"]["ok"]:
-            report.update(code="unhealthy", message="The database is not reachable.")
+            report.update(code="unhealthy", message=_("The database is not reachable."))
         else:
             report.update(
                 code="unhealthy",
-                message=(
-                    "No batch worker has sent a heartbeat in the last "
-                    f"{report['workers']['stale_after_s']} s; requests are not being processed."
-                ),
+                message=_(
+                    "No batch worker has sent a heartbeat in the last %(seconds)s s; requests "
+                    "are not being processed."
+                )
+                % {"seconds": report["workers"]["stale_after_s"]},
             )
         code = status.HTTP_200_OK if healthy else status.HTTP_503_SERVICE_UNAVAILABLE
         return Response(s.HealthSerializer(report).data, status=code)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _lazy
 
 from repository.models import (
     CanaryRun,
@@ -41,8 +42,8 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "name"]
     fieldsets = (
         (None, {"fields": ("email", "password", "name")}),
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_lazy("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_lazy("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
@@ -61,9 +62,18 @@ class StationSiteInline(admin.TabularInline):
 
 @admin.register(Station)
 class StationAdmin(admin.ModelAdmin):
-    list_display = ["block_no", "name", "kana", "kind", "page_type", "prefecture", "is_active"]
+    list_display = [
+        "block_no",
+        "name",
+        "kana",
+        "name_en",
+        "kind",
+        "page_type",
+        "prefecture",
+        "is_active",
+    ]
     list_filter = ["prefecture", "kind", "page_type", "is_active"]
-    search_fields = ["name", "kana", "block_no"]
+    search_fields = ["name", "kana", "name_en", "block_no"]
     list_select_related = ["prefecture"]
     list_per_page = 100
     inlines = [StationSiteInline]
@@ -116,14 +126,14 @@ class CanaryRunAdmin(ReadOnlyAdmin):
     readonly_fields = ("started_at", "finished_at", "outcome", "base_url", "page_lines")
     exclude = ("pages",)
 
-    @admin.display(description="pages (parsed / refused / unreachable)")
+    @admin.display(description=_lazy("pages (parsed / refused / unreachable)"))
     def summary(self, obj: CanaryRun) -> str:
         statuses = [page["status"] for page in obj.pages]
         return " / ".join(
             str(statuses.count(status)) for status in ("parsed", "refused", "unreachable")
         )
 
-    @admin.display(description="per page")
+    @admin.display(description=_lazy("per page"))
     def page_lines(self, obj: CanaryRun) -> str:
         return "\n".join(
             f"{page['status']}: {page['label']}: {page['detail']} ({page['url']})"

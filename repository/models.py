@@ -11,6 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _lazy
 
 from common.emails import normalize_email
 from common.period import Period
@@ -40,13 +42,13 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who requests workbooks; logs in with an email address."""
 
-    email = models.EmailField("email", unique=True)
-    name = models.CharField("name", max_length=150, blank=True)
+    email = models.EmailField(_lazy("email"), unique=True)
+    name = models.CharField(_lazy("name"), max_length=150, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     # Set when the owner follows the link in the verification mail (application/accounts.py).
-    email_verified_at = models.DateTimeField("email verified at", null=True, blank=True)
+    email_verified_at = models.DateTimeField(_lazy("email verified at"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -55,7 +57,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
-        verbose_name = "user"
+        verbose_name = _lazy("user")
 
     def __str__(self) -> str:
         return self.email
@@ -67,10 +69,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 # --- Master data ------------------------------------------------------------------------------
+# JMA's lists name prefectures, stations and items in Japanese; the English names are master
+# data too (name_en, the station's romaji, label_en). `*_in(language)` picks one: these are
+# data columns, so they are not in the text catalog; the default is the active language.
+
+
+def _in(language: str | None, ja: str, en: str) -> str:
+    """The value for `language` ('ja', 'en', 'en-us', ...): Japanese unless English exists."""
+    return {"en": en or ja}.get((language or get_language() or "ja")[:2], ja)
 
 
 class Prefecture(models.Model):
-    code = models.CharField("JIS code", max_length=2, unique=True)
+    code = models.CharField(_lazy("JIS code"), max_length=2, unique=True)
     name_ja = models.CharField(max_length=20)
     name_en = models.CharField(max_length=40)
     representative_station = models.ForeignKey(
@@ -82,6 +92,9 @@ class Prefecture(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_ja}"
+
+    def name_in(self, language: str | None = None) -> str:
+        return _in(language, self.name_ja, self.name_en)
 
 
 class Station(models.Model):
@@ -101,10 +114,13 @@ class Station(models.Model):
         A1 = "a1", "daily_a1 (AMeDAS)"
 
     block_no = models.CharField(max_length=5, unique=True)
-    prec_no = models.CharField("JMA area number", max_length=2, db_index=True)
-    station_no = models.CharField("JMA station number", max_length=5, blank=True)
+    prec_no = models.CharField(_lazy("JMA area number"), max_length=2, db_index=True)
+    station_no = models.CharField(_lazy("JMA station number"), max_length=5, blank=True)
     name = models.CharField(max_length=40, db_index=True)
     kana = models.CharField(max_length=80, db_index=True)
+    # Hepburn of the kana without long-vowel marks (Tokyo, Osaka): seeding writes it
+    # (common/romaji.py); English readers see it and search by it.
+    name_en = models.CharField(_lazy("name in romaji"), max_length=80, blank=True)
     kind = models.CharField(max_length=1, choices=Kind.choices)
     page_type = models.CharField(max_length=2, choices=PageType.choices)
     prefecture = models.ForeignKey(Prefecture, on_delete=models.PROTECT, related_name="stations")
@@ -113,7 +129,9 @@ class Station(models.Model):
     latitude = models.FloatField()
     longitude = models.FloatField()
     elevation_m = models.FloatField(null=True, blank=True)
-    observation_begin = models.CharField("observation start (JMA text)", max_length=60, blank=True)
+    observation_begin = models.CharField(
+        _lazy("observation start (JMA text)"), max_length=60, blank=True
+    )
     observation_started_on = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
 
@@ -127,6 +145,9 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.block_no})"
+
+    def name_in(self, language: str | None = None) -> str:
+        return _in(language, self.name, self.name_en)
 
     @staticmethod
     def page_type_for(block_no: str) -> str:
@@ -142,7 +163,7 @@ class StationSite(models.Model):
     latitude = models.FloatField()
     longitude = models.FloatField()
     elevation_m = models.FloatField(null=True, blank=True)
-    elements = models.CharField("elements observed here", max_length=100, blank=True)
+    elements = models.CharField(_lazy("elements observed here"), max_length=100, blank=True)
     note = models.CharField(max_length=100, blank=True)
 
     class Meta:
@@ -178,8 +199,8 @@ class WeatherItem(models.Model):
     aggregation = models.CharField(
         max_length=5, choices=Aggregation.choices, default=Aggregation.NONE
     )
-    on_s1 = models.BooleanField("on daily_s1 pages")
-    on_a1 = models.BooleanField("on daily_a1 pages")
+    on_s1 = models.BooleanField(_lazy("on daily_s1 pages"))
+    on_a1 = models.BooleanField(_lazy("on daily_a1 pages"))
     is_derived = models.BooleanField(default=False)
     display_order = models.PositiveSmallIntegerField()
     is_active = models.BooleanField(default=True)
@@ -189,6 +210,9 @@ class WeatherItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label_ja} ({self.code})"
+
+    def label_in(self, language: str | None = None) -> str:
+        return _in(language, self.label_ja, self.label_en)
 
     def available_on(self, page_type: str) -> bool:
         return self.on_s1 if page_type == "s1" else self.on_a1
@@ -499,7 +523,7 @@ class MailOutbox(models.Model):
     dedupe_key = models.CharField(max_length=120, unique=True)
 
     class Meta:
-        verbose_name_plural = "mail outbox"
+        verbose_name_plural = _lazy("mail outbox")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx")]
         constraints = [

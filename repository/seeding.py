@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models, transaction
 
 from common.eras import parse_era_date
+from common.romaji import romaji
 from repository.models import Prefecture, Station, StationSite, WeatherItem
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -133,6 +134,7 @@ def seed_prefectures_and_stations(report: SeedReport) -> None:
                 "station_no": main["station_no"],
                 "name": main["station_name"],
                 "kana": main["katakana"],
+                "name_en": romaji(main["katakana"]),
                 "kind": main["station_type"],
                 "page_type": Station.page_type_for(block_no),
                 "prefecture": prefectures[main["pref_code"]],

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
 from openpyxl.worksheet.pagebreak import Break
 
@@ -63,13 +64,12 @@ def label_step(months: int) -> int:
     return 12 if months <= 240 else 60
 
 
-def axis_title(columns: Sequence[ChartColumn], language: str) -> str:
+def axis_title(columns: Sequence[ChartColumn]) -> str:
     """The units of the series on one axis: 'mm' or 'mm / h'; the title alone if one."""
     if len(columns) == 1:
         return columns[0].title
     units = list(dict.fromkeys(column.unit for column in columns if column.unit))
-    prefix = "Unit: " if language == "en" else "単位："
-    return prefix + " / ".join(units) if units else ""
+    return _("Unit: %(units)s") % {"units": " / ".join(units)} if units else ""
 
 
 def _series(ws_monthly: Any, column: int, rows: StationRows, title: str) -> Series:
@@ -91,7 +91,6 @@ def station_chart(
     rows: StationRows,
     columns: Sequence[ChartColumn],
     month_column: int,
-    language: str,
 ) -> BarChart | LineChart:
     """Totals as bars (left axis), means as lines (right axis) for one station's months."""
     months = rows.last_row - rows.first_row + 1
@@ -107,7 +106,7 @@ def station_chart(
         bar_chart.gapWidth = 50
         for column in bars:
             bar_chart.series.append(_series(ws_monthly, column.column, rows, column.title))
-        bar_chart.y_axis.title = axis_title(bars, language)
+        bar_chart.y_axis.title = axis_title(bars)
         bar_chart.y_axis.majorGridlines = None if lines else bar_chart.y_axis.majorGridlines
         parts.append(bar_chart)
     if lines:
@@ -116,7 +115,7 @@ def station_chart(
             series = _series(ws_monthly, column.column, rows, column.title)
             series.smooth = False
             line_chart.series.append(series)
-        line_chart.y_axis.title = axis_title(lines, language)
+        line_chart.y_axis.title = axis_title(lines)
         if parts:  # a second axis on the right, crossing at the far end
             line_chart.y_axis.axId = 200
             line_chart.y_axis.crosses = "max"
@@ -127,8 +126,11 @@ def station_chart(
         part.set_categories(categories)
     for extra in parts[1:]:
         chart += extra
-    chart.title = labels.text("chart_title", language, station=rows.name, block_no=rows.block_no)
-    chart.x_axis.number_format = labels.month_format(language)
+    chart.title = _("%(station)s (%(block_no)s) by month") % {
+        "station": rows.name,
+        "block_no": rows.block_no,
+    }
+    chart.x_axis.number_format = labels.month_format()
     chart.x_axis.tickLblSkip = label_step(months)
     _show_axes(*parts)
     chart.legend.position = "b"
@@ -142,7 +144,6 @@ def comparison_chart(
     station_rows: Sequence[StationRows],
     column: ChartColumn,
     month_column: int,
-    language: str,
     months: tuple[date, date] | None = None,
 ) -> ScatterChart:
     """One statistic across stations: a line per station against its own months.
@@ -160,9 +161,9 @@ def comparison_chart(
         series.marker.symbol = "none"
         series.smooth = False
         chart.series.append(series)
-    chart.title = labels.text("chart_compare_title", language, statistic=column.title)
-    chart.x_axis.title = labels.text("year_month", language)
-    chart.x_axis.number_format = labels.month_format(language)
+    chart.title = _("%(statistic)s: stations compared") % {"statistic": column.title}
+    chart.x_axis.title = _("Year-month")
+    chart.x_axis.number_format = labels.month_format()
     chart.y_axis.title = column.title
     chart.x_axis.crosses = "min"  # month labels at the bottom, also below negative values
     if months is not None:
@@ -183,25 +184,47 @@ def add_charts(
     language: str,
     months: tuple[date, date] | None = None,
 ) -> int:
-    """Write the グラフ sheet; returns how many charts it holds."""
+    """Write the グラフ sheet (in `language`); returns how many charts it holds."""
+    with labels.in_language(language):
+        return _add_charts(ws_charts, ws_monthly, station_rows, columns, month_column, months)
+
+
+def _add_charts(
+    ws_charts: Any,
+    ws_monthly: Any,
+    station_rows: Sequence[StationRows],
+    columns: Sequence[ChartColumn],
+    month_column: int,
+    months: tuple[date, date] | None,
+) -> int:
     ws_charts.column_dimensions["A"].width = 100
-    ws_charts.append([labels.text("charts_title", language)])
+    ws_charts.append([_("Monthly charts (values from the Monthly sheet)")])
     drawable = [rows for rows in station_rows if rows.last_row >= rows.first_row]
     if not columns:
-        ws_charts.append([labels.text("charts_none", language)])
+        ws_charts.append(
+            [
+                _(
+                    "No numeric item with a monthly statistic was selected, so there is "
+                    "nothing to chart."
+                )
+            ]
+        )
         return 0
     if len(drawable) > MAX_STATION_CHARTS:
         ws_charts.append(
-            [labels.text("charts_limited", language, shown=MAX_STATION_CHARTS, total=len(drawable))]
+            [
+                _(
+                    "Charts are drawn for the first %(shown)s of %(total)s stations; see the "
+                    "Monthly sheet for the others."
+                )
+                % {"shown": MAX_STATION_CHARTS, "total": len(drawable)}
+            ]
         )
     drawn = drawable[:MAX_STATION_CHARTS]
-    charts: list[Any] = [
-        station_chart(ws_monthly, rows, columns, month_column, language) for rows in drawn
-    ]
+    charts: list[Any] = [station_chart(ws_monthly, rows, columns, month_column) for rows in drawn]
     if len(drawn) > 1:
         charts += [
-            comparison_chart(ws_monthly, drawn, column, month_column, language, months)
-            for column in columns
+            comparison_chart(ws_monthly, drawn, column, month_column, months) for column in columns
         ]
     for index, chart in enumerate(charts):
         anchor_row = FIRST_CHART_ROW + index * CHART_ROWS

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 
 from batch.workbook import labels
@@ -42,94 +43,113 @@ LEGEND_FORMATS = {"no_phenomenon": '0.0;-0.0;"--"'}
 
 def _period(spec: WorkbookSpec) -> str:
     period = spec.period
-    return labels.text(
-        "period_value",
-        spec.language,
-        start=str(period.start),
-        end=str(period.end),
-        months=period.month_count,
-    )
+    return _("%(start)s to %(end)s (%(months)s months)") % {
+        "start": str(period.start),
+        "end": str(period.end),
+        "months": period.month_count,
+    }
+
+
+def _season(first: int, last: int) -> str:
+    values = {"first": first, "last": last}
+    if first > last:
+        return (
+            _(
+                "months %(first)s to %(last)s (month %(first)s counts with the following "
+                "year's season)"
+            )
+            % values
+        )
+    return _("months %(first)s to %(last)s") % values
 
 
 def write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
-    lang = spec.language
+    """The 情報 sheet, in the workbook's language."""
+    with labels.in_language(spec.language):
+        _write_info(ws, spec, facts)
+
+
+def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
+    """Overview, items, stations, warnings, legend and source pages: one section after
+    another, top to bottom, as the sheet reads."""
     cells = CellMaker(ws)
-
-    def t(key: str, **values: object) -> str:
-        return labels.text(key, lang, **values)
-
     for column, width in zip("ABCDEFGHI", (22, 26, 14, 44, 12, 12, 12, 14, 40), strict=True):
         ws.column_dimensions[column].width = width
 
-    ws.append([cells.bold(t("info_title"), size=14)])
-    ws.append([cells.bold(t("attribution"))])
-    ws.append([t("attribution_processed", url=labels.JMA_DATA_URL)])
-    ws.append([])
-    if spec.request_id is not None:
-        ws.append([t("request_id"), spec.request_id])
-    ws.append([t("period"), _period(spec)])
-    season = spec.period.season
-    if season is not None:
-        key = "season_across_year" if season.crosses_year_end else "season_value"
-        ws.append([t("season"), t(key, first=season.first, last=season.last)])
-    ws.append([t("generated_at"), cells.cell(facts.generated_at, "yyyy-mm-dd hh:mm")])
-    ws.append([t("row_count"), cells.cell(facts.row_count, "#,##0")])
-    ws.append([t("station_months"), f"{facts.published_months:,} / {facts.station_months:,}"])
-    ws.append([])
-
-    ws.append([cells.bold(t("items_heading"))])
+    ws.append([cells.bold(_("JMA historical weather data (daily values)"), size=14)])
+    ws.append([cells.bold(labels.attribution())])
     ws.append(
         [
-            cells.header(t("item_code")),
-            cells.header(t("item_label")),
-            cells.header(t("item_unit")),
-            cells.header(t("item_monthly")),
-            cells.header(t("item_derived")),
+            _("Created by processing data from the JMA website (%(url)s)")
+            % {"url": labels.JMA_DATA_URL}
         ]
     )
+    ws.append([])
+    if spec.request_id is not None:
+        ws.append([_("Request no."), spec.request_id])
+    ws.append([_("Period"), _period(spec)])
+    season = spec.period.season
+    if season is not None:
+        ws.append([_("Season (months of each year)"), _season(season.first, season.last)])
+    ws.append([_("Generated at (JST)"), cells.cell(facts.generated_at, "yyyy-mm-dd hh:mm")])
+    ws.append([_("Data rows"), cells.cell(facts.row_count, "#,##0")])
+    ws.append([_("Station-months"), f"{facts.published_months:,} / {facts.station_months:,}"])
+    ws.append([])
+
+    ws.append([cells.bold(_("Items"))])
+    ws.append(
+        [
+            cells.header(_("Code")),
+            cells.header(_("Item")),
+            cells.header(_("Unit")),
+            cells.header(_("Monthly statistic")),
+            cells.header(_("Note")),
+        ]
+    )
+    derived_note = _(
+        "Computed by this service from mean temperature and mean humidity (Tetens formula)"
+    )
     for item in spec.items:
-        statistics = "、".join(stat.label(lang) for stat in statistics_for([item]))
-        if lang == "en":
-            statistics = ", ".join(stat.label(lang) for stat in statistics_for([item]))
+        statistics = labels.join(str(stat.label) for stat in statistics_for([item]))
         ws.append(
             [
                 item.code,
-                labels.item_label(item, lang),
+                labels.item_label(item),
                 item.unit or None,
                 statistics or None,
-                t("derived_note") if item.is_derived else None,
+                derived_note if item.is_derived else None,
             ]
         )
     ws.append([])
 
-    ws.append([cells.bold(t("stations_heading"))])
+    ws.append([cells.bold(_("Stations"))])
     ws.append(
         [
-            cells.header(t("prefecture")),
-            cells.header(t("station")),
-            cells.header(t("block_no")),
-            cells.header(t("not_observed_items")),
-            cells.header(t("station_kind")),
-            cells.header(t("page_type")),
-            cells.header(t("latitude")),
-            cells.header(t("longitude")),
-            cells.header(t("elevation")),
+            cells.header(_("Prefecture")),
+            cells.header(_("Station")),
+            cells.header(_("Station no.")),
+            cells.header(_("Items not observed here (empty)")),
+            cells.header(_("Type")),
+            cells.header(_("Page")),
+            cells.header(_("Latitude")),
+            cells.header(_("Longitude")),
+            cells.header(_("Elevation (m)")),
         ]
     )
     for station in spec.stations:
         missing = [
-            labels.item_label(item, lang)
+            labels.item_label(item)
             for item in spec.items
             if not item.available_on(station.page_type)
         ]
         prefecture = station.prefecture
         ws.append(
             [
-                labels.prefecture_name(prefecture, lang),
-                labels.station_name(station, lang),
+                labels.prefecture_name(prefecture),
+                labels.station_name(station),
                 station.block_no,
-                (", " if lang == "en" else "、").join(missing) or None,
-                station.kind,
+                labels.join(missing) or None,
+                labels.station_kind(station),
                 station.page_type,
                 cells.cell(station.latitude, "0.0000"),
                 cells.cell(station.longitude, "0.0000"),
@@ -138,18 +158,18 @@ def write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
         )
     ws.append([])
 
-    ws.append([cells.bold(t("warnings_heading"))])
-    for warning in facts.warnings or [t("no_warnings")]:
+    ws.append([cells.bold(_("Warnings"))])
+    for warning in facts.warnings or [_("none")]:
         ws.append([warning])
     ws.append([])
 
-    ws.append([cells.bold(t("legend_heading"))])
+    ws.append([cells.bold(_("Legend (value marks and quality codes)"))])
     ws.append(
         [
-            cells.header(t("legend_quality")),
-            cells.header(t("legend_jma_mark")),
-            cells.header(t("legend_in_workbook")),
-            cells.header(t("legend_meaning")),
+            cells.header(_("Quality")),
+            cells.header(_("JMA mark")),
+            cells.header(_("In this workbook")),
+            cells.header(_("Meaning")),
         ]
     )
     for entry in labels.LEGEND:
@@ -159,20 +179,21 @@ def write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
             sample = None
         else:
             sample = cells.cell(entry.sample, "0.0", mark_for_quality(entry.quality or 8))
-        ws.append([entry.quality, entry.jma_mark or None, sample, entry.meaning(lang)])
-    ws.append([labels.MONTHLY_RULE[1] if lang == "en" else labels.MONTHLY_RULE[0]])
+        ws.append([entry.quality, entry.jma_mark or None, sample, str(entry.meaning)])
+    ws.append([labels.monthly_rule()])
     ws.append([])
 
-    ws.append([cells.bold(t("sources_heading"))])
+    ws.append([cells.bold(_("Source pages"))])
     ws.append(
         [
-            cells.header(t("block_no")),
-            cells.header(t("station")),
-            cells.header(t("year_month")),
-            cells.header(t("source_url")),
-            cells.header(t("published")),
+            cells.header(_("Station no.")),
+            cells.header(_("Station")),
+            cells.header(_("Year-month")),
+            cells.header("URL"),
+            cells.header(_("Published")),
         ]
     )
+    published = {True: _("yes"), False: _("no")}
     link_font = Font(color="0563C1", underline="single")
     for source in facts.sources:
         link = cells.cell(source.url)
@@ -184,6 +205,6 @@ def write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
                 source.station_name,
                 f"{source.year}-{source.month:02d}",
                 link,
-                t("published_yes") if source.published else t("published_no"),
+                published[source.published],
             ]
         )

@@ -1,116 +1,35 @@
-"""Every text the workbook shows, in Japanese and English, and the cell formats per unit.
+"""The workbook's words that are not single headers: legend, JMA's vocabularies, cell formats.
 
-Kept in one module so the two languages cannot drift apart: each entry holds both.
+Every text is an English msgid rendered through gettext (Japanese in locale/ja_messages.py),
+in the active language: the writer renders a workbook inside
+`translation.override(spec.language)` (`in_language`). Master data (station, prefecture and
+item names) comes in both languages from the database (`name_in`, `label_in`).
+
+JMA's own vocabularies are data and stay as typed in a Japanese workbook; an English workbook
+writes the 16 compass points as the usual abbreviations (南南西 -> SSW, 静穏 -> Calm) and the
+station kinds of JMA's list (官/四/雨) in words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
 from batch.workbook.monthly import Statistic
-from batch.workbook.romaji import with_romaji
 from repository.models import Prefecture, Station, WeatherItem
 
 LANGUAGES = ("ja", "en")
 
-TEXT: dict[str, tuple[str, str]] = {
-    # sheet names
-    "sheet_data": ("データ", "Data"),
-    "sheet_monthly": ("月別集計", "Monthly"),
-    "sheet_seasons": ("季節別", "Seasons"),
-    "sheet_charts": ("グラフ", "Charts"),
-    "sheet_info": ("情報", "Info"),
-    # identifying columns
-    "prefecture": ("都道府県", "Prefecture"),
-    "station": ("地点", "Station"),
-    "block_no": ("地点番号", "Station no."),
-    "date": ("日付", "Date"),
-    "year": ("年", "Year"),
-    "month": ("月", "Month"),
-    "year_month": ("年月", "Year-month"),
-    "days_in_month": ("月の日数", "Days in month"),
-    "season_year": ("季節の年", "Season year"),
-    "season_span": ("期間", "Months"),
-    "season_days": ("季節の日数", "Days in season"),
-    "quality": ("品質", "quality"),
-    # charts sheet
-    "charts_title": (
-        "月別グラフ（月別集計シートの値）",
-        "Monthly charts (values from the Monthly sheet)",
-    ),
-    "charts_none": (
-        "グラフにできる数値項目（月平均・月合計など）が選ばれていません。",
-        "No numeric item with a monthly statistic was selected, so there is nothing to chart.",
-    ),
-    "charts_limited": (
-        "グラフは先頭の {shown} 地点分です（全 {total} 地点）。"
-        "他の地点は月別集計シートをご覧ください。",
-        "Charts are drawn for the first {shown} of {total} stations; "
-        "see the Monthly sheet for the others.",
-    ),
-    "chart_title": ("{station}（{block_no}）月別", "{station} ({block_no}) by month"),
-    "chart_compare_title": ("{statistic}：地点別", "{statistic}: stations compared"),
-    # info sheet
-    "info_title": (
-        "気象庁 過去の気象データ（日別値）",
-        "JMA historical weather data (daily values)",
-    ),
-    "request_id": ("依頼番号", "Request no."),
-    "period": ("期間", "Period"),
-    "period_value": ("{start} ～ {end}（{months} か月）", "{start} to {end} ({months} months)"),
-    "season": ("季節（毎年の月）", "Season (months of each year)"),
-    "season_value": ("{first}月～{last}月", "months {first} to {last}"),
-    "season_across_year": (
-        "{first}月～{last}月（{first}月は翌年の季節に数えます）",
-        "months {first} to {last} (month {first} counts with the following year's season)",
-    ),
-    "generated_at": ("作成日時（日本時間）", "Generated at (JST)"),
-    "row_count": ("データ行数", "Data rows"),
-    "station_months": ("地点×月", "Station-months"),
-    "items_heading": ("項目", "Items"),
-    "item_code": ("コード", "Code"),
-    "item_label": ("項目", "Item"),
-    "item_unit": ("単位", "Unit"),
-    "item_monthly": ("月別集計", "Monthly statistic"),
-    "item_derived": ("備考", "Note"),
-    "derived_note": (
-        "当サービスが平均気温と平均湿度から計算（Tetens の式）",
-        "Computed by this service from mean temperature and mean humidity (Tetens formula)",
-    ),
-    "stations_heading": ("地点", "Stations"),
-    "station_kind": ("種別", "Type"),
-    "page_type": ("ページ", "Page"),
-    "latitude": ("緯度", "Latitude"),
-    "longitude": ("経度", "Longitude"),
-    "elevation": ("標高(m)", "Elevation (m)"),
-    "not_observed_items": ("観測されない項目（空欄）", "Items not observed here (empty)"),
-    "sources_heading": ("出典ページ", "Source pages"),
-    "source_url": ("URL", "URL"),
-    "published": ("公開", "Published"),
-    "published_yes": ("あり", "yes"),
-    "published_no": ("なし", "no"),
-    "legend_heading": ("凡例（値の記号と品質情報）", "Legend (value marks and quality codes)"),
-    "legend_quality": ("品質", "Quality"),
-    "legend_jma_mark": ("気象庁の表示", "JMA mark"),
-    "legend_in_workbook": ("このブックでの表示", "In this workbook"),
-    "legend_meaning": ("意味", "Meaning"),
-    "warnings_heading": ("注意", "Warnings"),
-    "no_warnings": ("なし", "none"),
-    "attribution": ("出典：気象庁ホームページ", "Source: Japan Meteorological Agency website"),
-    "attribution_processed": (
-        "気象庁ホームページ（{url}）のデータを加工して作成",
-        "Created by processing data from the JMA website ({url})",
-    ),
-    # warnings
-    "warn_unpublished": (
-        "{station}（{block_no}）：{months} は気象庁の公開データがありません（行なし）",
-        "{station} ({block_no}): JMA published no data for {months} (no rows)",
-    ),
-    "warn_not_observed": (
-        "{station}（{block_no}）：{items} はこの地点のページにない項目です（空欄）",
-        "{station} ({block_no}): {items} not on this station's pages (empty cells)",
-    ),
-}
+
+def in_language(language: str) -> AbstractContextManager:
+    """Render the workbook's texts in `language` (thread-local: safe in the daemon's threads)."""
+    return override(language)
 
 
 @dataclass(frozen=True)
@@ -119,119 +38,158 @@ class LegendEntry:
     jma_mark: str  # how JMA's page shows it
     sample: float | None  # the sample cell on the 情報 sheet, styled as in データ
     style: str  # "normal", "quasi", "insufficient", "no_phenomenon" or "empty"
-    meaning_ja: str
-    meaning_en: str
-
-    def meaning(self, language: str) -> str:
-        return self.meaning_en if language == "en" else self.meaning_ja
+    meaning: Promise
 
 
 LEGEND: list[LegendEntry] = [
-    LegendEntry(8, "12.3", 12.3, "normal", "正常値", "Normal value"),
+    LegendEntry(8, "12.3", 12.3, "normal", _lazy("Normal value")),
     LegendEntry(
         5,
         "12.3 )",
         12.3,
         "quasi",
-        "準正常値：統計のもとになる資料の一部が欠けているが許容範囲内（おおむね8割以上）。黄色で表示",
-        "Quasi-normal: some source data missing, within tolerance (about 80% present). "
-        "Shown in yellow",
+        _lazy(
+            "Quasi-normal: some source data missing, within tolerance (about 80% present). "
+            "Shown in yellow"
+        ),
     ),
     LegendEntry(
         4,
         "12.3 ]",
         12.3,
         "insufficient",
-        "資料不足値：欠けた資料が多く、値は上限または下限の目安にすぎない。橙色・斜体で表示。"
-        "月別集計の平均には使わない（合計・極値には使う）",
-        "Insufficient data: too much source data missing, the value is only a bound. "
-        "Shown in orange italics; not used in monthly means (used in totals and extremes)",
+        _lazy(
+            "Insufficient data: too much source data missing, the value is only a bound. "
+            "Shown in orange italics; not used in monthly means (used in totals and extremes)"
+        ),
     ),
-    LegendEntry(
-        2, "#", None, "empty", "疑問値：値に疑問があるため空欄", "Doubtful: value withheld (empty)"
-    ),
-    LegendEntry(1, "× / ///", None, "empty", "欠測（空欄）", "Missing (empty)"),
-    LegendEntry(0, "", None, "empty", "観測していない（空欄）", "Not observed (empty)"),
+    LegendEntry(2, "#", None, "empty", _lazy("Doubtful: value withheld (empty)")),
+    LegendEntry(1, "× / ///", None, "empty", _lazy("Missing (empty)")),
+    LegendEntry(0, "", None, "empty", _lazy("Not observed (empty)")),
     LegendEntry(
         8,
         "--",
         0.0,
         "no_phenomenon",
-        "現象なし（降水・降雪がまったくない）。セルの値は 0 で「--」と表示。"
-        "降水量 0.0 は 0.5mm 未満の降水があったことを示す",
-        'No phenomenon (no rain or snow at all): the cell holds 0 and shows "--". '
-        "A precipitation of 0.0 means some rain below 0.5 mm",
+        _lazy(
+            'No phenomenon (no rain or snow at all): the cell holds 0 and shows "--". '
+            "A precipitation of 0.0 means some rain below 0.5 mm"
+        ),
     ),
 ]
 
-MONTHLY_RULE = (
-    "月別集計・季節別は気象庁の月ごとの値と同じ規則で日別値から計算します。平均は品質 8 と 5 の日"
-    "だけから（0.1 単位、湿度は整数に四捨五入）、合計と極値は資料不足値（]）の日も含めます。"
-    "欠けた日（資料不足値の日を含む）があると、2割以内なら黄色（準正常 )）、2割を超えると"
-    "橙色・斜体（資料不足 ]）で示します。すべての日が「--」（現象なし）なら「--」（セルの値は 0）、"
-    "観測された 0 は 0 です。最大風速・最大瞬間風速の風向は、その最大値が出た日の風向です。",
-    "The Monthly and Season sheets follow JMA's own monthly values. Means use days of quality "
-    "8 and 5 only (rounded half up to 0.1, humidity to whole numbers); totals and extremes also "
-    "use insufficient (]) days. When days are missing (insufficient days included) the "
-    'statistic is yellow (quasi-normal, ")") if at most 20% are missing and orange italic '
-    '(insufficient, "]") beyond that. When every day was "--" (no phenomenon) the statistic '
-    'shows "--" (the cell holds 0); an observed 0 stays 0. The direction of a monthly max '
-    "wind or gust is the direction on the day of that maximum.",
-)
+
+def monthly_rule() -> str:
+    return _(
+        "The Monthly and Season sheets follow JMA's own monthly values. Means use days of "
+        "quality 8 and 5 only (rounded half up to 0.1, humidity to whole numbers); totals and "
+        "extremes also use insufficient (]) days. When days are missing (insufficient days "
+        'included) the statistic is yellow (quasi-normal, ")") if at most 20% are missing and '
+        'orange italic (insufficient, "]") beyond that. When every day was "--" (no '
+        'phenomenon) the statistic shows "--" (the cell holds 0); an observed 0 stays 0. The '
+        "direction of a monthly max wind or gust is the direction on the day of that maximum."
+    )
+
 
 JMA_DATA_URL = "https://www.data.jma.go.jp/stats/etrn/index.php"
 
 
-def text(key: str, language: str, **values: object) -> str:
-    ja, en = TEXT[key]
-    template = en if language == "en" else ja
-    return template.format(**values) if values else template
+def attribution() -> str:
+    """JMA's required credit line (情報 sheet and every page's footer)."""
+    return _("Source: Japan Meteorological Agency website")
 
 
-def station_name(station: Station, language: str) -> str:
-    """東京, or in English 'Tokyo (東京)': romaji from the station list's katakana."""
-    return with_romaji(station.name, station.kana) if language == "en" else station.name
+# JMA's 16 compass points and calm, as the daily pages write them.
+DIRECTIONS: dict[str, Promise] = {
+    "北": _lazy("N"),
+    "北北東": _lazy("NNE"),
+    "北東": _lazy("NE"),
+    "東北東": _lazy("ENE"),
+    "東": _lazy("E"),
+    "東南東": _lazy("ESE"),
+    "南東": _lazy("SE"),
+    "南南東": _lazy("SSE"),
+    "南": _lazy("S"),
+    "南南西": _lazy("SSW"),
+    "南西": _lazy("SW"),
+    "西南西": _lazy("WSW"),
+    "西": _lazy("W"),
+    "西北西": _lazy("WNW"),
+    "北西": _lazy("NW"),
+    "北北西": _lazy("NNW"),
+    "静穏": _lazy("Calm"),
+}
+
+# The station kinds of JMA's station list (地域気象観測所一覧).
+STATION_KINDS: dict[str, Promise] = {
+    Station.Kind.OFFICIAL: _lazy("JMA observatory"),
+    Station.Kind.FOUR_ELEMENT: _lazy("AMeDAS (4 elements)"),
+    Station.Kind.RAIN: _lazy("AMeDAS (rain gauge)"),
+}
 
 
-def prefecture_name(prefecture: Prefecture, language: str) -> str:
-    """東京都, or in English 'Tokyo (東京都)' from the prefecture list's English name."""
-    if language == "en" and prefecture.name_en:
-        return f"{prefecture.name_en} ({prefecture.name_ja})"
-    return prefecture.name_ja
+def directions() -> dict[str, str]:
+    """JMA's direction word -> the word written in the active language (looked up per cell)."""
+    return {jma: str(word) for jma, word in DIRECTIONS.items()}
 
 
-def item_label(item: WeatherItem, language: str) -> str:
-    return item.label_en if language == "en" else item.label_ja
+def station_kind(station: Station) -> str:
+    kind = STATION_KINDS.get(station.kind)
+    return str(kind) if kind is not None else station.kind
 
 
-def with_unit(label: str, unit: str, language: str) -> str:
-    if not unit:
-        return label
-    return f"{label} ({unit})" if language == "en" else f"{label}({unit})"
+def join(texts: Iterable[str]) -> str:
+    """東京、大阪 / Tokyo, Osaka."""
+    return _(", ").join(texts)
 
 
-def item_header(item: WeatherItem, language: str) -> str:
+def _with_original(english: str, japanese: str) -> str:
+    """English readers get the English name with JMA's beside it; Japanese readers JMA's."""
+    if not english:
+        return japanese
+    return _("%(english)s (%(japanese)s)") % {"english": english, "japanese": japanese}
+
+
+def station_name(station: Station) -> str:
+    """東京, or for English readers 'Tokyo (東京)': the romaji of the station list's kana."""
+    return _with_original(station.name_en, station.name)
+
+
+def prefecture_name(prefecture: Prefecture) -> str:
+    """東京都, or for English readers 'Tokyo (東京都)' from the prefecture list's English name."""
+    return _with_original(prefecture.name_en, prefecture.name_ja)
+
+
+def item_label(item: WeatherItem) -> str:
+    return item.label_in(get_language())
+
+
+def with_unit(label: str, unit: str) -> str:
     """平均気温(℃) / Mean temperature (℃)."""
-    return with_unit(item_label(item, language), item.unit, language)
+    return _("%(label)s (%(unit)s)") % {"label": label, "unit": unit} if unit else label
 
 
-def quality_header(item: WeatherItem, language: str) -> str:
-    return f"{item_label(item, language)} {text('quality', language)}"
+def item_header(item: WeatherItem) -> str:
+    return with_unit(item_label(item), item.unit)
 
 
-def statistic_header(item: WeatherItem, statistic: Statistic, language: str) -> str:
+def quality_header(item: WeatherItem) -> str:
+    return _("%(item)s quality") % {"item": item_label(item)}
+
+
+def statistic_header(item: WeatherItem, statistic: Statistic) -> str:
     """`<item> <statistic>(<unit>)`: 降水量の合計 日最大(mm) / Total precipitation, largest
     daily (mm)."""
-    sep = ", " if language == "en" else " "
-    label = f"{item_label(item, language)}{sep}{statistic.label(language)}"
-    return with_unit(label, item.unit, language)
+    label = _("%(item)s, %(statistic)s") % {
+        "item": item_label(item),
+        "statistic": statistic.label,
+    }
+    return with_unit(label, item.unit)
 
 
-def direction_header(item: WeatherItem, language: str) -> str:
+def direction_header(item: WeatherItem) -> str:
     """The column beside a monthly max wind: the direction on the day of that maximum."""
-    if language == "en":
-        return f"{item_label(item, language)}, direction on the day of the monthly max"
-    return f"{item_label(item, language)} 月最大の日の風向"
+    return _("%(item)s, direction on the day of the monthly max") % {"item": item_label(item)}
 
 
 def number_format(item: WeatherItem) -> str:
@@ -245,9 +203,15 @@ def no_phenomenon_format(item: WeatherItem) -> str:
     return f'{fmt};-{fmt};"--"'
 
 
-def date_format(language: str) -> str:
-    return "yyyy-mm-dd" if language == "en" else "yyyy/mm/dd"
+def date_format() -> str:
+    """Excel's date format for this language (yyyy/mm/dd in Japanese)."""
+    return _("yyyy-mm-dd")
 
 
-def month_format(language: str) -> str:
-    return "yyyy-mm" if language == "en" else "yyyy/mm"
+def month_format() -> str:
+    return _("yyyy-mm")
+
+
+def month_range(first: str, last: str) -> str:
+    """2020-01～2020-03 / 2020-01 to 2020-03."""
+    return _("%(first)s to %(last)s") % {"first": first, "last": last}

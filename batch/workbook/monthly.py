@@ -21,6 +21,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _lazy
+
 from batch.jma.page import DailyPage, Observation
 from repository.models import WeatherItem
 
@@ -43,51 +46,49 @@ class Statistic:
 
     item_code: str
     kind: str  # MEAN, SUM, MAX or MIN
-    label_ja: str
-    label_en: str
+    label: Promise  # gettext_lazy: shown in the workbook's language
     direction_code: str | None = None  # for a max wind: the direction item of the same day
 
     @property
     def key(self) -> str:
         return f"{self.item_code}:{self.kind}"
 
-    def label(self, language: str) -> str:
-        return self.label_en if language == "en" else self.label_ja
 
-
-_MEAN_LABEL = ("月平均", "monthly mean")
-_TOTAL_LABEL = ("月合計", "monthly total")
-_MAX_LABEL = ("月最大", "monthly max")
+_MEAN_LABEL = _lazy("monthly mean")
+_TOTAL_LABEL = _lazy("monthly total")
+_MAX_LABEL = _lazy("monthly max")
+_LOWEST_LABEL = _lazy("monthly minimum")  # 月最小; "monthly lowest" is 月最低
+_LARGEST_DAILY_LABEL = _lazy("largest daily")
 
 # JMA's order on its monthly page (20 values for an s1 station).
 JMA_STATISTICS: tuple[Statistic, ...] = (
-    Statistic("pressure_local_avg", MEAN, *_MEAN_LABEL),
-    Statistic("pressure_sea_avg", MEAN, *_MEAN_LABEL),
-    Statistic("precip_total", SUM, *_TOTAL_LABEL),
-    Statistic("precip_total", MAX, "日最大", "largest daily"),
-    Statistic("precip_max_1h", MAX, *_MAX_LABEL),
-    Statistic("precip_max_10min", MAX, *_MAX_LABEL),
-    Statistic("temp_avg", MEAN, *_MEAN_LABEL),
-    Statistic("temp_max", MEAN, "月平均（日最高の平均）", "monthly mean of daily maxima"),
-    Statistic("temp_min", MEAN, "月平均（日最低の平均）", "monthly mean of daily minima"),
-    Statistic("temp_max", MAX, "月最高", "monthly highest"),
-    Statistic("temp_min", MIN, "月最低", "monthly lowest"),
-    Statistic("humidity_avg", MEAN, *_MEAN_LABEL),
-    Statistic("humidity_min", MIN, "月最小", "monthly lowest"),
-    Statistic("wind_speed_avg", MEAN, *_MEAN_LABEL),
-    Statistic("wind_speed_max", MAX, *_MAX_LABEL, direction_code="wind_dir_max"),
-    Statistic("gust_speed_max", MAX, *_MAX_LABEL, direction_code="gust_dir_max"),
-    Statistic("sunshine_hours", SUM, *_TOTAL_LABEL),
-    Statistic("snowfall_total", SUM, *_TOTAL_LABEL),
-    Statistic("snowfall_total", MAX, "日最大", "largest daily"),
-    Statistic("snow_depth_max", MAX, *_MAX_LABEL),
+    Statistic("pressure_local_avg", MEAN, _MEAN_LABEL),
+    Statistic("pressure_sea_avg", MEAN, _MEAN_LABEL),
+    Statistic("precip_total", SUM, _TOTAL_LABEL),
+    Statistic("precip_total", MAX, _LARGEST_DAILY_LABEL),
+    Statistic("precip_max_1h", MAX, _MAX_LABEL),
+    Statistic("precip_max_10min", MAX, _MAX_LABEL),
+    Statistic("temp_avg", MEAN, _MEAN_LABEL),
+    Statistic("temp_max", MEAN, _lazy("monthly mean of daily maxima")),
+    Statistic("temp_min", MEAN, _lazy("monthly mean of daily minima")),
+    Statistic("temp_max", MAX, _lazy("monthly highest")),
+    Statistic("temp_min", MIN, _lazy("monthly lowest")),
+    Statistic("humidity_avg", MEAN, _MEAN_LABEL),
+    Statistic("humidity_min", MIN, _LOWEST_LABEL),
+    Statistic("wind_speed_avg", MEAN, _MEAN_LABEL),
+    Statistic("wind_speed_max", MAX, _MAX_LABEL, direction_code="wind_dir_max"),
+    Statistic("gust_speed_max", MAX, _MAX_LABEL, direction_code="gust_dir_max"),
+    Statistic("sunshine_hours", SUM, _TOTAL_LABEL),
+    Statistic("snowfall_total", SUM, _TOTAL_LABEL),
+    Statistic("snowfall_total", MAX, _LARGEST_DAILY_LABEL),
+    Statistic("snow_depth_max", MAX, _MAX_LABEL),
 )
 
 _BY_AGGREGATION = {
-    WeatherItem.Aggregation.MEAN: (MEAN, *_MEAN_LABEL),
-    WeatherItem.Aggregation.SUM: (SUM, *_TOTAL_LABEL),
-    WeatherItem.Aggregation.MAX: (MAX, *_MAX_LABEL),
-    WeatherItem.Aggregation.MIN: (MIN, "月最小", "monthly lowest"),
+    WeatherItem.Aggregation.MEAN: (MEAN, _MEAN_LABEL),
+    WeatherItem.Aggregation.SUM: (SUM, _TOTAL_LABEL),
+    WeatherItem.Aggregation.MAX: (MAX, _MAX_LABEL),
+    WeatherItem.Aggregation.MIN: (MIN, _LOWEST_LABEL),
 }
 
 

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from batch.workbook import labels
@@ -45,7 +46,8 @@ def header_height(texts: Sequence[str], widths: Sequence[float]) -> float:
 
 def footer_text(language: str) -> str:
     """出典：気象庁ホームページ; '&' is the header/footer code character, so it is doubled."""
-    return labels.text("attribution", language).replace("&", "&&")
+    with labels.in_language(language):
+        return labels.attribution().replace("&", "&&")
 
 
 def set_up_page(ws: Any, language: str, *, title_rows: int = 0) -> None:
@@ -63,7 +65,8 @@ def set_up_page(ws: Any, language: str, *, title_rows: int = 0) -> None:
     ws.page_margins.footer = 0.3
     if title_rows:
         ws.print_title_rows = f"1:{title_rows}"
-    page = "Page &P of &N" if language == "en" else "&P / &N ページ"
+    with labels.in_language(language):
+        page = _("Page &P of &N")  # &P and &N: Excel's page number and page count
     ws.oddFooter.left.text = footer_text(language)
     ws.oddFooter.left.size = 9
     ws.oddFooter.right.text = page

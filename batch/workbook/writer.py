@@ -9,12 +9,15 @@ which depend on everything seen, are written and the file is assembled.
 from __future__ import annotations
 
 import calendar
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -42,11 +45,22 @@ from repository.models import Station, WeatherItem
 ID_COLUMNS = 4  # 都道府県, 地点, 地点番号, 日付
 MONTHLY_MONTH_COLUMN = 6
 COMPLETENESS_MARK = {QUASI: "quasi", INSUFFICIENT: "insufficient"}
+Result = TypeVar("Result")
 
 
-def _month_ranges(months: list[tuple[int, int]], language: str) -> str:
-    """[(2020,1),(2020,2),(2020,5)] -> '2020-01～2020-02, 2020-05'."""
-    joiner = " to " if language == "en" else "～"
+def in_workbook_language(method: Callable[..., Result]) -> Callable[..., Result]:
+    """Run a WorkbookWriter method with its texts in the workbook's language."""
+
+    @functools.wraps(method)
+    def wrapper(self: WorkbookWriter, *args: Any, **kwargs: Any) -> Result:
+        with labels.in_language(self.language):
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def _month_ranges(months: list[tuple[int, int]]) -> str:
+    """[(2020,1),(2020,2),(2020,5)] -> '2020-01～2020-02、2020-05' (in the active language)."""
     parts: list[str] = []
     start = prev = months[0]
     for current in [*months[1:], None]:
@@ -55,19 +69,28 @@ def _month_ranges(months: list[tuple[int, int]], language: str) -> str:
             continue
         first = f"{start[0]}-{start[1]:02d}"
         last = f"{prev[0]}-{prev[1]:02d}"
-        parts.append(first if start == prev else f"{first}{joiner}{last}")
+        parts.append(first if start == prev else labels.month_range(first, last))
         if current is not None:
             start = prev = current
-    return ", ".join(parts)
+    return labels.join(parts)
 
 
 class _ItemColumn:
     """How one selected item is written in データ: style ids chosen once, as this runs per cell."""
 
-    __slots__ = ("code", "normal_style", "marked_styles", "dash_style", "dash_marked_styles")
+    __slots__ = (
+        "code",
+        "words",
+        "normal_style",
+        "marked_styles",
+        "dash_style",
+        "dash_marked_styles",
+    )
 
-    def __init__(self, item: WeatherItem, rows: StyledRows) -> None:
+    def __init__(self, item: WeatherItem, rows: StyledRows, directions: dict[str, str]) -> None:
         self.code = item.code
+        # JMA's word -> the workbook's, for direction columns (南南西 -> SSW in English).
+        self.words = directions if item.kind == WeatherItem.Kind.DIRECTION else None
         is_number = item.kind == WeatherItem.Kind.NUMBER
         number_format = labels.number_format(item) if is_number else None
         dash_format = labels.no_phenomenon_format(item) if is_number else None
@@ -80,7 +103,9 @@ class _ItemColumn:
 
 
 class WorkbookWriter:
-    """Add station-months in order (station by station), then save() once."""
+    """Add station-months in order (station by station), then save() once.
+
+    Its public methods render texts in the workbook's language (spec.language)."""
 
     def __init__(
         self,
@@ -95,14 +120,18 @@ class WorkbookWriter:
         self.wb = Workbook(write_only=write_only)
         if not write_only:
             self.wb.remove(self.wb.active)
-        t = self._t
-        self.ws_data = self.wb.create_sheet(t("sheet_data"))
-        self.ws_monthly = self.wb.create_sheet(t("sheet_monthly"))
+        self._start_sheets()
+
+    @in_workbook_language
+    def _start_sheets(self) -> None:
+        spec = self.spec
+        self.ws_data = self.wb.create_sheet(_("Data"))
+        self.ws_monthly = self.wb.create_sheet(_("Monthly"))
         self.ws_seasons = (
-            self.wb.create_sheet(t("sheet_seasons")) if spec.period.season is not None else None
+            self.wb.create_sheet(_("Seasons")) if spec.period.season is not None else None
         )
-        self.ws_charts = self.wb.create_sheet(t("sheet_charts"))
-        self.ws_info = self.wb.create_sheet(t("sheet_info"))
+        self.ws_charts = self.wb.create_sheet(_("Charts"))
+        self.ws_info = self.wb.create_sheet(_("Info"))
         for ws, title_rows in (
             (self.ws_data, 1),
             (self.ws_monthly, 1),
@@ -116,11 +145,14 @@ class WorkbookWriter:
         self.monthly_cells = CellMaker(self.ws_monthly)
 
         self.data_rows = StyledRows(self.ws_data)
-        self.item_columns = [_ItemColumn(item, self.data_rows) for item in spec.items]
-        self.date_style = self.data_rows.style(labels.date_format(self.language))
+        self.directions = labels.directions()  # JMA's 南南西 -> SSW in English, per cell
+        self.item_columns = [
+            _ItemColumn(item, self.data_rows, self.directions) for item in spec.items
+        ]
+        self.date_style = self.data_rows.style(labels.date_format())
         self.statistics = statistics_for(spec.items)
-        self.date_format = labels.date_format(self.language)
-        self.month_format = labels.month_format(self.language)
+        self.date_format = labels.date_format()
+        self.month_format = labels.month_format()
 
         self.row_count = 0
         self.station_months = 0
@@ -140,9 +172,6 @@ class WorkbookWriter:
             self.season_cells = CellMaker(self.ws_seasons)
             self._start_season_sheet()
 
-    def _t(self, key: str, **values: object) -> str:
-        return labels.text(key, self.language, **values)
-
     # --- データ ---------------------------------------------------------------------------
 
     @property
@@ -151,14 +180,14 @@ class WorkbookWriter:
         return ID_COLUMNS + per_item * len(self.spec.items)
 
     def _start_data_sheet(self) -> None:
-        ws, t, lang = self.ws_data, self._t, self.language
-        header = [t("prefecture"), t("station"), t("block_no"), t("date")]
+        ws = self.ws_data
+        header = [_("Prefecture"), _("Station"), _("Station no."), _("Date")]
         widths = [10, 14, 10, 12]
         for item in self.spec.items:
-            header.append(labels.item_header(item, lang))
+            header.append(labels.item_header(item))
             widths.append(22 if item.kind == WeatherItem.Kind.TEXT else 13)
             if self.spec.quality_columns:
-                header.append(labels.quality_header(item, lang))
+                header.append(labels.quality_header(item))
                 widths.append(9)
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
@@ -170,8 +199,8 @@ class WorkbookWriter:
         if self._station_context is None or self._station_context[0] != station.block_no:
             prefecture = station.prefecture
             prefix = [
-                labels.prefecture_name(prefecture, self.language),
-                labels.station_name(station, self.language),
+                labels.prefecture_name(prefecture),
+                labels.station_name(station),
                 station.block_no,
             ]
             available = [item.available_on(station.page_type) for item in self.spec.items]
@@ -208,6 +237,8 @@ class WorkbookWriter:
                     style = column.dash_marked_styles.get(obs.quality, column.dash_style)
                 else:
                     style = column.marked_styles.get(obs.quality, column.normal_style)
+                    if column.words is not None:
+                        value = column.words.get(value, value)
                 row.append(value)
                 styles.append(style)
                 if quality_columns:
@@ -219,15 +250,15 @@ class WorkbookWriter:
     # --- 月別集計 -------------------------------------------------------------------------
 
     def _start_monthly_sheet(self) -> None:
-        ws, t, lang = self.ws_monthly, self._t, self.language
+        ws = self.ws_monthly
         header = [
-            t("prefecture"),
-            t("station"),
-            t("block_no"),
-            t("year"),
-            t("month"),
-            t("year_month"),
-            t("days_in_month"),
+            _("Prefecture"),
+            _("Station"),
+            _("Station no."),
+            _("Year"),
+            _("Month"),
+            _("Year-month"),
+            _("Days in month"),
         ]
         widths = [10, 14, 10, 7, 5, 10, 8]
         self.chart_columns: list[ChartColumn] = []  # totals as bars, means as lines
@@ -235,14 +266,14 @@ class WorkbookWriter:
         items = {item.code: item for item in self.spec.items}
         for stat in self.statistics:
             item = items[stat.item_code]
-            title = labels.statistic_header(item, stat, lang)
+            title = labels.statistic_header(item, stat)
             kind = {SUM: BAR, MEAN: LINE}.get(stat.kind)
             column = ChartColumn(len(header) + 1, title, item.unit, kind or LINE)
             (self.chart_columns if kind else extremes).append(column)
             header.append(title)
             widths.append(16)
             if stat.direction_code:
-                header.append(labels.direction_header(item, lang))
+                header.append(labels.direction_header(item))
                 widths.append(12)
         self.monthly_column_count = len(header)
         if not self.chart_columns:  # only extremes chosen (e.g. max 1 h precipitation)
@@ -271,7 +302,7 @@ class WorkbookWriter:
                 value = cells.cell(found.value, number_format, mark)
             row.append(value)
             if stat.direction_code:
-                row.append(found.direction)
+                row.append(self.directions.get(found.direction, found.direction))
         return row
 
     def _write_monthly(self, station: Station, result: MonthResult) -> None:
@@ -296,23 +327,23 @@ class WorkbookWriter:
     # --- 季節別 ---------------------------------------------------------------------------
 
     def _start_season_sheet(self) -> None:
-        ws, t = self.ws_seasons, self._t
+        ws = self.ws_seasons
         header = [
-            t("prefecture"),
-            t("station"),
-            t("block_no"),
-            t("season_year"),
-            t("season_span"),
-            t("season_days"),
+            _("Prefecture"),
+            _("Station"),
+            _("Station no."),
+            _("Season year"),
+            _("Months"),
+            _("Days in season"),
         ]
         widths = [10, 14, 10, 9, 18, 9]
         items = {item.code: item for item in self.spec.items}
         for stat in self.statistics:
             item = items[stat.item_code]
-            header.append(labels.statistic_header(item, stat, self.language))
+            header.append(labels.statistic_header(item, stat))
             widths.append(16)
             if stat.direction_code:
-                header.append(labels.direction_header(item, self.language))
+                header.append(labels.direction_header(item))
                 widths.append(12)
         self.season_column_count = len(header)
         for index, width in enumerate(widths, start=1):
@@ -348,9 +379,7 @@ class WorkbookWriter:
             days_needed=days,
         )
         _, prefix, _ = self._context(station)
-        span = f"{months[0]}～{months[-1]}"
-        if self.language == "en":
-            span = span.replace("～", " to ")
+        span = labels.month_range(str(months[0]), str(months[-1]))
         self.ws_seasons.append(
             [*prefix, year, span, days, *self.statistic_cells(self.season_cells, summary)]
         )
@@ -358,13 +387,14 @@ class WorkbookWriter:
 
     # --- the run --------------------------------------------------------------------------
 
+    @in_workbook_language
     def add_month(self, station: Station, result: MonthResult) -> None:
         """One station-month, in the order the stations and months are to appear."""
         self.station_months += 1
         self._sources.append(
             SourcePage(
                 station.block_no,
-                labels.station_name(station, self.language),
+                labels.station_name(station),
                 result.year,
                 result.month,
                 result.source_url,
@@ -388,36 +418,33 @@ class WorkbookWriter:
             for year, month in months
         ]
 
+    @in_workbook_language
     def warnings(self) -> list[str]:
-        lang = self.language
         found: list[str] = []
         for station in self.spec.stations:
             missing = [
-                labels.item_label(item, lang)
+                labels.item_label(item)
                 for item in self.spec.items
                 if not item.available_on(station.page_type)
             ]
+            where = {"station": labels.station_name(station), "block_no": station.block_no}
             if missing:
                 found.append(
-                    self._t(
-                        "warn_not_observed",
-                        station=labels.station_name(station, lang),
-                        block_no=station.block_no,
-                        items=(", " if lang == "en" else "、").join(missing),
+                    _(
+                        "%(station)s (%(block_no)s): %(items)s not on this station's pages "
+                        "(empty cells)"
                     )
+                    % {**where, "items": labels.join(missing)}
                 )
             months = self._unpublished.get(station.block_no)
             if months:
                 found.append(
-                    self._t(
-                        "warn_unpublished",
-                        station=labels.station_name(station, lang),
-                        block_no=station.block_no,
-                        months=_month_ranges(months, lang),
-                    )
+                    _("%(station)s (%(block_no)s): JMA published no data for %(months)s (no rows)")
+                    % {**where, "months": _month_ranges(months)}
                 )
         return found
 
+    @in_workbook_language
     def save(self, path: Path) -> None:
         last_column = get_column_letter(self.data_column_count)
         self.ws_data.auto_filter.ref = f"A1:{last_column}{self.row_count + 1}"
@@ -431,7 +458,7 @@ class WorkbookWriter:
             )
         station_rows = [
             StationRows(
-                labels.station_name(station, self.language),
+                labels.station_name(station),
                 station.block_no,
                 *self._station_rows[station.block_no],
             )

@@ -212,12 +212,13 @@ async function verifyPage(params) {
   const status = h("div", { "aria-live": "polite" }, notice(t("verifying")));
   page("verify_title", status, h("p", {}, h("a", { href: "#/login", text: t("to_login") })));
   try {
-    await json("/api/v1/auth/verify-email/", {
+    const { body } = await json("/api/v1/auth/verify-email/", {
       method: "POST",
       auth: false,
       body: { uid: params.get("uid") || "", token: params.get("token") || "" },
     });
-    status.replaceChildren(notice(t("verified"), "ok"));
+    // The API says which: verified now, or already verified (a link opened again).
+    status.replaceChildren(notice(body?.detail || t("verified"), "ok"));
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     const text = error.status === 404 && error.code === "not_found" ? t("verify_unavailable") : error.message;

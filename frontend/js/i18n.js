@@ -307,6 +307,16 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
 }
 
+/** Items of a list as this language writes them: 東京、大阪 / Tokyo, Osaka. */
+export function joinList(items) {
+  return items.join(current === "ja" ? "、" : ", ");
+}
+
+/** A station for this reader: 東京, or Tokyo (東京) from the API's romaji (name_en). */
+export function stationName(station) {
+  return current === "en" && station.name_en ? `${station.name_en} (${station.name})` : station.name;
+}
+
 export function number(value) {
   return new Intl.NumberFormat(current === "ja" ? "ja-JP" : "en-US").format(value);
 }

@@ -1,7 +1,7 @@
 // Choosing weather items, grouped, each with a note where a chosen station does not observe it.
 
 import { h } from "./dom.js";
-import { lang, t } from "./i18n.js";
+import { joinList, lang, stationName, t } from "./i18n.js";
 import { observes, options, state } from "./request-state.js";
 
 const GROUPS = [
@@ -53,8 +53,8 @@ export function itemsPicker(onChange) {
 
   function redraw(chosen) {
     for (const item of options.items) {
-      const missing = chosen.filter(({ station }) => !observes(station, item)).map(({ station }) => station.name);
-      notes.get(item.code).textContent = missing.length ? t("not_observed_at", { names: missing.join("、") }) : "";
+      const missing = chosen.filter(({ station }) => !observes(station, item)).map(({ station }) => stationName(station));
+      notes.get(item.code).textContent = missing.length ? t("not_observed_at", { names: joinList(missing) }) : "";
     }
   }
   return { element, redraw };

@@ -3,7 +3,7 @@
 
 import { ApiError, call, fileName, json } from "./api.js";
 import { h, notice } from "./dom.js";
-import { dateTime, lang, t } from "./i18n.js";
+import { dateTime, joinList, lang, stationName, t } from "./i18n.js";
 
 const STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"];
 const ACTIVE = new Set(["queued", "running"]);
@@ -163,8 +163,8 @@ export async function requestsPage(params, ctx) {
       const label = t(`status_${r.status}`) + (r.cancel_requested && r.status === "running" ? ` (${t("cancel_requested")})` : "");
       badge.textContent = label;
       badge.className = `badge ${r.status}`;
-      const names = r.stations.map((s) => s.name).join("、");
-      const itemNames = r.items.map((i) => (lang() === "ja" ? i.label_ja : i.label_en)).join("、");
+      const names = joinList(r.stations.map(stationName));
+      const itemNames = joinList(r.items.map((i) => (lang() === "ja" ? i.label_ja : i.label_en)));
       summary.textContent = `${period(r)} · ${names} · ${itemNames} · ${t("created")} ${dateTime(r.created_at)}`;
       bar.value = r.progress.percent;
       barText.textContent = t("progress_text", { done: r.progress.done, total: r.progress.total, percent: r.progress.percent });

@@ -3,7 +3,7 @@
 
 import { ApiError, json } from "./api.js";
 import { field, h } from "./dom.js";
-import { lang, t } from "./i18n.js";
+import { lang, stationName, t } from "./i18n.js";
 import { createMap } from "./map.js";
 import { allStations, options, prefectureName, rememberStation, state } from "./request-state.js";
 
@@ -161,17 +161,18 @@ function nearControls(search) {
 
 function resultItem(hit, toggleStation) {
   const chosen = state.stations.includes(hit.block_no);
-  const where = [hit.block_no, hit.prefecture_name, t(`kind_${hit.kind}`)];
+  const prefecture = lang() === "en" ? hit.prefecture_name_en || hit.prefecture_name : hit.prefecture_name;
+  const where = [hit.block_no, prefecture, t(`kind_${hit.kind}`)];
   if (hit.distance_km !== null) where.push(t("km", { d: hit.distance_km }));
   return h("li", {},
-    h("span", { class: "name" }, `${hit.name} `, h("span", { class: "kana", text: hit.kana })),
+    h("span", { class: "name" }, `${stationName(hit)} `, h("span", { class: "kana", text: hit.kana })),
     h("span", { class: "meta", text: where.join(" · ") }),
     h("button", {
       type: "button",
       class: "small",
       "data-add": hit.block_no,
       disabled: chosen,
-      "aria-label": `${hit.name} (${hit.block_no}): ${t(chosen ? "added" : "add")}`,
+      "aria-label": `${stationName(hit)} (${hit.block_no}): ${t(chosen ? "added" : "add")}`,
       text: t(chosen ? "added" : "add"),
       onclick: () => {
         // The options may predate this station (cached while master data changed): the
@@ -189,14 +190,14 @@ function chosenItem({ station, representativeOf }, toggleStation) {
     representativeOf ? t("via_prefecture", { pref: prefectureName(representativeOf) }) : null,
   ];
   return h("li", { "data-station": station.block_no },
-    h("span", { class: "name", text: station.name }),
+    h("span", { class: "name", text: stationName(station) }),
     h("span", { class: "meta", text: meta.filter(Boolean).join(" · ") }),
     representativeOf
       ? null
       : h("button", {
           type: "button",
           class: "small",
-          "aria-label": `${station.name} (${station.block_no}): ${t("remove")}`,
+          "aria-label": `${stationName(station)} (${station.block_no}): ${t("remove")}`,
           text: t("remove"),
           onclick: () => toggleStation(station.block_no),
         }));

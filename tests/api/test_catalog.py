@@ -49,6 +49,35 @@ def test_search_by_name_kana_or_block_no(api, q):
     assert all(r["distance_km"] is None for r in results)
 
 
+@pytest.mark.parametrize(
+    ("q", "block_no"),
+    [
+        ("Tokyo", "47662"),
+        ("tokyo", "47662"),
+        ("Tōkyō", "47662"),
+        ("TOUKYOU", "47662"),
+        ("sapporo", "47412"),
+        ("Ōsaka", "47772"),
+        ("oosaka", "47772"),
+        ("Wakkanai", "47401"),
+    ],
+)
+def test_search_by_romaji_with_or_without_long_vowel_marks(api, q, block_no):
+    """Issue 18: English readers typed "Tokyo" or "sapporo" and found nothing."""
+    results = api.get("/api/v1/stations/", {"q": q, "limit": 100}).json()["results"]
+    assert block_no in [r["block_no"] for r in results]
+
+
+def test_a_hit_carries_the_english_names(api):
+    (hit,) = api.get("/api/v1/stations/", {"q": "47662"}).json()["results"]
+    # Typed from JMA's station list (トウキョウ) and prefecture list (Tokyo).
+    assert (hit["name"], hit["name_en"]) == ("東京", "Tokyo")
+    assert (hit["prefecture_name"], hit["prefecture_name_en"]) == ("東京都", "Tokyo")
+    options = api.get("/api/v1/options/").json()
+    hokkaido = {s["block_no"]: s for p in options["prefectures"] for s in p["stations"]}
+    assert hokkaido["47412"]["name_en"] == "Sapporo"
+
+
 def test_search_within_a_prefecture(api):
     results = api.get("/api/v1/stations/", {"prefecture": "13", "limit": 100}).json()["results"]
     assert results and {r["prefecture"] for r in results} == {"13"}

@@ -139,3 +139,63 @@ def test_token_for_a_purged_file_is_410(anon, finished):
 def test_token_download_ignores_a_stale_authorization_header(anon, finished):
     anon.credentials(HTTP_AUTHORIZATION="Bearer expired.or.wrong")
     assert_attachment(anon.get(f"/api/v1/downloads/{make_download_token(finished.pk)}/"))
+
+
+BROWSER_ACCEPT = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+    "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
+)
+
+
+@pytest.mark.parametrize(
+    ("token_of", "status", "title", "advice"),
+    [
+        (lambda pk: "not-a-token", 404, "このダウンロードリンクは使えません", "メールのリンクを"),
+        (
+            lambda pk: make_download_token(pk, ttl_s=-1),
+            410,
+            "このダウンロードリンクは期限切れです",
+            "ログインして依頼一覧を開いてください",
+        ),
+    ],
+)
+def test_a_broken_mailed_link_in_a_browser_is_a_page_in_its_language(
+    anon, finished, settings, token_of, status, title, advice
+):
+    """Issue 18: a browser got DRF's browsable page with the raw JSON `link_invalid`."""
+    settings.FRONTEND_BASE_URL = "https://weather.example.jp"
+    response = anon.get(
+        f"/api/v1/downloads/{token_of(finished.pk)}/",
+        HTTP_ACCEPT=BROWSER_ACCEPT,
+        HTTP_ACCEPT_LANGUAGE="ja,en-US;q=0.9,en;q=0.8",
+    )
+    assert response.status_code == status
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    page = response.content.decode()
+    assert '<html lang="ja">' in page and f"<h1>{title}</h1>" in page and advice in page
+    assert (
+        '<a class="button" href="https://weather.example.jp/#/requests">依頼一覧を開く</a>' in page
+    )
+    assert "{" not in page.split("<body>")[1]  # no JSON on the page
+    assert "Django REST framework" not in page
+
+
+def test_a_broken_mailed_link_in_an_english_browser_is_an_english_page(anon, finished):
+    response = anon.get(
+        "/api/v1/downloads/not-a-token/",
+        HTTP_ACCEPT=BROWSER_ACCEPT,
+        HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9",
+    )
+    page = response.content.decode()
+    assert '<html lang="en">' in page
+    assert "<h1>This download link does not work</h1>" in page
+    assert "<p>This download link is not valid.</p>" in page
+    assert "Open your requests" in page
+
+
+@pytest.mark.parametrize("accept", [None, "application/json", "*/*"])
+def test_api_clients_still_get_the_json_error(anon, finished, accept):
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    response = anon.get("/api/v1/downloads/not-a-token/", **headers)
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "link_invalid"

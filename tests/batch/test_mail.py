@@ -68,6 +68,40 @@ def test_failure_notice_in_english_says_how_to_retry(request_ja):
     assert notice.dedupe_key == f"request:{request_ja.pk}:failed:2"
 
 
+def test_completion_notice_in_english_is_english_throughout(request_ja):
+    """Issue 18: English notices named stations in kanji, joined lists with "、" and sent the
+    reader to the workbook's 情報 sheet."""
+    request_ja.language = "en"
+    request_ja.save()
+    notice = mail.completion_mail(
+        mail.request_facts(request_ja),
+        size=2_500_000,
+        warnings=["Kitami (北見) (0074): JMA published no data for 2020-02 (no rows)"],
+        expires_at=timezone.now() + timedelta(days=14),
+        file_id="b2",
+    )
+    assert notice.subject.endswith(f"Your weather workbook #{request_ja.pk} is ready")
+    for text in (notice.body_text, notice.body_html):
+        # トウキョウ and キタミ in JMA's station list; Hokkaido in the prefecture list.
+        assert "Tokyo (47662, Tokyo), Kitami (0074, Hokkaido)" in text
+        assert "Mean temperature, Total precipitation" in text
+        assert "Warnings (1): some data was not available" in text and "Info sheet" in text
+        assert "、" not in text and "情報" not in text
+    assert '<html lang="en">' in notice.body_html
+
+
+def test_failure_notice_in_japanese_links_to_the_request_list(request_ja, settings):
+    settings.FRONTEND_BASE_URL = "https://weather.example.jp"
+    facts = mail.request_facts(request_ja)
+    notice = mail.failure_mail(facts, code="jma_unavailable", message="接続できません", number=1)
+    assert "作成できませんでした" in notice.subject
+    assert "東京 (47662, 東京都)、北見 (0074, 北海道)" in notice.body_text
+    assert "平均気温、降水量の合計" in notice.body_text
+    # The link a person clicks opens the front end's list (the API page needs a token).
+    assert '<a href="https://weather.example.jp/#/requests">' in notice.body_html
+    assert "https://weather.example.jp/#/requests" in notice.body_text.splitlines()
+
+
 @pytest.fixture
 def bare_request() -> FileRequest:
     return make_bare_request(make_user("owner@example.com"))

@@ -244,3 +244,52 @@ def test_api_docs_page_renders(page, site: Site) -> None:
     assert "/api/v1/auth/token/" in body
     assert "/api/v1/health/" in body
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "title", "button"),
+    [
+        ("ja-JP", "このダウンロードリンクは使えません", "依頼一覧を開く"),
+        ("en-US", "This download link does not work", "Open your requests"),
+    ],
+)
+def test_a_broken_mailed_link_is_a_page_in_the_browsers_language(
+    browser, site: Site, locale: str, title: str, button: str
+) -> None:
+    """Issue 18: it was DRF's browsable page with the raw JSON `link_invalid`."""
+    context = browser.new_context(locale=locale)
+    context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
+    try:
+        page = context.new_page()
+        response = page.goto(f"{site.base}/api/v1/downloads/not-a-real-token/")
+        assert response is not None and response.status == 404
+        assert page.inner_text("h1") == title
+        assert (
+            page.locator(f"a.button:text-is('{button}')")
+            .get_attribute("href")
+            .endswith("/#/requests")
+        )
+        body = page.inner_text("body")
+        assert "link_invalid" in body  # only as the small reference line, not as JSON
+        assert "{" not in body and "Django REST framework" not in body
+    finally:
+        context.close()
+
+
+def test_the_admin_speaks_the_operators_language(browser, site: Site, master_data) -> None:
+    owner = User.objects.create_user("seasons@example.com", "researcher-pw-123")
+    make_request(owner, start=(2020, 1), season_start_month=12, season_end_month=2)
+    context = browser.new_context(locale="ja-JP")
+    context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
+    try:
+        page = context.new_page()
+        log_in(page, site)
+        page.goto(f"{site.base}/admin/repository/filerequest/")
+        headers = page.inner_text("#result_list thead")
+        assert "期間" in headers and "進み具合" in headers
+        options = page.locator("select[name=action] option").all_inner_texts()
+        assert "選択した失敗・取消の依頼を再実行する" in options
+        assert "選択した依頼を取り消す" in options
+        assert "（毎年 12月～2月）" in page.inner_text("#result_list tbody")
+    finally:
+        context.close()

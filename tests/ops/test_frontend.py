@@ -21,7 +21,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from repository.models import FileRequest, ResultFile, User
+from repository.models import FileRequest, MailOutbox, ResultFile, User
 from tests.batch.conftest import subprocess_database_url
 from tests.conftest import find_free_port
 from tests.ops.conftest import stop_process, wait_for_port
@@ -549,3 +549,54 @@ def test_silent_token_refresh_and_an_expired_session(new_page, stack: Stack) -> 
     page.wait_for_selector("text=ログインの有効期限が切れました。もう一度ログインしてください。")
     assert page.inner_text("h1") == "ログイン"
     assert page.evaluate("localStorage.getItem('jmaww.tokens')") is None
+
+
+def test_a_verification_link_opened_again_says_already_verified(new_page, stack: Stack) -> None:
+    """Issue 18: the same mailed link opened again said "invalid or expired; sign up again"."""
+    page = new_page()
+    page.goto(f"{stack.front}/#/register")
+    page.fill("#f-email", "twice.verified@example.jp")
+    page.fill("#f-password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("text=ログインしてください")
+    mail = MailOutbox.objects.get(to_email="twice.verified@example.jp")
+    assert "メールアドレスの確認" in mail.subject  # the sign-up's language
+    (link,) = re.findall(r"http://127\.0\.0\.1:\d+/#/verify\?\S+", mail.body_text)
+
+    page.goto(link)
+    page.wait_for_selector(".notice >> text=メールアドレスを確認しました。")
+    page.goto(f"{stack.front}/#/login")
+    page.wait_for_selector("h1:text-is('ログイン')")
+    page.goto(link)
+    page.wait_for_selector(
+        ".notice >> text=このメールアドレスは確認済みです。このアドレスでログインしてください。"
+    )
+    assert "登録してください" not in page.inner_text("main")
+    page.click("main a:text-is('ログイン画面へ')")
+    page.wait_for_selector("h1:text-is('ログイン')")
+    assert page.js_errors == []
+
+
+def test_english_readers_find_stations_by_romaji_and_read_english_lists(
+    new_page, stack: Stack
+) -> None:
+    """Issue 18: "Tokyo" or "sapporo" found nothing; lists were joined with "、"."""
+    User.objects.create_user("romaji@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "romaji@example.jp")
+    page.click("header .lang")
+    page.wait_for_selector("h1:text-is('New request')")
+    page.fill("#f-q", "sapporo")
+    hit = page.locator(".results li:has([data-add='47412'])")
+    hit.wait_for()
+    # サッポロ in JMA's station list; Hokkaido in its prefecture list.
+    assert hit.inner_text().startswith("Sapporo (札幌)") and "Hokkaido" in hit.inner_text()
+    choose(page, search="Tōkyō", block_no="47662", items=["wind_dir_most_frequent"])
+    choose(page, search="sapporo", block_no="47412", items=[])
+    chosen = page.inner_text("#chosen-stations")
+    assert "Tokyo (東京)" in chosen and "Sapporo (札幌)" in chosen
+    # 最多風向 is on AMeDAS pages only: neither observatory has it.
+    assert page.inner_text("#note-wind_dir_most_frequent") == (
+        "Not observed at: Tokyo (東京), Sapporo (札幌)"
+    )
+    assert page.js_errors == []

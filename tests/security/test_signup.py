@@ -65,8 +65,80 @@ def test_the_mailed_link_verifies_the_address_once(anon, master_data):
     assert response.status_code == 200 and response.json()["detail"]
     user.refresh_from_db()
     assert user.email_verified_at is not None
+    first = user.email_verified_at
+    # Issue 18: the same link again says the address is verified and to log in, and changes
+    # nothing (it used to answer "invalid or expired; sign up again").
     again = anon.post(VERIFY, {"uid": uid, "token": token}, format="json")
-    assert again.status_code == 400  # the token hashed the unverified state
+    assert again.status_code == 200
+    assert again.json() == {
+        "code": "already_verified",
+        "detail": "This address is already verified. Log in with it.",
+    }
+    user.refresh_from_db()
+    assert user.email_verified_at == first
+
+
+def test_a_reused_link_answers_in_the_readers_language_even_when_expired(
+    anon, master_data, settings
+):
+    sign_up(anon, "old.link@example.jp")
+    uid, token = link_in(MailOutbox.objects.get(to_email="old.link@example.jp"))
+    first = anon.post(VERIFY, {"uid": uid, "token": token}, format="json")
+    assert first.json()["code"] == "verified"
+    settings.PASSWORD_RESET_TIMEOUT = -1  # every link made so far has expired
+    again = anon.post(
+        VERIFY, {"uid": uid, "token": token}, format="json", HTTP_ACCEPT_LANGUAGE="ja"
+    )
+    assert again.status_code == 200
+    assert again.json()["detail"] == (
+        "このメールアドレスは確認済みです。このアドレスでログインしてください。"
+    )
+
+
+def test_another_token_for_a_verified_address_is_still_refused(anon, master_data):
+    sign_up(anon, "forged@example.jp")
+    uid, token = link_in(MailOutbox.objects.get(to_email="forged@example.jp"))
+    anon.post(VERIFY, {"uid": uid, "token": token}, format="json")
+    forged = token[:-1] + ("0" if token[-1] != "0" else "1")
+    response = anon.post(VERIFY, {"uid": uid, "token": forged}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "validation_error"
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "words"),
+    [
+        ("ja", "メールアドレスの確認", "ご登録ありがとうございます"),
+        ("en", "Verify your email address", "Welcome. To start requesting weather workbooks"),
+    ],
+)
+def test_the_verification_mail_is_in_the_sign_ups_language(
+    anon, master_data, language, subject, words
+):
+    anon.post(
+        REGISTER,
+        {"email": f"{language}@example.jp", "password": PASSWORD},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    mail = MailOutbox.objects.get(to_email=f"{language}@example.jp")
+    assert subject in mail.subject and words in mail.body_text
+    other = "Welcome" if language == "ja" else "ご登録"
+    assert other not in mail.body_text and " / " not in mail.subject
+    link_in(mail)
+
+
+def test_the_account_exists_mail_is_in_the_sign_ups_language(anon, master_data):
+    make_user("taken@example.jp")
+    anon.post(
+        REGISTER,
+        {"email": "taken@example.jp", "password": PASSWORD},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
+    mail = MailOutbox.objects.get(to_email="taken@example.jp")
+    assert mail.subject.endswith("登録済みのアドレスです")
+    assert "すでに登録されています" in mail.body_text and "/#/reset" in mail.body_text
+    assert "Someone" not in mail.body_text
 
 
 @pytest.mark.parametrize(

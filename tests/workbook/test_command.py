@@ -226,7 +226,8 @@ def test_the_real_abiko_page_goes_through_to_the_workbook(tmp_path: Path, settin
     date_col = next(i for i, value in enumerate(rows[0]) if hasattr(value, "day"))
     assert [row[date_col].day for row in rows] == list(range(1, 32))
     picked = {day: [row[c] for c in cols] for day, row in enumerate(rows, start=1)}
-    assert picked[1] == [40.0, 22.6, "北北東", None]
-    assert picked[9] == [0.0, 28.2, "南南西", None]
-    assert picked[16] == [196.5, 24.4, "北西", None]
-    assert picked[31] == [0.0, 20.8, "東南東", None]
+    # The page's 北北東, 南南西, 北西, 東南東, written as an English workbook writes them.
+    assert picked[1] == [40.0, 22.6, "NNE", None]
+    assert picked[9] == [0.0, 28.2, "SSW", None]
+    assert picked[16] == [196.5, 24.4, "NW", None]
+    assert picked[31] == [0.0, 20.8, "ESE", None]

@@ -449,3 +449,70 @@ def test_english_station_names_are_romaji_from_the_station_lists_katakana(xlsx: 
     monthly = [row[:2] for row in wb["Monthly"].iter_rows(min_row=2, values_only=True)]
     assert monthly[2] == ("Chiba (千葉県)", "Abiko (我孫子)")
     assert wb["Charts"]._charts[0].title is not None
+
+
+def windy_day(day: int) -> dict:
+    """JMA's words as the daily pages write them: the 10th has the month's max wind."""
+    return {
+        "pressure_sea_avg": obs(1010.0),
+        "precip_total": obs(1.0),
+        "wind_speed_max": obs(15.0 if day == 10 else 5.0),
+        "wind_dir_max": obs("北北東" if day == 10 else "南南西"),
+    }
+
+
+def build_windy(path: Path, language: str) -> None:
+    tokyo, kitami, horonobe = stations("47662", "0074", "1573")  # 官, 四, 雨 in JMA's list
+    spec = spec_for(
+        [tokyo, kitami, horonobe],
+        items("pressure_sea_avg", "pressure_local_avg", "precip_total", "wind_speed_max")
+        + items("wind_dir_max"),
+        language=language,
+    )
+    write(
+        spec,
+        [
+            (s, result(s, full_month(s.page_type, 2020, 1, windy_day), 2020, 1))
+            for s in (tokyo, kitami, horonobe)
+        ],
+        path,
+    )
+
+
+def test_an_english_workbook_writes_directions_kinds_and_lists_in_english(xlsx: Path) -> None:
+    """Issue 18: English workbooks held 南南西 and 官/四, and joined lists with "、"."""
+    build_windy(xlsx, "en")
+    wb = load(xlsx)
+    data = list(wb["Data"].iter_rows(min_row=2, values_only=True))
+    assert [row[-1] for row in data[:10]] == ["SSW"] * 9 + ["NNE"]
+    assert data[0][-2] == 5.0 and not isinstance(data[0][-2], str)  # numbers stay numbers
+    monthly = next(wb["Monthly"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert monthly[-1] == "NNE"  # the direction on the day of the max
+    info = list(wb["Info"].iter_rows(values_only=True))
+    kinds = {row[2]: row[4] for row in info if len(row) > 4 and row[2] in ("47662", "0074", "1573")}
+    assert kinds == {
+        "47662": "JMA observatory",
+        "0074": "AMeDAS (4 elements)",
+        "1573": "AMeDAS (rain gauge)",
+    }
+    flat = [c for row in info for c in row if c is not None]
+    assert "monthly total, largest daily" in flat
+    assert "Mean sea-level pressure, Mean station pressure" in flat
+    assert (
+        "Kitami (北見) (0074): Mean sea-level pressure, Mean station pressure not on this "
+        "station's pages (empty cells)"
+    ) in flat
+    assert not any("、" in str(c) or "南南西" in str(c) for c in flat)
+
+
+def test_a_japanese_workbook_keeps_jmas_words(xlsx: Path) -> None:
+    build_windy(xlsx, "ja")
+    wb = load(xlsx)
+    data = list(wb["データ"].iter_rows(min_row=2, values_only=True))
+    assert [row[-1] for row in data[:10]] == ["南南西"] * 9 + ["北北東"]
+    monthly = next(wb["月別集計"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert monthly[-1] == "北北東"
+    flat = [c for row in wb["情報"].iter_rows(values_only=True) for c in row if c is not None]
+    assert {"官", "四", "雨"} <= set(flat)
+    assert "月合計、日最大" in flat
+    assert "平均海面気圧、平均現地気圧" in flat
