@@ -165,7 +165,9 @@ def _fetch_under_lease(
             station.pk, day, granularity, holder, _lease_s(station, day, granularity)
         ):
             try:
-                return _fetch_and_store(station, day, granularity, client)
+                # The holder before us may have stored it between our last look and our take.
+                stored = _fresh_result(station, day, granularity)
+                return stored or _fetch_and_store(station, day, granularity, client)
             finally:
                 day_lease.release(station.pk, day, granularity, holder)
         time.sleep(LEASE_POLL_S)

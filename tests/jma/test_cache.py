@@ -202,3 +202,37 @@ def test_an_unreadable_stored_payload_is_fetched_again(replay_server, tokyo):
     assert bytes(MonthlyObservation.objects.get(station=tokyo, year=2012, month=9).packed)[0] == 2
     assert get_month(tokyo, 2012, 9).from_cache
     assert replay_stats(replay_server)["requests"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_month_stored_just_before_our_lease_is_not_fetched_again(
+    replay_server, master_data, monkeypatch
+):
+    """The race behind a page fetched twice by two daemons: the holder stored the month and
+    let go of its lease between our last look at the cache and our take of the lease."""
+    from batch.jma import cache
+
+    tokyo = Station.objects.get(block_no="47662")
+    real_take = cache.lease.take
+
+    def take_after_the_holder_finished(*args, **kwargs):
+        if not MonthlyObservation.objects.exists():
+            cache._fetch_and_store(tokyo, 2012, 9, JmaClient())  # the other daemon, just done
+        return real_take(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "_fresh_result", _missing_once(cache._fresh_result))
+    monkeypatch.setattr(cache.lease, "take", take_after_the_holder_finished)
+    result = get_month(tokyo, 2012, 9)
+    assert result.from_cache
+    assert replay_stats(replay_server)["requests"] == 1
+
+
+def _missing_once(fresh_result):
+    """The first look at the cache finds nothing, as it did before the other daemon stored."""
+    calls = []
+
+    def look(*args, **kwargs):
+        calls.append(1)
+        return None if len(calls) <= 2 else fresh_result(*args, **kwargs)
+
+    return look

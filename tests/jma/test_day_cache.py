@@ -312,3 +312,31 @@ def test_day_urls_are_the_daily_pages_links():
     assert "month=01&day=2&" in day_url(("44", "47662", "s1"), date(2023, 1, 2), "hourly", "")
     with pytest.raises(ValueError):
         day_url(("44", "47662", "s1"), date(2023, 1, 2), "daily", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_day_stored_just_before_our_lease_is_not_fetched_again(
+    replay_server, master_data, monkeypatch
+):
+    """The holder stored the day and let go of its lease between our look and our take."""
+    from batch.jma import day_cache
+
+    tokyo = Station.objects.get(block_no="47662")
+    real_take = day_cache.day_lease.take
+    real_fresh = day_cache._fresh_result
+    looks = []
+
+    def look(*args, **kwargs):
+        looks.append(1)
+        return None if len(looks) <= 2 else real_fresh(*args, **kwargs)
+
+    def take_after_the_holder_finished(*args, **kwargs):
+        if not SubdailyObservation.objects.exists():
+            day_cache._fetch_and_store(tokyo, DAY, "hourly", JmaClient())  # the other daemon
+        return real_take(*args, **kwargs)
+
+    monkeypatch.setattr(day_cache, "_fresh_result", look)
+    monkeypatch.setattr(day_cache.day_lease, "take", take_after_the_holder_finished)
+    result = get_day(tokyo, DAY, "hourly")
+    assert result.from_cache
+    assert replay_stats(replay_server)["pages"] == {"hourly_s1 47662 2016-01-12": 1}
