@@ -13,7 +13,6 @@ verification token once the address is verified; a reset token once the password
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -21,17 +20,17 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from application.errors import ValidationFailed
 from common import clock
 from common.emails import normalize_email
-from repository.models import MailOutbox, User
+from repository.models import MailOutbox, PasswordResetAsk, User
 
 
 def registered_detail() -> str:
@@ -196,37 +195,20 @@ def _account_exists_mail(user: User) -> tuple[str, str, str]:
 
 # --- Forgotten password -----------------------------------------------------------------------
 
-log = logging.getLogger(__name__)
-
-
-def _reset_link(user: User) -> str:
-    uid, token = encode_uid(user), default_token_generator.make_token(user)
-    return f"{settings.FRONTEND_BASE_URL}/#/reset?uid={uid}&token={token}"
-
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if an active account has this address; say nothing either way.
+    """Store the ask; the batch daemon mails a reset link if an active account has the address.
 
-    The caller answers the same whether or not a mail went out, so the endpoint cannot be used
-    to find out who has an account. A failing mail server is logged, not reported, for the same
-    reason. The mail is sent at once with Django's mail framework (no outbox: the link is
-    short-lived and the person is waiting for it). It is written in the active language.
+    The caller answers the same whether or not a mail will go out, and this does the same
+    work for every address (one INSERT, no lookup), so neither the answer nor its timing
+    tells who has an account, and no HTTP request waits on the mail server. The mail is
+    written in the active language (batch/account_mail.py).
     """
-    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
-    if user is None or not user.has_usable_password():
-        log.info("password reset asked for an address without an account")
-        return
-    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
-    subject = _("[%(service)s] Set a new password") % {"service": settings.SERVICE_NAME}
-    body = _(
-        "Someone (hopefully you) asked to set a new password for %(email)s.\n\n"
-        "Open this link within %(hours)s hours to choose one:\n%(link)s\n\n"
-        "If you did not ask, ignore this mail; your password stays as it is.\n"
-    ) % {"email": user.email, "hours": hours, "link": _reset_link(user)}
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    except Exception:  # noqa: BLE001 - the answer must not reveal the account
-        log.exception("could not send the password reset mail for user %s", user.pk)
+    PasswordResetAsk.objects.create(
+        email=normalize_email(email)[:254],
+        language=get_language() or settings.LANGUAGE_CODE,
+        asked_at=clock.now(),
+    )
 
 
 def confirm_password_reset(*, uid: str, token: str, new_password: str) -> User:

@@ -9,3 +9,4 @@ from tests.api.conftest import (  # noqa: F401
     owner,
     stranger,
 )
+from tests.batch.conftest import daemons, smtp_sink  # noqa: F401 (real runbatch processes)
