@@ -177,6 +177,10 @@ JA = {
     "Your password has been changed. Log in with the new one.": (
         "パスワードを変更しました。新しいパスワードでログインしてください。"
     ),
+    # --- Security (issue 23): admin login throttle, sessions, verification, health -----------
+    "Too many login attempts from your address; try again in %(seconds)s seconds.": (
+        "このアドレスからのログインの試行が多すぎます。%(seconds)s 秒後にもう一度試してください。"
+    ),
 }
 
 HEADER = (
