@@ -358,7 +358,30 @@ CORS_ALLOW_HEADERS = (*cors_default_headers, "accept-language", "idempotency-key
 # Readable by the front end: the download's file name and the idempotent-replay marker.
 CORS_EXPOSE_HEADERS = ["Content-Disposition", "Location", "Idempotent-Replayed"]
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Cache: throttle counters (and their locks) ------------------------------------------
+
+# Every gunicorn worker and host must see the same counts, so the default is the database
+# (table jma_cache, made by migration 0007). Entries expire; past MAX_ENTRIES Django deletes
+# the expired ones first, then a third of the rest, so the limit is far above the live keys
+# (one per client address or user and throttle scope).
+CACHE_TABLE = "jma_cache"
+
+
+def cache_from_url(url: str) -> dict:
+    """db: (the database, default) | locmem: (one process only: tests, a single worker)."""
+    scheme = urlparse(url).scheme.lower() or url.rstrip(":").lower()
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(f"CACHE_URL must be 'db:' or 'locmem:', not {url!r}")
+
+
+CACHES = {"default": cache_from_url(env_str("CACHE_URL", "db:"))}
 
 # --- Client addresses and login lockout ----------------------------------------------------
 

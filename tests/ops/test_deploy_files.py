@@ -209,3 +209,13 @@ def test_prefetch_timer_fires_on_the_7th_japan_time() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Normalized form: *-*-07 04:00:00 Asia/Tokyo" in done.stdout
+
+
+def test_throttle_counters_are_shared_by_every_worker() -> None:
+    """Issue 23, finding 6: per-worker counters let GUNICORN_WORKERS x the limit through."""
+    from config.settings import cache_from_url
+
+    env = read_env_file(DEPLOY / "jma.env.example")
+    backend = cache_from_url(env["CACHE_URL"])["BACKEND"]
+    assert backend == "django.core.cache.backends.db.DatabaseCache"
+    assert int(env["GUNICORN_WORKERS"]) > 1
