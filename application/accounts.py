@@ -91,18 +91,31 @@ def verification_link(user: User) -> str:
     return f"{settings.FRONTEND_BASE_URL}/#/verify?uid={uid}&token={token}"
 
 
-def verify_email(uid: str, token: str) -> User:
-    """Mark the address verified; ValidationFailed for a bad, used or expired link."""
+def verify_email(uid: str, token: str, password: str) -> User:
+    """Mark the address verified and set the password its owner chose here.
+
+    Whoever signed up first with this address chose the password so far, possibly not the
+    owner (account pre-hijacking: an attacker registers the victim's address, the victim
+    later verifies it). Setting the password here ends that person's password and, with it,
+    every token issued before (tokens carry a digest of the password hash). ValidationFailed
+    for a bad, used or expired link (checked first) or a weak password.
+    """
     user = user_for_uid(uid)
     if user is None or not email_verification_token.check_token(user, token):
         raise ValidationFailed(
             {"token": [_("This verification link is invalid or has expired; sign up again.")]},
             message=_("This verification link is invalid or has expired."),
         )
-    User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
-        email_verified_at=clock.now()
-    )
-    user.refresh_from_db(fields=["email_verified_at"])
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed({"password": list(exc.messages)}) from exc
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.email_verified_at is None:  # a second click of the same link changes nothing
+            user.set_password(password)
+            user.email_verified_at = clock.now()
+            user.save(update_fields=["password", "email_verified_at"])
     return user
 
 

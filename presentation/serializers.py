@@ -43,6 +43,12 @@ class DetailSerializer(serializers.Serializer):
 class VerifyEmailSerializer(serializers.Serializer):
     uid = serializers.CharField(max_length=64)
     token = serializers.CharField(max_length=128)
+    password = serializers.CharField(
+        max_length=128,
+        write_only=True,
+        style={"input_type": "password"},
+        help_text="the account's password from now on (Django's password rules)",
+    )
 
 
 class EmailTokenObtainPairSerializer(TokenObtainPairSerializer):

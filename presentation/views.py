@@ -114,7 +114,12 @@ class VerifyEmailView(APIView):
     @extend_schema(
         tags=["auth"],
         summary="Verify an email address",
-        description="Confirm the address with the uid and token of the mailed verification link.",
+        description=(
+            "Confirm the address with the uid and token of the mailed verification link, and "
+            "set the account's password (the one chosen at sign-up may be typed again). Whoever "
+            "signed up first with this address chose the password so far, possibly not the "
+            "address's owner: verifying ends that password and every token issued before."
+        ),
         request=s.VerifyEmailSerializer,
         responses={200: s.DetailSerializer, **errors(400, 429)},
         auth=[],

@@ -210,10 +210,19 @@ def test_register_create_mail_and_download_the_workbook(stack: Stack) -> None:
     assert unverified.status_code == 403 and unverified.json()["code"] == "email_not_verified"
     verified = api.post(
         f"{stack.api}/api/v1/auth/verify-email/",
-        json={"uid": uid, "token": verify_token},
+        json={"uid": uid, "token": verify_token, "password": password},
         timeout=10,
     )
     assert verified.status_code == 200, verified.text
+    # Verifying sets the password (issue 23, pre-hijacking): tokens from before are over.
+    assert api.get(f"{stack.api}/api/v1/options/", timeout=10).status_code == 401
+    token = api.post(
+        f"{stack.api}/api/v1/auth/token/",
+        json={"email": email_address, "password": password},
+        timeout=10,
+    )
+    assert token.status_code == 200, token.text
+    api.headers["Authorization"] = f"Bearer {token.json()['access']}"
 
     created = api.post(
         f"{stack.api}/api/v1/requests/",

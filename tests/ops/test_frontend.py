@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -349,17 +350,26 @@ def test_a_station_missing_from_stale_options_still_shows_when_added(
     assert page.js_errors == []
 
 
-def mailed_reset_link(mail_dir: Path) -> str:
-    links = []
-    for path in mail_dir.glob("*.log"):
-        for raw in re.split(rb"\n-{79}\n", path.read_bytes()):
-            if not raw.strip():
-                continue
-            message = email.message_from_bytes(raw.strip())
-            for part in message.walk():  # request notices are in the folder too
-                if part.get_content_type() == "text/plain":
-                    body = part.get_payload(decode=True).decode(part.get_content_charset())
-                    links += re.findall(r"http://127\.0\.0\.1:\d+/#/reset\?\S+", body)
+def mailed_link(mail_dir: Path, page: str, to: str) -> str:
+    """The one `/#/<page>?...` link mailed to `to`, once the batch daemon has sent it (account
+    mails go through the outbox: the HTTP request only queues them)."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        links = []
+        for path in mail_dir.glob("*.log"):
+            for raw in re.split(rb"\n-{79}\n", path.read_bytes()):
+                if not raw.strip():
+                    continue
+                message = email.message_from_bytes(raw.strip())
+                if message["To"] != to:
+                    continue
+                for part in message.walk():  # request notices are in the folder too
+                    if part.get_content_type() == "text/plain":
+                        body = part.get_payload(decode=True).decode(part.get_content_charset())
+                        links += re.findall(rf"http://127\.0\.0\.1:\d+/#/{page}\?\S+", body)
+        if links or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert len(links) == 1, links
     return links[0]
 
@@ -373,7 +383,7 @@ def test_forgotten_password_by_mail_then_log_in(new_page, stack: Stack) -> None:
     page.click("form button[type=submit]")
     page.wait_for_selector("text=再設定リンクのメールを送りました")
 
-    link = mailed_reset_link(stack.mail_dir)
+    link = mailed_link(stack.mail_dir, "reset", "forgetful@example.jp")
     assert link.startswith(f"{stack.front}/#/reset?")
     page.goto(link)
     page.fill("#f-new_password", "1234")
@@ -386,6 +396,30 @@ def test_forgotten_password_by_mail_then_log_in(new_page, stack: Stack) -> None:
     page.click("form button[type=submit]")
     page.wait_for_selector("text=パスワードを変更しました。")
     log_in(page, stack, "forgetful@example.jp", new_password)
+    assert page.js_errors == []
+
+
+def test_verifying_the_address_sets_the_password(new_page, stack: Stack) -> None:
+    """Issue 23, finding 4: the verification page makes the owner choose the password."""
+    page = new_page()
+    page.goto(f"{stack.front}/#/register")
+    page.fill("#f-email", "verify.me@example.jp")
+    page.fill("#f-password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("text=ログインしてください")
+
+    page.goto(mailed_link(stack.mail_dir, "verify", "verify.me@example.jp"))
+    chosen = "Chosen-when-verifying-2025"  # noqa: S105
+    page.fill("#f-password", chosen)
+    page.fill("#f-password_again", "something else")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#err-password_again:not(:empty)")
+    page.fill("#f-password_again", chosen)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("text=メールアドレスを確認しました。")
+    assert page.inner_text("h1") == "ログイン"
+    assert User.objects.get(email="verify.me@example.jp").email_verified_at is not None
+    log_in(page, stack, "verify.me@example.jp", chosen)
     assert page.js_errors == []
 
 

@@ -61,11 +61,12 @@ def test_the_mailed_link_verifies_the_address_once(anon, master_data):
     user = User.objects.get(email="verify.me@example.jp")
     assert user.email_verified_at is None
     uid, token = link_in(MailOutbox.objects.get(to_email=user.email))
-    response = anon.post(VERIFY, {"uid": uid, "token": token}, format="json")
+    body = {"uid": uid, "token": token, "password": PASSWORD}
+    response = anon.post(VERIFY, body, format="json")
     assert response.status_code == 200 and response.json()["detail"]
     user.refresh_from_db()
     assert user.email_verified_at is not None
-    again = anon.post(VERIFY, {"uid": uid, "token": token}, format="json")
+    again = anon.post(VERIFY, body, format="json")
     assert again.status_code == 400  # the token hashed the unverified state
 
 
@@ -90,8 +91,11 @@ def test_requests_need_a_verified_address_when_required(anon, master_data, setti
     me = client.get("/api/v1/auth/me/")
     assert me.status_code == 200 and me.json()["email_verified"] is False
     uid, token = link_in(MailOutbox.objects.get(to_email=user.email))
-    assert anon.post(VERIFY, {"uid": uid, "token": token}, format="json").status_code == 200
-    assert client.get("/api/v1/requests/").status_code == 200
+    body = {"uid": uid, "token": token, "password": PASSWORD}
+    assert anon.post(VERIFY, body, format="json").status_code == 200
+    # Verifying set the password, which ends the tokens issued before: log in again.
+    assert client.get("/api/v1/requests/").status_code == 401
+    assert client_for(User.objects.get(pk=user.pk)).get("/api/v1/requests/").status_code == 200
 
 
 def test_verification_is_not_required_in_local_development(api):
