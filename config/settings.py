@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",  # used refresh tokens, ended sessions
     "drf_spectacular",
     "drf_spectacular_sidecar",  # the docs page's JS/CSS served by us, not a CDN
     "corsheaders",
@@ -311,7 +312,7 @@ DOWNLOAD_TOKEN_TTL_S = env_int("DOWNLOAD_TOKEN_TTL_S", FILE_RETENTION_DAYS * 24 
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "presentation.tokens.SessionJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["presentation.permissions.IsVerifiedUser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -338,6 +339,10 @@ SIMPLE_JWT = {
     # Tokens carry a digest of the password hash: a saved password change ends them all
     # (presentation/tokens.py applies the same check on refresh and verify).
     "CHECK_REVOKE_TOKEN": True,
+    # A refresh token works once; log-out ends the session (presentation/tokens.py).
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -181,6 +181,10 @@ JA = {
     "Too many login attempts from your address; try again in %(seconds)s seconds.": (
         "このアドレスからのログインの試行が多すぎます。%(seconds)s 秒後にもう一度試してください。"
     ),
+    "You are logged out.": "ログアウトしました。",
+    "This session has ended; log in again.": (
+        "このログインは終了しています。もう一度ログインしてください。"
+    ),
 }
 
 HEADER = (

@@ -11,6 +11,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from application.accounts import normalize_email
 from application.downloads import link_for, result_of
 from presentation.fields import BoundedListField
+from presentation.tokens import SessionRefreshToken
 from repository.models import FileRequest, RequestEvent, User
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -53,7 +54,9 @@ class VerifyEmailSerializer(serializers.Serializer):
 
 class EmailTokenObtainPairSerializer(TokenObtainPairSerializer):
     """Emails are stored normalized (application.accounts.normalize_email); accept them as
-    typed."""
+    typed. Each log-in starts a session (presentation/tokens.py)."""
+
+    token_class = SessionRefreshToken
 
     def validate(self, attrs: dict) -> dict:
         attrs[self.username_field] = normalize_email(attrs[self.username_field])
@@ -67,6 +70,7 @@ class TokenPairSerializer(serializers.Serializer):
 
 class TokenRefreshedSerializer(serializers.Serializer):
     access = serializers.CharField()
+    refresh = serializers.CharField(help_text="the next refresh token: the one sent is used up")
 
 
 class PasswordResetSerializer(serializers.Serializer):

@@ -31,7 +31,11 @@ from presentation.errors import ErrorSerializer
 from presentation.lockout import LockedOut
 from presentation.pagination import RequestPagination
 from presentation.throttles import AuthThrottle, CreateRequestThrottle, PasswordResetThrottle
-from presentation.tokens import RevocableTokenRefreshSerializer, RevocableTokenVerifySerializer
+from presentation.tokens import (
+    LogoutSerializer,
+    RevocableTokenVerifySerializer,
+    RotatingTokenRefreshSerializer,
+)
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
@@ -169,12 +173,42 @@ class TokenView(NoStoreMixin, TokenObtainPairView):
 @extend_schema(
     tags=["auth"],
     summary="Get a new access token",
-    description="Trade a valid refresh token for a fresh access token (no password needed).",
+    description=(
+        "Trade a refresh token for a fresh access token and the next refresh token (no "
+        "password needed). A refresh token works once: keep the new one. A used one sent "
+        "again is refused, and later than a few seconds after its use it ends the session "
+        "(someone else holds a copy)."
+    ),
     responses={200: s.TokenRefreshedSerializer, **errors(400, 401, 429)},
 )
 class TokenRefresh(NoStoreMixin, TokenRefreshView):
-    serializer_class = RevocableTokenRefreshSerializer
+    serializer_class = RotatingTokenRefreshSerializer
     throttle_classes = [AuthThrottle]
+
+
+class LogoutView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AuthThrottle]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'  # a refused token is 401, as at auth/token/refresh/
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Log out: end the session",
+        description=(
+            "Ends the session of this refresh token: it and every access token made from it "
+            "stop working at once (other sessions of the account go on). An expired token's "
+            "session is over already (200 too); a forged one is 401."
+        ),
+        request=LogoutSerializer,
+        responses={200: s.CodeMessageSerializer, **errors(400, 401, 429)},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        LogoutSerializer(data=request.data).is_valid(raise_exception=True)
+        return Response({"code": "logged_out", "message": _("You are logged out.")})
 
 
 @extend_schema(

@@ -523,3 +523,59 @@ def test_silent_token_refresh_and_an_expired_session(new_page, stack: Stack) -> 
     page.wait_for_selector("text=ログインの有効期限が切れました。もう一度ログインしてください。")
     assert page.inner_text("h1") == "ログイン"
     assert page.evaluate("localStorage.getItem('jmaww.tokens')") is None
+
+
+def test_log_out_ends_the_session_on_the_server(new_page, stack: Stack) -> None:
+    """Issue 23: log-out used to forget the tokens in the browser only; a copy kept working."""
+    import requests
+
+    User.objects.create_user("leaving@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "leaving@example.jp")
+    kept = page.evaluate("JSON.parse(localStorage.getItem('jmaww.tokens'))")
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/auth/logout/")) as answer:
+        page.click("text=ログアウト")
+    assert answer.value.status == 200
+    assert page.inner_text("h1") == "ログイン"
+    refreshed = requests.post(
+        f"{stack.api}/api/v1/auth/token/refresh/", json={"refresh": kept["refresh"]}, timeout=30
+    )
+    assert refreshed.status_code == 401
+    me = requests.get(
+        f"{stack.api}/api/v1/auth/me/",
+        headers={"Authorization": f"Bearer {kept['access']}"},
+        timeout=30,
+    )
+    assert me.status_code == 401
+    assert page.js_errors == []
+
+
+def test_two_tabs_refreshing_at_once_stay_logged_in(new_page, stack: Stack) -> None:
+    """Refresh tokens work once; two tabs of one browser share them (localStorage). The
+    second tab's refresh is held until the first one's has rotated the token: refused, it
+    carries on with the first tab's new tokens instead of logging both tabs out."""
+    User.objects.create_user("tabs@example.jp", PASSWORD)
+    first = new_page()
+    log_in(first, stack, "tabs@example.jp")
+    second = first.context.new_page()
+    second.js_errors = []  # type: ignore[attr-defined]
+    second.on("pageerror", lambda exc: second.js_errors.append(str(exc)))
+    held = []
+    second.route("**/api/v1/auth/token/refresh/", lambda route: held.append(route))
+    expire = "() => { const t = JSON.parse(localStorage.getItem('jmaww.tokens'));"
+    expire += f" t.access = '{REFUSED_ACCESS}';"
+    expire += " localStorage.setItem('jmaww.tokens', JSON.stringify(t)); }"
+    first.evaluate(expire)
+    second.goto(f"{stack.front}/#/requests")  # refreshes: held with the old refresh token
+    while not held:
+        first.wait_for_timeout(50)
+    first.goto(f"{stack.front}/#/requests")
+    first.reload()  # refreshes with the same token, first: rotated
+    first.wait_for_selector("text=依頼はまだありません。")
+    refused = []
+    second.on("response", lambda r: "/token/refresh/" in r.url and refused.append(r.status))
+    held[0].continue_()
+    second.wait_for_selector("text=依頼はまだありません。")
+    assert refused == [401]
+    assert second.evaluate("localStorage.getItem('jmaww.tokens')") is not None
+    assert first.js_errors == [] and second.js_errors == []
