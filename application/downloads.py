@@ -8,7 +8,13 @@ from typing import IO
 from django.utils.translation import gettext as _
 
 from application.errors import Conflict, Gone, NotFound
-from common.crypto import TokenExpired, TokenInvalid, download_url, read_download_token
+from common.crypto import (
+    TokenExpired,
+    TokenInvalid,
+    download_url,
+    owner_stamp,
+    read_download_claims,
+)
 from common.result_storage import open_result, result_exists
 from repository.models import FileRequest, ResultFile
 
@@ -24,9 +30,10 @@ class Download:
 
 
 def request_for_token(token: str) -> FileRequest:
-    """The request a download token names. Tampered → NotFound; expired → Gone."""
+    """The request a download token names. Tampered → NotFound; expired, or made before its
+    owner's last password change → Gone."""
     try:
-        request_id = read_download_token(token)
+        claims = read_download_claims(token)
     except TokenExpired as exc:
         raise Gone(
             _("This download link has expired. Log in to download the file or request it again."),
@@ -35,11 +42,23 @@ def request_for_token(token: str) -> FileRequest:
     except TokenInvalid as exc:
         raise NotFound(_("This download link is not valid."), code="link_invalid") from exc
     try:
-        file_request = FileRequest.objects.select_related("result", "owner").get(pk=request_id)
+        file_request = FileRequest.objects.select_related("result", "owner").get(
+            pk=claims.request_id
+        )
     except FileRequest.DoesNotExist as exc:
         raise NotFound(_("This download link is not valid."), code="link_invalid") from exc
     if not file_request.owner.is_active:  # a deactivated account's links die with it
         raise NotFound(_("This download link is not valid."), code="link_invalid")
+    if claims.owner_stamp is not None and claims.owner_stamp != owner_stamp(
+        file_request.owner.password
+    ):
+        raise Gone(
+            _(
+                "This download link stopped working when the account's password was changed. "
+                "Log in to download the file."
+            ),
+            code="link_revoked",
+        )
     return file_request
 
 
@@ -87,4 +106,6 @@ def link_for(file_request: FileRequest) -> str | None:
     result = result_of(file_request)
     if file_request.status != FileRequest.Status.SUCCEEDED or result is None:
         return None
-    return download_url(file_request.pk) if result.is_available else None
+    if not result.is_available:
+        return None
+    return download_url(file_request.pk, stamp=owner_stamp(file_request.owner.password))

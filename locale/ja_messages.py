@@ -182,6 +182,11 @@ JA = {
         "このアドレスからのログインの試行が多すぎます。%(seconds)s 秒後にもう一度試してください。"
     ),
     "You are logged out.": "ログアウトしました。",
+    "This download link stopped working when the account's password was changed. Log in to "
+    "download the file.": (
+        "アカウントのパスワードが変更されたため、このダウンロードリンクは使えなくなりました。"
+        "ログインしてファイルをダウンロードしてください。"
+    ),
     "This session has ended; log in again.": (
         "このログインは終了しています。もう一度ログインしてください。"
     ),
