@@ -303,6 +303,9 @@ MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
 MAIL_RETRY_BASE_S = env_int("MAIL_RETRY_BASE_S", 30)
 # GET /api/v1/health/ counts a worker alive while its heartbeat is younger than this.
 HEALTH_WORKER_STALE_S = env_int("HEALTH_WORKER_STALE_S", 60)
+# A monitor sending this in X-Health-Token gets health/'s details (staff always do); empty:
+# only staff.
+HEALTH_TOKEN = env_str("HEALTH_TOKEN")
 
 # Fernet keys for the emailed download links, newest first (MultiFernet rotation).
 DOWNLOAD_TOKEN_KEYS = env_list("DOWNLOAD_TOKEN_KEYS")

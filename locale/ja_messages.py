@@ -182,6 +182,7 @@ JA = {
         "このアドレスからのログインの試行が多すぎます。%(seconds)s 秒後にもう一度試してください。"
     ),
     "You are logged out.": "ログアウトしました。",
+    "The health token is not valid.": "ヘルストークンが正しくありません。",
     "This download link stopped working when the account's password was changed. Log in to "
     "download the file.": (
         "アカウントのパスワードが変更されたため、このダウンロードリンクは使えなくなりました。"

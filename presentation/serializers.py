@@ -444,11 +444,13 @@ class ProbeSerializer(serializers.Serializer):
 
 
 class HealthSerializer(serializers.Serializer):
+    """code and message for anyone; the rest for staff and HEALTH_TOKEN only."""
+
     code = serializers.ChoiceField(choices=["ok", "unhealthy"])
     message = serializers.CharField()
-    checked_at = serializers.DateTimeField()
-    database = serializers.DictField()
-    workers = serializers.DictField(allow_null=True)
-    queue = serializers.DictField(allow_null=True)
+    checked_at = serializers.DateTimeField(required=False)
+    database = serializers.DictField(required=False)
+    workers = serializers.DictField(allow_null=True, required=False)
+    queue = serializers.DictField(allow_null=True, required=False)
     # The layout canary's last run: status parsed | layout_changed | unreachable | never_run.
     canary = serializers.DictField(allow_null=True, required=False)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import FileResponse
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -35,6 +38,7 @@ from presentation.tokens import (
     LogoutSerializer,
     RevocableTokenVerifySerializer,
     RotatingTokenRefreshSerializer,
+    SessionJWTAuthentication,
 )
 
 
@@ -554,23 +558,39 @@ class ReadyView(APIView):
         )
 
 
+HEALTH_TOKEN_HEADER = OpenApiParameter(
+    "X-Health-Token",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="HEALTH_TOKEN, for a monitor to get the details without a staff account",
+)
+
+
 class HealthView(APIView):
+    """The verdict for anyone; the details for staff or a monitor with HEALTH_TOKEN."""
+
     permission_classes = [AllowAny]
-    authentication_classes: list = []
+    # A staff account's access token, or its admin session in a browser.
+    authentication_classes = [SessionJWTAuthentication, SessionAuthentication]
 
     @extend_schema(
         tags=["health"],
         summary="The service's full health report (for monitoring)",
         auth=[],
-        responses={200: s.HealthSerializer, 503: s.HealthSerializer},
+        parameters=[HEALTH_TOKEN_HEADER],
+        responses={200: s.HealthSerializer, 503: s.HealthSerializer, **errors(403)},
         description=(
-            "The service's full health report, for monitoring: database, batch workers "
-            "(heartbeats) and queue depth. 200 when the database is reachable and a batch "
-            "worker is alive; 503 otherwise, also when only the daemons are down. Not for "
+            "The service's health, for monitoring: 200 when the database is reachable and a "
+            "batch worker is alive (heartbeats); 503 otherwise, also when only the daemons are "
+            "down. Anyone gets `code` and `message`; staff (an access token or the admin's "
+            "session) and requests with `X-Health-Token: HEALTH_TOKEN` also get the details: "
+            "database, workers, queue depth, the layout canary. A wrong token is 403. Not for "
             "load balancers: use health/ready/ (and health/live/ for liveness)."
         ),
     )
     def get(self, request: Request) -> Response:
+        detailed = self._may_see_details(request)
         report = health_service.health()
         healthy = report.pop("healthy")
         if healthy:
@@ -586,4 +606,20 @@ class HealthView(APIView):
                 ),
             )
         code = status.HTTP_200_OK if healthy else status.HTTP_503_SERVICE_UNAVAILABLE
+        if not detailed:
+            message = "The service works." if healthy else "The service is unhealthy."
+            return Response({"code": report["code"], "message": message}, status=code)
         return Response(s.HealthSerializer(report).data, status=code)
+
+    @staticmethod
+    def _may_see_details(request: Request) -> bool:
+        """Staff, or the configured token (compared in constant time); a wrong one is 403."""
+        if request.user.is_authenticated and request.user.is_staff:
+            return True
+        sent = request.headers.get("X-Health-Token")
+        expected = settings.HEALTH_TOKEN
+        if not sent or not expected:
+            return False
+        if not constant_time_compare(sent, expected):
+            raise PermissionDenied(_("The health token is not valid."), code="health_token_invalid")
+        return True
