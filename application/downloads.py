@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -15,17 +16,21 @@ from common.crypto import (
     owner_stamp,
     read_download_claims,
 )
-from common.result_storage import open_result, result_exists
+from common.result_storage import open_result, open_result_range, result_exists
 from repository.models import FileRequest, ResultFile
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Download:
-    stream: IO[bytes]
+    """A workbook that may be handed out; open_download() reads it (whole or a byte range)."""
+
+    request_id: int
+    storage_name: str
     filename: str
     size: int
+    etag: str  # strong: the content's SHA-256, so a file made again never matches an old one
     content_type: str = XLSX_CONTENT_TYPE
 
 
@@ -69,7 +74,7 @@ def result_of(file_request: FileRequest) -> ResultFile | None:
         return None
 
 
-def open_download(file_request: FileRequest) -> Download:
+def find_download(file_request: FileRequest) -> Download:
     """The finished workbook, or why it cannot be had (not finished yet, or gone)."""
     if file_request.status != FileRequest.Status.SUCCEEDED:
         raise Conflict(
@@ -91,14 +96,28 @@ def open_download(file_request: FileRequest) -> Download:
             % {"id": file_request.pk, "date": f"{result.expires_at:%Y-%m-%d}"},
             code="file_gone",
         )
+    return Download(
+        request_id=file_request.pk,
+        storage_name=result.storage_name,
+        filename=result.download_name,
+        size=result.size,
+        etag=f'"{result.sha256}"',
+    )
+
+
+def open_download(
+    download: Download, byte_range: tuple[int, int] | None = None
+) -> IO[bytes] | Iterator[bytes]:
+    """The whole file (a file object), or bytes first..last of it (chunks)."""
     try:
-        stream = open_result(result.storage_name)
+        if byte_range is None:
+            return open_result(download.storage_name)
+        return open_result_range(download.storage_name, *byte_range)
     except FileNotFoundError as exc:  # purged between the check and the open
         raise Gone(
-            _("The file for request #%(id)s was removed.") % {"id": file_request.pk},
+            _("The file for request #%(id)s was removed.") % {"id": download.request_id},
             code="file_gone",
         ) from exc
-    return Download(stream=stream, filename=result.download_name, size=result.size)
 
 
 def link_for(file_request: FileRequest) -> str | None:

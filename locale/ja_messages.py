@@ -183,6 +183,9 @@ JA = {
     ),
     "You are logged out.": "ログアウトしました。",
     "The health token is not valid.": "ヘルストークンが正しくありません。",
+    "The file has %(size)s bytes; the range asked for is beyond them.": (
+        "ファイルは %(size)s バイトです。指定された範囲はその先です。"
+    ),
     "This download link stopped working when the account's password was changed. Log in to "
     "download the file.": (
         "アカウントのパスワードが変更されたため、このダウンロードリンクは使えなくなりました。"

@@ -6,7 +6,7 @@ import re
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -33,6 +33,7 @@ from presentation import serializers as s
 from presentation.errors import ErrorSerializer
 from presentation.lockout import LockedOut
 from presentation.pagination import RequestPagination
+from presentation.ranges import Unsatisfiable, requested_range
 from presentation.throttles import AuthThrottle, CreateRequestThrottle, PasswordResetThrottle
 from presentation.tokens import (
     LogoutSerializer,
@@ -70,21 +71,53 @@ def attachment_header(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=utf-8''{quote(filename, safe='')}"
 
 
-def file_response(download: Download) -> FileResponse:
-    """The workbook as an attachment named per RFC 6266 (see attachment_header)."""
-    response = FileResponse(
-        download.stream,
-        as_attachment=True,
-        filename=download.filename,
-        content_type=download.content_type,
+def file_response(request: Request, download: Download) -> HttpResponse:
+    """The workbook as an attachment named per RFC 6266 (see attachment_header), whole or the
+    one byte range asked for (presentation/ranges.py): 206, or 416 beyond the end."""
+    wanted = requested_range(
+        request.headers.get("Range"),
+        download.size,
+        if_range=request.headers.get("If-Range"),
+        etag=download.etag,
     )
+    if isinstance(wanted, Unsatisfiable):
+        response = JsonResponse(
+            {
+                "code": "range_not_satisfiable",
+                "message": _("The file has %(size)s bytes; the range asked for is beyond them.")
+                % {"size": download.size},
+            },
+            status=status.HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
+        )
+        response["Content-Range"] = f"bytes */{download.size}"
+        return response
+    if wanted is None:
+        response = FileResponse(
+            downloads.open_download(download), content_type=download.content_type
+        )
+        response["Content-Length"] = str(download.size)
+    else:
+        first, last = wanted
+        response = StreamingHttpResponse(
+            downloads.open_download(download, wanted),
+            status=status.HTTP_206_PARTIAL_CONTENT,
+            content_type=download.content_type,
+        )
+        response["Content-Range"] = f"bytes {first}-{last}/{download.size}"
+        response["Content-Length"] = str(last - first + 1)
     response["Content-Disposition"] = attachment_header(download.filename)
-    response["Content-Length"] = str(download.size)
+    response["Accept-Ranges"] = "bytes"
+    response["ETag"] = download.etag
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-XLSX_RESPONSE = {(200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, "the workbook")}
+XLSX_RESPONSE = {
+    (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, "the workbook"),
+    (206, XLSX_CONTENT_TYPE): OpenApiResponse(
+        OpenApiTypes.BINARY, "the byte range asked for with `Range: bytes=first-last`"
+    ),
+}
 
 # --- Accounts ---------------------------------------------------------------------------------
 
@@ -483,13 +516,14 @@ class RequestFileView(APIView):
         summary="Download my workbook",
         description=(
             "The .xlsx of a succeeded request, with the access token; 409 before it is ready, "
-            "410 after it expired (retry makes it again)."
+            "410 after it expired (retry makes it again). One byte range (`Range`, `If-Range` "
+            "with the ETag) resumes a download: 206, or 416 beyond the end."
         ),
-        responses={**XLSX_RESPONSE, **errors(401, 404, 409, 410)},
+        responses={**XLSX_RESPONSE, **errors(401, 404, 409, 410, 416)},
     )
     def get(self, request: Request, pk: int):
         file_request = request_service.request_of(request.user, pk)
-        return file_response(downloads.open_download(file_request))
+        return file_response(request, downloads.find_download(file_request))
 
 
 # --- The emailed link, health ---------------------------------------------------------------
@@ -506,14 +540,15 @@ class TokenDownloadView(APIView):
         summary="Download by the mailed link",
         description=(
             "No login: the encrypted, expiring token from the finished-request mail is the "
-            "permission. 410 once the link or the file has expired."
+            "permission. 410 once the link or the file has expired, or the owner's password "
+            "changed. One byte range (`Range`) resumes a download: 206, or 416 beyond the end."
         ),
         auth=[],
-        responses={**XLSX_RESPONSE, **errors(404, 409, 410)},
+        responses={**XLSX_RESPONSE, **errors(404, 409, 410, 416)},
     )
     def get(self, request: Request, token: str):
         file_request = downloads.request_for_token(token)
-        return file_response(downloads.open_download(file_request))
+        return file_response(request, downloads.find_download(file_request))
 
 
 class LiveView(APIView):
