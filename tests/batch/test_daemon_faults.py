@@ -5,7 +5,6 @@ Restart=, tests/ops/test_deploy_files.py)."""
 
 from __future__ import annotations
 
-import re
 import signal
 import time
 from pathlib import Path
@@ -22,15 +21,31 @@ def wait_for_log(daemons, worker_id: str, text: str, timeout_s: float = 60) -> N
         time.sleep(0.1)
 
 
-def wait_for_threads(pid: int, count: int, timeout_s: float = 60) -> None:
-    status = Path(f"/proc/{pid}/status")
+def thread_states(pid: int) -> list[str]:
+    """The scheduler state of each thread (R running, S sleeping, ...), from /proc."""
+    states = []
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            states.append(stat.read_text().rsplit(")", 1)[1].split()[0])
+        except (FileNotFoundError, IndexError):
+            continue
+    return states
+
+
+def wait_until_settled(pid: int, threads: int, timeout_s: float = 60) -> None:
+    """All `threads` threads up and asleep (waiting to poll) several times in a row.
+
+    A fatal signal that lands while another thread is busy (importing a module, say) can make
+    faulthandler's dump of that thread fail halfway (it reads other threads' frames without
+    their lock): the log then ends early. That is faulthandler's limit, not what is tested.
+    """
     deadline = time.monotonic() + timeout_s
-    while True:
-        threads = int(re.search(r"^Threads:\s+(\d+)", status.read_text(), re.M).group(1))
-        if threads >= count:
-            return
-        assert time.monotonic() < deadline, f"{threads} threads"
-        time.sleep(0.1)
+    calm = 0
+    while calm < 5:
+        states = thread_states(pid)
+        calm = calm + 1 if len(states) >= threads and set(states) == {"S"} else 0
+        assert time.monotonic() < deadline, f"threads never settled: {states}"
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize(
@@ -40,7 +55,8 @@ def wait_for_threads(pid: int, count: int, timeout_s: float = 60) -> None:
 def test_a_fatal_signal_leaves_every_threads_stack_in_the_log(daemons, sig, fatal):
     worker_id = f"fault-{sig.name.lower()}"
     proc = daemons.start(threads=2, worker_id=worker_id, exit_when_idle=False)
-    wait_for_threads(proc.pid, 5)  # main, 2 workers, housekeeping, mail
+    wait_for_log(daemons, worker_id, "batch daemon")
+    wait_until_settled(proc.pid, 5)  # main, 2 workers, housekeeping, mail
     proc.send_signal(sig)
     assert daemons.wait(proc, timeout=60) == -sig
     log = daemons.log(worker_id)
@@ -54,7 +70,7 @@ def test_a_fatal_signal_leaves_every_threads_stack_in_the_log(daemons, sig, fata
 def test_sigusr1_prints_the_stacks_and_the_daemon_goes_on(daemons):
     """For a daemon that seems stuck: the stacks, without stopping it."""
     proc = daemons.start(threads=1, worker_id="stacks", exit_when_idle=False)
-    wait_for_threads(proc.pid, 4)
+    wait_until_settled(proc.pid, 4)
     proc.send_signal(signal.SIGUSR1)
     wait_for_log(daemons, "stacks", "most recent call first")
     assert proc.poll() is None
