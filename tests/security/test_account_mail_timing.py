@@ -80,7 +80,7 @@ def test_password_reset_answers_alike_for_known_and_unknown_addresses(relay, mas
 
 def test_sign_up_answers_alike_for_new_and_taken_addresses(relay, master_data, tmp_path):
     """Sign-up mails a verification link or "you already have an account": both queued."""
-    tries = 8  # each answer hashes a password (the production hasher): slow by design
+    tries = 12  # each answer hashes a password (the production hasher): slow by design
     for i in range(tries):
         User.objects.create_user(f"taken{i}@example.jp", "a-Long-enough-pass-2024")
     env = {"EMAIL_URL": relay.url, "EMAIL_TIMEOUT": "3", "THROTTLE_AUTH": "100000/min"}
