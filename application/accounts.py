@@ -14,7 +14,6 @@ verification token once the address is verified; a reset token once the password
 from __future__ import annotations
 
 import copy
-import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -22,18 +21,18 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from application.errors import ValidationFailed
 from common import clock
 from common.emails import normalize_email
-from repository.models import MailOutbox, User
+from repository.models import MailOutbox, PasswordResetAsk, User
 
 
 def registered_detail() -> str:
@@ -110,16 +109,31 @@ def verification_link(user: User) -> str:
     return f"{settings.FRONTEND_BASE_URL}/#/verify?uid={uid}&token={token}"
 
 
-def verify_email(uid: str, token: str) -> bool:
-    """Mark the address verified: True when this link verified it, False when the address
-    already was verified (the same mailed link opened again). ValidationFailed for a bad link
-    or an unverified address's expired one."""
+def verify_email(uid: str, token: str, password: str) -> bool:
+    """Mark the address verified and set the password its owner chose here: True when this
+    link verified it, False when the address already was verified (the same mailed link opened
+    again; the password given is then ignored).
+
+    Whoever signed up first with this address chose the password so far, possibly not the
+    owner (account pre-hijacking: an attacker registers the victim's address, the victim
+    later verifies it). Setting the password here ends that person's password and, with it,
+    every token issued before (tokens carry a digest of the password hash). ValidationFailed
+    for a bad link or an unverified address's expired one (checked first) or a weak password.
+    """
     user = user_for_uid(uid)
     if user is not None and email_verification_token.check_token(user, token):
-        User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
-            email_verified_at=clock.now()
-        )
-        return True
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationFailed({"password": list(exc.messages)}) from exc
+        with transaction.atomic():
+            user = User.objects.select_for_update().get(pk=user.pk)
+            if user.email_verified_at is None:
+                user.set_password(password)
+                user.email_verified_at = clock.now()
+                user.save(update_fields=["password", "email_verified_at"])
+                return True
+        return False
     if (
         user is not None
         and user.email_verified_at is not None
@@ -221,37 +235,20 @@ def _account_exists_mail(user: User) -> tuple[str, str, str]:
 
 # --- Forgotten password -----------------------------------------------------------------------
 
-log = logging.getLogger(__name__)
-
-
-def _reset_link(user: User) -> str:
-    uid, token = encode_uid(user), default_token_generator.make_token(user)
-    return f"{settings.FRONTEND_BASE_URL}/#/reset?uid={uid}&token={token}"
-
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if an active account has this address; say nothing either way.
+    """Store the ask; the batch daemon mails a reset link if an active account has the address.
 
-    The caller answers the same whether or not a mail went out, so the endpoint cannot be used
-    to find out who has an account. A failing mail server is logged, not reported, for the same
-    reason. The mail is sent at once with Django's mail framework (no outbox: the link is
-    short-lived and the person is waiting for it). It is written in the active language.
+    The caller answers the same whether or not a mail will go out, and this does the same
+    work for every address (one INSERT, no lookup), so neither the answer nor its timing
+    tells who has an account, and no HTTP request waits on the mail server. The mail is
+    written in the active language (batch/account_mail.py).
     """
-    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
-    if user is None or not user.has_usable_password():
-        log.info("password reset asked for an address without an account")
-        return
-    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
-    subject = _("[%(service)s] Set a new password") % {"service": settings.SERVICE_NAME}
-    body = _(
-        "Someone (hopefully you) asked to set a new password for %(email)s.\n\n"
-        "Open this link within %(hours)s hours to choose one:\n%(link)s\n\n"
-        "If you did not ask, ignore this mail; your password stays as it is.\n"
-    ) % {"email": user.email, "hours": hours, "link": _reset_link(user)}
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    except Exception:  # noqa: BLE001 - the answer must not reveal the account
-        log.exception("could not send the password reset mail for user %s", user.pk)
+    PasswordResetAsk.objects.create(
+        email=normalize_email(email)[:254],
+        language=get_language() or settings.LANGUAGE_CODE,
+        asked_at=clock.now(),
+    )
 
 
 def confirm_password_reset(*, uid: str, token: str, new_password: str) -> User:

@@ -2,31 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
 from django.utils.translation import gettext as _
 
 from application.errors import Conflict, Gone, NotFound
-from common.crypto import TokenExpired, TokenInvalid, download_url, read_download_token
-from common.result_storage import open_result, result_exists
+from common.crypto import (
+    TokenExpired,
+    TokenInvalid,
+    download_url,
+    owner_stamp,
+    read_download_claims,
+)
+from common.result_storage import open_result, open_result_range, result_exists
 from repository.models import FileRequest, ResultFile
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Download:
-    stream: IO[bytes]
+    """A workbook that may be handed out; open_download() reads it (whole or a byte range)."""
+
+    request_id: int
+    storage_name: str
     filename: str
     size: int
+    etag: str  # strong: the content's SHA-256, so a file made again never matches an old one
     content_type: str = XLSX_CONTENT_TYPE
 
 
 def request_for_token(token: str) -> FileRequest:
-    """The request a download token names. Tampered → NotFound; expired → Gone."""
+    """The request a download token names. Tampered → NotFound; expired, or made before its
+    owner's last password change → Gone."""
     try:
-        request_id = read_download_token(token)
+        claims = read_download_claims(token)
     except TokenExpired as exc:
         raise Gone(
             _("This download link has expired. Log in to download the file or request it again."),
@@ -35,11 +47,23 @@ def request_for_token(token: str) -> FileRequest:
     except TokenInvalid as exc:
         raise NotFound(_("This download link is not valid."), code="link_invalid") from exc
     try:
-        file_request = FileRequest.objects.select_related("result", "owner").get(pk=request_id)
+        file_request = FileRequest.objects.select_related("result", "owner").get(
+            pk=claims.request_id
+        )
     except FileRequest.DoesNotExist as exc:
         raise NotFound(_("This download link is not valid."), code="link_invalid") from exc
     if not file_request.owner.is_active:  # a deactivated account's links die with it
         raise NotFound(_("This download link is not valid."), code="link_invalid")
+    if claims.owner_stamp is not None and claims.owner_stamp != owner_stamp(
+        file_request.owner.password
+    ):
+        raise Gone(
+            _(
+                "This download link stopped working when the account's password was changed. "
+                "Log in to download the file."
+            ),
+            code="link_revoked",
+        )
     return file_request
 
 
@@ -50,7 +74,7 @@ def result_of(file_request: FileRequest) -> ResultFile | None:
         return None
 
 
-def open_download(file_request: FileRequest) -> Download:
+def find_download(file_request: FileRequest) -> Download:
     """The finished workbook, or why it cannot be had (not finished yet, or gone)."""
     if file_request.status != FileRequest.Status.SUCCEEDED:
         raise Conflict(
@@ -72,14 +96,28 @@ def open_download(file_request: FileRequest) -> Download:
             % {"id": file_request.pk, "date": f"{result.expires_at:%Y-%m-%d}"},
             code="file_gone",
         )
+    return Download(
+        request_id=file_request.pk,
+        storage_name=result.storage_name,
+        filename=result.download_name,
+        size=result.size,
+        etag=f'"{result.sha256}"',
+    )
+
+
+def open_download(
+    download: Download, byte_range: tuple[int, int] | None = None
+) -> IO[bytes] | Iterator[bytes]:
+    """The whole file (a file object), or bytes first..last of it (chunks)."""
     try:
-        stream = open_result(result.storage_name)
+        if byte_range is None:
+            return open_result(download.storage_name)
+        return open_result_range(download.storage_name, *byte_range)
     except FileNotFoundError as exc:  # purged between the check and the open
         raise Gone(
-            _("The file for request #%(id)s was removed.") % {"id": file_request.pk},
+            _("The file for request #%(id)s was removed.") % {"id": download.request_id},
             code="file_gone",
         ) from exc
-    return Download(stream=stream, filename=result.download_name, size=result.size)
 
 
 def link_for(file_request: FileRequest) -> str | None:
@@ -87,4 +125,6 @@ def link_for(file_request: FileRequest) -> str | None:
     result = result_of(file_request)
     if file_request.status != FileRequest.Status.SUCCEEDED or result is None:
         return None
-    return download_url(file_request.pk) if result.is_available else None
+    if not result.is_available:
+        return None
+    return download_url(file_request.pk, stamp=owner_stamp(file_request.owner.password))

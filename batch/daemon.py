@@ -5,8 +5,8 @@
 - The housekeeping thread renews the leases of this process's jobs (a live process keeps its
   claims; a killed one loses them after BATCH_LEASE_SECONDS), notices cancellations and lost
   claims, beats the Worker row and runs the reaper.
-- The mail thread sends the outbox. It is separate so a slow SMTP server never delays a
-  lease renewal.
+- The mail thread turns password-reset asks into mails (batch.account_mail) and sends the
+  outbox. It is separate so a slow SMTP server never delays a lease renewal.
 - SIGTERM/SIGINT: stop claiming; running jobs get BATCH_SHUTDOWN_GRACE_S to finish, then they
   are told to stop and release their claims; exit 0. A second signal skips the grace period.
 
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import DatabaseError, connection
 
-from batch import dao, jobs, mail
+from batch import account_mail, dao, jobs, mail
 from batch.jma.client import default_client
 from batch.retention import remove_stale_build_folders
 
@@ -259,6 +259,8 @@ class Daemon:
         if self._controls():
             return False
         try:
+            if self.send_mail and account_mail.has_pending_asks():
+                return False
             return not dao.has_pending_work(include_mail=self.send_mail)
         except Exception as exc:
             _trouble("idle check", exc)
@@ -269,6 +271,7 @@ class Daemon:
         try:
             while not self.stop_service.is_set():
                 try:
+                    account_mail.answer_reset_asks()  # they become outbox mails first
                     sent, failed = mail.send_due_mails(locker)
                 except Exception as exc:
                     _trouble("mail", exc)

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from batch import dao
 from common import clock
-from common.crypto import download_url
+from common.crypto import download_url, owner_stamp
 from repository.models import FileRequest
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ class RequestFacts:
     period: str
     stations: list[str]
     items: list[str]
+    owner_stamp: str | None = None  # the download link dies with a password change
 
 
 def _period(req: FileRequest) -> str:
@@ -88,6 +89,7 @@ def request_facts(req: FileRequest) -> RequestFacts:
             period=_period(req),
             stations=stations,
             items=items,
+            owner_stamp=owner_stamp(req.owner.password),
         )
 
 
@@ -163,7 +165,7 @@ def completion_mail(
     a request whose expired file is made again gets a new notice with a new link."""
     ttl = int((expires_at - clock.now()).total_seconds())
     ttl = max(60, min(ttl, settings.DOWNLOAD_TOKEN_TTL_S))
-    link = download_url(facts.request_id, ttl_s=ttl)
+    link = download_url(facts.request_id, ttl_s=ttl, stamp=facts.owner_stamp)
     until = _local(min(expires_at, clock.now() + timedelta(seconds=ttl)))
     n = facts.request_id
     with translation.override(facts.language):

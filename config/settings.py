@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",  # used refresh tokens, ended sessions
     "drf_spectacular",
     "drf_spectacular_sidecar",  # the docs page's JS/CSS served by us, not a CDN
     "corsheaders",
@@ -286,6 +287,9 @@ MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8, minimum=1)
 MAIL_RETRY_BASE_S = env_int("MAIL_RETRY_BASE_S", 30, unit="seconds")
 # GET /api/v1/health/ counts a worker alive while its heartbeat is younger than this.
 HEALTH_WORKER_STALE_S = env_int("HEALTH_WORKER_STALE_S", 60, unit="seconds", minimum=1)
+# A monitor sending this in X-Health-Token gets health/'s details (staff always do); empty:
+# only staff.
+HEALTH_TOKEN = env_str("HEALTH_TOKEN")
 
 # Fernet keys for the emailed download links, newest first (MultiFernet rotation).
 DOWNLOAD_TOKEN_KEYS = env_list("DOWNLOAD_TOKEN_KEYS")
@@ -297,7 +301,7 @@ DOWNLOAD_TOKEN_TTL_S = env_int(
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "presentation.tokens.SessionJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["presentation.permissions.IsVerifiedUser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -330,6 +334,10 @@ SIMPLE_JWT = {
     # Tokens carry a digest of the password hash: a saved password change ends them all
     # (presentation/tokens.py applies the same check on refresh and verify).
     "CHECK_REVOKE_TOKEN": True,
+    # A refresh token works once; log-out ends the session (presentation/tokens.py).
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -350,7 +358,30 @@ CORS_ALLOW_HEADERS = (*cors_default_headers, "accept-language", "idempotency-key
 # Readable by the front end: the download's file name and the idempotent-replay marker.
 CORS_EXPOSE_HEADERS = ["Content-Disposition", "Location", "Idempotent-Replayed"]
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Cache: throttle counters (and their locks) ------------------------------------------
+
+# Every gunicorn worker and host must see the same counts, so the default is the database
+# (table jma_cache, made by migration 0007). Entries expire; past MAX_ENTRIES Django deletes
+# the expired ones first, then a third of the rest, so the limit is far above the live keys
+# (one per client address or user and throttle scope).
+CACHE_TABLE = "jma_cache"
+
+
+def cache_from_url(url: str) -> dict:
+    """db: (the database, default) | locmem: (one process only: tests, a single worker)."""
+    scheme = urlparse(url).scheme.lower() or url.rstrip(":").lower()
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(f"CACHE_URL must be 'db:' or 'locmem:', not {url!r}")
+
+
+CACHES = {"default": cache_from_url(env_str("CACHE_URL", "db:"))}
 
 # --- Client addresses and login lockout ----------------------------------------------------
 

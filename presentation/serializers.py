@@ -12,6 +12,7 @@ from application.accounts import normalize_email
 from application.downloads import link_for, result_of
 from application.requests import RequestView
 from presentation.fields import BoundedListField
+from presentation.tokens import SessionRefreshToken
 from repository.models import FileRequest, RequestEvent, User
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -49,11 +50,19 @@ class VerifiedSerializer(serializers.Serializer):
 class VerifyEmailSerializer(serializers.Serializer):
     uid = serializers.CharField(max_length=64)
     token = serializers.CharField(max_length=128)
+    password = serializers.CharField(
+        max_length=128,
+        write_only=True,
+        style={"input_type": "password"},
+        help_text="the account's password from now on (Django's password rules)",
+    )
 
 
 class EmailTokenObtainPairSerializer(TokenObtainPairSerializer):
     """Emails are stored normalized (application.accounts.normalize_email); accept them as
-    typed."""
+    typed. Each log-in starts a session (presentation/tokens.py)."""
+
+    token_class = SessionRefreshToken
 
     def validate(self, attrs: dict) -> dict:
         attrs[self.username_field] = normalize_email(attrs[self.username_field])
@@ -67,6 +76,7 @@ class TokenPairSerializer(serializers.Serializer):
 
 class TokenRefreshedSerializer(serializers.Serializer):
     access = serializers.CharField()
+    refresh = serializers.CharField(help_text="the next refresh token: the one sent is used up")
 
 
 class PasswordResetSerializer(serializers.Serializer):
@@ -448,11 +458,13 @@ class ProbeSerializer(serializers.Serializer):
 
 
 class HealthSerializer(serializers.Serializer):
+    """code and message for anyone; the rest for staff and HEALTH_TOKEN only."""
+
     code = serializers.ChoiceField(choices=["ok", "unhealthy"])
     message = serializers.CharField()
-    checked_at = serializers.DateTimeField()
-    database = serializers.DictField()
-    workers = serializers.DictField(allow_null=True)
-    queue = serializers.DictField(allow_null=True)
+    checked_at = serializers.DateTimeField(required=False)
+    database = serializers.DictField(required=False)
+    workers = serializers.DictField(allow_null=True, required=False)
+    queue = serializers.DictField(allow_null=True, required=False)
     # The layout canary's last run: status parsed | layout_changed | unreachable | never_run.
     canary = serializers.DictField(allow_null=True, required=False)

@@ -18,6 +18,7 @@ v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/token/refresh/", views.TokenRefresh.as_view(), name="token-refresh"),
     path("auth/token/verify/", views.TokenVerify.as_view(), name="token-verify"),
+    path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("auth/me/", views.MeView.as_view(), name="me"),
     path("auth/password/reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from django.http import FileResponse
+from django.conf import settings
+from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -32,8 +35,14 @@ from presentation.errors import ErrorSerializer
 from presentation.link_page import MailedLinkPageRenderer
 from presentation.lockout import LockedOut
 from presentation.pagination import RequestPagination
+from presentation.ranges import Unsatisfiable, requested_range
 from presentation.throttles import AuthThrottle, CreateRequestThrottle, PasswordResetThrottle
-from presentation.tokens import RevocableTokenRefreshSerializer, RevocableTokenVerifySerializer
+from presentation.tokens import (
+    LogoutSerializer,
+    RevocableTokenVerifySerializer,
+    RotatingTokenRefreshSerializer,
+    SessionJWTAuthentication,
+)
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
@@ -64,21 +73,53 @@ def attachment_header(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=utf-8''{quote(filename, safe='')}"
 
 
-def file_response(download: Download) -> FileResponse:
-    """The workbook as an attachment named per RFC 6266 (see attachment_header)."""
-    response = FileResponse(
-        download.stream,
-        as_attachment=True,
-        filename=download.filename,
-        content_type=download.content_type,
+def file_response(request: Request, download: Download) -> HttpResponse:
+    """The workbook as an attachment named per RFC 6266 (see attachment_header), whole or the
+    one byte range asked for (presentation/ranges.py): 206, or 416 beyond the end."""
+    wanted = requested_range(
+        request.headers.get("Range"),
+        download.size,
+        if_range=request.headers.get("If-Range"),
+        etag=download.etag,
     )
+    if isinstance(wanted, Unsatisfiable):
+        response = JsonResponse(
+            {
+                "code": "range_not_satisfiable",
+                "message": _("The file has %(size)s bytes; the range asked for is beyond them.")
+                % {"size": download.size},
+            },
+            status=status.HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
+        )
+        response["Content-Range"] = f"bytes */{download.size}"
+        return response
+    if wanted is None:
+        response = FileResponse(
+            downloads.open_download(download), content_type=download.content_type
+        )
+        response["Content-Length"] = str(download.size)
+    else:
+        first, last = wanted
+        response = StreamingHttpResponse(
+            downloads.open_download(download, wanted),
+            status=status.HTTP_206_PARTIAL_CONTENT,
+            content_type=download.content_type,
+        )
+        response["Content-Range"] = f"bytes {first}-{last}/{download.size}"
+        response["Content-Length"] = str(last - first + 1)
     response["Content-Disposition"] = attachment_header(download.filename)
-    response["Content-Length"] = str(download.size)
+    response["Accept-Ranges"] = "bytes"
+    response["ETag"] = download.etag
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-XLSX_RESPONSE = {(200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, "the workbook")}
+XLSX_RESPONSE = {
+    (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, "the workbook"),
+    (206, XLSX_CONTENT_TYPE): OpenApiResponse(
+        OpenApiTypes.BINARY, "the byte range asked for with `Range: bytes=first-last`"
+    ),
+}
 
 # --- Accounts ---------------------------------------------------------------------------------
 
@@ -117,7 +158,10 @@ class VerifyEmailView(APIView):
         tags=["auth"],
         summary="Verify an email address",
         description=(
-            "Confirm the address with the uid and token of the mailed verification link. The "
+            "Confirm the address with the uid and token of the mailed verification link, and "
+            "set the account's password (the one chosen at sign-up may be typed again). Whoever "
+            "signed up first with this address chose the password so far, possibly not the "
+            "address's owner: verifying ends that password and every token issued before. The "
             "same link opened again answers 200 `already_verified`."
         ),
         request=s.VerifyEmailSerializer,
@@ -171,12 +215,42 @@ class TokenView(NoStoreMixin, TokenObtainPairView):
 @extend_schema(
     tags=["auth"],
     summary="Get a new access token",
-    description="Trade a valid refresh token for a fresh access token (no password needed).",
+    description=(
+        "Trade a refresh token for a fresh access token and the next refresh token (no "
+        "password needed). A refresh token works once: keep the new one. A used one sent "
+        "again is refused, and later than a few seconds after its use it ends the session "
+        "(someone else holds a copy)."
+    ),
     responses={200: s.TokenRefreshedSerializer, **errors(400, 401, 429)},
 )
 class TokenRefresh(NoStoreMixin, TokenRefreshView):
-    serializer_class = RevocableTokenRefreshSerializer
+    serializer_class = RotatingTokenRefreshSerializer
     throttle_classes = [AuthThrottle]
+
+
+class LogoutView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AuthThrottle]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'  # a refused token is 401, as at auth/token/refresh/
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Log out: end the session",
+        description=(
+            "Ends the session of this refresh token: it and every access token made from it "
+            "stop working at once (other sessions of the account go on). An expired token's "
+            "session is over already (200 too); a forged one is 401."
+        ),
+        request=LogoutSerializer,
+        responses={200: s.CodeMessageSerializer, **errors(400, 401, 429)},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        LogoutSerializer(data=request.data).is_valid(raise_exception=True)
+        return Response({"code": "logged_out", "message": _("You are logged out.")})
 
 
 @extend_schema(
@@ -448,13 +522,14 @@ class RequestFileView(APIView):
         summary="Download my workbook",
         description=(
             "The .xlsx of a succeeded request, with the access token; 409 before it is ready, "
-            "410 after it expired (retry makes it again)."
+            "410 after it expired (retry makes it again). One byte range (`Range`, `If-Range` "
+            "with the ETag) resumes a download: 206, or 416 beyond the end."
         ),
-        responses={**XLSX_RESPONSE, **errors(401, 404, 409, 410)},
+        responses={**XLSX_RESPONSE, **errors(401, 404, 409, 410, 416)},
     )
     def get(self, request: Request, pk: int):
         file_request = request_service.request_of(request.user, pk)
-        return file_response(downloads.open_download(file_request))
+        return file_response(request, downloads.find_download(file_request))
 
 
 # --- The emailed link, health ---------------------------------------------------------------
@@ -475,13 +550,15 @@ class TokenDownloadView(APIView):
         summary="Download by the mailed link",
         description=(
             "No login: the encrypted, expiring token from the finished-request mail is the "
-            "permission. 410 once the link or the file has expired. A browser (Accept: "
-            "text/html) gets its errors as a page in its language instead of JSON."
+            "permission. 410 once the link or the file has expired, or the owner's password "
+            "changed. One byte range (`Range`) resumes a download: 206, or 416 beyond the end. "
+            "A browser (Accept: text/html) gets its errors as a page in its language instead "
+            "of JSON."
         ),
         auth=[],
         responses={
             **XLSX_RESPONSE,
-            **{(code, "application/json"): errors(code)[code] for code in (404, 409, 410)},
+            **{(code, "application/json"): errors(code)[code] for code in (404, 409, 410, 416)},
             **{
                 (code, "text/html"): OpenApiResponse(OpenApiTypes.STR, "a page for people")
                 for code in (404, 409, 410)
@@ -490,7 +567,7 @@ class TokenDownloadView(APIView):
     )
     def get(self, request: Request, token: str):
         file_request = downloads.request_for_token(token)
-        return file_response(downloads.open_download(file_request))
+        return file_response(request, downloads.find_download(file_request))
 
 
 class LiveView(APIView):
@@ -535,23 +612,39 @@ class ReadyView(APIView):
         )
 
 
+HEALTH_TOKEN_HEADER = OpenApiParameter(
+    "X-Health-Token",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="HEALTH_TOKEN, for a monitor to get the details without a staff account",
+)
+
+
 class HealthView(APIView):
+    """The verdict for anyone; the details for staff or a monitor with HEALTH_TOKEN."""
+
     permission_classes = [AllowAny]
-    authentication_classes: list = []
+    # A staff account's access token, or its admin session in a browser.
+    authentication_classes = [SessionJWTAuthentication, SessionAuthentication]
 
     @extend_schema(
         tags=["health"],
         summary="The service's full health report (for monitoring)",
         auth=[],
-        responses={200: s.HealthSerializer, 503: s.HealthSerializer},
+        parameters=[HEALTH_TOKEN_HEADER],
+        responses={200: s.HealthSerializer, 503: s.HealthSerializer, **errors(403)},
         description=(
-            "The service's full health report, for monitoring: database, batch workers "
-            "(heartbeats) and queue depth. 200 when the database is reachable and a batch "
-            "worker is alive; 503 otherwise, also when only the daemons are down. Not for "
+            "The service's health, for monitoring: 200 when the database is reachable and a "
+            "batch worker is alive (heartbeats); 503 otherwise, also when only the daemons are "
+            "down. Anyone gets `code` and `message`; staff (an access token or the admin's "
+            "session) and requests with `X-Health-Token: HEALTH_TOKEN` also get the details: "
+            "database, workers, queue depth, the layout canary. A wrong token is 403. Not for "
             "load balancers: use health/ready/ (and health/live/ for liveness)."
         ),
     )
     def get(self, request: Request) -> Response:
+        detailed = self._may_see_details(request)
         report = health_service.health()
         healthy = report.pop("healthy")
         if healthy:
@@ -568,4 +661,20 @@ class HealthView(APIView):
                 % {"seconds": report["workers"]["stale_after_s"]},
             )
         code = status.HTTP_200_OK if healthy else status.HTTP_503_SERVICE_UNAVAILABLE
+        if not detailed:
+            message = "The service works." if healthy else "The service is unhealthy."
+            return Response({"code": report["code"], "message": message}, status=code)
         return Response(s.HealthSerializer(report).data, status=code)
+
+    @staticmethod
+    def _may_see_details(request: Request) -> bool:
+        """Staff, or the configured token (compared in constant time); a wrong one is 403."""
+        if request.user.is_authenticated and request.user.is_staff:
+            return True
+        sent = request.headers.get("X-Health-Token")
+        expected = settings.HEALTH_TOKEN
+        if not sent or not expected:
+            return False
+        if not constant_time_compare(sent, expected):
+            raise PermissionDenied(_("The health token is not valid."), code="health_token_invalid")
+        return True

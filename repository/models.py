@@ -536,6 +536,23 @@ class MailOutbox(models.Model):
         return f"{self.to_email}: {self.subject}"
 
 
+class PasswordResetAsk(models.Model):
+    """A "forgot my password" ask, answered by the batch daemon's mail thread.
+
+    The HTTP request stores only this row, the same INSERT whatever the address, so neither
+    the answer nor its timing tells whether the address has an account; the daemon looks the
+    address up and queues the reset mail (MailOutbox), or drops the ask
+    (batch/account_mail.py).
+    """
+
+    email = models.CharField(max_length=254)
+    language = models.CharField(max_length=8)
+    asked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"reset asked for {self.email}"
+
+
 class Worker(models.Model):
     """One batch daemon process, for operators and the health endpoint."""
 

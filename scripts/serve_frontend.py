@@ -56,6 +56,11 @@ class Handler(SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
+    def list_directory(self, path):  # the standard library's name and signature
+        """No folder listings: a folder without index.html is 404, like nginx's default."""
+        self.send_error(404, "Not Found")
+        return None
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the standard name
         sys.stdout.write(f"frontend {self.address_string()} {format % args}\n")
 

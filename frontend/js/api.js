@@ -54,6 +54,10 @@ async function refreshAccess() {
         auth: false,
       });
       if (!response.ok) {
+        // Another tab used the same refresh token a moment earlier (each works once) and
+        // saved the next one: carry on with that.
+        const now = tokens();
+        if (now?.refresh && now.refresh !== current.refresh) return true;
         saveTokens(null);
         window.dispatchEvent(new CustomEvent("session-expired"));
         return false;
@@ -108,8 +112,13 @@ export async function json(path, options = {}) {
   return { status: response.status, body, headers: response.headers };
 }
 
+/** Forget the tokens here and end the session on the server (its tokens stop working). */
 export function logOut() {
+  const refresh = tokens()?.refresh;
   saveTokens(null);
+  if (refresh) {
+    send("/api/v1/auth/logout/", { method: "POST", body: { refresh }, auth: false }).catch(() => {});
+  }
 }
 
 /** The file name from Content-Disposition (RFC 6266 filename*=UTF-8''... first). */

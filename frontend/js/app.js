@@ -208,23 +208,39 @@ function resetPage(params) {
   );
 }
 
-async function verifyPage(params) {
-  const status = h("div", { "aria-live": "polite" }, notice(t("verifying")));
-  page("verify_title", status, h("p", {}, h("a", { href: "#/login", text: t("to_login") })));
-  try {
-    const { body } = await json("/api/v1/auth/verify-email/", {
-      method: "POST",
-      auth: false,
-      body: { uid: params.get("uid") || "", token: params.get("token") || "" },
-    });
-    // The API says which: verified now, or already verified (a link opened again).
-    status.replaceChildren(notice(body?.detail || t("verified"), "ok"));
-  } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    const text = error.status === 404 && error.code === "not_found" ? t("verify_unavailable") : error.message;
-    const detail = Object.values(error.fields).flat().join(" ");
-    status.replaceChildren(notice([text, detail].filter(Boolean).join(" "), "error"));
+// Verifying sets the password too: whoever signed up first with an address chose its password
+// so far, possibly not the address's owner (the server ends that password and its sessions).
+function verifyPage(params) {
+  const uid = params.get("uid");
+  const token = params.get("token");
+  if (!uid || !token) {
+    page("verify_title", notice(t("reset_link_missing"), "error"));
+    return;
   }
+  page(
+    "verify_title",
+    h("p", { text: t("verify_help") }),
+    form(
+      async (data, node) => {
+        if (data.get("password") !== data.get("password_again")) {
+          showErrors(node, { fields: { password_again: [t("passwords_differ")] } }, t("form_has_errors"));
+          return;
+        }
+        const { body } = await json("/api/v1/auth/verify-email/", {
+          method: "POST",
+          auth: false,
+          body: { uid, token, password: data.get("password") },
+        });
+        logOut();
+        // The API says which: verified now, or already verified (a link opened again).
+        go("#/login", { text: body?.detail || t("verified"), kind: "ok" });
+      },
+      field("password", t("password"), input("password", "new-password")),
+      field("password_again", t("new_password_again"), input("password", "new-password")),
+      h("p", { id: "err-token", class: "field-error" }),
+      h("button", { type: "submit", class: "primary", text: t("verify_button") }),
+    ),
+  );
 }
 
 // --- Router ----------------------------------------------------------------------------------

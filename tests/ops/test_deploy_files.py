@@ -209,3 +209,48 @@ def test_prefetch_timer_fires_on_the_7th_japan_time() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Normalized form: *-*-07 04:00:00 Asia/Tokyo" in done.stdout
+
+
+def test_throttle_counters_are_shared_by_every_worker() -> None:
+    """Issue 23, finding 6: per-worker counters let GUNICORN_WORKERS x the limit through."""
+    from config.settings import cache_from_url
+
+    env = read_env_file(DEPLOY / "jma.env.example")
+    backend = cache_from_url(env["CACHE_URL"])["BACKEND"]
+    assert backend == "django.core.cache.backends.db.DatabaseCache"
+    assert int(env["GUNICORN_WORKERS"]) > 1
+
+
+def unit_sections(name: str) -> dict[str, dict[str, str]]:
+    """[Section] -> {key: value} of a unit file (continuation lines joined)."""
+    sections: dict[str, dict[str, str]] = {}
+    current: dict[str, str] = {}
+    text = re.sub(r"\\\n\s*", " ", unit_text(name))
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], {})
+        elif line and not line.startswith("#") and "=" in line:
+            key, _, value = line.partition("=")
+            current[key.strip()] = value.strip()
+    return sections
+
+
+@pytest.mark.parametrize("unit", ["jma-batch@.service", "gunicorn.service"])
+def test_a_crashed_daemon_is_restarted_within_limits(unit: str) -> None:
+    """Issue 23: a daemon died of SIGABRT; systemd must start it again (killed by a signal
+    counts as a failure), but a unit that crashes at once on every start must end up failed
+    (and alert) rather than restart forever."""
+    sections = unit_sections(unit)
+    service, unit_section = sections["Service"], sections["Unit"]
+    assert service["Restart"] in {"on-failure", "always"}
+    restart_s = int(service["RestartSec"])
+    assert restart_s >= 1
+    # Rate limits belong to [Unit] (systemd ignores them in [Service] on current versions).
+    assert "StartLimitBurst" not in service and "StartLimitIntervalSec" not in service
+    burst, interval = (
+        int(unit_section["StartLimitBurst"]),
+        int(unit_section["StartLimitIntervalSec"]),
+    )
+    assert burst >= 5, "a few crashes in a row must not stop the service"
+    assert burst * restart_s < interval, "a crash loop must reach the limit"

@@ -45,6 +45,7 @@ from tests.replay import render_daily_page, start_replay_process
 pytestmark = pytest.mark.slow
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+MONITOR = {"X-Health-Token": "e2e-monitor"}  # HEALTH_TOKEN: health/'s details
 WAIT_S = 90  # generous upper bounds for a loaded 2-core CI machine; never a speed check
 
 
@@ -130,6 +131,7 @@ def stack(
         "BATCH_POLL_INTERVAL_S": "0.3",
         "BATCH_SHUTDOWN_GRACE_S": "10",
         "THROTTLE_AUTH": "1000/min",
+        "HEALTH_TOKEN": "e2e-monitor",
         "PYTHONUNBUFFERED": "1",
         **storage_env,
     }
@@ -174,7 +176,11 @@ def test_register_create_mail_and_download_the_workbook(stack: Stack) -> None:
 
     # The daemon's heartbeat makes the service healthy (what monitoring watches).
     health = wait_until(
-        lambda: (r := api.get(f"{stack.api}/api/v1/health/", timeout=10)).status_code == 200 and r,
+        lambda: (
+            (r := api.get(f"{stack.api}/api/v1/health/", headers=MONITOR, timeout=10)).status_code
+            == 200
+            and r
+        ),
         "a healthy service with a live worker",
         stack,
     )
@@ -210,10 +216,19 @@ def test_register_create_mail_and_download_the_workbook(stack: Stack) -> None:
     assert unverified.status_code == 403 and unverified.json()["code"] == "email_not_verified"
     verified = api.post(
         f"{stack.api}/api/v1/auth/verify-email/",
-        json={"uid": uid, "token": verify_token},
+        json={"uid": uid, "token": verify_token, "password": password},
         timeout=10,
     )
     assert verified.status_code == 200, verified.text
+    # Verifying sets the password (issue 23, pre-hijacking): tokens from before are over.
+    assert api.get(f"{stack.api}/api/v1/options/", timeout=10).status_code == 401
+    token = api.post(
+        f"{stack.api}/api/v1/auth/token/",
+        json={"email": email_address, "password": password},
+        timeout=10,
+    )
+    assert token.status_code == 200, token.text
+    api.headers["Authorization"] = f"Bearer {token.json()['access']}"
 
     created = api.post(
         f"{stack.api}/api/v1/requests/",

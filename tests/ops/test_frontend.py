@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -409,17 +410,26 @@ def test_a_station_missing_from_stale_options_still_shows_when_added(
     assert page.js_errors == []
 
 
-def mailed_reset_link(mail_dir: Path) -> str:
-    links = []
-    for path in mail_dir.glob("*.log"):
-        for raw in re.split(rb"\n-{79}\n", path.read_bytes()):
-            if not raw.strip():
-                continue
-            message = email.message_from_bytes(raw.strip())
-            for part in message.walk():  # request notices are in the folder too
-                if part.get_content_type() == "text/plain":
-                    body = part.get_payload(decode=True).decode(part.get_content_charset())
-                    links += re.findall(r"http://127\.0\.0\.1:\d+/#/reset\?\S+", body)
+def mailed_link(mail_dir: Path, page: str, to: str) -> str:
+    """The one `/#/<page>?...` link mailed to `to`, once the batch daemon has sent it (account
+    mails go through the outbox: the HTTP request only queues them)."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        links = []
+        for path in mail_dir.glob("*.log"):
+            for raw in re.split(rb"\n-{79}\n", path.read_bytes()):
+                if not raw.strip():
+                    continue
+                message = email.message_from_bytes(raw.strip())
+                if message["To"] != to:
+                    continue
+                for part in message.walk():  # request notices are in the folder too
+                    if part.get_content_type() == "text/plain":
+                        body = part.get_payload(decode=True).decode(part.get_content_charset())
+                        links += re.findall(rf"http://127\.0\.0\.1:\d+/#/{page}\?\S+", body)
+        if links or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert len(links) == 1, links
     return links[0]
 
@@ -433,7 +443,7 @@ def test_forgotten_password_by_mail_then_log_in(new_page, stack: Stack) -> None:
     page.click("form button[type=submit]")
     page.wait_for_selector("text=再設定リンクのメールを送りました")
 
-    link = mailed_reset_link(stack.mail_dir)
+    link = mailed_link(stack.mail_dir, "reset", "forgetful@example.jp")
     assert link.startswith(f"{stack.front}/#/reset?")
     page.goto(link)
     page.fill("#f-new_password", "1234")
@@ -446,6 +456,30 @@ def test_forgotten_password_by_mail_then_log_in(new_page, stack: Stack) -> None:
     page.click("form button[type=submit]")
     page.wait_for_selector("text=パスワードを変更しました。")
     log_in(page, stack, "forgetful@example.jp", new_password)
+    assert page.js_errors == []
+
+
+def test_verifying_the_address_sets_the_password(new_page, stack: Stack) -> None:
+    """Issue 23, finding 4: the verification page makes the owner choose the password."""
+    page = new_page()
+    page.goto(f"{stack.front}/#/register")
+    page.fill("#f-email", "verify.me@example.jp")
+    page.fill("#f-password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("text=ログインしてください")
+
+    page.goto(mailed_link(stack.mail_dir, "verify", "verify.me@example.jp"))
+    chosen = "Chosen-when-verifying-2025"  # noqa: S105
+    page.fill("#f-password", chosen)
+    page.fill("#f-password_again", "something else")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#err-password_again:not(:empty)")
+    page.fill("#f-password_again", chosen)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("text=メールアドレスを確認しました。")
+    assert page.inner_text("h1") == "ログイン"
+    assert User.objects.get(email="verify.me@example.jp").email_verified_at is not None
+    log_in(page, stack, "verify.me@example.jp", chosen)
     assert page.js_errors == []
 
 
@@ -512,7 +546,8 @@ def test_swagger_ui_tries_an_operation_offline(new_page, stack: Stack) -> None:
     # 200, or 503 while the flush between tests has wiped the daemon's heartbeat: an answer
     # from the API either way, with its own JSON.
     assert status.inner_text().strip() in {"200", "503"}
-    assert '"database"' in page.inner_text(".live-responses-table")
+    # Anonymous: the verdict only (the details are for staff and HEALTH_TOKEN).
+    assert '"code"' in page.inner_text(".live-responses-table")
     # Our summary, not a generated id.
     assert page.is_visible("text=The service's full health report")
     assert page.js_errors == []
@@ -563,16 +598,20 @@ def test_a_verification_link_opened_again_says_already_verified(new_page, stack:
     assert "メールアドレスの確認" in mail.subject  # the sign-up's language
     (link,) = re.findall(r"http://127\.0\.0\.1:\d+/#/verify\?\S+", mail.body_text)
 
-    page.goto(link)
+    def verify_with_password() -> None:
+        page.goto(link)
+        page.fill("#f-password", PASSWORD)
+        page.fill("#f-password_again", PASSWORD)
+        page.click("form button[type=submit]")
+
+    verify_with_password()
     page.wait_for_selector(".notice >> text=メールアドレスを確認しました。")
-    page.goto(f"{stack.front}/#/login")
     page.wait_for_selector("h1:text-is('ログイン')")
-    page.goto(link)
+    verify_with_password()
     page.wait_for_selector(
         ".notice >> text=このメールアドレスは確認済みです。このアドレスでログインしてください。"
     )
     assert "登録してください" not in page.inner_text("main")
-    page.click("main a:text-is('ログイン画面へ')")
     page.wait_for_selector("h1:text-is('ログイン')")
     assert page.js_errors == []
 
@@ -600,3 +639,59 @@ def test_english_readers_find_stations_by_romaji_and_read_english_lists(
         "Not observed at: Tokyo (東京), Sapporo (札幌)"
     )
     assert page.js_errors == []
+
+
+def test_log_out_ends_the_session_on_the_server(new_page, stack: Stack) -> None:
+    """Issue 23: log-out used to forget the tokens in the browser only; a copy kept working."""
+    import requests
+
+    User.objects.create_user("leaving@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "leaving@example.jp")
+    kept = page.evaluate("JSON.parse(localStorage.getItem('jmaww.tokens'))")
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/auth/logout/")) as answer:
+        page.click("text=ログアウト")
+    assert answer.value.status == 200
+    assert page.inner_text("h1") == "ログイン"
+    refreshed = requests.post(
+        f"{stack.api}/api/v1/auth/token/refresh/", json={"refresh": kept["refresh"]}, timeout=30
+    )
+    assert refreshed.status_code == 401
+    me = requests.get(
+        f"{stack.api}/api/v1/auth/me/",
+        headers={"Authorization": f"Bearer {kept['access']}"},
+        timeout=30,
+    )
+    assert me.status_code == 401
+    assert page.js_errors == []
+
+
+def test_two_tabs_refreshing_at_once_stay_logged_in(new_page, stack: Stack) -> None:
+    """Refresh tokens work once; two tabs of one browser share them (localStorage). The
+    second tab's refresh is held until the first one's has rotated the token: refused, it
+    carries on with the first tab's new tokens instead of logging both tabs out."""
+    User.objects.create_user("tabs@example.jp", PASSWORD)
+    first = new_page()
+    log_in(first, stack, "tabs@example.jp")
+    second = first.context.new_page()
+    second.js_errors = []  # type: ignore[attr-defined]
+    second.on("pageerror", lambda exc: second.js_errors.append(str(exc)))
+    held = []
+    second.route("**/api/v1/auth/token/refresh/", lambda route: held.append(route))
+    expire = "() => { const t = JSON.parse(localStorage.getItem('jmaww.tokens'));"
+    expire += f" t.access = '{REFUSED_ACCESS}';"
+    expire += " localStorage.setItem('jmaww.tokens', JSON.stringify(t)); }"
+    first.evaluate(expire)
+    second.goto(f"{stack.front}/#/requests")  # refreshes: held with the old refresh token
+    while not held:
+        first.wait_for_timeout(50)
+    first.goto(f"{stack.front}/#/requests")
+    first.reload()  # refreshes with the same token, first: rotated
+    first.wait_for_selector("text=依頼はまだありません。")
+    refused = []
+    second.on("response", lambda r: "/token/refresh/" in r.url and refused.append(r.status))
+    held[0].continue_()
+    second.wait_for_selector("text=依頼はまだありません。")
+    assert refused == [401]
+    assert second.evaluate("localStorage.getItem('jmaww.tokens')") is not None
+    assert first.js_errors == [] and second.js_errors == []

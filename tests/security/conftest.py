@@ -9,3 +9,5 @@ from tests.api.conftest import (  # noqa: F401
     owner,
     stranger,
 )
+from tests.batch.conftest import daemons, smtp_sink  # noqa: F401 (real runbatch processes)
+from tests.ops.conftest import moto_endpoint  # noqa: F401 (a real S3-compatible server)

@@ -20,12 +20,13 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_no_daemon_running_leaves_the_node_live_and_ready(anon, master_data):
+def test_no_daemon_running_leaves_the_node_live_and_ready(anon, master_data, settings):
+    settings.HEALTH_TOKEN = "monitor-token"
     assert anon.get("/api/v1/health/live/").status_code == 200
     ready = anon.get("/api/v1/health/ready/")
     assert ready.status_code == 200 and ready.json()["code"] == "ok"
     # The full report still says the service is not processing requests (for monitoring).
-    full = anon.get("/api/v1/health/")
+    full = anon.get("/api/v1/health/", HTTP_X_HEALTH_TOKEN="monitor-token")
     assert full.status_code == 503 and full.json()["workers"]["alive"] == 0
 
 
@@ -38,6 +39,7 @@ def test_an_unreachable_database_makes_the_node_unready_but_live(tmp_path):
         "DATABASE_URL": f"mysql://root@127.0.0.1:{dead_db_port}/nothing_here",
         "DEBUG": "1",
         "PYTHONUNBUFFERED": "1",
+        "HEALTH_TOKEN": "monitor-token",  # the details without a staff login (no database)
     }
     log = (tmp_path / "gunicorn.log").open("wb")
     proc = subprocess.Popen(
@@ -61,7 +63,7 @@ def test_an_unreachable_database_makes_the_node_unready_but_live(tmp_path):
         assert live.status_code == 200
         ready = requests.get(f"{base}/ready/", timeout=10)
         assert ready.status_code == 503 and ready.json()["code"] == "unavailable"
-        full = requests.get(f"{base}/", timeout=10)
+        full = requests.get(f"{base}/", headers={"X-Health-Token": "monitor-token"}, timeout=10)
         assert full.status_code == 503 and full.json()["database"]["ok"] is False
     finally:
         proc.terminate()

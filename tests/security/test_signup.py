@@ -61,14 +61,15 @@ def test_the_mailed_link_verifies_the_address_once(anon, master_data):
     user = User.objects.get(email="verify.me@example.jp")
     assert user.email_verified_at is None
     uid, token = link_in(MailOutbox.objects.get(to_email=user.email))
-    response = anon.post(VERIFY, {"uid": uid, "token": token}, format="json")
+    body = {"uid": uid, "token": token, "password": PASSWORD}
+    response = anon.post(VERIFY, body, format="json")
     assert response.status_code == 200 and response.json()["detail"]
     user.refresh_from_db()
     assert user.email_verified_at is not None
     first = user.email_verified_at
     # Issue 18: the same link again says the address is verified and to log in, and changes
     # nothing (it used to answer "invalid or expired; sign up again").
-    again = anon.post(VERIFY, {"uid": uid, "token": token}, format="json")
+    again = anon.post(VERIFY, {"uid": uid, "token": token, "password": PASSWORD}, format="json")
     assert again.status_code == 200
     assert again.json() == {
         "code": "already_verified",
@@ -83,11 +84,14 @@ def test_a_reused_link_answers_in_the_readers_language_even_when_expired(
 ):
     sign_up(anon, "old.link@example.jp")
     uid, token = link_in(MailOutbox.objects.get(to_email="old.link@example.jp"))
-    first = anon.post(VERIFY, {"uid": uid, "token": token}, format="json")
+    first = anon.post(VERIFY, {"uid": uid, "token": token, "password": PASSWORD}, format="json")
     assert first.json()["code"] == "verified"
     settings.PASSWORD_RESET_TIMEOUT = -1  # every link made so far has expired
     again = anon.post(
-        VERIFY, {"uid": uid, "token": token}, format="json", HTTP_ACCEPT_LANGUAGE="ja"
+        VERIFY,
+        {"uid": uid, "token": token, "password": PASSWORD},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="ja",
     )
     assert again.status_code == 200
     assert again.json()["detail"] == (
@@ -98,9 +102,9 @@ def test_a_reused_link_answers_in_the_readers_language_even_when_expired(
 def test_another_token_for_a_verified_address_is_still_refused(anon, master_data):
     sign_up(anon, "forged@example.jp")
     uid, token = link_in(MailOutbox.objects.get(to_email="forged@example.jp"))
-    anon.post(VERIFY, {"uid": uid, "token": token}, format="json")
+    anon.post(VERIFY, {"uid": uid, "token": token, "password": PASSWORD}, format="json")
     forged = token[:-1] + ("0" if token[-1] != "0" else "1")
-    response = anon.post(VERIFY, {"uid": uid, "token": forged}, format="json")
+    response = anon.post(VERIFY, {"uid": uid, "token": forged, "password": PASSWORD}, format="json")
     assert response.status_code == 400 and response.json()["code"] == "validation_error"
 
 
@@ -162,8 +166,11 @@ def test_requests_need_a_verified_address_when_required(anon, master_data, setti
     me = client.get("/api/v1/auth/me/")
     assert me.status_code == 200 and me.json()["email_verified"] is False
     uid, token = link_in(MailOutbox.objects.get(to_email=user.email))
-    assert anon.post(VERIFY, {"uid": uid, "token": token}, format="json").status_code == 200
-    assert client.get("/api/v1/requests/").status_code == 200
+    body = {"uid": uid, "token": token, "password": PASSWORD}
+    assert anon.post(VERIFY, body, format="json").status_code == 200
+    # Verifying set the password, which ends the tokens issued before: log in again.
+    assert client.get("/api/v1/requests/").status_code == 401
+    assert client_for(User.objects.get(pk=user.pk)).get("/api/v1/requests/").status_code == 200
 
 
 def test_verification_is_not_required_in_local_development(api):

@@ -3,12 +3,14 @@ owner's mailed links stop working, and token responses are never cached."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.forms import SetPasswordForm
 
 from common.crypto import download_url
 from repository.models import FileRequest, User
-from tests.api.conftest import PASSWORD, finish_with_file, valid_body
+from tests.api.conftest import PASSWORD, client_for, finish_with_file, valid_body
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +94,35 @@ def test_token_responses_are_not_cacheable(anon, owner):
     refreshed = anon.post("/api/v1/auth/token/refresh/", {"refresh": response.json()["refresh"]})
     assert refreshed.status_code == 200
     assert refreshed["Cache-Control"] == "no-store"
+
+
+def _path_of(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_a_mailed_link_stops_working_when_its_owner_changes_the_password(
+    api, anon, owner, tmp_path
+):
+    """Issue 23: the link in the completion mail kept working after a password change, so
+    whoever read the mailbox before kept the file."""
+    from batch.mail import completion_mail, request_facts
+
+    request_id = api.post("/api/v1/requests/", valid_body(), format="json").json()["id"]
+    file_request = FileRequest.objects.get(pk=request_id)
+    result = finish_with_file(file_request, tmp_path)
+    mailed = completion_mail(
+        request_facts(file_request), size=result.size, warnings=[], expires_at=result.expires_at
+    )
+    link = _path_of(re.search(r"http\S+/api/v1/downloads/\S+/", mailed.body_text).group(0))
+    shown = _path_of(api.get(f"/api/v1/requests/{request_id}/").json()["file"]["download_url"])
+    assert anon.get(link).status_code == 200 and anon.get(shown).status_code == 200
+    user = User.objects.get(pk=owner.pk)
+    user.set_password(NEW_PASSWORD)
+    user.save()
+    for path in (link, shown):
+        response = anon.get(path)
+        assert response.status_code == 410, response.content
+        assert response.json()["code"] == "link_revoked"
+    # The link the API shows now is a new one, and it works.
+    fresh = client_for(user).get(f"/api/v1/requests/{request_id}/")
+    assert anon.get(_path_of(fresh.json()["file"]["download_url"])).status_code == 200

@@ -1,8 +1,16 @@
-"""`python manage.py runbatch --threads N`: the batch daemon (see batch/daemon.py)."""
+"""`python manage.py runbatch --threads N`: the batch daemon (see batch/daemon.py).
+
+faulthandler is on: a fatal signal (SIGSEGV, SIGABRT from a C library, SIGBUS, SIGFPE,
+SIGILL) writes every thread's stack to stderr (the journal, under systemd) before the process
+dies, and SIGUSR1 writes them without stopping the daemon (for one that seems stuck).
+"""
 
 from __future__ import annotations
 
+import faulthandler
 import re
+import signal
+import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -36,6 +44,8 @@ class Command(BaseCommand):
         worker_id = str(options["worker_id"] or default_worker_id())
         if not WORKER_ID.match(worker_id):
             raise CommandError(f"--worker-id {worker_id!r}: use 1-80 letters, digits or ._:-")
+        faulthandler.enable(file=sys.stderr, all_threads=True)
+        faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=True)
         daemon = Daemon(
             threads=threads,
             worker_id=worker_id,
