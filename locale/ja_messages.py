@@ -439,6 +439,23 @@ JA = {
     "Cancel selected requests": "選択した依頼を取り消す",
     "Queued again: %(count)s request(s).": "%(count)s 件の依頼をもう一度待ち行列に入れました。",
     "Cancelled: %(count)s request(s).": "%(count)s 件の依頼を取り消しました。",
+    # --- Security (issue 23): admin login throttle, sessions, verification, health -----------
+    "Too many login attempts from your address; try again in %(seconds)s seconds.": (
+        "このアドレスからのログインの試行が多すぎます。%(seconds)s 秒後にもう一度試してください。"
+    ),
+    "You are logged out.": "ログアウトしました。",
+    "The health token is not valid.": "ヘルストークンが正しくありません。",
+    "The file has %(size)s bytes; the range asked for is beyond them.": (
+        "ファイルは %(size)s バイトです。指定された範囲はその先です。"
+    ),
+    "This download link stopped working when the account's password was changed. Log in to "
+    "download the file.": (
+        "アカウントのパスワードが変更されたため、このダウンロードリンクは使えなくなりました。"
+        "ログインしてファイルをダウンロードしてください。"
+    ),
+    "This session has ended; log in again.": (
+        "このログインは終了しています。もう一度ログインしてください。"
+    ),
 }
 
 # djangorestframework-simplejwt ships no Japanese; its messages share the "django" domain.
@@ -463,26 +480,6 @@ THIRD_PARTY_JA = {
     ),
     "Token contained no recognizable user identification": (
         "トークンにユーザーを識別する情報がありません。"
-    ),
-    "Your password has been changed. Log in with the new one.": (
-        "パスワードを変更しました。新しいパスワードでログインしてください。"
-    ),
-    # --- Security (issue 23): admin login throttle, sessions, verification, health -----------
-    "Too many login attempts from your address; try again in %(seconds)s seconds.": (
-        "このアドレスからのログインの試行が多すぎます。%(seconds)s 秒後にもう一度試してください。"
-    ),
-    "You are logged out.": "ログアウトしました。",
-    "The health token is not valid.": "ヘルストークンが正しくありません。",
-    "The file has %(size)s bytes; the range asked for is beyond them.": (
-        "ファイルは %(size)s バイトです。指定された範囲はその先です。"
-    ),
-    "This download link stopped working when the account's password was changed. Log in to "
-    "download the file.": (
-        "アカウントのパスワードが変更されたため、このダウンロードリンクは使えなくなりました。"
-        "ログインしてファイルをダウンロードしてください。"
-    ),
-    "This session has ended; log in again.": (
-        "このログインは終了しています。もう一度ログインしてください。"
     ),
 }
 
