@@ -12,60 +12,37 @@ The page is read with lxml directly (no BeautifulSoup tree): the same checks, ~1
 from __future__ import annotations
 
 import calendar
-import re
-import threading
-import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from lxml import etree
 
 from batch.jma.errors import LayoutChanged, NoDataPublished
+
+# The shared header grid and cell rules live in grid.py; the names other modules import from
+# here stay importable from here.
+from batch.jma.grid import COMPASS_POINTS as COMPASS_POINTS
+from batch.jma.grid import (
+    DIRECTION,
+    NO_DATA_TEXT,
+    NUMBER,
+    TABLE_ID,
+    TEXT,
+    cell_text,
+    column_paths,
+    document,
+    normalize_header,
+    read_cell,
+    split_unit,
+    tools,
+)
+from batch.jma.grid import DIRECTIONS as DIRECTIONS
+from batch.jma.grid import parse_cell as parse_cell
 from batch.jma.page import DailyPage, DailyRow, Observation
 from common import clock
 
 JST = ZoneInfo("Asia/Tokyo")
-NO_DATA_TEXT = "ページを表示することが出来ませんでした"
-TABLE_ID = "tablefix1"
-
-# Quality codes of JMA's CSV download (品質情報).
-Q_NORMAL, Q_QUASI_NORMAL, Q_INSUFFICIENT, Q_DOUBTFUL, Q_MISSING, Q_NONE = 8, 5, 4, 2, 1, 0
-
-COMPASS_POINTS = (
-    "北",
-    "北北東",
-    "北東",
-    "東北東",
-    "東",
-    "東南東",
-    "南東",
-    "南南東",
-    "南",
-    "南南西",
-    "南西",
-    "西南西",
-    "西",
-    "西北西",
-    "北西",
-    "北北西",
-)
-CALM = "静穏"
-DIRECTIONS = frozenset((*COMPASS_POINTS, CALM))
-
-NUMBER, DIRECTION, TEXT = "number", "direction", "text"
-
-
-def normalize_header(text: str) -> str:
-    """Full-width/half-width variants folded (NFKC), <br> and all spaces removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-# A unit is a trailing parenthesis without digits: "(mm)", "(℃)", "(m/s)"; "昼(06:00-18:00)"
-# is a name.
-_UNIT = re.compile(r"^(.*?)\(([^()\d]+)\)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,57 +117,12 @@ A1_CODES = tuple(column.code for column in A1_LAYOUT)
 DAY_HEADER = normalize_header("日")
 
 
-def split_unit(path: tuple[str, ...]) -> tuple[tuple[str, ...], list[tuple[int, str]]]:
-    """A header path -> (the names without units, [(depth, unit), ...] where units stood)."""
-    names: list[str] = []
-    units: list[tuple[int, str]] = []
-    for depth, part in enumerate(path):
-        match = _UNIT.match(part)
-        if match is None:
-            names.append(part)
-            continue
-        if match.group(1):  # a cell holding only "(mm)" adds a unit, not a name
-            names.append(match.group(1))
-        units.append((depth, match.group(2)))
-    return tuple(names), units
-
-
 # Unit-free name path -> column, for every spelling JMA uses (both page types).
 _BY_NAMES: dict[tuple[str, ...], Column] = {}
 for _column in COLUMNS:
     for _path in (_column.s1, _column.a1):
         if _path:
             _BY_NAMES[split_unit(_path)[0]] = _column
-
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_TABLE_XPATH = f"//table[@id='{TABLE_ID}']"
-_per_thread = threading.local()
-
-
-@dataclass(frozen=True, slots=True)
-class _Tools:
-    """lxml parsers and compiled XPath of one thread, never shared between threads.
-
-    A precaution: once, a daemon with 4 worker threads (then sharing module-level parsers) died
-    in C code (`munmap_chunk(): invalid pointer`) after its first request; it could not be
-    reproduced, and per-thread objects take that suspect out for the price of one parser per
-    thread. Plain etree elements (not lxml.html's HtmlElement): no Python class lookup per node.
-    """
-
-    utf8_parser: etree.HTMLParser
-    parser: etree.HTMLParser
-    find_table: etree.XPath
-
-
-def _tools() -> _Tools:
-    tools = getattr(_per_thread, "tools", None)
-    if tools is None:
-        tools = _per_thread.tools = _Tools(
-            utf8_parser=etree.HTMLParser(encoding="utf-8", remove_comments=True),
-            parser=etree.HTMLParser(remove_comments=True),
-            find_table=etree.XPath(_TABLE_XPATH),
-        )
-    return tools
 
 
 def parse_daily_page(
@@ -204,8 +136,8 @@ def parse_daily_page(
 
     today (JST) decides whether the month may still be running (fewer rows than days).
     """
-    root, text_of = _document(html)
-    found = _tools().find_table(root) if root is not None else []
+    root, text_of = document(html)
+    found = tools().find_table(root) if root is not None else []
     if not found:
         if NO_DATA_TEXT in text_of():
             raise NoDataPublished(f"JMA published no data for {year}-{month:02d}")
@@ -240,83 +172,6 @@ def parse_daily_page(
         month=month,
         rows=[DailyRow(day=day, values=values) for day, values in parsed],
     )
-
-
-def _document(html: str | bytes) -> tuple[etree._Element | None, Callable[[], str]]:
-    """The page as an lxml tree (and its text, computed only for the no-data check).
-
-    JMA serves UTF-8; other bytes are read in the encoding their meta charset declares.
-    """
-    tools = _tools()
-    if isinstance(html, str):
-        data, parser = html.encode("utf-8"), tools.utf8_parser
-    else:
-        data = html
-        try:
-            data.decode("utf-8")
-            parser = tools.utf8_parser
-        except UnicodeDecodeError:
-            parser = tools.parser
-    root = etree.fromstring(data, parser) if data.strip() else None
-
-    def text_of() -> str:
-        if root is None:
-            return ""
-        return "".join(root.itertext())
-
-    return root, text_of
-
-
-def _text(cell: etree._Element) -> str:
-    """A cell's text, <br> and inline tags dropped (the fast path: a cell with no children)."""
-    if len(cell) == 0:
-        return cell.text or ""
-    return "".join(cell.itertext())
-
-
-def column_paths(header_rows: list[etree._Element]) -> list[tuple[str, ...]]:
-    """Lay the header cells on a grid (rowspan/colspan) and read each column top-down."""
-    grid: list[list[etree._Element | None]] = [[] for _ in header_rows]
-    for r, tr in enumerate(header_rows):
-        col = 0
-        for cell in tr.iterchildren("th", "td"):
-            while col < len(grid[r]) and grid[r][col] is not None:
-                col += 1
-            rowspan = _span(cell, "rowspan")
-            colspan = _span(cell, "colspan")
-            for rr in range(r, min(r + rowspan, len(header_rows))):
-                row = grid[rr]
-                if len(row) < col + colspan:
-                    row.extend([None] * (col + colspan - len(row)))
-                for cc in range(col, col + colspan):
-                    row[cc] = cell
-            col += colspan
-    width = max(len(row) for row in grid)
-    paths: list[tuple[str, ...]] = []
-    texts: dict[int, str] = {}
-    for c in range(width):
-        parts: list[str] = []
-        previous: etree._Element | None = None
-        for row in grid:
-            cell = row[c] if c < len(row) else None
-            if cell is None or cell is previous:
-                continue
-            previous = cell
-            key = id(cell)
-            if key not in texts:
-                texts[key] = normalize_header(_text(cell))
-            if texts[key]:
-                parts.append(texts[key])
-        paths.append(tuple(parts))
-    return paths
-
-
-def _span(cell: etree._Element, name: str) -> int:
-    raw = cell.get(name)
-    try:
-        return max(1, int(raw.strip())) if raw is not None else 1
-    except ValueError as exc:
-        raise LayoutChanged(f"expected a number in {name}, found {raw!r}") from exc
 
 
 def _shown(path: tuple[str, ...] | None) -> str:
@@ -397,7 +252,7 @@ def _expected_at(columns: list[tuple[str, ...]], position: int) -> str:
 
 def _parse_row(tr: etree._Element, spec: list[Column]) -> tuple[int, dict[str, Observation]]:
     cells = list(tr.iterchildren("td", "th"))
-    day_text = _text(cells[0]).strip() if cells else ""
+    day_text = cell_text(cells[0]).strip() if cells else ""
     if not day_text.isdigit():
         raise LayoutChanged(f"expected a day number in the first cell, found {day_text!r}")
     day = int(day_text)
@@ -409,65 +264,10 @@ def _parse_row(tr: etree._Element, spec: list[Column]) -> tuple[int, dict[str, O
     for cell, column in zip(cells[1:], spec, strict=True):
         raw = (cell.text or "") if len(cell) == 0 else "".join(cell.itertext())
         try:
-            values[column.code] = _read_cell(raw, column.kind)
+            values[column.code] = read_cell(raw, column.kind)
         except ValueError as exc:
             raise LayoutChanged(f"day {day}, column {column.code}: {exc}") from None
     return day, values
-
-
-@lru_cache(maxsize=65536)
-def _read_cell(raw: str, kind: str) -> Observation:
-    """A cell's raw text (&nbsp;, spaces) -> Observation; one cache lookup per cell."""
-    return parse_cell(raw.replace("\xa0", " ").strip(), kind)
-
-
-_SYMBOLS: dict[str, Observation] = {
-    "": Observation(None, Q_NONE),
-    "///": Observation(None, Q_MISSING),
-    "×": Observation(None, Q_MISSING),
-    "#": Observation(None, Q_DOUBTFUL),
-}
-_MARKS = {")": Q_QUASI_NORMAL, "]": Q_INSUFFICIENT}
-
-
-@lru_cache(maxsize=65536)
-def parse_cell(text: str, kind: str) -> Observation:
-    """One cell's text -> Observation, following JMA's 値欄の記号 (JMA.md, "Value marks").
-
-    Raises ValueError when the text cannot belong to a column of this kind. Cached: a page
-    repeats the same few hundred texts, and an Observation is immutable.
-    """
-    symbol = _SYMBOLS.get(text)
-    if symbol is not None:
-        return symbol
-    quality = Q_NORMAL
-    body = text
-    # Trailing marks: ")" 準正常値, "]" 資料不足値, "*" latest of tied extremes, "#" 疑問値.
-    # A weather text may itself end in a bracket, so there a mark must stand after a space.
-    while body and body[-1] in ")]*#" and (kind != TEXT or body[-2:-1] == " "):
-        mark = body[-1]
-        body = body[:-1].rstrip()
-        if mark == "#":
-            return Observation(None, Q_DOUBTFUL)
-        if mark in _MARKS:
-            quality = min(quality, _MARKS[mark])
-    if body in ("×", "///"):
-        return Observation(None, Q_MISSING)
-    if kind == NUMBER:
-        if body == "--":
-            return Observation(0.0, quality, no_phenomenon=True)
-        if body == "0+":
-            return Observation(0.0, quality)
-        if not _NUMBER.fullmatch(body):
-            raise ValueError(f"expected a number, found {text!r}")
-        return Observation(float(body), quality)
-    if kind == DIRECTION:
-        if body not in DIRECTIONS:
-            raise ValueError(f"expected a compass point or 静穏, found {text!r}")
-        return Observation(body, quality)
-    if not body or _NUMBER.fullmatch(body) or body == "--":
-        raise ValueError(f"expected a weather summary, found {text!r}")
-    return Observation(body, quality)
 
 
 def _check_days(days: list[int], year: int, month: int, today: date | None) -> None:

@@ -1,0 +1,238 @@
+"""The machinery every JMA table page shares: the lxml document, the header grid, the cells.
+
+Moved out of parser.py (the daily parser) unchanged so the annual, records, hourly and
+10-minute parsers read headers and cells exactly as the daily one does: a header path per
+column over the rowspan/colspan grid, normalized text (NFKC, no spaces), and one cell text ->
+Observation rule (JMA's 値欄の記号, JMA.md "Value marks").
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree
+
+from batch.jma.errors import LayoutChanged
+from batch.jma.page import Observation
+
+NO_DATA_TEXT = "ページを表示することが出来ませんでした"
+TABLE_ID = "tablefix1"
+
+# Quality codes of JMA's CSV download (品質情報).
+Q_NORMAL, Q_QUASI_NORMAL, Q_INSUFFICIENT, Q_DOUBTFUL, Q_MISSING, Q_NONE = 8, 5, 4, 2, 1, 0
+
+COMPASS_POINTS = (
+    "北",
+    "北北東",
+    "北東",
+    "東北東",
+    "東",
+    "東南東",
+    "南東",
+    "南南東",
+    "南",
+    "南南西",
+    "南西",
+    "西南西",
+    "西",
+    "西北西",
+    "北西",
+    "北北西",
+)
+CALM = "静穏"
+DIRECTIONS = frozenset((*COMPASS_POINTS, CALM))
+
+NUMBER, DIRECTION, TEXT = "number", "direction", "text"
+
+
+def normalize_header(text: str) -> str:
+    """Full-width/half-width variants folded (NFKC), <br> and all spaces removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+# A unit is a trailing parenthesis without digits: "(mm)", "(℃)", "(m/s)"; "昼(06:00-18:00)"
+# is a name.
+_UNIT = re.compile(r"^(.*?)\(([^()\d]+)\)$")
+
+
+def split_unit(path: tuple[str, ...]) -> tuple[tuple[str, ...], list[tuple[int, str]]]:
+    """A header path -> (the names without units, [(depth, unit), ...] where units stood)."""
+    names: list[str] = []
+    units: list[tuple[int, str]] = []
+    for depth, part in enumerate(path):
+        match = _UNIT.match(part)
+        if match is None:
+            names.append(part)
+            continue
+        if match.group(1):  # a cell holding only "(mm)" adds a unit, not a name
+            names.append(match.group(1))
+        units.append((depth, match.group(2)))
+    return tuple(names), units
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_TABLE_XPATH = f"//table[@id='{TABLE_ID}']"
+_per_thread = threading.local()
+
+
+@dataclass(frozen=True, slots=True)
+class _Tools:
+    """lxml parsers and compiled XPath of one thread, never shared between threads.
+
+    A precaution: once, a daemon with 4 worker threads (then sharing module-level parsers) died
+    in C code (`munmap_chunk(): invalid pointer`) after its first request; it could not be
+    reproduced, and per-thread objects take that suspect out for the price of one parser per
+    thread. Plain etree elements (not lxml.html's HtmlElement): no Python class lookup per node.
+    """
+
+    utf8_parser: etree.HTMLParser
+    parser: etree.HTMLParser
+    find_table: etree.XPath
+
+
+def tools() -> _Tools:
+    tools = getattr(_per_thread, "tools", None)
+    if tools is None:
+        tools = _per_thread.tools = _Tools(
+            utf8_parser=etree.HTMLParser(encoding="utf-8", remove_comments=True),
+            parser=etree.HTMLParser(remove_comments=True),
+            find_table=etree.XPath(_TABLE_XPATH),
+        )
+    return tools
+
+
+def document(html: str | bytes) -> tuple[etree._Element | None, Callable[[], str]]:
+    """The page as an lxml tree (and its text, computed only for the no-data check).
+
+    JMA serves UTF-8; other bytes are read in the encoding their meta charset declares.
+    """
+    lxml_tools = tools()
+    if isinstance(html, str):
+        data, parser = html.encode("utf-8"), lxml_tools.utf8_parser
+    else:
+        data = html
+        try:
+            data.decode("utf-8")
+            parser = lxml_tools.utf8_parser
+        except UnicodeDecodeError:
+            parser = lxml_tools.parser
+    root = etree.fromstring(data, parser) if data.strip() else None
+
+    def text_of() -> str:
+        if root is None:
+            return ""
+        return "".join(root.itertext())
+
+    return root, text_of
+
+
+def cell_text(cell: etree._Element) -> str:
+    """A cell's text, <br> and inline tags dropped (the fast path: a cell with no children)."""
+    if len(cell) == 0:
+        return cell.text or ""
+    return "".join(cell.itertext())
+
+
+def column_paths(header_rows: list[etree._Element]) -> list[tuple[str, ...]]:
+    """Lay the header cells on a grid (rowspan/colspan) and read each column top-down."""
+    grid: list[list[etree._Element | None]] = [[] for _ in header_rows]
+    for r, tr in enumerate(header_rows):
+        col = 0
+        for cell in tr.iterchildren("th", "td"):
+            while col < len(grid[r]) and grid[r][col] is not None:
+                col += 1
+            rowspan = _span(cell, "rowspan")
+            colspan = _span(cell, "colspan")
+            for rr in range(r, min(r + rowspan, len(header_rows))):
+                row = grid[rr]
+                if len(row) < col + colspan:
+                    row.extend([None] * (col + colspan - len(row)))
+                for cc in range(col, col + colspan):
+                    row[cc] = cell
+            col += colspan
+    width = max(len(row) for row in grid)
+    paths: list[tuple[str, ...]] = []
+    texts: dict[int, str] = {}
+    for c in range(width):
+        parts: list[str] = []
+        previous: etree._Element | None = None
+        for row in grid:
+            cell = row[c] if c < len(row) else None
+            if cell is None or cell is previous:
+                continue
+            previous = cell
+            key = id(cell)
+            if key not in texts:
+                texts[key] = normalize_header(cell_text(cell))
+            if texts[key]:
+                parts.append(texts[key])
+        paths.append(tuple(parts))
+    return paths
+
+
+def _span(cell: etree._Element, name: str) -> int:
+    raw = cell.get(name)
+    try:
+        return max(1, int(raw.strip())) if raw is not None else 1
+    except ValueError as exc:
+        raise LayoutChanged(f"expected a number in {name}, found {raw!r}") from exc
+
+
+@lru_cache(maxsize=65536)
+def read_cell(raw: str, kind: str) -> Observation:
+    """A cell's raw text (&nbsp;, spaces) -> Observation; one cache lookup per cell."""
+    return parse_cell(raw.replace("\xa0", " ").strip(), kind)
+
+
+_SYMBOLS: dict[str, Observation] = {
+    "": Observation(None, Q_NONE),
+    "///": Observation(None, Q_MISSING),
+    "×": Observation(None, Q_MISSING),
+    "#": Observation(None, Q_DOUBTFUL),
+}
+_MARKS = {")": Q_QUASI_NORMAL, "]": Q_INSUFFICIENT}
+
+
+@lru_cache(maxsize=65536)
+def parse_cell(text: str, kind: str) -> Observation:
+    """One cell's text -> Observation, following JMA's 値欄の記号 (JMA.md, "Value marks").
+
+    Raises ValueError when the text cannot belong to a column of this kind. Cached: a page
+    repeats the same few hundred texts, and an Observation is immutable.
+    """
+    symbol = _SYMBOLS.get(text)
+    if symbol is not None:
+        return symbol
+    quality = Q_NORMAL
+    body = text
+    # Trailing marks: ")" 準正常値, "]" 資料不足値, "*" latest of tied extremes, "#" 疑問値.
+    # A weather text may itself end in a bracket, so there a mark must stand after a space.
+    while body and body[-1] in ")]*#" and (kind != TEXT or body[-2:-1] == " "):
+        mark = body[-1]
+        body = body[:-1].rstrip()
+        if mark == "#":
+            return Observation(None, Q_DOUBTFUL)
+        if mark in _MARKS:
+            quality = min(quality, _MARKS[mark])
+    if body in ("×", "///"):
+        return Observation(None, Q_MISSING)
+    if kind == NUMBER:
+        if body == "--":
+            return Observation(0.0, quality, no_phenomenon=True)
+        if body == "0+":
+            return Observation(0.0, quality)
+        if not _NUMBER.fullmatch(body):
+            raise ValueError(f"expected a number, found {text!r}")
+        return Observation(float(body), quality)
+    if kind == DIRECTION:
+        if body not in DIRECTIONS:
+            raise ValueError(f"expected a compass point or 静穏, found {text!r}")
+        return Observation(body, quality)
+    if not body or _NUMBER.fullmatch(body) or body == "--":
+        raise ValueError(f"expected a weather summary, found {text!r}")
+    return Observation(body, quality)
