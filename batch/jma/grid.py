@@ -1,9 +1,12 @@
-"""The machinery every JMA table page shares: the lxml document, the header grid, the cells.
+"""What every JMA table page shares: the document, the header grid, and the cell marks.
 
-Moved out of parser.py (the daily parser) unchanged so the annual, records, hourly and
-10-minute parsers read headers and cells exactly as the daily one does: a header path per
-column over the rowspan/colspan grid, normalized text (NFKC, no spaces), and one cell text ->
-Observation rule (JMA's 値欄の記号, JMA.md "Value marks").
+JMA's 「過去の気象データ検索」 pages (daily, hourly, 10-minute, ...) are one `table#tablefix1`:
+header rows of <th> cells spanning rows and columns, then data rows. The parsers of each page
+type (parser.py for daily, subdaily.py for hourly and 10-minute) lay the header on its grid
+here, read each column's path top-down, split the unit off wherever JMA writes it, and read
+every cell's text with its mark into an Observation.
+
+lxml directly (no BeautifulSoup tree), with parsers and XPath per thread (see _Tools).
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
 from batch.jma.errors import LayoutChanged
 from batch.jma.page import Observation
 
+JST = ZoneInfo("Asia/Tokyo")
 NO_DATA_TEXT = "ページを表示することが出来ませんでした"
 TABLE_ID = "tablefix1"
 
@@ -75,7 +80,11 @@ def split_unit(path: tuple[str, ...]) -> tuple[tuple[str, ...], list[tuple[int, 
     return tuple(names), units
 
 
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+def shown(path: tuple[str, ...] | None) -> str:
+    """A header path as the error messages show it."""
+    return " / ".join(path) if path else "(empty)"
+
+
 _TABLE_XPATH = f"//table[@id='{TABLE_ID}']"
 _per_thread = threading.local()
 
@@ -95,7 +104,7 @@ class _Tools:
     find_table: etree.XPath
 
 
-def tools() -> _Tools:
+def _tools() -> _Tools:
     tools = getattr(_per_thread, "tools", None)
     if tools is None:
         tools = _per_thread.tools = _Tools(
@@ -106,21 +115,21 @@ def tools() -> _Tools:
     return tools
 
 
-def document(html: str | bytes) -> tuple[etree._Element | None, Callable[[], str]]:
-    """The page as an lxml tree (and its text, computed only for the no-data check).
+def read_document(html: str | bytes) -> tuple[etree._Element | None, Callable[[], str]]:
+    """The page as an lxml tree (and its text, computed only when asked for).
 
     JMA serves UTF-8; other bytes are read in the encoding their meta charset declares.
     """
-    lxml_tools = tools()
+    tools = _tools()
     if isinstance(html, str):
-        data, parser = html.encode("utf-8"), lxml_tools.utf8_parser
+        data, parser = html.encode("utf-8"), tools.utf8_parser
     else:
         data = html
         try:
             data.decode("utf-8")
-            parser = lxml_tools.utf8_parser
+            parser = tools.utf8_parser
         except UnicodeDecodeError:
-            parser = lxml_tools.parser
+            parser = tools.parser
     root = etree.fromstring(data, parser) if data.strip() else None
 
     def text_of() -> str:
@@ -129,6 +138,26 @@ def document(html: str | bytes) -> tuple[etree._Element | None, Callable[[], str
         return "".join(root.itertext())
 
     return root, text_of
+
+
+def find_data_table(root: etree._Element | None) -> etree._Element | None:
+    """JMA's `table#tablefix1`, or None."""
+    found = _tools().find_table(root) if root is not None else []
+    return found[0] if found else None
+
+
+def split_rows(table: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
+    """(header rows, data rows): the header is every row before the first with a <td>."""
+    header_rows: list[etree._Element] = []
+    data_rows: list[etree._Element] = []
+    for tr in table.iter("tr"):
+        if data_rows or tr.find("td") is not None:
+            data_rows.append(tr)
+        else:
+            header_rows.append(tr)
+    if not header_rows:
+        raise LayoutChanged("expected header rows of <th> cells, found none")
+    return header_rows, data_rows
 
 
 def cell_text(cell: etree._Element) -> str:
@@ -183,12 +212,16 @@ def _span(cell: etree._Element, name: str) -> int:
         raise LayoutChanged(f"expected a number in {name}, found {raw!r}") from exc
 
 
+# --- cells ----------------------------------------------------------------------------------
+
+
 @lru_cache(maxsize=65536)
 def read_cell(raw: str, kind: str) -> Observation:
     """A cell's raw text (&nbsp;, spaces) -> Observation; one cache lookup per cell."""
     return parse_cell(raw.replace("\xa0", " ").strip(), kind)
 
 
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _SYMBOLS: dict[str, Observation] = {
     "": Observation(None, Q_NONE),
     "///": Observation(None, Q_MISSING),
@@ -196,6 +229,24 @@ _SYMBOLS: dict[str, Observation] = {
     "#": Observation(None, Q_DOUBTFUL),
 }
 _MARKS = {")": Q_QUASI_NORMAL, "]": Q_INSUFFICIENT}
+
+
+def split_marks(text: str, kind: str) -> tuple[str, int, bool]:
+    """(the text without its trailing marks, their quality, whether "#" was among them).
+
+    Trailing marks: ")" 準正常値, "]" 資料不足値, "*" latest of tied extremes, "#" 疑問値.
+    A weather text may itself end in a bracket, so there a mark must stand after a space.
+    """
+    quality = Q_NORMAL
+    body = text
+    while body and body[-1] in ")]*#" and (kind != TEXT or body[-2:-1] == " "):
+        mark = body[-1]
+        body = body[:-1].rstrip()
+        if mark == "#":
+            return body, Q_DOUBTFUL, True
+        if mark in _MARKS:
+            quality = min(quality, _MARKS[mark])
+    return body, quality, False
 
 
 @lru_cache(maxsize=65536)
@@ -208,17 +259,9 @@ def parse_cell(text: str, kind: str) -> Observation:
     symbol = _SYMBOLS.get(text)
     if symbol is not None:
         return symbol
-    quality = Q_NORMAL
-    body = text
-    # Trailing marks: ")" 準正常値, "]" 資料不足値, "*" latest of tied extremes, "#" 疑問値.
-    # A weather text may itself end in a bracket, so there a mark must stand after a space.
-    while body and body[-1] in ")]*#" and (kind != TEXT or body[-2:-1] == " "):
-        mark = body[-1]
-        body = body[:-1].rstrip()
-        if mark == "#":
-            return Observation(None, Q_DOUBTFUL)
-        if mark in _MARKS:
-            quality = min(quality, _MARKS[mark])
+    body, quality, doubtful = split_marks(text, kind)
+    if doubtful:
+        return Observation(None, Q_DOUBTFUL)
     if body in ("×", "///"):
         return Observation(None, Q_MISSING)
     if kind == NUMBER:

@@ -14,35 +14,43 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from lxml import etree
 
 from batch.jma.errors import LayoutChanged, NoDataPublished
-
-# The shared header grid and cell rules live in grid.py; the names other modules import from
-# here stay importable from here.
-from batch.jma.grid import COMPASS_POINTS as COMPASS_POINTS
 from batch.jma.grid import (
+    COMPASS_POINTS,
     DIRECTION,
+    DIRECTIONS,
+    JST,
     NO_DATA_TEXT,
     NUMBER,
     TABLE_ID,
     TEXT,
     cell_text,
     column_paths,
-    document,
+    find_data_table,
     normalize_header,
+    parse_cell,
     read_cell,
+    read_document,
+    shown,
+    split_rows,
     split_unit,
-    tools,
 )
-from batch.jma.grid import DIRECTIONS as DIRECTIONS
-from batch.jma.grid import parse_cell as parse_cell
 from batch.jma.page import DailyPage, DailyRow, Observation
 from common import clock
 
-JST = ZoneInfo("Asia/Tokyo")
+# Names other modules import from here (the daily parser was their first home).
+__all__ = [
+    "COMPASS_POINTS",
+    "DIRECTIONS",
+    "JST",
+    "NO_DATA_TEXT",
+    "NUMBER",
+    "parse_cell",
+    "parse_daily_page",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,31 +144,21 @@ def parse_daily_page(
 
     today (JST) decides whether the month may still be running (fewer rows than days).
     """
-    root, text_of = document(html)
-    found = tools().find_table(root) if root is not None else []
-    if not found:
+    root, text_of = read_document(html)
+    table = find_data_table(root)
+    if table is None:
         if NO_DATA_TEXT in text_of():
             raise NoDataPublished(f"JMA published no data for {year}-{month:02d}")
         raise LayoutChanged(
             f'expected a data table <table id="{TABLE_ID}"> or the no-data notice '
             f"「{NO_DATA_TEXT}」, found neither"
         )
-    table = found[0]
-
-    header_rows: list[etree._Element] = []
-    day_rows: list[etree._Element] = []
-    for tr in table.iter("tr"):
-        if day_rows or tr.find("td") is not None:
-            day_rows.append(tr)
-        else:
-            header_rows.append(tr)
-    if not header_rows:
-        raise LayoutChanged("expected header rows of <th> cells, found none")
+    header_rows, day_rows = split_rows(table)
 
     columns = column_paths(header_rows)
     if not columns or columns[0] != (DAY_HEADER,):
-        shown = " / ".join(columns[0]) if columns else "nothing"
-        raise LayoutChanged(f"expected the first column to be '日', found '{shown}'")
+        found = " / ".join(columns[0]) if columns else "nothing"
+        raise LayoutChanged(f"expected the first column to be '日', found '{found}'")
     spec = _identify(columns[1:])
     page_type = "s1" if any(column.code == "pressure_local_avg" for column in spec) else "a1"
 
@@ -174,10 +172,6 @@ def parse_daily_page(
     )
 
 
-def _shown(path: tuple[str, ...] | None) -> str:
-    return " / ".join(path) if path else "(empty)"
-
-
 def _identify(columns: list[tuple[str, ...]]) -> list[Column]:
     """Map every data column to its Column; the set must be exactly s1's or a1's."""
     spec: list[Column] = []
@@ -187,7 +181,7 @@ def _identify(columns: list[tuple[str, ...]]) -> list[Column]:
         if column is None:
             raise LayoutChanged(
                 f"column {position}: {_expected_at(columns, position)}, "
-                f"found unknown header '{_shown(path)}'"
+                f"found unknown header '{shown(path)}'"
             )
         _check_unit(column, units, position, path, columns)
         spec.append(column)
@@ -230,7 +224,7 @@ def _check_unit(
     found_units = ", ".join(f"({unit})" for unit in found) or "no unit"
     raise LayoutChanged(
         f"column {position}: {_expected_at(columns, position)} with {expected_unit}, "
-        f"found '{_shown(path)}' with {found_units}"
+        f"found '{shown(path)}' with {found_units}"
     )
 
 
@@ -247,7 +241,7 @@ def _expected_at(columns: list[tuple[str, ...]], position: int) -> str:
     if index >= len(layout):
         return f"expected no column after the {len(layout)} {name} columns"
     column = layout[index]
-    return f"expected '{_shown(column.s1 if s1 else column.a1)}' ({column.code}) as on {name} pages"
+    return f"expected '{shown(column.s1 if s1 else column.a1)}' ({column.code}) as on {name} pages"
 
 
 def _parse_row(tr: etree._Element, spec: list[Column]) -> tuple[int, dict[str, Observation]]:
