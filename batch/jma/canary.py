@@ -4,9 +4,12 @@ JMA changes its pages without notice. The parser then refuses them (LayoutChange
 request naming such a station fails; the canary lets an operator learn it first, from a daily
 timer, the admin or the health report. The sample covers the page variants we know of (README,
 "JMA page variants"): an observatory (daily_s1), AMeDAS stations (daily_a1) with and without
-humidity, a rain-only station, and old months. Pages go through the ordinary client, so the
-polite rate (JMA_MIN_INTERVAL_S, at least 1 s on JMA's own site) and retries apply; the month
-cache is neither read nor written.
+humidity, a rain-only station, and old months; annual values of an observatory (annually_s)
+and an AMeDAS station (annually_a), an observatory's records (rank_s), and one AMeDAS records
+page (rank_a): no real rank_a page has been checked, so it is reported "unverified" with the
+layout found (caption, header, elements), never "parsed". Pages go through the ordinary client,
+so the polite rate (JMA_MIN_INTERVAL_S, at least 1 s on JMA's own site) and retries apply; the
+caches are neither read nor written.
 """
 
 from __future__ import annotations
@@ -20,13 +23,17 @@ from django.conf import settings
 
 from batch.jma.client import JmaClient, month_url
 from batch.jma.errors import JmaUnavailable, LayoutChanged, NoDataPublished
+from batch.jma.parse_annual import parse_annual_page
+from batch.jma.parse_rank import parse_rank_a_page, parse_rank_page
 from batch.jma.parser import parse_daily_page
+from batch.jma.station_pages import ANNUAL, station_page_url
 from common import clock
 from repository.models import CanaryRun
 
 log = logging.getLogger(__name__)
 
 PARSED, REFUSED, UNREACHABLE = "parsed", "refused", "unreachable"
+UNVERIFIED = "unverified"  # fetched, but of a type no parser reads yet (rank_a): shown, not judged
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,7 @@ class SamplePage:
     page_type: str
     year: int
     month: int
+    kind: str = "daily"  # daily, or a station's whole-record page: annual | records
 
     @property
     def ref(self) -> tuple[str, str, str]:
@@ -44,6 +52,9 @@ class SamplePage:
 
     @property
     def name(self) -> str:
+        if self.kind != "daily":
+            file = "annually" if self.kind == ANNUAL else "rank"
+            return f"{self.label} ({self.block_no} {file}_{self.page_type[0]})"
         return f"{self.label} ({self.block_no} daily_{self.page_type} {self.year}-{self.month:02d})"
 
 
@@ -56,6 +67,10 @@ SAMPLE: tuple[SamplePage, ...] = (
     SamplePage("rain-only 世田谷", "44", "0368", "a1", 2024, 10),
     SamplePage("old month, observatory 東京", "44", "47662", "s1", 1965, 7),
     SamplePage("old month, AMeDAS 府中", "44", "1133", "a1", 1980, 1),
+    SamplePage("annual values, observatory 千葉", "45", "47682", "s1", 0, 0, "annual"),
+    SamplePage("annual values, AMeDAS 我孫子", "45", "0376", "a1", 0, 0, "annual"),
+    SamplePage("records, observatory 千葉", "45", "47682", "s1", 0, 0, "records"),
+    SamplePage("records, AMeDAS 我孫子", "45", "0376", "a1", 0, 0, "records"),
 )
 
 
@@ -63,12 +78,14 @@ SAMPLE: tuple[SamplePage, ...] = (
 class PageResult:
     label: str
     url: str
-    status: str  # parsed | refused | unreachable
+    status: str  # parsed | refused | unreachable | unverified
     detail: str
 
 
 def check_page(client: JmaClient, page: SamplePage) -> PageResult:
     """Fetch and parse one sample page; never raises for what a page can do wrong."""
+    if page.kind != "daily":
+        return check_station_page(client, page)
     url = month_url(page.ref, page.year, page.month)
     try:
         html, url = client.fetch_month_html(page.ref, page.year, page.month)
@@ -92,8 +109,47 @@ def check_page(client: JmaClient, page: SamplePage) -> PageResult:
     return PageResult(page.name, url, PARSED, detail)
 
 
+def check_station_page(client: JmaClient, page: SamplePage) -> PageResult:
+    """An annual or records page: fetched and parsed; rank_a fetched and described only."""
+    url = station_page_url(page.ref, page.kind)
+    try:
+        html, url = client.fetch_html(url, f"{page.block_no} {page.kind}")
+    except JmaUnavailable as exc:
+        return PageResult(page.name, url, UNREACHABLE, str(exc))
+    if page.page_type == "a1" and page.kind != ANNUAL:
+        try:
+            parse_rank_a_page(html)  # refuses every page, describing what it found
+        except (LayoutChanged, NoDataPublished) as exc:
+            return PageResult(page.name, url, UNVERIFIED, str(exc))
+    try:
+        if page.kind == ANNUAL:
+            annual = parse_annual_page(html)
+            last = annual.years[-1]
+            partial = sum(1 for obs in annual.rows[last].values() if obs.quality == 4)
+            detail = (
+                f"annually_{annual.page_type}, {len(annual.columns)} columns, "
+                f"{annual.years[0]}-{last}; {last}: {partial} values ]"
+            )
+        else:
+            records = parse_rank_page(html)
+            top = records.elements.get("precip_total_day_high")
+            detail = f"rank_s, {len(records.elements)} elements"
+            if top and top.records:
+                detail += (
+                    f"; 日降水量 1位 {top.records[0].value.value} ({top.records[0].date.text})"
+                )
+    except LayoutChanged as exc:
+        return PageResult(page.name, url, REFUSED, str(exc))
+    except NoDataPublished:
+        return PageResult(
+            page.name, url, REFUSED, "JMA answered with its no-data page; the sample expects data"
+        )
+    return PageResult(page.name, url, PARSED, detail)
+
+
 def outcome_of(results: Sequence[PageResult]) -> str:
-    """layout_changed if any page was refused, else unreachable if any failed, else parsed."""
+    """layout_changed if any page was refused, else unreachable if any failed, else parsed
+    (an unverified rank_a page counts as neither: it is there to be read by a person)."""
     statuses = {result.status for result in results}
     if REFUSED in statuses:
         return CanaryRun.Outcome.LAYOUT_CHANGED

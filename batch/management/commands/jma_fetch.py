@@ -1,7 +1,9 @@
 """`python manage.py jma_fetch 47662 2012-09 [--json]`: fetch, parse and print one month.
 
+`jma_fetch 47682 --annual` prints the station's annual values (年ごとの値, every year),
+`jma_fetch 47682 --records` its records (観測史上1〜10位の値; AMeDAS stations: unavailable).
 For operators: checks what the parser makes of the live page (e.g. after JMA changed a layout)
-without touching the month cache, unless --cache is given.
+without touching the caches, unless --cache is given.
 """
 
 from __future__ import annotations
@@ -17,7 +19,20 @@ from batch.jma.client import JmaClient
 from batch.jma.derive import add_derived
 from batch.jma.errors import JmaError, NoDataPublished
 from batch.jma.page import DailyPage, Observation
+from batch.jma.parse_annual import parse_annual_page
+from batch.jma.parse_rank import parse_rank_a_page, parse_rank_page
 from batch.jma.parser import parse_daily_page
+from batch.jma.station_cache import get_annual, get_records
+from batch.jma.station_pages import (
+    ANNUAL,
+    RECORDS,
+    annual_as_json,
+    annual_as_text,
+    records_as_json,
+    records_as_text,
+    station_page_url,
+    where_for,
+)
 from repository.models import Station
 
 ATTRIBUTION = "出典：気象庁ホームページ"
@@ -32,7 +47,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("block_no", help="JMA station number, e.g. 47662 (Tokyo) or 0074")
-        parser.add_argument("month", help="YYYY-MM, e.g. 2012-09")
+        parser.add_argument("month", nargs="?", help="YYYY-MM, e.g. 2012-09")
+        whole = parser.add_mutually_exclusive_group()
+        whole.add_argument(
+            "--annual", action="store_true", help="the station's annual values instead of a month"
+        )
+        whole.add_argument(
+            "--records", action="store_true", help="the station's records instead of a month"
+        )
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
         parser.add_argument(
             "--cache", action="store_true", help="go through the month cache (reads and stores)"
@@ -40,16 +62,23 @@ class Command(BaseCommand):
         parser.add_argument("--save-html", metavar="PATH", help="also write the raw page here")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        match = _MONTH.match(opts["month"])
-        if not match or not 1 <= int(match.group(2)) <= 12:
+        whole = ANNUAL if opts["annual"] else RECORDS if opts["records"] else None
+        if whole and opts["month"]:
+            raise CommandError(f"give a month or --{whole}, not both")
+        match = _MONTH.match(opts["month"] or "")
+        if not whole and (not match or not 1 <= int(match.group(2)) <= 12):
             raise CommandError(f"month must be YYYY-MM, not {opts['month']!r}")
-        year, month = int(match.group(1)), int(match.group(2))
         station = Station.objects.filter(block_no=opts["block_no"]).first()
         if station is None:
             raise CommandError(
                 f"unknown station {opts['block_no']!r} (not in the station list; "
                 "run `python manage.py seed_master`?)"
             )
+        if whole:
+            self.stdout.write(fetch_station_page(station, whole, opts))
+            return
+        assert match is not None
+        year, month = int(match.group(1)), int(match.group(2))
         page: DailyPage | None
         try:
             if opts["cache"]:
@@ -138,3 +167,45 @@ def as_table(station: Station, year: int, month: int, url: str, page: DailyPage 
         )
     lines.append(ATTRIBUTION)
     return "\n".join(lines)
+
+
+def fetch_station_page(station: Station, kind: str, opts: dict[str, Any]) -> str:
+    """--annual / --records: the station's page, fetched (or through the cache), as text/JSON."""
+    url = station_page_url(station, kind)
+    page: Any = None
+    note = ""
+    try:
+        if opts["cache"] and kind == ANNUAL:
+            annual = get_annual(station)
+            page, url = annual.page, annual.source_url
+        elif opts["cache"]:
+            records = get_records(station)
+            page, url, note = records.page, records.source_url, records.unavailable
+        else:
+            html, url = JmaClient().fetch_html(url, where_for(station, kind))
+            if opts["save_html"]:
+                with open(opts["save_html"], "wb") as fh:
+                    fh.write(html)
+            try:
+                if kind == ANNUAL:
+                    page = parse_annual_page(html)
+                else:
+                    page = (parse_rank_page if station.page_type == "s1" else parse_rank_a_page)(
+                        html
+                    )
+            except NoDataPublished:
+                page = None
+    except JmaError as exc:
+        message = str(exc) if exc.where else f"{where_for(station, kind)}: {exc}"
+        raise CommandError(f"jma_fetch: {type(exc).__name__}: {message}") from exc
+    if opts["json"]:
+        body = {"block_no": station.block_no, "station": station.name, "source_url": url}
+        if page is not None:
+            body.update(annual_as_json(page) if kind == ANNUAL else records_as_json(page))
+        else:
+            body.update({"no_data": True, "note": note, "attribution": ATTRIBUTION})
+        return json.dumps(body, ensure_ascii=False)
+    title = f"{station.name} ({station.block_no}) {kind}  {url}"
+    if page is None:
+        return f"{title}\n{note or 'JMA published nothing for this station.'}\n{ATTRIBUTION}"
+    return f"{title}\n" + (annual_as_text(page) if kind == ANNUAL else records_as_text(page))
