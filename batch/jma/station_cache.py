@@ -59,9 +59,14 @@ PAYLOAD_VERSION = 1
 LEASE_YEAR = 0  # lease keys of the station pages: (station, 0, 13) and (station, 0, 14)
 LEASE_MONTH = {ANNUAL: 13, RECORDS: 14}
 LEASE_POLL_S = 0.2
-RANK_A_UNAVAILABLE = (
-    "JMA's records of AMeDAS stations (rank_a) are not read yet: no real page has been checked"
-)
+# Why a station has no records: a code for the caller to word in the reader's language (the
+# workbook through gettext), with the English operators' tools print.
+AMEDAS_NOT_READ, NO_RECORDS = "amedas_not_read", "no_records"
+UNAVAILABLE_TEXT = {
+    AMEDAS_NOT_READ: "JMA's records of AMeDAS stations (rank_a) are not read yet: "
+    "no real page has been checked",
+    NO_RECORDS: "JMA published no records for this station",
+}
 
 
 @dataclass(slots=True)
@@ -85,7 +90,8 @@ class AnnualResult:
 
 @dataclass(slots=True)
 class RecordsResult:
-    """A station's records; page None with `unavailable` saying why when there are none."""
+    """A station's records; page None with `unavailable` (AMEDAS_NOT_READ, NO_RECORDS) saying
+    why when there are none."""
 
     block_no: str
     source_url: str
@@ -193,7 +199,7 @@ def get_records(station: Station, *, client: JmaClient | None = None) -> Records
     fetch, else fetched; for AMeDAS stations an answer saying they are unavailable."""
     if page_letter(station) != "s":
         url = station_page_url(station, RECORDS)
-        return RecordsResult(station.block_no, url, None, None, unavailable=RANK_A_UNAVAILABLE)
+        return RecordsResult(station.block_no, url, None, None, unavailable=AMEDAS_NOT_READ)
 
     def cached() -> RecordsResult | None:
         return _stored_records(station)
@@ -217,7 +223,7 @@ def _stored_records(station: Station) -> RecordsResult | None:
     except (KeyError, TypeError, ValueError, IndexError, zlib.error) as exc:
         log.warning("records cache: unreadable payload for %s (%s); fetching again", station, exc)
         return None
-    unavailable = "JMA published no records for this station" if page is None else ""
+    unavailable = NO_RECORDS if page is None else ""
     return RecordsResult(
         station.block_no, source_url, page, fetched_at, unavailable, from_cache=True
     )
@@ -245,7 +251,7 @@ def _fetch_records(station: Station, client: JmaClient) -> RecordsResult:
             "content_hash": hashlib.sha256(html).hexdigest(),
         },
     )
-    unavailable = "JMA published no records for this station" if page is None else ""
+    unavailable = NO_RECORDS if page is None else ""
     return RecordsResult(station.block_no, url, page, fetched_at, unavailable)
 
 

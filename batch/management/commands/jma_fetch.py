@@ -22,7 +22,7 @@ from batch.jma.page import DailyPage, Observation
 from batch.jma.parse_annual import parse_annual_page
 from batch.jma.parse_rank import parse_rank_a_page, parse_rank_page
 from batch.jma.parser import parse_daily_page
-from batch.jma.station_cache import get_annual, get_records
+from batch.jma.station_cache import UNAVAILABLE_TEXT, get_annual, get_records
 from batch.jma.station_pages import (
     ANNUAL,
     RECORDS,
@@ -65,6 +65,8 @@ class Command(BaseCommand):
         whole = ANNUAL if opts["annual"] else RECORDS if opts["records"] else None
         if whole and opts["month"]:
             raise CommandError(f"give a month or --{whole}, not both")
+        if not whole and not opts["month"]:
+            raise CommandError("give a month (YYYY-MM), or --annual or --records")
         match = _MONTH.match(opts["month"] or "")
         if not whole and (not match or not 1 <= int(match.group(2)) <= 12):
             raise CommandError(f"month must be YYYY-MM, not {opts['month']!r}")
@@ -180,7 +182,8 @@ def fetch_station_page(station: Station, kind: str, opts: dict[str, Any]) -> str
             page, url = annual.page, annual.source_url
         elif opts["cache"]:
             records = get_records(station)
-            page, url, note = records.page, records.source_url, records.unavailable
+            page, url = records.page, records.source_url
+            note = UNAVAILABLE_TEXT.get(records.unavailable, "")
         else:
             html, url = JmaClient().fetch_html(url, where_for(station, kind))
             if opts["save_html"]:
