@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from lxml import etree
 
@@ -428,6 +429,16 @@ def _expected_at(page_type: str, position: int) -> str:
 _LINE_CLASS = re.compile(r"data_(?:0|\d+(t))_(?:0|\d+(b))")
 
 
+@lru_cache(maxsize=256)
+def _line_of(css: str) -> str:
+    """JMA's line on a cell from its class: data_1t_0 "above", data_0_2b "below", else ""."""
+    match = _LINE_CLASS.fullmatch(css)
+    if match is None:
+        return ""
+    sides = (("above", match.group(1)), ("below", match.group(2)))
+    return "+".join(side for side, drawn in sides if drawn)
+
+
 def _read_row(
     tr: etree._Element, spec: tuple[AnnualColumn, ...]
 ) -> tuple[int, dict[str, Observation], dict[str, str]]:
@@ -448,11 +459,9 @@ def _read_row(
             values[column.code] = read_cell(raw, column.kind)
         except ValueError as exc:
             raise LayoutChanged(f"year {year}, column {column.code}: {exc}") from None
-        line = _LINE_CLASS.fullmatch(cell.get("class") or "")
-        if line is not None and (line.group(1) or line.group(2)):
-            lines[column.code] = "+".join(
-                side
-                for side, drawn in (("above", line.group(1)), ("below", line.group(2)))
-                if drawn
-            )
+        css = cell.get("class")
+        if css != "data_0_0" and css:  # most cells: no line
+            line = _line_of(css)
+            if line:
+                lines[column.code] = line
     return year, values, lines

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -257,6 +258,7 @@ def _record(element: RecordElement, rank: int, parts: list[str]) -> Record:
     return Record(rank, value, _date(parts[1][1:-1], element.dates), direction)
 
 
+@lru_cache(maxsize=65536)
 def _date(text: str, form: str) -> RecordDate:
     match = _DATE.match(text)
     if match is None:
