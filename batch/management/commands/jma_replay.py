@@ -11,7 +11,9 @@ from batch.jma.replay import ReplayOptions, make_server
 
 HELP = """Serve JMA daily pages (daily_s1.php / daily_a1.php) in JMA's real markup, generated
 deterministically from (block_no, year, month), for tests, benchmarks and the offline demo.
-Point JMA_BASE_URL at http://HOST:PORT.
+Point JMA_BASE_URL at http://HOST:PORT. Also a station's annual values (annually_s.php,
+annually_a.php) and records (rank_s.php; rank_a.php answers a layout nobody has checked, so the
+rank_a parser's refusal can be seen), faults as below plus fault=unit (a changed unit).
 
 Faults per request, as query parameters of a page URL or as a path prefix that a JMA_BASE_URL
 can carry (http://HOST:PORT/_faults/fail_first=2,fail_status=503/stats/etrn/view/...):
