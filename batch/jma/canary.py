@@ -26,7 +26,7 @@ from batch.jma.errors import JmaUnavailable, LayoutChanged, NoDataPublished
 from batch.jma.parse_annual import parse_annual_page
 from batch.jma.parse_rank import parse_rank_a_page, parse_rank_page
 from batch.jma.parser import parse_daily_page
-from batch.jma.station_pages import ANNUAL, station_page_url
+from batch.jma.station_pages import ANNUAL, RECORDS, station_page_url
 from common import clock
 from repository.models import CanaryRun
 
@@ -44,16 +44,21 @@ class SamplePage:
     page_type: str
     year: int
     month: int
-    kind: str = "daily"  # daily, or a station's whole-record page: annual | records
+    day: int = 0  # the day of an hourly or 10-minute page
+    granularity: str = "daily"  # or a station's whole-record page: "annual", "records"
 
     @property
     def ref(self) -> tuple[str, str, str]:
         return (self.prec_no, self.block_no, self.page_type)
 
     @property
+    def kind(self) -> str:
+        return self.granularity
+
+    @property
     def name(self) -> str:
-        if self.kind != "daily":
-            file = "annually" if self.kind == ANNUAL else "rank"
+        if self.granularity in (ANNUAL, RECORDS):
+            file = "annually" if self.granularity == ANNUAL else "rank"
             return f"{self.label} ({self.block_no} {file}_{self.page_type[0]})"
         return f"{self.label} ({self.block_no} daily_{self.page_type} {self.year}-{self.month:02d})"
 
@@ -67,10 +72,10 @@ SAMPLE: tuple[SamplePage, ...] = (
     SamplePage("rain-only 世田谷", "44", "0368", "a1", 2024, 10),
     SamplePage("old month, observatory 東京", "44", "47662", "s1", 1965, 7),
     SamplePage("old month, AMeDAS 府中", "44", "1133", "a1", 1980, 1),
-    SamplePage("annual values, observatory 千葉", "45", "47682", "s1", 0, 0, "annual"),
-    SamplePage("annual values, AMeDAS 我孫子", "45", "0376", "a1", 0, 0, "annual"),
-    SamplePage("records, observatory 千葉", "45", "47682", "s1", 0, 0, "records"),
-    SamplePage("records, AMeDAS 我孫子", "45", "0376", "a1", 0, 0, "records"),
+    SamplePage("annual values, observatory 千葉", "45", "47682", "s1", 0, 0, 0, ANNUAL),
+    SamplePage("annual values, AMeDAS 我孫子", "45", "0376", "a1", 0, 0, 0, ANNUAL),
+    SamplePage("records, observatory 千葉", "45", "47682", "s1", 0, 0, 0, RECORDS),
+    SamplePage("records, AMeDAS 我孫子", "45", "0376", "a1", 0, 0, 0, RECORDS),
 )
 
 
@@ -84,7 +89,7 @@ class PageResult:
 
 def check_page(client: JmaClient, page: SamplePage) -> PageResult:
     """Fetch and parse one sample page; never raises for what a page can do wrong."""
-    if page.kind != "daily":
+    if page.granularity in (ANNUAL, RECORDS):
         return check_station_page(client, page)
     url = month_url(page.ref, page.year, page.month)
     try:
@@ -113,7 +118,7 @@ def check_station_page(client: JmaClient, page: SamplePage) -> PageResult:
     """An annual or records page: fetched and parsed; rank_a fetched and described only."""
     url = station_page_url(page.ref, page.kind)
     try:
-        html, url = client.fetch_html(url, f"{page.block_no} {page.kind}")
+        html, url = client.fetch_page(url, f"{page.block_no} {page.kind}")
     except JmaUnavailable as exc:
         return PageResult(page.name, url, UNREACHABLE, str(exc))
     if page.page_type == "a1" and page.kind != ANNUAL:

@@ -161,10 +161,10 @@ class JmaClient:
     def fetch_month_html(self, station: Any, year: int, month: int) -> tuple[bytes, str]:
         """The raw page and its URL; raises JmaUnavailable naming the station-month and why."""
         _, block_no, _ = station_ref(station)
-        return self.fetch_html(month_url(station, year, month), f"{block_no} {year}-{month:02d}")
+        return self.fetch_page(month_url(station, year, month), f"{block_no} {year}-{month:02d}")
 
-    def fetch_html(self, url: str, where: str) -> tuple[bytes, str]:
-        """Any JMA page by its URL, politely (budget, retries); `where` names it in errors."""
+    def fetch_page(self, url: str, where: str) -> tuple[bytes, str]:
+        """GET one JMA page; `where` names it in errors (station and month or day)."""
         max_retries = max(0, int(settings.JMA_MAX_RETRIES))
         reason = ""
         for attempt in range(max_retries + 1):

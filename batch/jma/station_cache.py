@@ -261,7 +261,7 @@ def _fetch_records(station: Station, client: JmaClient) -> RecordsResult:
 def _fetch(station: Station, kind: str, client: JmaClient) -> tuple[bytes, str]:
     where = where_for(station, kind)
     try:
-        return client.fetch_html(station_page_url(station, kind), where)
+        return client.fetch_page(station_page_url(station, kind), where)
     except JmaError as exc:
         if not exc.where:
             raise type(exc)(str(exc), where=where) from exc

@@ -5,23 +5,21 @@
 - 観測史上1〜10位の値: rank_s.php / rank_a.php with view=h0 (batch/jma/parse_rank.py; rank_a
   is refused until a real page has been checked).
 
-Here: their URLs as JMA's own site links them, their JSON and text forms (jma_fetch, jma_parse),
-and the page types for the jma_parse registry (PAGE_TYPES: detect from the page itself, parse,
-show).
+Here: their URLs as JMA's own site links them, their JSON and text forms (jma_fetch), and
+the readers that join the jma_parse registry (read_annual, read_records; see the end).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 
 from batch.jma.client import station_ref
+from batch.jma.errors import LayoutChanged
 from batch.jma.page import Observation
-from batch.jma.parse_annual import AnnualPage, looks_like_annual_page, parse_annual_page
+from batch.jma.parse_annual import AnnualPage, parse_annual_page
 from batch.jma.parse_rank import RecordDate, RecordsPage, looks_like_rank_page, parse_rank_page
 
 ANNUAL, RECORDS = "annual", "records"
@@ -178,23 +176,46 @@ def records_as_text(page: RecordsPage) -> str:
     return "\n".join(lines)
 
 
-# --- the jma_parse registry -------------------------------------------------------------------
+# --- the jma_parse registry (batch/jma/page_types.py) -------------------------------------------
+#
+# Joining it (helper subdaily's registry: register(kind, caption words, reader)):
+#     register("annual", "年ごとの値", read_annual)
+#     register("records", "", read_records)  # last: a records caption is only the station's name
 
 
-@dataclass(frozen=True)
-class PageType:
-    """One kind of JMA page for `manage.py jma_parse`: recognised from the page itself."""
+def read_annual(html: bytes, caption: str) -> Any:
+    """A 年ごとの値 page as a page_types.Reading: one row per year, {"year": "1966"}."""
+    from batch.jma.page_types import Reading, ReadingRow  # the registry imports this module
 
-    name: str
-    detect: Callable[[bytes], bool]
-    parse: Callable[[bytes], Any]
-    as_json: Callable[[Any], dict[str, Any]]
-    as_text: Callable[[Any], str]
+    page = parse_annual_page(html)
+    rows = [ReadingRow({"year": str(year)}, values) for year, values in page.rows.items()]
+    return Reading("annual", f"annually_{page.page_type}", caption, rows)
 
 
-PAGE_TYPES: tuple[PageType, ...] = (
-    PageType("annually", looks_like_annual_page, parse_annual_page, annual_as_json, annual_as_text),
-    # rank_s and rank_a cannot be told apart from the page (same caption and header); a rank_a
-    # page whose elements differ is refused by the rank_s parser, naming the first unknown one.
-    PageType("rank", looks_like_rank_page, parse_rank_page, records_as_json, records_as_text),
-)
+def read_records(html: bytes, caption: str) -> Any:
+    """A 観測史上1〜10位の値 page as a Reading: one row per element and rank, the value under
+    "value". Any other page is refused: records pages are recognised by their header (要素名／順位),
+    their caption being only the station's name."""
+    from batch.jma.page_types import Reading, ReadingRow  # the registry imports this module
+
+    if not looks_like_rank_page(html):
+        raise LayoutChanged(
+            f"expected a known caption or a records page (要素名／順位), found '{caption}'"
+        )
+    page = parse_rank_page(html)
+    rows = [
+        ReadingRow(
+            {
+                "element": records.element.name_ja,
+                "unit": records.element.unit,
+                "rank": str(record.rank),
+                "date": record.date.text,
+                "direction": record.direction or "",
+                "period": records.period_text,
+            },
+            {"value": record.value},
+        )
+        for records in page.elements.values()
+        for record in records.records
+    ]
+    return Reading("records", f"rank_{page.page_type}", caption, rows)

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from batch.jma.station_pages import PAGE_TYPES
+from batch.jma.parse_annual import looks_like_annual_page, parse_annual_page
+from batch.jma.parse_rank import looks_like_rank_page, parse_rank_page
+from batch.jma.station_pages import annual_as_json, records_as_text
 from repository.models import AnnualObservation, StationRecords
 from tests.replay import replay_stats
 
@@ -95,30 +97,27 @@ def test_bad_arguments_are_one_clear_line(master_data, args, message):
         call_command("jma_fetch", *args)
 
 
-# --- page types for `manage.py jma_parse` -------------------------------------------------------
+# --- the page types for `manage.py jma_parse` -------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("name", "page_type"),
+    ("name", "annual", "rank"),
     [
-        ("annually_s_47682_chiba.html", "annually"),
-        ("annually_a_0376_abiko.html", "annually"),
-        ("rank_s_47682_chiba.html", "rank"),
-        ("daily_s1_47682_2013-10_chiba.html", None),
-        ("hourly_s1_47682_2013-10-16_chiba.html", None),
+        ("annually_s_47682_chiba.html", True, False),
+        ("annually_a_0376_abiko.html", True, False),
+        ("rank_s_47682_chiba.html", False, True),
+        ("daily_s1_47682_2013-10_chiba.html", False, False),
+        ("hourly_s1_47682_2013-10-16_chiba.html", False, False),
     ],
 )
-def test_each_page_is_recognised_from_itself(name, page_type):
+def test_each_page_is_recognised_from_itself(name, annual, rank):
     html = (REAL / name).read_bytes()
-    assert [kind.name for kind in PAGE_TYPES if kind.detect(html)] == (
-        [page_type] if page_type else []
-    )
+    assert (looks_like_annual_page(html), looks_like_rank_page(html)) == (annual, rank)
 
 
-def test_the_page_types_parse_and_show_the_real_pages():
-    annual, rank = PAGE_TYPES
-    chiba = annual.parse((REAL / "annually_s_47682_chiba.html").read_bytes())
-    body = annual.as_json(chiba)
+def test_the_json_and_text_forms_of_the_real_pages():
+    chiba = parse_annual_page((REAL / "annually_s_47682_chiba.html").read_bytes())
+    body = annual_as_json(chiba)
     assert body["page_type"] == "annually_s" and body["rows"][0]["year"] == 1966
     assert body["rows"][47]["values"]["precip_max_day"] == {
         "value": 238.0,
@@ -133,30 +132,61 @@ def test_the_page_types_parse_and_show_the_real_pages():
         "daily_code": "snowfall_total",
         "statistic": "sum",
     }
-    text = rank.as_text(rank.parse((REAL / "rank_s_47682_chiba.html").read_bytes()))
+    assert body["rows"][44]["lines"] == {
+        "cloud_amount_avg": "below",
+        "fog_days": "above",
+        "thunder_days": "below",
+    }
+    text = records_as_text(parse_rank_page((REAL / "rank_s_47682_chiba.html").read_bytes()))
     assert "日降水量 (mm) [1966/4-2026/9]: 351 (2026/8/13), 309.5 (2026/9/21)," in text
 
 
-JMA_PARSE = importlib.util.find_spec("batch.management.commands.jma_parse") is not None
+REGISTRY = importlib.util.find_spec("batch.jma.page_types") is not None
+needs_registry = pytest.mark.skipif(
+    not REGISTRY, reason="jma_parse and its registry (helper subdaily's) are not merged yet"
+)
 
 
-@pytest.mark.skipif(not JMA_PARSE, reason="jma_parse (helper subdaily's) is not merged yet")
+@needs_registry
 @pytest.mark.parametrize(
-    ("name", "page_type", "first"),
+    ("name", "page_type", "first", "last"),
     [
-        ("annually_s_47682_chiba.html", "annually_s", 1966),
-        ("annually_a_0376_abiko.html", "annually_a", 1976),
+        ("annually_s_47682_chiba.html", "annually_s", "1966", "2026"),
+        ("annually_a_0376_abiko.html", "annually_a", "1976", "2025"),
     ],
 )
-def test_jma_parse_reads_the_annual_pages(name, page_type, first, capsys):
+def test_jma_parse_reads_the_annual_pages(name, page_type, first, last, capsys):
     call_command("jma_parse", str(REAL / name), "--json")
     body = json.loads(capsys.readouterr().out)
-    assert body["page_type"] == page_type and body["rows"][0]["year"] == first
+    assert (body["kind"], body["page_type"]) == ("annual", page_type)
+    assert body["rows"][0]["year"] == first and body["rows"][-1]["year"] == last
+    if page_type == "annually_s":
+        assert body["rows"][47]["values"]["precip_max_day"]["value"] == 238.0
 
 
-@pytest.mark.skipif(not JMA_PARSE, reason="jma_parse (helper subdaily's) is not merged yet")
+@needs_registry
 def test_jma_parse_reads_the_records_page(capsys):
     call_command("jma_parse", str(REAL / "rank_s_47682_chiba.html"), "--json")
     body = json.loads(capsys.readouterr().out)
-    assert body["page_type"] == "rank_s" and len(body["elements"]) == 37
-    assert body["elements"][0]["records"][5]["date"]["text"] == "2013/10/16"
+    assert (body["kind"], body["page_type"], len(body["rows"])) == ("records", "rank_s", 370)
+    sixth = body["rows"][5]
+    assert {key: sixth[key] for key in ("element", "unit", "rank", "date", "period")} == {
+        "element": "日最低海面気圧",
+        "unit": "hPa",
+        "rank": "6",
+        "date": "2013/10/16",
+        "period": "1966/1-2026/9",
+    }
+    assert sixth["values"]["value"]["value"] == 969.7
+
+
+@needs_registry
+def test_jma_parse_still_refuses_a_page_of_no_known_type(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><h3>どこか</h3><table id='tablefix1'><tr><th>何か</th></tr></table>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="LayoutChanged"):
+        call_command("jma_parse", str(page))

@@ -185,7 +185,7 @@ def fetch_station_page(station: Station, kind: str, opts: dict[str, Any]) -> str
             page, url = records.page, records.source_url
             note = UNAVAILABLE_TEXT.get(records.unavailable, "")
         else:
-            html, url = JmaClient().fetch_html(url, where_for(station, kind))
+            html, url = JmaClient().fetch_page(url, where_for(station, kind))
             if opts["save_html"]:
                 with open(opts["save_html"], "wb") as fh:
                     fh.write(html)
