@@ -211,15 +211,38 @@ class ReplayHandler(BaseHTTPRequestHandler):
             self._send(404, "not found\n", "text/plain; charset=utf-8", count_key=None)
 
     def _page(self, page_type: str, params: dict[str, str]) -> None:
+        options = self.server.options
         block_no = params.get("block_no", "")
         try:
             year, month = int(params.get("year", "")), int(params.get("month", ""))
         except ValueError:
             year = month = 0
         key = f"{page_type} {block_no} {year}-{month:02d}"
-        answered, fault = self._faults(key, block_no, params, FAULTS)
-        if answered:
-            return
+        delay_ms = int(params.get("delay_ms") or options.delay_ms or 0)
+        if delay_ms > 0:
+            time.sleep(delay_ms / 1000)
+
+        fail_status = int(params.get("fail_status") or options.fail_status)
+        fail_first = int(params.get("fail_first") or options.fail_first or 0)
+        if params.get("fail"):
+            return self._error(int(params["fail"]), key)
+        if block_no in options.fail_blocks:
+            return self._error(fail_status, key)
+        if fail_first:
+            burst_key = f"{key} {params.get('fail_first')}/{fail_status}"
+            with self.server.stats.lock:
+                self.server.fail_counts[burst_key] += 1
+                seen = self.server.fail_counts[burst_key]
+            if seen <= fail_first:
+                return self._error(fail_status, key)
+
+        fault = params.get("fault") or None
+        if fault is None and block_no in options.no_data_blocks:
+            fault = "nodata"
+        if fault is None and block_no in options.layout_blocks:
+            fault = "layout"
+        if fault is not None and fault not in FAULTS:
+            return self._send(400, f"unknown fault {fault!r}\n", "text/plain", count_key=key)
         if not block_no.isdigit() or not 1 <= month <= 12 or year < 1:
             body = no_data_page()
         else:
@@ -236,8 +259,9 @@ class ReplayHandler(BaseHTTPRequestHandler):
     def _faults(
         self, key: str, block_no: str, params: dict[str, str], known: tuple[str, ...]
     ) -> tuple[bool, str | None]:
-        """Delay, failures and the page fault asked for: (True, None) when a failure was
-        answered (nothing more to send), else (False, the fault to render or None)."""
+        """Delay, failures and the page fault asked for, as _page does for daily pages: (True,
+        None) when a failure was answered (nothing more to send), else (False, the fault to
+        render or None)."""
         options = self.server.options
         delay_ms = int(params.get("delay_ms") or options.delay_ms or 0)
         if delay_ms > 0:
