@@ -637,3 +637,43 @@ class MonthLease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.year}-{self.month:02d} by {self.holder}"
+
+
+class AnnualObservation(models.Model):
+    """A station's parsed 年ごとの値 page: every year of its annual values in one packed row.
+
+    The page is refetched while the years a caller needs may still change (the current year's
+    row); rows of years that ended more than JMA_FINAL_AFTER_DAYS before the fetch are final.
+    """
+
+    station = models.OneToOneField(Station, on_delete=models.CASCADE, related_name="+")
+    page_type = models.CharField(max_length=1, help_text="s: annually_s, a: annually_a")
+    no_data = models.BooleanField(default=False, help_text="JMA published nothing")
+    # A version byte, then zlib-compressed columns (batch/jma/station_cache.py).
+    packed = models.BinaryField(null=True, blank=True)
+    first_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+    source_url = models.CharField(max_length=300)
+    content_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.station_id} annual {self.first_year}-{self.last_year}"
+
+
+class StationRecords(models.Model):
+    """A station's parsed 観測史上1〜10位の値 page (rank_s), refetched in each new JST month."""
+
+    station = models.OneToOneField(Station, on_delete=models.CASCADE, related_name="+")
+    page_type = models.CharField(max_length=1, help_text="s: rank_s")
+    no_data = models.BooleanField(default=False, help_text="JMA published nothing")
+    packed = models.BinaryField(null=True, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+    source_url = models.CharField(max_length=300)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name_plural = "station records"
+
+    def __str__(self) -> str:
+        return f"{self.station_id} records"

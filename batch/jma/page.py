@@ -1,4 +1,5 @@
-"""The parsed form of JMA pages (daily, hourly, 10-minute): parsers produce it, others read it."""
+"""The parsed form of JMA pages (daily, hourly, 10-minute; any type as a Reading): parsers
+produce it, others read it."""
 
 from __future__ import annotations
 
@@ -84,3 +85,21 @@ class DayResult:
     @property
     def no_data(self) -> bool:
         return self.page is None
+
+
+@dataclass
+class ReadingRow:
+    """One row of any page type, for jma_parse and jma_fetch (batch/jma/page_types.py)."""
+
+    keys: dict[str, str]  # what the row is: {"date": "2013-10-16"}, {"time": ...}, {"year": ...}
+    values: dict[str, Observation] = field(default_factory=dict)
+
+
+@dataclass
+class Reading:
+    """Any page type's rows with what they are, as jma_parse and jma_fetch print them."""
+
+    kind: str  # the registered name: "daily", "hourly", "10min", "annual", "records"
+    page_type: str  # as the page's parser says: "s1" or "a1" (others: their own)
+    caption: str
+    rows: list[ReadingRow] = field(default_factory=list)

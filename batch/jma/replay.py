@@ -2,7 +2,10 @@
 
 Pages: GET {base}/stats/etrn/view/daily_s1.php?prec_no=..&block_no=..&year=..&month=..
 and hourly_s1.php / 10min_s1.php (and _a1) with &day=.. (also under /obd/stats/...), exactly
-the URLs the client builds and the daily pages link.
+the URLs the client builds and the daily pages link; a station's annual values (annually_s.php /
+annually_a.php) and records (rank_s.php; rank_a.php answers an unseen layout, AMeDAS elements in
+rank_s's markup, so the rank_a parser's refusal can be seen), with the faults below (fault= also
+takes "unit" on those pages: a changed unit).
 
 Faults, per request by query parameter, by a path prefix (so a JMA_BASE_URL can carry them:
 {base}/_faults/fail_first=2,fail_status=503/stats/etrn/view/...), or server-wide (ReplayOptions,
@@ -36,7 +39,10 @@ from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from batch.jma.replay_annual import FAULTS as STATION_PAGE_FAULTS
+from batch.jma.replay_annual import render_annual_page
 from batch.jma.replay_pages import FAULTS, no_data_page, render_daily_page
+from batch.jma.replay_rank import render_rank_page
 from batch.jma.replay_saved import key_of, saved_pages
 from batch.jma.replay_subdaily import SUBDAILY_PATHS, render_subdaily_page
 
@@ -47,6 +53,13 @@ PAGE_PATHS = {
     "/stats/etrn/view/daily_a1.php": "a1",
     "/obd/stats/etrn/view/daily_s1.php": "s1",
     "/obd/stats/etrn/view/daily_a1.php": "a1",
+}
+# A station's whole-record pages: (renderer, page letter). rank_a is only ever an unseen layout.
+STATION_PAGE_PATHS = {
+    f"{prefix}/stats/etrn/view/{name}_{letter}.php": (name, letter)
+    for prefix in ("", "/obd")
+    for name in ("annually", "rank")
+    for letter in ("s", "a")
 }
 FAULT_PREFIX = "/_faults/"
 
@@ -204,6 +217,8 @@ class ReplayHandler(BaseHTTPRequestHandler):
         elif path in SUBDAILY_PATHS:
             granularity, page_type = SUBDAILY_PATHS[path]
             self._page(page_type, params, subdaily=(granularity, page_type), path=path)
+        elif path in STATION_PAGE_PATHS:
+            self._station_page(*STATION_PAGE_PATHS[path], params)
         else:
             self._send(404, "not found\n", "text/plain; charset=utf-8", count_key=None)
 
@@ -281,6 +296,60 @@ class ReplayHandler(BaseHTTPRequestHandler):
                 fault=fault,
                 prec_no=params.get("prec_no") or None,
             )
+        self._send(200, body, "text/html; charset=UTF-8", count_key=key)
+
+    def _faults(
+        self, key: str, block_no: str, params: dict[str, str], known: tuple[str, ...]
+    ) -> tuple[bool, str | None]:
+        """Delay, failures and the page fault asked for, as _page does for daily pages: (True,
+        None) when a failure was answered (nothing more to send), else (False, the fault to
+        render or None)."""
+        options = self.server.options
+        delay_ms = int(params.get("delay_ms") or options.delay_ms or 0)
+        if delay_ms > 0:
+            time.sleep(delay_ms / 1000)
+
+        fail_status = int(params.get("fail_status") or options.fail_status)
+        fail_first = int(params.get("fail_first") or options.fail_first or 0)
+        if params.get("fail"):
+            self._error(int(params["fail"]), key)
+            return True, None
+        if block_no in options.fail_blocks:
+            self._error(fail_status, key)
+            return True, None
+        if fail_first:
+            burst_key = f"{key} {params.get('fail_first')}/{fail_status}"
+            with self.server.stats.lock:
+                self.server.fail_counts[burst_key] += 1
+                seen = self.server.fail_counts[burst_key]
+            if seen <= fail_first:
+                self._error(fail_status, key)
+                return True, None
+
+        fault = params.get("fault") or None
+        if fault is None and block_no in options.no_data_blocks:
+            fault = "nodata"
+        if fault is None and block_no in options.layout_blocks:
+            fault = "layout"
+        if fault is not None and fault not in known:
+            self._send(400, f"unknown fault {fault!r}\n", "text/plain", count_key=key)
+            return True, None
+        return False, fault
+
+    def _station_page(self, name: str, letter: str, params: dict[str, str]) -> None:
+        """annually_s/_a, rank_s/_a (rank_a: AMeDAS elements in rank_s's markup, unseen)."""
+        block_no = params.get("block_no", "")
+        key = f"{name}_{letter} {block_no}"
+        answered, fault = self._faults(key, block_no, params, STATION_PAGE_FAULTS)
+        if answered:
+            return
+        if not block_no.isdigit():
+            body = no_data_page()
+        elif name == "annually":
+            prec_no = params.get("prec_no") or None
+            body = render_annual_page(block_no, page_type=letter, fault=fault, prec_no=prec_no)
+        else:
+            body = render_rank_page(block_no, page_type=letter, fault=fault)
         self._send(200, body, "text/html; charset=UTF-8", count_key=key)
 
     def _error(self, status: int, key: str) -> None:

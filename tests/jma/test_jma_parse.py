@@ -28,6 +28,9 @@ PROJECT = Path(__file__).parents[2]
         ("hourly_a1_0376_2013-10-16_abiko.html", "hourly", 24),
         ("10min_s1_47682_2013-10-16_chiba.html", "10min", 144),
         ("10min_a1_0376_2013-10-16_abiko.html", "10min", 144),
+        ("annually_s_47682_chiba.html", "annual", 61),
+        ("annually_a_0376_abiko.html", "annual", 50),
+        ("rank_s_47682_chiba.html", "records", 370),
     ],
 )
 def test_the_type_is_read_from_the_page_not_the_file_name(name, kind, rows, tmp_path, capsys):
@@ -75,13 +78,24 @@ def test_a_changed_page_is_refused_on_one_line(tmp_path):
 
 
 def test_an_unknown_page_names_what_is_known():
-    html = "<html><body><h3>千葉（千葉県）　年ごとの値</h3><table id='tablefix1'></table>"
+    html = "<html><body><h3>千葉（千葉県）　月ごとの値</h3><table id='tablefix1'></table>"
     with pytest.raises(LayoutChanged) as err:
         detect(html.encode())
     assert str(err.value) == (
         "expected a caption naming one of: daily (日ごとの値), hourly (1時間ごとの値), "
-        "10min (10分ごとの値); found 千葉（千葉県）　年ごとの値"
+        "10min (10分ごとの値), annual (年ごとの値); or a page recognised by its content: "
+        "records (table header 要素名／順位); found 千葉（千葉県）　月ごとの値"
     )
+
+
+def test_a_records_page_is_told_by_its_header_not_its_caption():
+    html = (REAL / "rank_s_47682_chiba.html").read_bytes()
+    page_type, caption = detect(html)
+    assert (page_type.kind, caption) == ("records", "千葉（千葉県）")
+    # The same caption over a table of another header is no records page.
+    other = "<html><body><h3>千葉（千葉県）</h3><table id='tablefix1'><tr><th>日</th></tr></table>"
+    with pytest.raises(LayoutChanged, match="found 千葉（千葉県）$"):
+        detect(other.encode())
 
 
 def test_exits_1_with_one_line_as_a_process(tmp_path):
@@ -129,7 +143,7 @@ def test_fetch_a_10min_day_through_the_cache_and_save_it(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["47662"], "give a month YYYY-MM, or one of --hourly DAY / --10min DAY"),
+        (["47662"], "give a month YYYY-MM, or one of --hourly DAY / --10min DAY / --annual"),
         (["47662", "2012-09", "--hourly", "2012-09-01"], "give a month"),
         (["47662", "--hourly", "2012-09-31"], "--hourly needs a day YYYY-MM-DD, not '2012-09-31'"),
         (["47662", "--10min", "20120901"], "--10min needs a day"),

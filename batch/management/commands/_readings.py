@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from batch.jma.page import Observation
-from batch.jma.page_types import Reading
+from batch.jma.page import Observation, Reading
 
 ATTRIBUTION = "出典：気象庁ホームページ"
 

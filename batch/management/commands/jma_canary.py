@@ -1,9 +1,10 @@
 """`python manage.py jma_canary`: can we still read JMA's real pages? (daily, from a timer)
 
 Fetches the fixed sample of batch/jma/canary.py at the polite rate and prints one line per
-page: parsed, refused (with the column named) or unreachable. Stores the run for the admin and
-the health report. Exit status: 0 all parsed, 1 any page refused (JMA changed a layout: the
-parser needs work before users hit it), 2 no refusal but some page unreachable.
+page: parsed, refused (with the column named), unreachable, or unverified (a page type no
+parser reads yet, AMeDAS records: its layout is shown for a person to read). Stores the run for
+the admin and the health report. Exit status: 0 all parsed, 1 any page refused (JMA changed a
+layout: the parser needs work before users hit it), 2 no refusal but some page unreachable.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         run = run_canary(report=report)
         counts = {
             status: sum(1 for page in run.pages if page["status"] == status)
-            for status in ("parsed", "refused", "unreachable")
+            for status in ("parsed", "refused", "unreachable", "unverified")
         }
         summary = ", ".join(f"{n} {status}" for status, n in counts.items())
         if run.outcome == CanaryRun.Outcome.LAYOUT_CHANGED:

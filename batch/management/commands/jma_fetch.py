@@ -1,8 +1,10 @@
 """`python manage.py jma_fetch 47662 2012-09 [--json]`: fetch, parse and print one month;
 `jma_fetch 47682 --hourly 2013-10-16` / `--10min 2013-10-16`: one day's hourly or 10-minute page.
 
+`jma_fetch 47682 --annual` prints the station's annual values (年ごとの値, every year),
+`jma_fetch 47682 --records` its records (観測史上1〜10位の値; AMeDAS stations: unavailable).
 For operators: checks what the parser makes of the live page (e.g. after JMA changed a layout)
-without touching the month or day cache, unless --cache is given.
+without touching the caches, unless --cache is given.
 """
 
 from __future__ import annotations
@@ -22,7 +24,20 @@ from batch.jma.derive import add_derived
 from batch.jma.errors import JmaError, NoDataPublished
 from batch.jma.page import DailyPage, Observation
 from batch.jma.page_types import subdaily_reading
+from batch.jma.parse_annual import parse_annual_page
+from batch.jma.parse_rank import parse_rank_a_page, parse_rank_page
 from batch.jma.parser import parse_daily_page
+from batch.jma.station_cache import UNAVAILABLE_TEXT, get_annual, get_records
+from batch.jma.station_pages import (
+    ANNUAL,
+    RECORDS,
+    annual_as_json,
+    annual_as_text,
+    records_as_json,
+    records_as_text,
+    station_page_url,
+    where_for,
+)
 from batch.jma.subdaily_parser import parse_subdaily_page
 from batch.management.commands._readings import as_json as reading_json
 from batch.management.commands._readings import as_table as reading_table
@@ -35,8 +50,9 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 class Command(BaseCommand):
     help = (
-        "Fetch one station-month from JMA (JMA_BASE_URL), parse it and print it. "
-        "Exits 1 with one line naming the station-month when the page cannot be read."
+        "Fetch one station-month (or one day with --hourly/--10min, or the station's annual "
+        "values or records) from JMA (JMA_BASE_URL), parse it and print it. Exits 1 with one "
+        "line naming the page when it cannot be read."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,20 +62,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--10min", dest="ten_minutes", metavar="DAY", help="the 10-minute page of YYYY-MM-DD"
         )
+        parser.add_argument(
+            "--annual", action="store_true", help="the station's annual values instead of a month"
+        )
+        parser.add_argument(
+            "--records", action="store_true", help="the station's records instead of a month"
+        )
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
         parser.add_argument(
-            "--cache", action="store_true", help="go through the month or day cache (reads, stores)"
+            "--cache",
+            action="store_true",
+            help="go through the month, day or station-page cache (reads, stores)",
         )
         parser.add_argument("--save-html", metavar="PATH", help="also write the raw page here")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         days = [(g, opts[key]) for g, key in (("hourly", "hourly"), ("10min", "ten_minutes"))]
         days = [(granularity, text) for granularity, text in days if text is not None]
-        if len(days) + (opts["month"] is not None) != 1:
-            raise CommandError("give a month YYYY-MM, or one of --hourly DAY / --10min DAY")
+        wholes = [kind for kind, key in ((ANNUAL, "annual"), (RECORDS, "records")) if opts[key]]
+        if len(days) + len(wholes) + (opts["month"] is not None) != 1:
+            raise CommandError(
+                "give a month YYYY-MM, or one of --hourly DAY / --10min DAY / --annual / --records"
+            )
         if days:
             granularity, text = days[0]
             self._day(_day(text, granularity), granularity, opts)
+            return
+        if wholes:
+            self.stdout.write(fetch_station_page(_known(opts["block_no"]), wholes[0], opts))
             return
         match = _MONTH.match(opts["month"])
         if not match or not 1 <= int(match.group(2)) <= 12:
@@ -206,3 +236,46 @@ def as_table(station: Station, year: int, month: int, url: str, page: DailyPage 
         )
     lines.append(ATTRIBUTION)
     return "\n".join(lines)
+
+
+def fetch_station_page(station: Station, kind: str, opts: dict[str, Any]) -> str:
+    """--annual / --records: the station's page, fetched (or through the cache), as text/JSON."""
+    url = station_page_url(station, kind)
+    page: Any = None
+    note = ""
+    try:
+        if opts["cache"] and kind == ANNUAL:
+            annual = get_annual(station)
+            page, url = annual.page, annual.source_url
+        elif opts["cache"]:
+            records = get_records(station)
+            page, url = records.page, records.source_url
+            note = UNAVAILABLE_TEXT.get(records.unavailable, "")
+        else:
+            html, url = JmaClient().fetch_page(url, where_for(station, kind))
+            if opts["save_html"]:
+                with open(opts["save_html"], "wb") as fh:
+                    fh.write(html)
+            try:
+                if kind == ANNUAL:
+                    page = parse_annual_page(html)
+                else:
+                    page = (parse_rank_page if station.page_type == "s1" else parse_rank_a_page)(
+                        html
+                    )
+            except NoDataPublished:
+                page = None
+    except JmaError as exc:
+        message = str(exc) if exc.where else f"{where_for(station, kind)}: {exc}"
+        raise CommandError(f"jma_fetch: {type(exc).__name__}: {message}") from exc
+    if opts["json"]:
+        body = {"block_no": station.block_no, "station": station.name, "source_url": url}
+        if page is not None:
+            body.update(annual_as_json(page) if kind == ANNUAL else records_as_json(page))
+        else:
+            body.update({"no_data": True, "note": note, "attribution": ATTRIBUTION})
+        return json.dumps(body, ensure_ascii=False)
+    title = f"{station.name} ({station.block_no}) {kind}  {url}"
+    if page is None:
+        return f"{title}\n{note or 'JMA published nothing for this station.'}\n{ATTRIBUTION}"
+    return f"{title}\n" + (annual_as_text(page) if kind == ANNUAL else records_as_text(page))

@@ -1,9 +1,9 @@
 """`python manage.py jma_parse page.html [--json]`: read a saved JMA page of any supported type.
 
 For operators checking a page saved from the live site (a browser's "save page", or
-`jma_fetch --save-html`): the type (daily, hourly, 10-minute, ...) comes from the page's own
-caption (batch/jma/page_types.py), never from the file name. Prints the rows, or exits 1 with
-the refusal on one line.
+`jma_fetch --save-html`): the type (daily, hourly, 10-minute, annual values, records) comes from
+the page itself, its caption or for records its table header (batch/jma/page_types.py), never
+from the file name. Prints the rows, or exits 1 with the refusal on one line.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from batch.management.commands._readings import ATTRIBUTION, as_json, as_table
 
 class Command(BaseCommand):
     help = (
-        "Read a saved JMA page (daily, hourly, 10-minute, ...; the type is read from the page) "
-        "and print its rows. Exits 1 with one line when the page cannot be read."
+        "Read a saved JMA page (daily, hourly, 10-minute, annual values, records; the type is "
+        "read from the page) and print its rows. Exits 1 with one line when the page cannot be "
+        "read."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -13,8 +13,10 @@ from batch.jma.replay import ReplayOptions, make_server
 HELP = """Serve JMA daily pages (daily_s1.php / daily_a1.php) in JMA's real markup, generated
 deterministically from (block_no, year, month), for tests, benchmarks and the offline demo;
 and the hourly and 10-minute pages (hourly_s1.php, hourly_a1.php, 10min_s1.php, 10min_a1.php,
-with &day=D) the daily pages link, consistent with the daily values.
-Point JMA_BASE_URL at http://HOST:PORT.
+with &day=D) the daily pages link, consistent with the daily values. Also a station's annual
+values (annually_s.php, annually_a.php) and records (rank_s.php; rank_a.php answers a layout
+nobody has checked, so the rank_a parser's refusal can be seen), faults as below plus
+fault=unit (a changed unit). Point JMA_BASE_URL at http://HOST:PORT.
 
 Faults per request, as query parameters of a page URL or as a path prefix that a JMA_BASE_URL
 can carry (http://HOST:PORT/_faults/fail_first=2,fail_status=503/stats/etrn/view/...):

@@ -1,0 +1,459 @@
+"""The cache of a station's annual values and records: one JMA page each, fetched as rarely as
+their content allows.
+
+Annual values (AnnualObservation): the page holds every year. A year is final once it ended
+more than JMA_FINAL_AFTER_DAYS days before the page was fetched (the month cache's rule, for
+December); a stored page serves a caller forever when the last year it needs was final at the
+fetch, and is refetched after JMA_CURRENT_MONTH_TTL_S otherwise (the current year's row can
+still change).
+
+Records (StationRecords): rank_s pages, refetched once a new JST month has begun since the
+fetch (the page's statistics periods run to the current month). AMeDAS stations' rank_a pages
+are not read (no real one has been checked: parse_rank.parse_rank_a_page refuses all), so
+get_records answers "unavailable" for them without asking JMA.
+
+Every fetch goes through the client (the one politeness budget, retries). Threads of a process
+share one fetch per page; processes share it through a lease (batch.jma.lease, on the keys
+(station, 0, 13) for the annual page and (station, 0, 14) for records: months that never exist).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from batch.jma import lease
+from batch.jma.budget import next_free_in
+from batch.jma.client import JmaClient, default_client, min_interval_s, url_host
+from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
+from batch.jma.page import Observation
+from batch.jma.parse_annual import COLUMN_BY_CODE, LAYOUTS, AnnualPage, parse_annual_page
+from batch.jma.parse_rank import (
+    ELEMENT_BY_CODE,
+    ElementRecords,
+    Record,
+    RecordDate,
+    RecordsPage,
+    parse_rank_page,
+)
+from batch.jma.parser import JST
+from batch.jma.station_pages import ANNUAL, RECORDS, page_letter, station_page_url, where_for
+from common import clock
+from repository.models import AnnualObservation, Station, StationRecords
+
+log = logging.getLogger(__name__)
+
+PAYLOAD_VERSION = 1
+LEASE_YEAR = 0  # lease keys of the station pages: (station, 0, 13) and (station, 0, 14)
+LEASE_MONTH = {ANNUAL: 13, RECORDS: 14}
+LEASE_POLL_S = 0.2
+# Why a station has no records: a code for the caller to word in the reader's language (the
+# workbook through gettext), with the English operators' tools print.
+AMEDAS_NOT_READ, NO_RECORDS = "amedas_not_read", "no_records"
+UNAVAILABLE_TEXT = {
+    AMEDAS_NOT_READ: "JMA's records of AMeDAS stations (rank_a) are not read yet: "
+    "no real page has been checked",
+    NO_RECORDS: "JMA published no records for this station",
+}
+
+
+@dataclass(slots=True)
+class AnnualResult:
+    """A station's annual values, or the fact that JMA published none (page is None)."""
+
+    block_no: str
+    source_url: str
+    page: AnnualPage | None
+    fetched_at: datetime
+    from_cache: bool = False
+
+    @property
+    def no_data(self) -> bool:
+        return self.page is None
+
+    def is_final(self, year: int) -> bool:
+        """True when this copy's row for `year` can no longer change at JMA."""
+        return year_is_final(year, self.fetched_at)
+
+
+@dataclass(slots=True)
+class RecordsResult:
+    """A station's records; page None with `unavailable` (AMEDAS_NOT_READ, NO_RECORDS) saying
+    why when there are none."""
+
+    block_no: str
+    source_url: str
+    page: RecordsPage | None
+    fetched_at: datetime | None
+    unavailable: str = ""
+    from_cache: bool = False
+
+
+def year_is_final(year: int, fetched_at: datetime) -> bool:
+    """The year ended more than JMA_FINAL_AFTER_DAYS days before fetched_at (JST)."""
+    fetched_on = timezone.localtime(fetched_at, JST).date()
+    return fetched_on > date(year, 12, 31) + timedelta(days=settings.JMA_FINAL_AFTER_DAYS)
+
+
+def _within_ttl(fetched_at: datetime, now: datetime) -> bool:
+    return now - fetched_at < timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
+
+
+def annual_is_fresh(fetched_at: datetime, through_year: int, now: datetime) -> bool:
+    """A stored annual page serves years up to through_year: final then, or fetched lately."""
+    return year_is_final(through_year, fetched_at) or _within_ttl(fetched_at, now)
+
+
+def records_are_fresh(fetched_at: datetime, now: datetime) -> bool:
+    """Records are refetched once a new JST month has begun since the fetch."""
+    fetched, today = timezone.localtime(fetched_at, JST), timezone.localtime(now, JST)
+    return (fetched.year, fetched.month) == (today.year, today.month)
+
+
+# --- annual values ------------------------------------------------------------------------------
+
+
+def get_annual(
+    station: Station, *, through_year: int | None = None, client: JmaClient | None = None
+) -> AnnualResult:
+    """The station's annual values for years up to through_year (default: the current JST year),
+    from the cache when fresh for them, else fetched, parsed and stored."""
+    through = through_year if through_year is not None else clock.today_jst().year
+
+    def cached() -> AnnualResult | None:
+        return _stored_annual(station, through)
+
+    def fetch() -> AnnualResult:
+        return _fetch_annual(station, client or default_client())
+
+    return _one_fetch(station, ANNUAL, cached, fetch)
+
+
+_ANNUAL_FIELDS = ("page_type", "no_data", "packed", "fetched_at", "source_url")
+
+
+def _stored_annual(station: Station, through_year: int) -> AnnualResult | None:
+    row = AnnualObservation.objects.filter(station=station).values_list(*_ANNUAL_FIELDS).first()
+    if row is None or not annual_is_fresh(row[3], through_year, clock.now()):
+        return None
+    page_type, no_data, packed, fetched_at, source_url = row
+    try:
+        page = None if no_data else annual_from_payload(bytes(packed))
+    except (KeyError, TypeError, ValueError, IndexError, zlib.error) as exc:
+        log.warning("annual cache: unreadable payload for %s (%s); fetching again", station, exc)
+        return None
+    return AnnualResult(station.block_no, source_url, page, fetched_at, from_cache=True)
+
+
+def _fetch_annual(station: Station, client: JmaClient) -> AnnualResult:
+    html, url = _fetch(station, ANNUAL, client)
+    fetched_at = clock.now()
+    page: AnnualPage | None
+    try:
+        page = parse_annual_page(html)
+    except NoDataPublished:
+        page = None
+    except LayoutChanged as exc:
+        raise LayoutChanged(f"{exc} (page {url})", where=where_for(station, ANNUAL)) from exc
+    letter = page_letter(station)
+    if page is not None and page.page_type != letter:
+        raise LayoutChanged(
+            f"expected an annually_{letter} page, found annually_{page.page_type} ({url})",
+            where=where_for(station, ANNUAL),
+        )
+    years = page.years if page else []
+    _upsert(
+        AnnualObservation,
+        station,
+        {
+            "page_type": letter,
+            "no_data": page is None,
+            "packed": annual_payload(page) if page else None,
+            "first_year": years[0] if years else None,
+            "last_year": years[-1] if years else None,
+            "fetched_at": fetched_at,
+            "source_url": url[:300],
+            "content_hash": hashlib.sha256(html).hexdigest(),
+        },
+    )
+    return AnnualResult(station.block_no, url, page, fetched_at)
+
+
+# --- records ------------------------------------------------------------------------------------
+
+
+def get_records(station: Station, *, client: JmaClient | None = None) -> RecordsResult:
+    """The station's records (観測史上1〜10位), from the cache within the JST month of its
+    fetch, else fetched; for AMeDAS stations an answer saying they are unavailable."""
+    if page_letter(station) != "s":
+        url = station_page_url(station, RECORDS)
+        return RecordsResult(station.block_no, url, None, None, unavailable=AMEDAS_NOT_READ)
+
+    def cached() -> RecordsResult | None:
+        return _stored_records(station)
+
+    def fetch() -> RecordsResult:
+        return _fetch_records(station, client or default_client())
+
+    return _one_fetch(station, RECORDS, cached, fetch)
+
+
+_RECORDS_FIELDS = ("no_data", "packed", "fetched_at", "source_url")
+
+
+def _stored_records(station: Station) -> RecordsResult | None:
+    row = StationRecords.objects.filter(station=station).values_list(*_RECORDS_FIELDS).first()
+    if row is None or not records_are_fresh(row[2], clock.now()):
+        return None
+    no_data, packed, fetched_at, source_url = row
+    try:
+        page = None if no_data else records_from_payload(bytes(packed))
+    except (KeyError, TypeError, ValueError, IndexError, zlib.error) as exc:
+        log.warning("records cache: unreadable payload for %s (%s); fetching again", station, exc)
+        return None
+    unavailable = NO_RECORDS if page is None else ""
+    return RecordsResult(
+        station.block_no, source_url, page, fetched_at, unavailable, from_cache=True
+    )
+
+
+def _fetch_records(station: Station, client: JmaClient) -> RecordsResult:
+    html, url = _fetch(station, RECORDS, client)
+    fetched_at = clock.now()
+    page: RecordsPage | None
+    try:
+        page = parse_rank_page(html)
+    except NoDataPublished:
+        page = None
+    except LayoutChanged as exc:
+        raise LayoutChanged(f"{exc} (page {url})", where=where_for(station, RECORDS)) from exc
+    _upsert(
+        StationRecords,
+        station,
+        {
+            "page_type": "s",
+            "no_data": page is None,
+            "packed": records_payload(page) if page else None,
+            "fetched_at": fetched_at,
+            "source_url": url[:300],
+            "content_hash": hashlib.sha256(html).hexdigest(),
+        },
+    )
+    unavailable = NO_RECORDS if page is None else ""
+    return RecordsResult(station.block_no, url, page, fetched_at, unavailable)
+
+
+# --- fetching once ------------------------------------------------------------------------------
+
+
+def _fetch(station: Station, kind: str, client: JmaClient) -> tuple[bytes, str]:
+    where = where_for(station, kind)
+    try:
+        return client.fetch_page(station_page_url(station, kind), where)
+    except JmaError as exc:
+        if not exc.where:
+            raise type(exc)(str(exc), where=where) from exc
+        raise
+
+
+def _upsert(model: type[models.Model], station: Station, values: dict[str, Any]) -> None:
+    """Insert or update; another process storing the same page at once is not an error."""
+    try:
+        with transaction.atomic():
+            model.objects.update_or_create(station=station, defaults=values)  # type: ignore[attr-defined]
+    except IntegrityError:
+        model.objects.filter(station=station).update(**values)  # type: ignore[attr-defined]
+
+
+Result = TypeVar("Result", AnnualResult, RecordsResult)
+
+
+@dataclass
+class _Flight:
+    done: threading.Event = field(default_factory=threading.Event)
+    result: Any = None
+    error: BaseException | None = None
+
+
+_flights: dict[tuple[str, int], _Flight] = {}
+_flights_lock = threading.Lock()
+
+
+def _one_fetch(
+    station: Station,
+    kind: str,
+    cached: Callable[[], Result | None],
+    fetch: Callable[[], Result],
+) -> Result:
+    """The cached copy if fresh; else one fetch per page: one thread of this process fetches
+    (the others wait for its result) under the page's lease (other processes wait for the cache).
+    """
+    found = cached()
+    if found is not None:
+        return found
+    key = (kind, station.pk)
+    with _flights_lock:
+        flight = _flights.get(key)
+        leader = flight is None
+        if flight is None:
+            flight = _flights[key] = _Flight()
+    if not leader:
+        flight.done.wait()
+        if flight.error is not None:
+            raise flight.error
+        return replace(flight.result, from_cache=True)
+    try:
+        flight.result = cached() or _under_lease(station, kind, cached, fetch)
+        return flight.result
+    except BaseException as exc:
+        flight.error = exc
+        raise
+    finally:
+        with _flights_lock:
+            if _flights.get(key) is flight:
+                del _flights[key]
+        flight.done.set()
+
+
+def _under_lease(
+    station: Station,
+    kind: str,
+    cached: Callable[[], Result | None],
+    fetch: Callable[[], Result],
+) -> Result:
+    """Fetch if this thread gets the page's lease; otherwise wait for the holder's result.
+
+    The wait ends when the page is in the cache, or the lease is free again (the holder failed
+    or died): then this thread takes it and fetches.
+    """
+    holder = lease.holder_id()
+    month = LEASE_MONTH[kind]
+    while True:
+        if lease.take(station.pk, LEASE_YEAR, month, holder, _lease_s(station, kind)):
+            try:
+                return fetch()
+            finally:
+                lease.release(station.pk, LEASE_YEAR, month, holder)
+        time.sleep(LEASE_POLL_S)
+        found = cached()
+        if found is not None:
+            return found
+
+
+def _lease_s(station: Station, kind: str) -> float:
+    """JMA_MONTH_LEASE_S plus the wait for the budget's next slot (the holder's queue time)."""
+    url = station_page_url(station, kind)
+    queued = next_free_in(url_host(url)) if min_interval_s(url) > 0 else 0.0
+    return settings.JMA_MONTH_LEASE_S + queued
+
+
+# --- payloads -----------------------------------------------------------------------------------
+
+
+def _pack(body: dict[str, Any]) -> bytes:
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return bytes([PAYLOAD_VERSION]) + zlib.compress(text.encode(), 9)
+
+
+def _unpack(payload: bytes) -> dict[str, Any]:
+    if not payload or payload[0] != PAYLOAD_VERSION:
+        raise ValueError(f"unknown payload version {payload[:1]!r}")
+    return json.loads(zlib.decompress(payload[1:]))
+
+
+def annual_payload(page: AnnualPage) -> bytes:
+    """Version 1: the byte 1, then zlib of compact JSON with one column per item (as the month
+    cache packs a month): {"t": "s", "n": caption, "y": [years], "c": {code: [values,
+    qualities, no-phenomenon row indexes]}, "l": {year: {code: line}}}. ~3 KB for 60 years."""
+    rows = list(page.rows.values())
+    columns = {
+        code: [
+            [row[code].value for row in rows],
+            [row[code].quality for row in rows],
+            [i for i, row in enumerate(rows) if row[code].no_phenomenon],
+        ]
+        for code in page.codes
+    }
+    return _pack(
+        {"t": page.page_type, "n": page.caption, "y": page.years, "c": columns, "l": page.lines}
+    )
+
+
+def annual_from_payload(payload: bytes) -> AnnualPage:
+    body = _unpack(payload)
+    page_type, years = body["t"], body["y"]
+    layout = LAYOUTS[page_type]
+    if list(body["c"]) != [column.code for column in layout]:
+        raise ValueError("stored columns are not this version's layout")
+    page = AnnualPage(page_type=page_type, columns=layout, caption=body["n"])
+    for year in years:
+        page.rows[year] = {}
+    for code, (values, qualities, dashes) in body["c"].items():
+        if len(values) != len(years) or len(qualities) != len(years) or code not in COLUMN_BY_CODE:
+            raise ValueError(f"column {code!r} does not match the years")
+        dashed = set(dashes)
+        for i, year in enumerate(years):
+            page.rows[year][code] = Observation(values[i], qualities[i], i in dashed)
+    page.lines = {int(year): lines for year, lines in body["l"].items()}
+    return page
+
+
+def _when(date_: RecordDate) -> list[Any]:
+    return [date_.year, date_.month, date_.day, date_.cold_season]
+
+
+def _date(parts: list[Any]) -> RecordDate:
+    return RecordDate(parts[0], parts[1], parts[2], bool(parts[3]))
+
+
+def records_payload(page: RecordsPage) -> bytes:
+    """Version 1: {"t": "s", "n": caption, "e": [[code, start, end, [[rank, value, quality,
+    no_phenomenon, direction, date], ...]], ...]}, dates as [year, month, day, cold_season]."""
+    elements = [
+        [
+            code,
+            _when(records.period_start),
+            _when(records.period_end),
+            [
+                [
+                    r.rank,
+                    r.value.value,
+                    r.value.quality,
+                    r.value.no_phenomenon,
+                    r.direction,
+                    _when(r.date),
+                ]
+                for r in records.records
+            ],
+        ]
+        for code, records in page.elements.items()
+    ]
+    return _pack({"t": page.page_type, "n": page.caption, "e": elements})
+
+
+def records_from_payload(payload: bytes) -> RecordsPage:
+    body = _unpack(payload)
+    page = RecordsPage(page_type=body["t"], caption=body["n"])
+    for code, start, end, records in body["e"]:
+        page.elements[code] = ElementRecords(
+            ELEMENT_BY_CODE[code],
+            tuple(
+                Record(rank, Observation(value, quality, bool(dash)), _date(when), direction)
+                for rank, value, quality, dash, direction, when in records
+            ),
+            _date(start),
+            _date(end),
+        )
+    return page
