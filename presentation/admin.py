@@ -22,6 +22,7 @@ from repository.models import (
     RequestEvent,
     ResultFile,
 )
+from repository.queue import texts
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -49,8 +50,13 @@ class ItemInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = RequestEvent
-    fields = ["created_at", "kind", "message", "worker_id", "data"]
+    fields = ["created_at", "kind", "text", "worker_id", "data"]
     readonly_fields = fields
+
+    @admin.display(description="message")
+    def text(self, event: RequestEvent) -> str:
+        """The event in the operator's language (stored as a code with parameters)."""
+        return texts.event_text(event.kind, event.data, event.message)
 
 
 class ResultInline(ReadOnlyInline):

@@ -12,6 +12,7 @@ from application.accounts import normalize_email
 from application.downloads import link_for, result_of
 from presentation.fields import BoundedListField
 from repository.models import FileRequest, RequestEvent, User
+from repository.queue import texts
 
 # --- Accounts ---------------------------------------------------------------------------------
 
@@ -281,10 +282,22 @@ class FileInfoSerializer(serializers.Serializer):
 
 class EventSerializer(serializers.ModelSerializer):
     at = serializers.DateTimeField(source="created_at")
+    message = serializers.CharField(help_text="in the reader's language (Accept-Language)")
+    params = serializers.DictField(
+        help_text="the event's parameters (what `message` says, as data); {} for old events"
+    )
 
     class Meta:
         model = RequestEvent
-        fields = ["at", "kind", "message"]
+        fields = ["at", "kind", "message", "params"]
+
+    def to_representation(self, event: RequestEvent) -> dict:
+        return {
+            "at": _DATETIME.to_representation(event.created_at),
+            "kind": event.kind,
+            "message": texts.event_text(event.kind, event.data, event.message),
+            "params": texts.public_params(event.data),
+        }
 
 
 def _absolute(request, name: str, pk: int) -> str:
@@ -335,9 +348,7 @@ class FileRequestSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RequestErrorSerializer(allow_null=True))
     def get_error(self, obj: FileRequest) -> dict | None:
-        if not (obj.error_code or obj.error_message):
-            return None
-        return {"code": obj.error_code, "message": obj.error_message}
+        return texts.request_error(obj)
 
     @extend_schema_field(FileInfoSerializer(allow_null=True))
     def get_file(self, obj: FileRequest) -> dict | None:
@@ -385,7 +396,7 @@ class FileRequestSerializer(serializers.ModelSerializer):
             "attempts": obj.attempts,
             "max_attempts": obj.max_attempts,
             "cancel_requested": obj.cancel_requested,
-            "warnings": obj.warnings,
+            "warnings": texts.request_warnings(obj),
             "error": self.get_error(obj),
             "file": self.get_file(obj),
             "created_at": dt(obj.created_at),
@@ -414,10 +425,7 @@ class FileRequestDetailSerializer(FileRequestSerializer):
         data = super().to_representation(obj)
         remaining = getattr(obj, "remaining_estimate", None)
         data["estimate"] = remaining.as_dict() if remaining is not None else None
-        data["timeline"] = [
-            {"at": _DATETIME.to_representation(e.created_at), "kind": e.kind, "message": e.message}
-            for e in obj.events.all()
-        ]
+        data["timeline"] = [EventSerializer().to_representation(e) for e in obj.events.all()]
         return data
 
 
