@@ -418,19 +418,8 @@ def create_request(
         existing = _existing_for_key(owner, idempotency_key, spec)
         if existing is not None:
             return existing, False
-
-    def work() -> tuple[FileRequest, bool]:
-        with connection.cursor() as cursor:
-            lifecycle.lock_owner(cursor, owner.pk)
-        if idempotency_key:
-            existing = _existing_for_key(owner, idempotency_key, spec)
-            if existing is not None:
-                return existing, False
-        _check_active_limit(owner)
-        return _insert(owner, spec, idempotency_key), True
-
     try:
-        return atomic_retrying(work)
+        return atomic_retrying(lambda: _create_locked(owner, spec, idempotency_key))
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -438,6 +427,20 @@ def create_request(
         if existing is None:
             raise
         return existing, False
+
+
+def _create_locked(
+    owner: User, spec: RequestSpec, idempotency_key: str | None
+) -> tuple[FileRequest, bool]:
+    """Inside the transaction, under the owner's lock: the key's request, or a new one."""
+    with connection.cursor() as cursor:
+        lifecycle.lock_owner(cursor, owner.pk)
+    if idempotency_key:
+        existing = _existing_for_key(owner, idempotency_key, spec)
+        if existing is not None:
+            return existing, False
+    _check_active_limit(owner)
+    return _insert(owner, spec, idempotency_key), True
 
 
 def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> FileRequest:

@@ -265,7 +265,7 @@ class FileRequest(models.Model):
             models.Index(fields=["owner", "status"], name="req_owner_status_idx"),
             models.Index(fields=["status", "lease_expires_at"], name="req_lease_idx"),
             models.Index(fields=["owner", "-created_at"], name="req_owner_created_idx"),
-            # An owner's next request, and its earliest due time (QueueOwner, batch/dao.py).
+            # An owner's next request, and its earliest due time (QueueOwner, batch/dao/claims.py).
             models.Index(
                 fields=["owner", "status", "cancel_requested", "-priority", "created_at", "id"],
                 name="req_owner_head_idx",
