@@ -168,7 +168,9 @@ def _fetch_under_lease(station: Station, year: int, month: int, client: JmaClien
     while True:
         if lease.take(station.pk, year, month, holder, _lease_s(station, year, month)):
             try:
-                return _fetch_and_store(station, year, month, client)
+                # The holder before us may have stored it and let go since our last look.
+                stored = _fresh_result(station, year, month)
+                return stored or _fetch_and_store(station, year, month, client)
             finally:
                 lease.release(station.pk, year, month, holder)
         time.sleep(LEASE_POLL_S)
