@@ -449,24 +449,27 @@ def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> File
         spec.start_year, spec.start_month, spec.end_year, spec.end_month, spec.season
     )
     season_start, season_end = spec.season or (None, None)
-    fields = {
-        "owner": owner,
-        "start_year": spec.start_year,
-        "start_month": spec.start_month,
-        "end_year": spec.end_year,
-        "end_month": spec.end_month,
-        "season_start_month": season_start,
-        "season_end_month": season_end,
-        "language": spec.language,
-        "quality_columns": spec.quality_columns,
-        "max_attempts": settings.BATCH_MAX_ATTEMPTS,
-        "run_after": now,
-        "created_at": now,
-        "progress_total": months * len(spec.stations),
-        "idempotency_key": idempotency_key or None,
-    }
     file_request = lifecycle.create(
-        fields, stations=len(spec.stations), months=months, items=len(spec.items), now=now
+        FileRequest(
+            owner=owner,
+            start_year=spec.start_year,
+            start_month=spec.start_month,
+            end_year=spec.end_year,
+            end_month=spec.end_month,
+            season_start_month=season_start,
+            season_end_month=season_end,
+            language=spec.language,
+            quality_columns=spec.quality_columns,
+            max_attempts=settings.BATCH_MAX_ATTEMPTS,
+            run_after=now,
+            created_at=now,
+            progress_total=months * len(spec.stations),
+            idempotency_key=idempotency_key or None,
+        ),
+        stations=len(spec.stations),
+        months=months,
+        items=len(spec.items),
+        now=now,
     )
     FileRequestStation.objects.bulk_create(
         FileRequestStation(request=file_request, station=station, position=position)

@@ -154,10 +154,11 @@ def lock(cursor: Any, owner_id: int, request_id: int) -> Current | None:
 
 
 def create(
-    fields: Mapping[str, Any], *, stations: int, months: int, items: int, now: datetime
+    file_request: FileRequest, *, stations: int, months: int, items: int, now: datetime
 ) -> FileRequest:
-    """A new queued request (the caller holds lock_owner and adds the selections)."""
-    file_request = FileRequest.objects.create(status=MOVES["create"].target, **fields)
+    """Store a new request, queued (the caller holds lock_owner and adds the selections)."""
+    file_request.status = MOVES["create"].target
+    file_request.save(force_insert=True)
     counts = {"stations": stations, "months": months, "items": items}
     RequestEvent.objects.create(
         request=file_request, created_at=now, kind=Kind.QUEUED, message="", data=counts

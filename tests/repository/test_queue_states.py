@@ -141,15 +141,15 @@ def test_every_move_keeps_the_trigger_counts_exact(master_data):
     def new() -> FileRequest:
         with transaction.atomic():
             created = lifecycle.create(
-                {
-                    "owner": owner,
-                    "start_year": 2020,
-                    "start_month": 1,
-                    "end_year": 2020,
-                    "end_month": 1,
-                    "created_at": now,
-                    "run_after": now,
-                },
+                FileRequest(
+                    owner=owner,
+                    start_year=2020,
+                    start_month=1,
+                    end_year=2020,
+                    end_month=1,
+                    created_at=now,
+                    run_after=now,
+                ),
                 stations=1,
                 months=1,
                 items=1,
