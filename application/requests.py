@@ -1,8 +1,10 @@
 """Use cases on the request queue: create, cancel, retry, and reading one's own requests.
 
 The API and the Django admin both call these, so the rules live here once. Every state change
-is a conditional UPDATE (WHERE status = ...) so it cannot race with the batch daemon that
-claims and finishes the same rows with its own transactions.
+goes through repository/queue/lifecycle.py: a conditional UPDATE along an allowed move, so it
+cannot race with the batch daemon that claims and finishes the same rows with its own
+transactions, taken under the one lock order (the owner's user row, then the request row) and
+run again after a deadlock (repository.sql.atomic_retrying), never a server error.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db import IntegrityError, connection
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -34,12 +36,15 @@ from repository.models import (
     FileRequestItem,
     FileRequestStation,
     Prefecture,
-    RequestEvent,
     ResultFile,
     Station,
     User,
     WeatherItem,
 )
+from repository.queue import lifecycle
+from repository.queue.states import IllegalMove, move
+from repository.queue.texts import status_label
+from repository.sql import atomic_retrying
 
 Status = FileRequest.Status
 LANGUAGES = tuple(FileRequest.Language.values)
@@ -309,16 +314,6 @@ def estimate_request(**body: Any) -> estimates.Estimate:
 # --- Create -----------------------------------------------------------------------------------
 
 
-def _lock_owner(owner: User) -> None:
-    """Serialize one user's queue changes so the per-user limit holds under concurrency.
-
-    An UPDATE (not SELECT ... FOR UPDATE) because it also takes SQLite's write lock at the
-    start of the transaction, where the busy timeout can still wait for it; on MariaDB it
-    locks the user's row until commit.
-    """
-    User.objects.filter(pk=owner.pk).update(is_active=F("is_active"))
-
-
 def active_count(owner: User) -> int:
     return FileRequest.objects.filter(owner=owner, status__in=FileRequest.ACTIVE_STATUSES).count()
 
@@ -374,14 +369,7 @@ def create_request(
         if existing is not None:
             return existing, False
     try:
-        with transaction.atomic():
-            _lock_owner(owner)
-            if idempotency_key:
-                existing = _existing_for_key(owner, idempotency_key, spec)
-                if existing is not None:
-                    return existing, False
-            _check_active_limit(owner)
-            return _insert(owner, spec, idempotency_key), True
+        return atomic_retrying(lambda: _create_locked(owner, spec, idempotency_key))
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -391,19 +379,39 @@ def create_request(
         return existing, False
 
 
+def _create_locked(
+    owner: User, spec: RequestSpec, idempotency_key: str | None
+) -> tuple[FileRequest, bool]:
+    """Inside the transaction, under the owner's lock: the key's request, or a new one."""
+    with connection.cursor() as cursor:
+        lifecycle.lock_owner(cursor, owner.pk)
+    if idempotency_key:
+        existing = _existing_for_key(owner, idempotency_key, spec)
+        if existing is not None:
+            return existing, False
+    _check_active_limit(owner)
+    return _insert(owner, spec, idempotency_key), True
+
+
 def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> FileRequest:
     now = clock.now()
     months = spec.period.page_count
-    file_request = FileRequest.objects.create(
-        owner=owner,
-        **spec.period.fields(),
-        language=spec.language,
-        quality_columns=spec.quality_columns,
-        max_attempts=settings.BATCH_MAX_ATTEMPTS,
-        run_after=now,
-        created_at=now,
-        progress_total=months * len(spec.stations),
-        idempotency_key=idempotency_key or None,
+    file_request = lifecycle.create(
+        FileRequest(
+            owner=owner,
+            **spec.period.fields(),
+            language=spec.language,
+            quality_columns=spec.quality_columns,
+            max_attempts=settings.BATCH_MAX_ATTEMPTS,
+            run_after=now,
+            created_at=now,
+            progress_total=months * len(spec.stations),
+            idempotency_key=idempotency_key or None,
+        ),
+        stations=len(spec.stations),
+        months=months,
+        items=len(spec.items),
+        now=now,
     )
     FileRequestStation.objects.bulk_create(
         FileRequestStation(request=file_request, station=station, position=position)
@@ -413,65 +421,43 @@ def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> File
         FileRequestItem(request=file_request, item=item, position=position)
         for position, item in enumerate(spec.items, start=1)
     )
-    RequestEvent.objects.create(
-        request=file_request,
-        created_at=now,
-        kind=RequestEvent.Kind.QUEUED,
-        message=(
-            f"Queued: {len(spec.stations)} stations x {months} months, {len(spec.items)} items."
-        ),
-        data={"stations": len(spec.stations), "months": months, "items": len(spec.items)},
-    )
     return file_request
 
 
 # --- Cancel and retry -------------------------------------------------------------------------
 
 
-def _actor_name(actor: User | None) -> str:
-    return "system" if actor is None else str(actor)
+def _actor_name(actor: User | None) -> str | None:
+    """Who acted, for the timeline; None: the system."""
+    return None if actor is None else str(actor)
+
+
+def _locked(cursor: object, file_request: FileRequest) -> lifecycle.Current:
+    current = lifecycle.lock(cursor, file_request.owner_id, file_request.pk)
+    if current is None:
+        raise NotFound(_("Request %(id)s not found.") % {"id": file_request.pk})
+    return current
 
 
 def cancel_request(file_request: FileRequest, *, actor: User | None) -> FileRequest:
     """Queued → cancelled at once; running → cancel_requested (the daemon stops it)."""
-    now = clock.now()
-    by = _actor_name(actor)
-    flagged = 0
-    with transaction.atomic():
-        cancelled = FileRequest.objects.filter(pk=file_request.pk, status=Status.QUEUED).update(
-            status=Status.CANCELLED,
-            finished_at=now,
-            cancel_requested=True,
-            claimed_by="",
-            lease_expires_at=None,
-            updated_at=now,
-        )
-        if cancelled:
-            RequestEvent.objects.create(
-                request_id=file_request.pk,
-                created_at=now,
-                kind=RequestEvent.Kind.CANCELLED,
-                message=f"Cancelled by {by} before it started.",
-            )
-        else:
-            flagged = FileRequest.objects.filter(
-                pk=file_request.pk, status=Status.RUNNING, cancel_requested=False
-            ).update(cancel_requested=True, updated_at=now)
-            if flagged:
-                RequestEvent.objects.create(
-                    request_id=file_request.pk,
-                    created_at=now,
-                    kind=RequestEvent.Kind.CANCEL_REQUESTED,
-                    message=f"Cancel requested by {by}; the worker stops at the next page.",
+
+    def work() -> None:
+        with connection.cursor() as cursor:
+            current = _locked(cursor, file_request)
+            try:
+                lifecycle.cancel(
+                    cursor, file_request.pk, current, by=_actor_name(actor), now=clock.now()
                 )
-    fresh = FileRequest.objects.get(pk=file_request.pk)
-    if not cancelled and not flagged and fresh.status != Status.RUNNING:
-        raise Conflict(
-            _("Request #%(id)s is already %(status)s and cannot be cancelled.")
-            % {"id": fresh.pk, "status": fresh.status},
-            code="not_cancellable",
-        )
-    return fresh
+            except IllegalMove:
+                raise Conflict(
+                    _("Request #%(id)s is already %(status)s and cannot be cancelled.")
+                    % {"id": file_request.pk, "status": status_label(current.status)},
+                    code="not_cancellable",
+                ) from None
+
+    atomic_retrying(work)
+    return FileRequest.objects.get(pk=file_request.pk)
 
 
 def retry_request(file_request: FileRequest, *, actor: User | None) -> FileRequest:
@@ -482,51 +468,47 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
     record the new one). The owner is held to the per-user active limit; staff acting from
     the admin are not.
     """
-    now = clock.now()
     owner_acting = actor is not None and actor.pk == file_request.owner_id
-    with transaction.atomic():
-        _lock_owner(User(pk=file_request.owner_id))
-        current = FileRequest.objects.select_for_update().get(pk=file_request.pk)
-        result = ResultFile.objects.filter(request_id=current.pk).first()
-        regenerate = current.status == Status.SUCCEEDED and (
-            result is None or not result.is_available
-        )
-        if current.status not in (Status.FAILED, Status.CANCELLED) and not regenerate:
-            raise Conflict(
-                _(
-                    "Request #%(id)s is %(status)s; only failed or cancelled requests, "
-                    "or finished ones whose file has expired, can be retried."
-                )
-                % {"id": current.pk, "status": current.status},
-                code="not_retryable",
+
+    def work() -> None:
+        with connection.cursor() as cursor:
+            current = _locked(cursor, file_request)
+            result = ResultFile.objects.filter(request_id=file_request.pk).first()
+            regenerate = current.status == Status.SUCCEEDED and (
+                result is None or not result.is_available
             )
-        if owner_acting:
-            _check_active_limit(actor)  # type: ignore[arg-type]
-        FileRequest.objects.filter(pk=current.pk, status=current.status).update(
-            status=Status.QUEUED,
-            attempts=0,
-            run_after=now,
-            claimed_by="",
-            lease_expires_at=None,
-            cancel_requested=False,
-            progress_done=0,
-            error_code="",
-            error_message="",
-            warnings=[],
-            started_at=None,
-            finished_at=None,
-            updated_at=now,
-        )
-        if regenerate and result is not None:
-            result.delete()  # a stored object left behind is swept as an orphan
-        RequestEvent.objects.create(
-            request_id=current.pk,
-            created_at=now,
-            kind=RequestEvent.Kind.RETRIED,
-            message=f"Queued again by {_actor_name(actor)}"
-            + (" to make the expired file again." if regenerate else "."),
-        )
+            try:
+                move("retry").check(current.status)
+            except IllegalMove:
+                raise _not_retryable(file_request.pk, current.status) from None
+            if current.status == Status.SUCCEEDED and not regenerate:
+                raise _not_retryable(file_request.pk, current.status)
+            if owner_acting:
+                _check_active_limit(actor)  # type: ignore[arg-type]
+            lifecycle.retry(
+                cursor,
+                file_request.pk,
+                current,
+                by=_actor_name(actor),
+                regenerate=regenerate,
+                now=clock.now(),
+            )
+            if regenerate and result is not None:
+                result.delete()  # a stored object left behind is swept as an orphan
+
+    atomic_retrying(work)
     return FileRequest.objects.get(pk=file_request.pk)
+
+
+def _not_retryable(request_id: int, status: str) -> Conflict:
+    return Conflict(
+        _(
+            "Request #%(id)s is %(status)s; only failed or cancelled requests, "
+            "or finished ones whose file has expired, can be retried."
+        )
+        % {"id": request_id, "status": status_label(status)},
+        code="not_retryable",
+    )
 
 
 # --- Reading one's own requests ---------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Thread control: N worker threads, a housekeeping thread, a mail thread, and signals.
 
-- Worker threads claim a request (batch.dao), run it (batch.jobs.run_job, or an injected job
+- Worker threads claim a request (batch.dao.claims), run it (batch.jobs.run_job, or an injected job
   such as the benchmark's empty one), and claim the next; idle threads poll.
 - The housekeeping thread renews the leases of this process's jobs (a live process keeps its
   claims; a killed one loses them after BATCH_LEASE_SECONDS), notices cancellations and lost
@@ -29,22 +29,31 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import DatabaseError, connection
 
-from batch import account_mail, dao, jobs, mail
+from batch import account_mail, jobs, mail
+from batch.dao import (
+    ConnectionLost,
+    claims,
+    forget_connection,
+    leases,
+    queue_state,
+    reaper,
+    worker_rows,
+)
 from batch.jma.client import default_client
 from batch.retention import remove_stale_build_folders
 
 log = logging.getLogger(__name__)
 
-JobFn = Callable[[dao.Claim, jobs.JobControl], object]
+JobFn = Callable[[claims.Claim, jobs.JobControl], object]
 
 
 def _trouble(what: str, exc: Exception) -> None:
     """A thread's loop survives any error: log it, start over on a fresh connection."""
-    if isinstance(exc, (DatabaseError, dao.ConnectionLost)):
+    if isinstance(exc, (DatabaseError, ConnectionLost)):
         log.warning("%s: %s", what, exc)
     else:
         log.exception("%s: unexpected error", what)
-    dao.forget_connection()
+    forget_connection()
 
 
 def default_worker_id() -> str:
@@ -89,7 +98,7 @@ class Daemon:
     def run(self) -> int:
         """Run until a signal (or idleness with exit_when_idle); returns the exit status."""
         self._install_signals()
-        dao.register_worker(self.worker_id, socket.gethostname(), os.getpid(), self.threads)
+        worker_rows.register_worker(self.worker_id, socket.gethostname(), os.getpid(), self.threads)
         self._remove_stale_build_folders()
         log.info(
             "batch daemon %s started: %d worker thread(s), lease %.0fs, poll %.1fs",
@@ -117,7 +126,7 @@ class Daemon:
             for thread in service:
                 thread.join(timeout=max(self.lease_s, 30))
             try:
-                dao.worker_stopped(self.worker_id)
+                worker_rows.worker_stopped(self.worker_id)
             except Exception as exc:
                 log.warning("worker row not marked stopped: %s", exc)
             connection.close()
@@ -150,10 +159,10 @@ class Daemon:
             # Still stuck: give the claim back from here; fencing keeps the stuck thread
             # from finishing it later.
             try:
-                dao.release(
+                leases.release(
                     control.claim.request_id,
                     control.claim.claimed_by,
-                    "released at shutdown (job did not stop in time)",
+                    "shutdown_stuck",
                 )
             except Exception as exc:
                 log.warning("claim %s not released (%s); its lease will expire", control, exc)
@@ -180,7 +189,7 @@ class Daemon:
         try:
             while not self.stop_claiming.is_set():
                 try:
-                    claim = dao.claim_next(
+                    claim = claims.claim_next(
                         claimer, lease_s=self.lease_s, stop=self.stop_claiming.is_set
                     )
                 except Exception as exc:
@@ -202,7 +211,7 @@ class Daemon:
                     # The job service handles its own errors; this is a bug or a lost
                     # database. The lease will expire and the request run again.
                     log.exception("job for request %s crashed", claim.request_id)
-                    dao.forget_connection()
+                    forget_connection()
                 finally:
                     with self._active_lock:
                         self._active.pop(claim.request_id, None)
@@ -237,15 +246,15 @@ class Daemon:
             claim = control.claim
             try:
                 control.note_lease(
-                    dao.renew_lease(claim.request_id, claim.claimed_by, lease_s=self.lease_s)
+                    leases.renew_lease(claim.request_id, claim.claimed_by, lease_s=self.lease_s)
                 )
             except Exception as exc:
                 _trouble(f"lease of request {claim.request_id} not renewed", exc)
 
     def _chores(self) -> None:
         try:
-            dao.worker_heartbeat(self.worker_id)
-            for reaped in dao.reap_expired(failure_mail=jobs.failure_mail_for_reaper):
+            worker_rows.worker_heartbeat(self.worker_id)
+            for reaped in reaper.reap_expired(failure_mail=jobs.failure_mail_for_reaper):
                 log.warning(
                     "request %s: lease of %s expired; %s",
                     reaped.request_id,
@@ -261,7 +270,7 @@ class Daemon:
         try:
             if self.send_mail and account_mail.has_pending_asks():
                 return False
-            return not dao.has_pending_work(include_mail=self.send_mail)
+            return not queue_state.has_pending_work(include_mail=self.send_mail)
         except Exception as exc:
             _trouble("idle check", exc)
             return False

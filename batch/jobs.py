@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -31,13 +31,26 @@ from django.db import DatabaseError, connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from batch import dao, mail
+from batch import mail
+from batch.dao import (
+    ConnectionLost,
+    claims,
+    finish,
+    forget_connection,
+    is_connection_lost,
+    is_lock_conflict,
+    leases,
+    outbox,
+    retry_delay_s,
+)
 from batch.jma.errors import JmaError, JmaUnavailable, LayoutChanged
 from batch.pipeline import JobInterrupted, NothingPublished, build_workbook_file
+from batch.request_warnings import coded_warnings
 from batch.workbook.spec import WorkbookSpec
 from common.request_size import RequestTooLarge
 from common.result_storage import delete_result, list_results, store_result
 from repository.models import FileRequest
+from repository.queue import texts
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +71,7 @@ class JobControl:
     shutdown grace period is over.
     """
 
-    claim: dao.Claim
+    claim: claims.Claim
     abort: threading.Event = field(default_factory=threading.Event)
     lost: threading.Event = field(default_factory=threading.Event)
     cancel: threading.Event = field(default_factory=threading.Event)
@@ -69,7 +82,7 @@ class JobControl:
     def should_continue(self) -> bool:
         return not (self.abort.is_set() or self.lost.is_set() or self.cancel.is_set())
 
-    def note_lease(self, state: dao.LeaseState) -> None:
+    def note_lease(self, state: leases.LeaseState) -> None:
         if not state.held:
             self.lost.set()
         elif state.cancel_requested:
@@ -84,7 +97,7 @@ class JobControl:
         self._last_write = now
         try:
             self.note_lease(
-                dao.renew_lease(
+                leases.renew_lease(
                     self.claim.request_id, self.claim.claimed_by, progress=(done, total)
                 )
             )
@@ -104,6 +117,7 @@ class Built:
     sha256: str
     station_months: int
     warnings: list[str]
+    warning_codes: list[dict] | None = None  # the same as codes (batch.request_warnings)
 
 
 BuildFn = Callable[[FileRequest, JobControl, Path], Built]
@@ -141,8 +155,9 @@ def download_name(req: FileRequest) -> str:
 
 def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path) -> Built:
     """The real job: the workbook pipeline, reporting progress and obeying stop requests."""
+    spec = WorkbookSpec.from_request(req)
     outcome = build_workbook_file(
-        WorkbookSpec.from_request(req),
+        spec,
         workdir / "workbook.xlsx",
         progress=control.progress,
         should_continue=control.should_continue,
@@ -155,6 +170,7 @@ def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path)
         sha256=outcome.sha256,
         station_months=outcome.station_months,
         warnings=list(outcome.warnings),
+        warning_codes=coded_warnings(spec, outcome.unavailable),
     )
 
 
@@ -163,74 +179,64 @@ def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path)
 
 @dataclass(frozen=True)
 class Failure:
-    """A sorted failure: `message` is shown to the requester (timeline, API, mail), so it
-    is a short classified reason; `detail` (exception type and text, paths, hosts) goes to
-    the log and the event's data, which only operators see (admin)."""
+    """A sorted failure: `code` and `params` are shown to the requester (timeline, API, mail)
+    in their language (repository/queue/texts.py), so they are a short classified reason;
+    `detail` (exception type and text, paths, hosts) goes to the log and the event's data,
+    which only operators see (admin)."""
 
     code: str
-    message: str
     permanent: bool
     detail: str = ""
+    params: dict = field(default_factory=dict)
+
+    def text(self, language: str = "en") -> str:
+        """The reason in `language`; English is also what error_message keeps."""
+        with translation.override(language):
+            return texts.error_text(self.code, self.params, self.code)
 
 
-def _at(exc: BaseException) -> str:
+def _at(exc: BaseException) -> dict[str, str]:
     where = getattr(exc, "where", "")
-    return f" ({where})" if where else ""
+    return {"where": where} if where else {}
 
 
 def classify(exc: BaseException) -> Failure:
     """What kind of failure `exc` is; unknown errors are retried (they may be passing)."""
     detail = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, LayoutChanged):
-        return Failure(
-            "layout_changed",
-            f"JMA's page layout has changed, so the data cannot be read safely{_at(exc)}. "
-            "The service needs an update; retrying will not help until then.",
-            True,
-            detail,
-        )
-    if isinstance(exc, NothingPublished):  # our own sentence: counts, no internals
-        return Failure("nothing_published", str(exc), True, detail)
-    if isinstance(exc, RequestTooLarge):  # our own sentence about the size rule
-        return Failure("too_large", str(exc), True, detail)
+        return Failure("layout_changed", True, detail, _at(exc))
+    if isinstance(exc, NothingPublished):
+        return Failure("nothing_published", True, detail, _published(exc))
+    if isinstance(exc, RequestTooLarge):  # our own sentence about the size rule, in English
+        return Failure("too_large", True, detail, {"text": str(exc)})
     if isinstance(exc, JmaUnavailable):
-        return Failure(
-            "jma_unavailable",
-            f"JMA's site could not be reached{_at(exc)}; we will retry.",
-            False,
-            detail,
-        )
+        return Failure("jma_unavailable", False, detail, _at(exc))
     if isinstance(exc, JmaError):
-        return Failure(
-            "jma_error", f"A JMA page could not be used{_at(exc)}.", exc.permanent, detail
-        )
+        return Failure("jma_error", exc.permanent, detail, _at(exc))
     if isinstance(exc, ValueError):
-        return Failure(
-            "invalid_request", "The request's parameters could not be processed.", True, detail
-        )
+        return Failure("invalid_request", True, detail)
     if isinstance(exc, OSError):  # unwritable storage, disk full, temporary directory gone
-        return Failure(
-            "storage_error", "Could not write the result file; we will retry.", False, detail
-        )
-    return Failure(
-        "internal_error", "An internal error stopped this attempt; we will retry.", False, detail
-    )
+        return Failure("storage_error", False, detail)
+    return Failure("internal_error", False, detail)
+
+
+def _published(exc: BaseException) -> dict[str, int]:
+    count = getattr(exc, "station_months", None)
+    return {"station_months": count} if count is not None else {}
 
 
 def _is_db_hiccup(exc: BaseException) -> bool:
     """A lost connection or a lock conflict, whether Django wrapped the driver's error or not."""
-    if isinstance(exc, dao.ConnectionLost):
+    if isinstance(exc, ConnectionLost):
         return True
     database_error = (DatabaseError, connection.Database.Error)
-    return isinstance(exc, database_error) and (
-        dao.is_connection_lost(exc) or dao.is_lock_conflict(exc)
-    )
+    return isinstance(exc, database_error) and (is_connection_lost(exc) or is_lock_conflict(exc))
 
 
 # --- Running one claim --------------------------------------------------------------------------
 
 
-def run_job(claim: dao.Claim, control: JobControl, *, build: BuildFn | None = None) -> str:
+def run_job(claim: claims.Claim, control: JobControl, *, build: BuildFn | None = None) -> str:
     """Carry one claim to its end; returns what happened (for logs and tests)."""
     build = build or build_request_workbook
     workdir = Path(tempfile.mkdtemp(prefix=f"jma-request-{claim.request_id}-"))
@@ -246,10 +252,10 @@ def run_job(claim: dao.Claim, control: JobControl, *, build: BuildFn | None = No
                 # The database connection died under the pipeline: reconnect, run it again
                 # under the same claim (months already fetched come from the cache).
                 log.warning("request %s: database trouble (%s); again", claim.request_id, exc)
-                if dao.is_lock_conflict(exc):
+                if is_lock_conflict(exc):
                     time.sleep(random.uniform(0.05, 0.2) * db_try)
                 else:
-                    dao.forget_connection()
+                    forget_connection()
                     time.sleep(min(0.5 * 2**db_try, 10))
                 if not control.should_continue():
                     return _stopped(claim, control)
@@ -258,7 +264,7 @@ def run_job(claim: dao.Claim, control: JobControl, *, build: BuildFn | None = No
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _attempt(claim: dao.Claim, control: JobControl, build: BuildFn, workdir: Path) -> str:
+def _attempt(claim: claims.Claim, control: JobControl, build: BuildFn, workdir: Path) -> str:
     req = FileRequest.objects.select_related("owner").get(pk=claim.request_id)
     facts = mail.request_facts(req)
     try:
@@ -272,17 +278,18 @@ def _attempt(claim: dao.Claim, control: JobControl, build: BuildFn, workdir: Pat
         f"{Path(built.download_name).suffix or '.xlsx'}"
     )
     store_result(built.path, storage_name)
-    stored = dao.StoredFile(
+    stored = finish.StoredFile(
         storage_name, built.download_name, built.size, built.sha256, built.row_count
     )
     # If this raises ConnectionLost nobody knows whether it committed, so the file stays: if
     # it did not commit, the lease expires, the request runs again and batch.retention
     # removes this file as an orphan.
-    finished = dao.finish_succeeded(
+    finished = finish.finish_succeeded(
         claim.request_id,
         claim.claimed_by,
         stored=stored,
         warnings=built.warnings,
+        warning_codes=built.warning_codes,
         progress_total=built.station_months,
         mail=lambda expires: mail.completion_mail(
             facts,
@@ -317,54 +324,55 @@ def _remove_leftovers(request_id: int, *, keep: str) -> None:
         log.warning("request %s: leftovers not removed: %s", request_id, exc)
 
 
-def _stopped(claim: dao.Claim, control: JobControl) -> str:
+def _stopped(claim: claims.Claim, control: JobControl) -> str:
     rid, me = claim.request_id, claim.claimed_by
     if control.lost.is_set():
         log.warning("request %s: lease lost; stopped without writing anything", rid)
         return "lost"
     if control.cancel.is_set():
-        dao.mark_cancelled(rid, me)
+        leases.mark_cancelled(rid, me)
         log.info("request %s cancelled by its owner", rid)
         return "cancelled"
-    dao.release(rid, me, "released at shutdown; it will run again")
+    leases.release(rid, me, "shutdown")
     log.info("request %s released at shutdown", rid)
     return "released"
 
 
-def _failed(claim: dao.Claim, control: JobControl, exc: BaseException) -> str:
+def _failed(claim: claims.Claim, control: JobControl, exc: BaseException) -> str:
     failure = classify(exc)
     rid, me = claim.request_id, claim.claimed_by
     if failure.code in ("internal_error", "storage_error"):
         log.exception("request %s: unexpected error", rid, exc_info=exc)
     if not failure.permanent and claim.attempt < claim.max_attempts:
-        delay = dao.retry_delay_s(claim.attempt, settings.BATCH_RETRY_BASE_S)
-        dao.requeue(
+        delay = retry_delay_s(claim.attempt, settings.BATCH_RETRY_BASE_S)
+        leases.requeue(
             rid,
             me,
             delay_s=delay,
             code=failure.code,
-            message=failure.message,
+            message=failure.text(),
             detail=failure.detail,
+            params=failure.params,
         )
         log.warning("request %s: %s; retry in %.0fs", rid, failure.detail, delay)
         return "requeued"
-    message = failure.message
     if not failure.permanent:
-        message = f"Gave up after {claim.attempt} attempts. Last error: {message}"
+        failure = replace(failure, params={**failure.params, "gave_up_after": claim.attempt})
     facts = _facts_or_none(rid)
-    dao.mark_failed(
+    finish.mark_failed(
         rid,
         me,
         code=failure.code,
-        message=message,
+        message=failure.text(),
         detail=failure.detail,
+        params=failure.params,
         mail=None
         if facts is None
         else lambda number: mail.failure_mail(
-            facts, code=failure.code, message=message, number=number
+            facts, code=failure.code, message=failure.text(facts.language), number=number
         ),
     )
-    log.warning("request %s failed: %s (%s)", rid, message, failure.detail)
+    log.warning("request %s failed: %s (%s)", rid, failure.text(), failure.detail)
     return "failed"
 
 
@@ -372,7 +380,7 @@ def _facts_or_none(request_id: int) -> mail.RequestFacts | None:
     try:
         return mail.request_facts(FileRequest.objects.select_related("owner").get(pk=request_id))
     except DatabaseError:
-        dao.forget_connection()
+        forget_connection()
         try:
             return mail.request_facts(
                 FileRequest.objects.select_related("owner").get(pk=request_id)
@@ -381,7 +389,11 @@ def _facts_or_none(request_id: int) -> mail.RequestFacts | None:
             return None
 
 
-def failure_mail_for_reaper(request_id: int, message: str, number: int) -> dao.Mail:
-    """The reaper fails requests whose attempts ran out; their owners get the same notice."""
-    facts = mail.request_facts(FileRequest.objects.select_related("owner").get(pk=request_id))
-    return mail.failure_mail(facts, code="lease_expired", message=message, number=number)
+def failure_mail_for_reaper(request_id: int, message: str, number: int) -> outbox.Mail:
+    """The reaper fails requests whose attempts ran out; their owners get the same notice,
+    with the reason in the request's language (`message` is the English one)."""
+    req = FileRequest.objects.select_related("owner").get(pk=request_id)
+    facts = mail.request_facts(req)
+    with translation.override(facts.language):
+        shown = texts.error_text("lease_expired", {"attempts": req.max_attempts}, message)
+    return mail.failure_mail(facts, code="lease_expired", message=shown, number=number)

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from batch import dao
+from batch.dao import outbox
 from common import clock
 from common.crypto import download_url, owner_stamp
 from repository.models import FileRequest
@@ -158,7 +158,7 @@ def completion_mail(
     warnings: Sequence[str],
     expires_at: datetime,
     file_id: str = "",
-) -> dao.Mail:
+) -> outbox.Mail:
     """The "ready" notice for one stored file.
 
     Deduplicated per file (`file_id`, unique per attempt's storage name), not per request:
@@ -196,10 +196,10 @@ def completion_mail(
         )
         text, html = _render(_("Hello,"), rows, paragraphs, link)
     key = f"request:{n}:succeeded" + (f":{file_id}" if file_id else "")
-    return dao.Mail(facts.to_email, subject, text, html, key[:120])
+    return outbox.Mail(facts.to_email, subject, text, html, key[:120])
 
 
-def failure_mail(facts: RequestFacts, *, code: str, message: str, number: int) -> dao.Mail:
+def failure_mail(facts: RequestFacts, *, code: str, message: str, number: int) -> outbox.Mail:
     """The "could not be made" notice; its link opens the requester's list in the front end
     (a browser cannot use the API's page without a token)."""
     n = facts.request_id
@@ -228,7 +228,7 @@ def failure_mail(facts: RequestFacts, *, code: str, message: str, number: int) -
         text, html = _render(
             _("Hello,"), rows, paragraphs, f"{settings.FRONTEND_BASE_URL}/#/requests"
         )
-    return dao.Mail(facts.to_email, subject, text, html, f"request:{n}:failed:{number}")
+    return outbox.Mail(facts.to_email, subject, text, html, f"request:{n}:failed:{number}")
 
 
 # --- Sending ------------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ SEND_ERRORS = (smtplib.SMTPException, OSError, socket.timeout)
 
 def send_due_mails(locker: str, *, limit: int = 20) -> tuple[int, int]:
     """Send one batch of due outbox rows; returns (sent, failed tries)."""
-    rows = dao.claim_mails(locker, lock_s=MAIL_LOCK_S, limit=limit)
+    rows = outbox.claim_mails(locker, lock_s=MAIL_LOCK_S, limit=limit)
     if not rows:
         return 0, 0
     sent = failed = 0
@@ -275,7 +275,7 @@ def send_due_mails(locker: str, *, limit: int = 20) -> tuple[int, int]:
                 _count_failure(row, locker, f"{type(exc).__name__}: {exc}")
                 failed += 1
                 continue
-            dao.mark_mail_sent(row, locker)
+            outbox.mark_mail_sent(row, locker)
             sent += 1
     finally:
         with suppress(*SEND_ERRORS):
@@ -283,8 +283,8 @@ def send_due_mails(locker: str, *, limit: int = 20) -> tuple[int, int]:
     return sent, failed
 
 
-def _count_failure(row: dao.OutboxRow, locker: str, error: str) -> None:
-    outcome = dao.mark_mail_failed(
+def _count_failure(row: outbox.OutboxRow, locker: str, error: str) -> None:
+    outcome = outbox.mark_mail_failed(
         row,
         locker,
         error,

@@ -35,6 +35,10 @@ class WorkbookOutcome:
 class NothingPublished(Exception):
     """Permanent: JMA published nothing for any selected station-month."""
 
+    def __init__(self, message: str, *, station_months: int | None = None) -> None:
+        super().__init__(message)
+        self.station_months = station_months  # the request's error text names the count
+
 
 class JobInterrupted(Exception):
     """should_continue() said stop (cancelled, or the lease was lost)."""
@@ -91,7 +95,8 @@ def build_workbook_file(
                     progress(done, total)
         if writer.published_months == 0:
             raise NothingPublished(
-                f"JMA published no data for any of the {total} selected station-months"
+                f"JMA published no data for any of the {total} selected station-months",
+                station_months=total,
             )
         writer.save(temp_path)
         size, sha256 = _file_digest(temp_path)

@@ -33,12 +33,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import Storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from common import clock
 from common.result_storage import delete_result, results_storage
 from repository.models import FileRequest, RequestEvent, ResultFile
+from repository.queue import lifecycle
 
 log = logging.getLogger(__name__)
 
@@ -115,13 +116,15 @@ def _mark_purged(result: ResultFile, now: datetime) -> bool:
             purged_at=now
         )
         if changed:
-            RequestEvent.objects.create(
-                request_id=result.request_id,
-                created_at=now,
-                kind=RequestEvent.Kind.FILE_PURGED,
-                message=f"file removed after its retention period ({result.download_name})",
-                data={"storage_name": result.storage_name, "size": result.size},
-            )
+            data = {
+                "download_name": result.download_name,
+                "storage_name": result.storage_name,
+                "size": result.size,
+            }
+            with connection.cursor() as cursor:
+                lifecycle.note(
+                    cursor, result.request_id, RequestEvent.Kind.FILE_PURGED, data, now=now
+                )
     return bool(changed)
 
 

@@ -435,6 +435,7 @@ JA = {
     "per page": "ページごと",
     "period": "期間",
     "progress": "進み具合",
+    "message": "メッセージ",  # the timeline event's text (presentation/admin.py)
     "Retry selected failed/cancelled requests": "選択した失敗・取消の依頼を再実行する",
     "Cancel selected requests": "選択した依頼を取り消す",
     "Queued again: %(count)s request(s).": "%(count)s 件の依頼をもう一度待ち行列に入れました。",
@@ -456,6 +457,101 @@ JA = {
     "This session has ended; log in again.": (
         "このログインは終了しています。もう一度ログインしてください。"
     ),
+    # --- The request's life (repository/queue/texts.py): status words, timeline events,
+    # request errors. Its warnings, ", " and month ranges are the workbook's (above); the
+    # event kind "progress" is the admin's column word.
+    "queued": "待機中",
+    "running": "実行中",
+    "succeeded": "完了",
+    "failed": "失敗",
+    "cancelled": "取消",
+    "claimed": "開始",
+    "page error": "ページの問題",
+    "retry scheduled": "再試行予定",
+    "lease expired": "応答なし",
+    "released": "返却",
+    "cancel requested": "取消依頼",
+    "retried by user": "再実行",
+    "mail queued": "メール送信待ち",
+    "mail sent": "メール送信済み",
+    "file purged": "ファイル削除",
+    "system": "システム",
+    "JMA's page layout has changed, so the data cannot be read safely. The service needs "
+    "an update; retrying will not help until then.": (
+        "気象庁のページ構成が変わったため、データを安全に読み取れません。"
+        "サービスの更新が必要で、それまでは再実行しても成功しません。"
+    ),
+    "JMA's page layout has changed, so the data cannot be read safely (%(where)s). "
+    "The service needs an update; retrying will not help until then.": (
+        "気象庁のページ構成が変わったため、データを安全に読み取れません（%(where)s）。"
+        "サービスの更新が必要で、それまでは再実行しても成功しません。"
+    ),
+    "JMA's site could not be reached; we will retry.": (
+        "気象庁のサイトに接続できませんでした。自動で再試行します。"
+    ),
+    "JMA's site could not be reached (%(where)s); we will retry.": (
+        "気象庁のサイトに接続できませんでした（%(where)s）。自動で再試行します。"
+    ),
+    "A JMA page could not be used.": "気象庁のページを利用できませんでした。",
+    "A JMA page could not be used (%(where)s).": (
+        "気象庁のページを利用できませんでした（%(where)s）。"
+    ),
+    "JMA published no data for any of the %(station_months)s selected station-months": (
+        "選んだ %(station_months)s 地点・月のどれにも気象庁の公開データがありません"
+    ),
+    "The request's parameters could not be processed.": "依頼の条件を処理できませんでした。",
+    "Could not write the result file; we will retry.": (
+        "結果ファイルを書き込めませんでした。自動で再試行します。"
+    ),
+    "An internal error stopped this attempt; we will retry.": (
+        "内部エラーのため処理を中断しました。自動で再試行します。"
+    ),
+    "The worker processing this request stopped responding, and all %(attempts)s "
+    "attempts are used up.": (
+        "この依頼を処理していたワーカーが応答しなくなり、%(attempts)s 回の試行を"
+        "すべて使い切りました。"
+    ),
+    "Gave up after %(attempts)s attempts. Last error: %(error)s": (
+        "%(attempts)s 回試行しましたが成功しませんでした。最後のエラー: %(error)s"
+    ),
+    "Queued: %(stations)s stations x %(months)s months, %(items)s items.": (
+        "受け付けました: %(stations)s 地点 × %(months)s か月、%(items)s 項目。"
+    ),
+    "started (attempt %(attempt)s of %(max_attempts)s)": (
+        "開始しました（%(max_attempts)s 回中 %(attempt)s 回目の試行）"
+    ),
+    "released at shutdown; it will run again": (
+        "停止のため処理を返却しました。あとで再び実行されます"
+    ),
+    "released at shutdown (job did not stop in time)": (
+        "停止のため処理を返却しました（時間内に止まりませんでした）"
+    ),
+    "released; it will run again": "処理を返却しました。あとで再び実行されます",
+    "%(error)s — retrying in %(seconds)ss": "%(error)s — %(seconds)s 秒後に再試行します",
+    "finished: %(rows)s rows, %(bytes)s bytes": "完了しました: %(rows)s 行、%(bytes)s バイト",
+    "finished: %(rows)s rows, %(bytes)s bytes, %(warnings)s warning(s)": (
+        "完了しました: %(rows)s 行、%(bytes)s バイト、注意 %(warnings)s 件"
+    ),
+    "the worker stopped responding": "ワーカーが応答しなくなりました",
+    "the worker stopped responding; queued again in %(seconds)ss": (
+        "ワーカーが応答しなくなりました。%(seconds)s 秒後に再び待機します"
+    ),
+    "Cancel requested by %(by)s; the worker stops at the next page.": (
+        "%(by)s が取消を依頼しました。次のページで処理を止めます。"
+    ),
+    "Cancelled by %(by)s before it started.": "開始前に %(by)s が取り消しました。",
+    "cancelled before it started": "開始前に取り消されました",
+    "cancelled at the owner's request": "依頼者の求めにより取り消しました",
+    "Queued again by %(by)s to make the expired file again.": (
+        "期限切れのファイルを作り直すため、%(by)s が再実行しました。"
+    ),
+    "Queued again by %(by)s.": "%(by)s が再実行しました。",
+    "mail to %(to)s": "%(to)s 宛のメールを送信待ちにしました",
+    "mail sent to %(to)s": "%(to)s にメールを送信しました",
+    "file removed after its retention period (%(download_name)s)": (
+        "保存期間が過ぎたためファイルを削除しました（%(download_name)s）"
+    ),
+    # --- end of the request's life
 }
 
 # djangorestframework-simplejwt ships no Japanese; its messages share the "django" domain.

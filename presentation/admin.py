@@ -24,6 +24,7 @@ from repository.models import (
     RequestEvent,
     ResultFile,
 )
+from repository.queue import texts
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -51,8 +52,13 @@ class ItemInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = RequestEvent
-    fields = ["created_at", "kind", "message", "worker_id", "data"]
+    fields = ["created_at", "kind", "text", "worker_id", "data"]
     readonly_fields = fields
+
+    @admin.display(description=_lazy("message"))
+    def text(self, event: RequestEvent) -> str:
+        """The event in the operator's language (stored as a code with parameters)."""
+        return texts.event_text(event.kind, event.data, event.message)
 
 
 class ResultInline(ReadOnlyInline):

@@ -14,6 +14,7 @@ from application.requests import RequestView
 from presentation.fields import BoundedListField
 from presentation.tokens import SessionRefreshToken
 from repository.models import FileRequest, RequestEvent, User
+from repository.queue import texts
 
 # --- Accounts ---------------------------------------------------------------------------------
 
@@ -307,10 +308,22 @@ class FileInfoSerializer(serializers.Serializer):
 
 class EventSerializer(serializers.ModelSerializer):
     at = serializers.DateTimeField(source="created_at")
+    message = serializers.CharField(help_text="in the reader's language (Accept-Language)")
+    params = serializers.DictField(
+        help_text="the event's parameters (what `message` says, as data); {} for old events"
+    )
 
     class Meta:
         model = RequestEvent
-        fields = ["at", "kind", "message"]
+        fields = ["at", "kind", "message", "params"]
+
+    def to_representation(self, event: RequestEvent) -> dict:
+        return {
+            "at": _DATETIME.to_representation(event.created_at),
+            "kind": event.kind,
+            "message": texts.event_text(event.kind, event.data, event.message),
+            "params": texts.public_params(event.data),
+        }
 
 
 def _absolute(request, name: str, pk: int) -> str:
@@ -361,9 +374,7 @@ class FileRequestSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RequestErrorSerializer(allow_null=True))
     def get_error(self, obj: FileRequest) -> dict | None:
-        if not (obj.error_code or obj.error_message):
-            return None
-        return {"code": obj.error_code, "message": obj.error_message}
+        return texts.request_error(obj)
 
     @extend_schema_field(FileInfoSerializer(allow_null=True))
     def get_file(self, obj: FileRequest) -> dict | None:
@@ -409,7 +420,7 @@ class FileRequestSerializer(serializers.ModelSerializer):
             "attempts": obj.attempts,
             "max_attempts": obj.max_attempts,
             "cancel_requested": obj.cancel_requested,
-            "warnings": obj.warnings,
+            "warnings": texts.request_warnings(obj),
             "error": self.get_error(obj),
             "file": self.get_file(obj),
             "created_at": dt(obj.created_at),
@@ -439,8 +450,7 @@ class FileRequestDetailSerializer(FileRequestSerializer):
         remaining = view.remaining
         data["estimate"] = remaining.as_dict() if remaining is not None else None
         data["timeline"] = [
-            {"at": _DATETIME.to_representation(e.created_at), "kind": e.kind, "message": e.message}
-            for e in view.request.events.all()
+            EventSerializer().to_representation(e) for e in view.request.events.all()
         ]
         return data
 

@@ -1,8 +1,9 @@
 """The data model: master data, the request queue and what the batch produces.
 
-The queue columns (status, run_after, claimed_by, lease_expires_at, ...) are read and written
-by the batch DAO with explicit transactions; the API only inserts queued rows and flips
-cancel_requested. Indexes here exist for those statements.
+The queue columns (status, run_after, claimed_by, lease_expires_at, ...) change only through
+repository/queue/lifecycle.py, along the moves of repository/queue/states.py, called by the
+batch DAO (explicit transactions) and the API's use cases. Indexes here exist for those
+statements.
 """
 
 from __future__ import annotations
@@ -259,9 +260,14 @@ class FileRequest(models.Model):
 
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    # Why it stopped: a code and its parameters, rendered per reader (repository/queue/texts.py);
+    # error_message keeps the English text for operators. NULL params: a row from before codes.
     error_code = models.CharField(max_length=40, blank=True, default="")
     error_message = models.TextField(blank=True, default="")
+    error_params = models.JSONField(null=True, blank=True, default=None)
+    # The texts in the request's language (as in the workbook and mail), and the same as codes.
     warnings = models.JSONField(default=list, blank=True)
+    warning_codes = models.JSONField(null=True, blank=True, default=None)
     # Compared exactly: on MySQL/MariaDB the column has a binary collation (migration 0002).
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
 
@@ -284,7 +290,7 @@ class FileRequest(models.Model):
             models.Index(fields=["owner", "status"], name="req_owner_status_idx"),
             models.Index(fields=["status", "lease_expires_at"], name="req_lease_idx"),
             models.Index(fields=["owner", "-created_at"], name="req_owner_created_idx"),
-            # An owner's next request, and its earliest due time (QueueOwner, batch/dao.py).
+            # An owner's next request, and its earliest due time (QueueOwner, batch/dao/claims.py).
             models.Index(
                 fields=["owner", "status", "cancel_requested", "-priority", "created_at", "id"],
                 name="req_owner_head_idx",
@@ -436,7 +442,12 @@ class ResultFile(models.Model):
 
 
 class RequestEvent(models.Model):
-    """The timeline of one request, shown to its owner and in admin."""
+    """The timeline of one request, shown to its owner and in admin.
+
+    `kind` is the event's code and `data` its parameters, rendered in the reader's language
+    (repository/queue/texts.py). `message` holds text only for rows from before codes and for
+    warnings that came in as text.
+    """
 
     class Kind(models.TextChoices):
         QUEUED = "queued", "queued"

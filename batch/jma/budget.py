@@ -29,28 +29,22 @@ from typing import Any
 
 from django.db import connection
 
-from batch import dao
+from batch.dao import run_short
 from repository.models import JmaBudget
+from repository.sql import dialect, table
 
 LOW_PRIORITY_POLL_MAX_S = 1.0
 
 
-def _now(cursor: Any) -> float:
-    if dao._is_mysql():
-        cursor.execute("SELECT UNIX_TIMESTAMP(NOW(6))")
-        return float(cursor.fetchone()[0])
-    return time.time()
-
-
 def _ensure_row(host: str) -> None:
     """The host's row exists (created once; a concurrent creator's insert is ignored)."""
-    table = dao._table(JmaBudget)
-    verb = "INSERT IGNORE" if dao._is_mysql() else "INSERT OR IGNORE"
+    budget = table(JmaBudget)
+    verb = dialect().insert_ignore
 
     def work(cursor: Any) -> None:
-        cursor.execute(f"{verb} INTO {table} (host, next_free) VALUES (%s, %s)", [host, 0.0])
+        cursor.execute(f"{verb} INTO {budget} (host, next_free) VALUES (%s, %s)", [host, 0.0])
 
-    dao.run_short(work, what="jma budget row")
+    run_short(work, what="jma budget row")
 
 
 def reserve(host: str, interval_s: float, *, low_priority: bool = False) -> float | None:
@@ -59,26 +53,26 @@ def reserve(host: str, interval_s: float, *, low_priority: bool = False) -> floa
     low_priority: reserve only a slot that is free now; None means someone is ahead (ask
     again later).
     """
-    table = dao._table(JmaBudget)
-    lock = " FOR UPDATE" if dao._is_mysql() else ""
+    budget = table(JmaBudget)
+    sql = dialect()
 
     def work(cursor: Any) -> float | None | str:
-        cursor.execute(f"SELECT next_free FROM {table} WHERE host = %s{lock}", [host])
+        cursor.execute(f"SELECT next_free FROM {budget} WHERE host = %s{sql.for_update}", [host])
         row = cursor.fetchone()
         if row is None:
             return "missing"
-        now = _now(cursor)
+        now = sql.unix_now(cursor)
         next_free = float(row[0])
         if low_priority and next_free > now:
             return None
         start = max(now, next_free)
         cursor.execute(
-            f"UPDATE {table} SET next_free = %s WHERE host = %s", [start + interval_s, host]
+            f"UPDATE {budget} SET next_free = %s WHERE host = %s", [start + interval_s, host]
         )
         return start - now
 
     for _ in range(2):
-        answer = dao.run_short(work, what="jma budget")
+        answer = run_short(work, what="jma budget")
         if answer != "missing":
             return answer  # type: ignore[return-value]
         _ensure_row(host)
@@ -88,9 +82,9 @@ def reserve(host: str, interval_s: float, *, low_priority: bool = False) -> floa
 def next_free_in(host: str) -> float:
     """Seconds until the host's next free slot (0 when free now); a plain read, no lock."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT next_free FROM {dao._table(JmaBudget)} WHERE host = %s", [host])
+        cursor.execute(f"SELECT next_free FROM {table(JmaBudget)} WHERE host = %s", [host])
         row = cursor.fetchone()
-        return max(0.0, float(row[0]) - _now(cursor)) if row else 0.0
+        return max(0.0, float(row[0]) - dialect().unix_now(cursor)) if row else 0.0
 
 
 class GiveWay(Exception):

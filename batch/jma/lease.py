@@ -18,9 +18,10 @@ import threading
 from datetime import timedelta
 from typing import Any
 
-from batch import dao
+from batch.dao import run_short
 from common import clock
 from repository.models import MonthLease
+from repository.sql import dialect, param, table
 
 
 def holder_id() -> str:
@@ -30,39 +31,39 @@ def holder_id() -> str:
 
 def take(station_id: int, year: int, month: int, holder: str, lease_s: float) -> bool:
     """True if `holder` now holds the month's lease (it was free, expired, or already its own)."""
-    table = dao._table(MonthLease)
+    leases = table(MonthLease)
     now = clock.now()
     expires = now + timedelta(seconds=lease_s)
-    insert = "INSERT IGNORE" if dao._is_mysql() else "INSERT OR IGNORE"
+    insert = dialect().insert_ignore
 
     def work(cursor: Any) -> bool:
         cursor.execute(
-            f"UPDATE {table} SET holder = %s, expires_at = %s "
+            f"UPDATE {leases} SET holder = %s, expires_at = %s "
             "WHERE station_id = %s AND year = %s AND month = %s "
             "AND (expires_at <= %s OR holder = %s)",
-            [holder, dao._dt(expires), station_id, year, month, dao._dt(now), holder],
+            [holder, param(expires), station_id, year, month, param(now), holder],
         )
         if cursor.rowcount:
             return True
         cursor.execute(
-            f"{insert} INTO {table} (station_id, year, month, holder, expires_at) "
+            f"{insert} INTO {leases} (station_id, year, month, holder, expires_at) "
             "VALUES (%s, %s, %s, %s, %s)",
-            [station_id, year, month, holder, dao._dt(expires)],
+            [station_id, year, month, holder, param(expires)],
         )
         return cursor.rowcount == 1
 
-    return dao.run_short(work, what="month lease")
+    return run_short(work, what="month lease")
 
 
 def release(station_id: int, year: int, month: int, holder: str) -> None:
     """Give the lease back (only one's own); waiters then see the cache or take it."""
-    table = dao._table(MonthLease)
+    leases = table(MonthLease)
 
     def work(cursor: Any) -> None:
         cursor.execute(
-            f"DELETE FROM {table} WHERE station_id = %s AND year = %s AND month = %s "
+            f"DELETE FROM {leases} WHERE station_id = %s AND year = %s AND month = %s "
             "AND holder = %s",
             [station_id, year, month, holder],
         )
 
-    dao.run_short(work, what="month lease release")
+    run_short(work, what="month lease release")

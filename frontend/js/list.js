@@ -116,7 +116,7 @@ export async function requestsPage(params, ctx) {
       const { body } = await json(`/api/v1/requests/${request.id}/`);
       timeline.replaceChildren(
         ...body.timeline.map((e) =>
-          h("li", {}, h("time", { datetime: e.at, text: dateTime(e.at) }), ` ${e.kind}: ${e.message}`)),
+          h("li", { "data-kind": e.kind }, h("time", { datetime: e.at, text: dateTime(e.at) }), ` ${e.message}`)),
       );
     }
 

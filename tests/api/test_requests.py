@@ -16,6 +16,7 @@ from repository.models import (
     Station,
     WeatherItem,
 )
+from repository.queue.texts import event_text
 from tests.api.conftest import client_for, finish_with_file, make_user, valid_body
 
 pytestmark = pytest.mark.django_db
@@ -332,7 +333,8 @@ def test_retry_respects_the_per_user_limit_but_staff_may_override(api, owner, se
     staff.save()
     retried = retry_request(FileRequest.objects.get(pk=failed_id), actor=staff)
     assert retried.status == "queued"
-    assert "ops@example.jp" in retried.events.last().message
+    event = retried.events.last()  # stored as a code and data, rendered when read
+    assert "ops@example.jp" in event_text(event.kind, event.data, event.message)
     assert cancel_request(retried, actor=staff).status == "cancelled"
 
 

@@ -21,8 +21,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 WORKER = "build-host-7.internal-4242/1"
 
 
-def owner_view(user, request_id: int) -> dict:
-    client = APIClient()
+def owner_view(user, request_id: int, language: str = "en") -> dict:
+    """The owner's view of the request; its texts are in the reader's language (English here,
+    as these tests quote the English ones)."""
+    client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
     response = client.get(f"/api/v1/requests/{request_id}/")
     assert response.status_code == 200
@@ -54,6 +56,7 @@ def test_an_unwritable_results_folder_shows_a_classified_reason(
 
     shown = json.dumps(owner_view(owner, req.pk), ensure_ascii=False)
     assert "Could not write the result file; we will retry." in shown
+    shown += json.dumps(owner_view(owner, req.pk, "ja"), ensure_ascii=False)
     for internal in (str(tmp_path), "not-a-folder", "Errno", "NotADirectoryError", "build-host"):
         assert internal not in shown, internal
     # The operator still has everything: the log and the event's data (shown in admin).

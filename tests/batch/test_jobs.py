@@ -10,9 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from batch import dao, jobs
 from repository.models import FileRequest, MailOutbox, RequestEvent, ResultFile
+from repository.queue import texts
 from tests.batch.conftest import make_request, make_user
 from tests.replay import running_replay_server
 
@@ -149,3 +151,22 @@ def test_a_file_made_again_after_expiry_gets_its_own_mail(master_data, replay):
     assert mails[1].dedupe_key.endswith(Path(new_file.storage_name).stem)
     kinds = list(RequestEvent.objects.filter(request=req).values_list("kind", flat=True))
     assert kinds.count("mail_queued") == 2
+
+
+def test_a_finished_requests_warnings_are_stored_as_codes_for_every_reader(master_data, replay):
+    """The job stores the warnings as codes beside the workbook's texts, so an English reader
+    of a Japanese request reads them in English (the texts alone are the workbook's Japanese)."""
+    replay(no_data_blocks="0074")
+    req = make_request(make_user("w@example.com"), stations=("47662", "0074"), language="ja")
+
+    assert _run(req)[0] == "succeeded"
+
+    req.refresh_from_db()
+    assert req.warnings == ["北見（0074）：2020-01 は気象庁の公開データがありません（行なし）"]
+    assert req.warning_codes is not None
+    with translation.override("en"):
+        assert texts.request_warnings(req) == [
+            "Kitami (北見) (0074): JMA published no data for 2020-01 (no rows)"
+        ]
+    with translation.override("ja"):
+        assert texts.request_warnings(req) == req.warnings

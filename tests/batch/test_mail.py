@@ -109,7 +109,7 @@ def bare_request() -> FileRequest:
 
 def _queue(request: FileRequest, key: str) -> None:
     def work(cursor):
-        dao._queue_mail(
+        dao.queue_mail(
             cursor,
             request.pk,
             dao.Mail("to@example.com", "Subj", "text", "<b>x</b>", key),

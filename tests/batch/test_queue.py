@@ -251,7 +251,7 @@ def test_a_claim_whose_commit_answer_was_lost_is_resumed_not_doubled(lost_first_
 
 def test_mail_rows_whose_lock_answer_was_lost_are_not_stranded(lost_first_commit_answer):
     req = make_bare_request(make_user("a@example.com"))
-    dao.run(lambda cur: dao._queue_mail(cur, req.pk, _mail("k1"), timezone.now()), what="queue")
+    dao.run(lambda cur: dao.queue_mail(cur, req.pk, _mail("k1"), timezone.now()), what="queue")
     lost_first_commit_answer["n"] = 0  # the next transaction is the one that loses its answer
 
     rows = dao.claim_mails("sender-a", lock_s=300)

@@ -213,16 +213,19 @@ def raw_claim(worker_id: str):
     from batch import dao
     from common import clock
     from repository.models import FileRequest, RequestEvent
+    from repository.queue import lifecycle
+    from repository.queue.states import QUEUED, RUNNING
+    from repository.sql import dialect, param, table
 
-    req = dao._table(FileRequest)
-    lock = " FOR UPDATE SKIP LOCKED" if dao._is_mysql() else ""
+    req = table(FileRequest)
+    lock = dialect().skip_locked
 
     def work(cursor):
         now = clock.now()
         cursor.execute(
             f"SELECT id, owner_id, attempts, max_attempts FROM {req} WHERE status = %s "
             f"AND cancel_requested = 0 AND run_after <= %s ORDER BY run_after LIMIT 1{lock}",
-            [dao.QUEUED, dao._dt(now)],
+            [QUEUED, param(now)],
         )
         row = cursor.fetchone()
         if row is None:
@@ -232,23 +235,14 @@ def raw_claim(worker_id: str):
             f"UPDATE {req} SET status = %s, claimed_by = %s, lease_expires_at = %s, "
             "attempts = attempts + 1, started_at = COALESCE(started_at, %s), "
             "updated_at = %s, error_code = '', error_message = '' WHERE id = %s AND status = %s",
-            [
-                dao.RUNNING,
-                worker_id,
-                dao._dt(now),
-                dao._dt(now),
-                dao._dt(now),
-                request_id,
-                dao.QUEUED,
-            ],
+            [RUNNING, worker_id, param(now), param(now), param(now), request_id, QUEUED],
         )
-        dao._event(
+        lifecycle.event(
             cursor,
             request_id,
             RequestEvent.Kind.CLAIMED,
-            f"claimed by {worker_id}",
+            {"attempt": attempts + 1, "max_attempts": max_attempts},
             worker_id=worker_id,
-            data={"attempt": attempts + 1},
             now=now,
         )
         return dao.Claim(request_id, owner_id, worker_id, attempts + 1, max_attempts)

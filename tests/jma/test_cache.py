@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from batch.jma import lease
 from batch.jma.cache import get_month, is_final, page_from_payload, payload_of, source_url_for
 from batch.jma.client import JmaClient
 from batch.jma.errors import JmaUnavailable, LayoutChanged
@@ -236,3 +237,33 @@ def _missing_once(fresh_result):
         return None if len(calls) <= 2 else fresh_result(*args, **kwargs)
 
     return look
+
+
+def test_a_month_stored_by_another_holder_before_our_lease_is_not_fetched_again(
+    replay_server, tokyo, monkeypatch
+):
+    """Another process held the month's lease, stored the month and let go between our look
+    at the cache and our take of the lease: we find it stored, we do not fetch it twice (seen
+    as a page fetched twice by two daemons in tests/batch/test_budget_daemons.py)."""
+    real_take = lease.take
+
+    def take_right_after_the_other_holder(station_id, year, month, holder, lease_s):
+        if not MonthlyObservation.objects.filter(station_id=station_id, year=year).exists():
+            html, url = JmaClient().fetch_month_html(tokyo, year, month)  # the other holder
+            page = parse_daily_page(html, year=year, month=month)
+            MonthlyObservation.objects.create(
+                station=tokyo,
+                year=year,
+                month=month,
+                page_type="s1",
+                packed=payload_of(page),
+                is_final=True,
+                source_url=url,
+                content_hash="0" * 64,
+            )
+        return real_take(station_id, year, month, holder, lease_s)
+
+    monkeypatch.setattr(lease, "take", take_right_after_the_other_holder)
+    result = get_month(tokyo, 2012, 9)
+    assert result.page is not None
+    assert replay_stats(replay_server)["pages"] == {"s1 47662 2012-09": 1}

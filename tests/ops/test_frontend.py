@@ -223,7 +223,11 @@ def test_register_log_in_build_with_search_and_map_follow_and_download(
     assert card(page, request.pk).locator("progress").get_attribute("value") == "100"
     assert "2 / 2 地点・月 (100%)" in card(page, request.pk).inner_text()
     card(page, request.pk).locator("summary").click()
-    card(page, request.pk).locator(".timeline li >> text=succeeded").first.wait_for()
+    # The timeline in the page's language (issue 18): no English code before each line.
+    finished = card(page, request.pk).locator(".timeline li[data-kind=succeeded]")
+    finished.first.wait_for()
+    line = finished.first.inner_text()
+    assert "完了しました: 62 行、" in line and "succeeded" not in line, line
     readme_screenshot(page, "request-list.png", height=540)
 
     with page.expect_download() as info:

@@ -14,8 +14,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from batch import dao
 from batch.daemon import Daemon, default_worker_id
+from batch.dao import ConnectionLost
 
 WORKER_ID = re.compile(r"^[A-Za-z0-9._:-]{1,80}$")
 
@@ -54,7 +54,7 @@ class Command(BaseCommand):
         )
         try:
             status = daemon.run()
-        except dao.ConnectionLost as exc:
+        except ConnectionLost as exc:
             raise CommandError(str(exc)) from exc
         if status:
             raise SystemExit(status)

@@ -1,0 +1,152 @@
+"""Raw SQL helpers: what differs between MariaDB/MySQL and SQLite, in one object, and which
+database errors are worth running a transaction again for.
+
+The queue, the politeness budget and the month leases write raw, parameterized SQL (their
+transactions and locks are the point), on both databases. Every difference between the two
+lives in `Dialect`; callers ask `dialect()` for the current connection's and never test the
+vendor themselves. Times are passed as parameters (`param`), computed in Python in UTC, so
+both backends compare them the same way.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.db import InterfaceError, OperationalError, connection, transaction
+
+T = TypeVar("T")
+ATOMIC_ATTEMPTS = 8
+
+# MySQL/MariaDB error numbers.
+_LOCK_CONFLICT = {1205, 1213}  # lock wait timeout, deadlock
+_CONNECTION_LOST = {2002, 2003, 2006, 2013, 2055, 1927, 1053, 4031}
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The SQL that differs between the two databases the service runs on.
+
+    `serializes_writers`: SQLite's BEGIN IMMEDIATE lets one writer in at a time, so there are
+    no row locks to take (and `skip_locked`/`for_update` are empty); MariaDB locks rows.
+    """
+
+    vendor: str
+    begin: str
+    serializes_writers: bool
+    for_update: str
+    skip_locked: str
+    insert_ignore: str
+    index_hint: str
+    unix_now_sql: str | None  # the database's own clock; None: the local clock is the database's
+
+    def use_index(self, name: str) -> str:
+        """Name the index that answers a query in order. Left to themselves, SQLite takes
+        req_owner_due_idx when most requests are due (then sorts), and MariaDB may sort a
+        small table instead of reading its index."""
+        return self.index_hint.format(name)
+
+    def lock(self, *, wait: bool) -> str:
+        """A row-locking suffix: wait for the lock, or skip rows another transaction holds."""
+        return self.for_update if wait else self.skip_locked
+
+    def unix_now(self, cursor: Any) -> float:
+        """Unix time by the database's clock, so hosts with skewed clocks agree."""
+        if self.unix_now_sql is None:
+            return time.time()
+        cursor.execute(self.unix_now_sql)
+        return float(cursor.fetchone()[0])
+
+
+MARIADB = Dialect(
+    vendor="mysql",
+    begin="START TRANSACTION",
+    serializes_writers=False,
+    for_update=" FOR UPDATE",
+    skip_locked=" FOR UPDATE SKIP LOCKED",
+    insert_ignore="INSERT IGNORE",
+    index_hint=" FORCE INDEX ({})",
+    unix_now_sql="SELECT UNIX_TIMESTAMP(NOW(6))",
+)
+SQLITE = Dialect(
+    vendor="sqlite",
+    begin="BEGIN IMMEDIATE",
+    serializes_writers=True,
+    for_update="",
+    skip_locked="",
+    insert_ignore="INSERT OR IGNORE",
+    index_hint=" INDEXED BY {}",
+    unix_now_sql=None,
+)
+
+
+def dialect() -> Dialect:
+    """The dialect of this thread's default connection."""
+    return MARIADB if connection.vendor == "mysql" else SQLITE
+
+
+def table(model: type) -> str:
+    """A model's table name, quoted for the current database."""
+    return connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
+
+
+def param(value: datetime | None) -> Any:
+    """A datetime as the current backend stores it (naive UTC on MariaDB without time zones)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+# --- Errors worth a second run ------------------------------------------------------------------
+
+
+def error_code(exc: BaseException) -> int | None:
+    cause = exc.__cause__ or exc
+    args = getattr(cause, "args", ())
+    return args[0] if args and isinstance(args[0], int) else None
+
+
+def is_lock_conflict(exc: BaseException) -> bool:
+    """A deadlock, a lock wait timeout or SQLite's busy: the transaction may simply run again."""
+    if error_code(exc) in _LOCK_CONFLICT:
+        return True
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+def is_connection_lost(exc: BaseException) -> bool:
+    if isinstance(exc, InterfaceError):
+        return True
+    if error_code(exc) in _CONNECTION_LOST:
+        return True
+    text = str(exc).lower()
+    return (
+        "server has gone away" in text
+        or "lost connection" in text
+        or "connection was killed" in text
+        or "connection already closed" in text
+    )
+
+
+def atomic_retrying(work: Callable[[], T], *, attempts: int = ATOMIC_ATTEMPTS) -> T:
+    """work() in one transaction.atomic(), run again after a deadlock or lock timeout.
+
+    The use cases take their locks in one order (repository/queue/lifecycle.py), so deadlocks
+    among them do not happen; one against another writer (the daemon's claim, an admin) still
+    may, and it is the database's answer to run again, not the user's error. Inside a
+    caller's transaction nothing can be retried here: work() then runs once, on it.
+    """
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            return work()
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic():
+                return work()
+        except OperationalError as exc:
+            if attempt == attempts or not is_lock_conflict(exc):
+                raise
+            time.sleep(random.uniform(0.005, 0.05) * attempt)
+    raise AssertionError("unreachable")
