@@ -136,8 +136,12 @@ class Daemon:
 
     def request_stop(self) -> None:
         if self.stop_claiming.is_set():
+            # The grace period is skipped: every running job stops at its next station-month
+            # and gives its claim back (attempt not counted), as when the grace runs out.
             log.warning("second stop request: interrupting running jobs now")
             self.abort.set()
+            for control in self._controls():
+                control.abort.set()
         self.stop_claiming.set()
 
     # --- shutdown --------------------------------------------------------------------------------
