@@ -559,7 +559,7 @@ def test_phone_width_and_accessibility(new_page, stack: Stack, tmp_path: Path) -
     check("login")
     log_in(page, stack, "phone@example.jp")
     choose(page, search="東京", block_no="47662", items=["temp_avg", "pressure_sea_avg"])
-    # 最多風向 is on AMeDAS pages only (JMA.md): the form says so next to it.
+    # 最多風向 is on AMeDAS pages only (docs/jma-pages.md): the form says so next to it.
     assert page.inner_text("#note-wind_dir_most_frequent") == "観測していない地点: 東京"
     assert page.inner_text("#note-pressure_sea_avg") == ""
     page.fill("#f-near", "35.69,139.75")

@@ -126,6 +126,24 @@ def test_run_script_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
                 time.sleep(0.2)
             assert any(link in m.read_text() for m in (tmp_path / "mail").glob("*.log"))
 
+            # The README's curl session, as printed there, against this API's port (issue 18:
+            # it hard-coded 8000).
+            readme = (PROJECT_DIR / "README.md").read_text()
+            session = readme.split("    B=http://127.0.0.1:${PORT:-8000}", 1)[1]
+            session = "B=http://127.0.0.1:${PORT:-8000}" + session.split("\n\n", 1)[0]
+            session = "\n".join(line.removeprefix("    ") for line in session.splitlines())
+            done = subprocess.run(
+                ["bash", "-euo", "pipefail", "-c", session],
+                cwd=tmp_path,
+                env={**os.environ, "PORT": str(api_port)},
+                capture_output=True,
+                text=True,
+                timeout=180,
+            )
+            assert done.returncode == 0, done.stdout[-800:] + done.stderr
+            assert done.stdout.rstrip().splitlines()[-1] == "succeeded", done.stdout[-800:]
+            assert len(list(tmp_path.glob("jma-weather-*.xlsx"))) == 2
+
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=120)
         out.append(rest)
