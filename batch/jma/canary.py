@@ -10,7 +10,8 @@ values of an observatory (annually_s) and an AMeDAS station (annually_a), an obs
 records (rank_s), and one AMeDAS records page (rank_a): no real rank_a page has been checked,
 so it is reported "unverified" with the layout found (caption, header, elements), never
 "parsed". Pages go through the ordinary client, so the polite rate (JMA_MIN_INTERVAL_S, at
-least 1 s on JMA's own site) and retries apply; the caches are neither read nor written. """
+least 1 s on JMA's own site) and retries apply; the caches are neither read nor written.
+"""
 
 from __future__ import annotations
 
