@@ -239,8 +239,16 @@ def _resolve_stations(
 
 
 def _resolve_items(
-    codes: list[str], stations: list[Station], errors: dict[str, list[str]]
+    codes: list[str],
+    stations: list[Station],
+    errors: dict[str, list[str]],
+    *,
+    optional: bool = False,
 ) -> list[WeatherItem]:
+    """optional: an hourly or 10-minute request, whose sheet holds every element of the page
+    (one page carries them all); items may then be left out."""
+    if not codes and optional:
+        return []
     if not codes:
         errors.setdefault("items", []).append(_("Choose at least one weather item."))
         return []
@@ -341,7 +349,9 @@ def validate_request(
     chosen_stations = _resolve_stations(
         _unique(list(stations or [])), _unique(list(prefectures or [])), errors
     )
-    chosen_items = _resolve_items(_unique(list(items or [])), chosen_stations, errors)
+    chosen_items = _resolve_items(
+        _unique(list(items or [])), chosen_stations, errors, optional=period.is_subdaily
+    )
     if not errors and check_size:
         try:
             check_request_size(len(chosen_stations), period)

@@ -10,6 +10,52 @@ import subprocess
 from pathlib import Path
 
 JA = {
+    "Charts are drawn for the first %(shown)s of %(total)s stations.": (
+        "グラフは %(total)s 地点のうち最初の %(shown)s 地点について描いています。"
+    ),
+    "%(item)s, %(how)s of the rows": "%(item)s (行の%(how)s)",
+    "%(start)s to %(end)s (%(days)s days)": "%(start)s～%(end)s (%(days)s 日)",
+    "%(station)s (%(block_no)s), %(scale)s": "%(station)s (%(block_no)s) %(scale)s",
+    "10-minute values": "10分値",
+    "Hourly values": "時別値",
+    "Charts (values from the %(sheet)s sheet)": "グラフ (%(sheet)s シートの値)",
+    "Check": "検算",
+    "Cloud amount": "雲量",
+    "Day": "観測日",
+    "Dew point": "露点温度",
+    "Difference": "差",
+    "Each day's sum, mean or maximum of the %(sheet)s rows beside JMA's daily value from its "
+    "daily page; JMA's daily means are of the 24 hourly values, its extremes from the "
+    "continuous record (they may exceed the rows').": (
+        "各日の %(sheet)s の行の合計・平均・最大と、気象庁の日ごとの値のページの値を並べています。"
+        "気象庁の日平均は24回の毎時値の平均、日の極値は連続観測によるもので、行の値を超えることがあります。"
+    ),
+    "Global solar radiation": "全天日射量",
+    "JMA historical weather data (10-minute values)": "気象庁 過去の気象データ (10分ごとの値)",
+    "JMA historical weather data (hourly values)": "気象庁 過去の気象データ (1時間ごとの値)",
+    "JMA's daily value": "気象庁の日の値",
+    "Maximum gust direction": "最大瞬間風向",
+    "Maximum gust speed": "最大瞬間風速",
+    "Mean wind direction": "風向",
+    "Mean wind speed": "平均風速",
+    "Precipitation": "降水量",
+    "Relative humidity": "相対湿度",
+    "Sea-level pressure": "海面気圧",
+    "Snow depth": "積雪",
+    "Snowfall": "降雪",
+    "Station pressure": "現地気圧",
+    "Station-days": "地点・日数",
+    "Sunshine duration": "日照時間",
+    "Temperature": "気温",
+    "Time (JST)": "日時 (日本時間)",
+    "Vapour pressure": "蒸気圧",
+    "Visibility": "視程",
+    "Weather": "天気",
+    "max": "最大",
+    "mean": "平均",
+    "min": "分",
+    "sum": "合計",
+    "yyyy-mm-dd hh:mm": "yyyy/mm/dd hh:mm",
     "Granularity must be one of: %(choices)s.": "時間の単位は次のいずれかです: %(choices)s。",
     "Annual requests are not yet available.": "年ごとの値の依頼はまだできません。",
     "Days are given for hourly and 10-minute requests only.": (

@@ -215,7 +215,12 @@ class CreateRequestSerializer(serializers.Serializer):
         help_text="JIS codes; each stands for its representative station",
     )
     items = BoundedListField(
-        child=serializers.CharField(max_length=40), max_length=100, help_text="weather item codes"
+        child=serializers.CharField(max_length=40),
+        max_length=100,
+        required=False,
+        default=list,
+        help_text="weather item codes (daily); hourly and 10min requests may leave them out: "
+        "their sheet holds every element of JMA's page",
     )
     language = serializers.ChoiceField(choices=FileRequest.Language.choices, default="ja")
     quality_columns = serializers.BooleanField(default=False)
