@@ -106,3 +106,13 @@ def test_the_database_refuses_an_unknown_granularity_or_day(owner, changes):
         FileRequest.objects.create(
             owner=owner, start_year=2020, start_month=1, end_year=2020, end_month=12, **changes
         )
+
+
+def test_the_queue_triggers_survive_the_granularity_migration(owner):
+    """SQLite rebuilds the table to add the columns, dropping its triggers: they are remade."""
+    from repository.models import QueueOwner
+
+    FileRequest.objects.create(
+        owner=owner, start_year=2020, start_month=1, end_year=2020, end_month=1
+    )
+    assert QueueOwner.objects.filter(owner_id=owner.pk, dirty=True).exists()
