@@ -1,6 +1,8 @@
 """How long a request will take: what is cached, what must be fetched, and the queue ahead.
 
-Time is counted in JMA pages, because pages are what the politeness budget rations: the whole
+Time is counted in JMA pages (a month's daily page per station-month; an hourly or 10-minute
+page per station-day, so a station-year of hourly data is 365 pages: hours at 10 s a page),
+because pages are what the politeness budget rations: the whole
 service starts one page per `seconds_per_page` (JMA_MIN_INTERVAL_S, at least 1 s for JMA's
 own site), and running requests share it evenly (batch.jma.budget). Under an even share, a
 request needing r pages finishes after its own r pages plus min(r_j, r) pages of every other
@@ -36,6 +38,9 @@ from repository.models import (
 
 @dataclass(frozen=True)
 class Estimate:
+    granularity: str
+    pages: int  # JMA pages: station-months, or station-days for hourly and 10-minute
+    rows_per_day: int
     station_months: int
     cached: int
     to_fetch: int
@@ -153,6 +158,9 @@ def estimate_for(station_ids: list[int], period: Period) -> Estimate:
     max_station_months = settings.MAX_STATION_MONTHS
     max_rows = MAX_DATA_ROWS
     return Estimate(
+        granularity=period.granularity,
+        pages=station_months,
+        rows_per_day=period.rows_per_day,
         station_months=station_months,
         cached=cached,
         to_fetch=to_fetch,

@@ -285,8 +285,20 @@ def _resolve_items(
     return chosen
 
 
-def too_large_message(exc: RequestTooLarge, station_count: int) -> str:
+def too_large_message(exc: RequestTooLarge, station_count: int, period: Period) -> str:
     """The size refusal in the request's language (common/ keeps its English one for logs)."""
+    if exc.rows > MAX_DATA_ROWS and period.is_subdaily:
+        return _(
+            "This request needs %(rows)s rows (%(stations)s stations x %(days)s days x "
+            "%(per_day)s rows a day) but an Excel sheet holds at most %(limit)s data rows. "
+            "Choose fewer stations or fewer days."
+        ) % {
+            "rows": f"{exc.rows:,}",
+            "stations": station_count,
+            "days": f"{period.day_count:,}",
+            "per_day": period.rows_per_day,
+            "limit": f"{MAX_DATA_ROWS:,}",
+        }
     if exc.rows > MAX_DATA_ROWS:
         return _(
             "This request needs %(rows)s rows (%(stations)s stations x %(days)s days) but an "
@@ -298,6 +310,11 @@ def too_large_message(exc: RequestTooLarge, station_count: int) -> str:
             "days": f"{exc.rows // max(station_count, 1):,}",
             "limit": f"{MAX_DATA_ROWS:,}",
         }
+    if period.is_subdaily:
+        return _(
+            "This request needs %(pages)s JMA pages (one per station and day); the service "
+            "allows at most %(limit)s per request. Choose fewer stations or fewer days."
+        ) % {"pages": f"{exc.station_months:,}", "limit": f"{settings.MAX_STATION_MONTHS:,}"}
     return _(
         "This request covers %(station_months)s station-months; the service allows at most "
         "%(limit)s per request. Choose fewer stations or a shorter period."
@@ -356,7 +373,7 @@ def validate_request(
         try:
             check_request_size(len(chosen_stations), period)
         except RequestTooLarge as exc:
-            errors["non_field_errors"] = [too_large_message(exc, len(chosen_stations))]
+            errors["non_field_errors"] = [too_large_message(exc, len(chosen_stations), period)]
     if errors:
         raise ValidationFailed(errors)
     return RequestSpec(

@@ -10,6 +10,18 @@ import subprocess
 from pathlib import Path
 
 JA = {
+    "This request needs %(rows)s rows (%(stations)s stations x %(days)s days x "
+    "%(per_day)s rows a day) but an Excel sheet holds at most %(limit)s data rows. "
+    "Choose fewer stations or fewer days.": (
+        "この依頼には %(rows)s 行 (%(stations)s 地点 × %(days)s 日 × 1日 %(per_day)s 行) が"
+        "必要ですが、Excel のシートに入るデータは %(limit)s 行までです。"
+        "地点か日数を減らしてください。"
+    ),
+    "This request needs %(pages)s JMA pages (one per station and day); the service "
+    "allows at most %(limit)s per request. Choose fewer stations or fewer days.": (
+        "この依頼には気象庁のページが %(pages)s ページ (地点・日ごとに1ページ) 必要ですが、"
+        "1件の依頼は %(limit)s ページまでです。地点か日数を減らしてください。"
+    ),
     "Charts are drawn for the first %(shown)s of %(total)s stations.": (
         "グラフは %(total)s 地点のうち最初の %(shown)s 地点について描いています。"
     ),

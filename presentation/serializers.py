@@ -265,10 +265,20 @@ class CreateRequestSerializer(serializers.Serializer):
 class EstimateSerializer(serializers.Serializer):
     """POST requests/estimate/: what the body would need, at the current budget and queue."""
 
-    station_months = serializers.IntegerField(help_text="stations x months of the period")
+    granularity = serializers.CharField(help_text="daily, hourly or 10min, as asked")
+    pages = serializers.IntegerField(
+        help_text="JMA pages the selection needs: stations x months (daily), stations x days "
+        "(hourly, 10min: one page per station-day)"
+    )
+    rows_per_day = serializers.IntegerField(help_text="1 (daily), 24 (hourly), 144 (10min)")
+    station_months = serializers.IntegerField(
+        help_text="stations x months of the period (= pages; station-days when sub-daily)"
+    )
     cached = serializers.IntegerField(help_text="station-months already in the cache")
-    to_fetch = serializers.IntegerField(help_text="station-months (pages) to fetch from JMA")
-    rows = serializers.IntegerField(help_text="rows of the data sheet (stations x days)")
+    to_fetch = serializers.IntegerField(help_text="pages to fetch from JMA (not cached)")
+    rows = serializers.IntegerField(
+        help_text="rows of the data sheet (stations x days x rows_per_day)"
+    )
     seconds_per_page = serializers.FloatField(help_text="the service-wide pause between pages")
     queue_ahead_pages = serializers.IntegerField(
         help_text="pages of other queued/running requests fetched before this one's last page"
