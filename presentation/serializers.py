@@ -237,7 +237,7 @@ class CreateRequestSerializer(serializers.Serializer):
         min_value=1, max_value=12, required=False, allow_null=True, default=None
     )
     granularity = serializers.ChoiceField(
-        choices=FileRequest.Granularity.values,
+        choices=FileRequest.Granularity.choices,
         default=FileRequest.Granularity.DAILY,
         help_text="daily (a row per day), hourly or 10min (a JMA page per station-day, "
         "a row per hour or ten minutes), annual",
