@@ -16,9 +16,12 @@ from pathlib import Path
 
 from batch.jma.cache import get_months
 from batch.jma.client import JmaClient
+from batch.jma.errors import LayoutChanged
+from batch.jma.station_cache import get_annual
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.writer import WorkbookWriter
 from common.request_size import check_request_size
+from repository.models import Station
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,21 @@ def _file_digest(path: Path) -> tuple[int, str]:
             digest.update(chunk)
             size += len(chunk)
     return size, digest.hexdigest()
+
+
+def _add_annual(writer: WorkbookWriter, station: Station, client: JmaClient | None) -> None:
+    """JMA's annual values for the 検算 sheet: one page per station (the station cache, the one
+    politeness budget), read only when the request holds a whole year of the station's. A page
+    that cannot be read is said in the sheet; JMA being unavailable retries the request."""
+    years = writer.check_years(station)
+    if not years:
+        return
+    try:
+        annual = get_annual(station, through_year=years[-1], client=client)
+    except LayoutChanged as exc:
+        writer.add_annual(station, None, problem=writer.annual_problem(exc))
+        return
+    writer.add_annual(station, annual)
 
 
 def build_workbook_file(
@@ -93,6 +111,7 @@ def build_workbook_file(
                 done += 1
                 if progress is not None:
                     progress(done, total)
+            _add_annual(writer, station, client)
         if writer.published_months == 0:
             raise NothingPublished(
                 f"JMA published no data for any of the {total} selected station-months",

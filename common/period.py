@@ -203,6 +203,15 @@ class Period:
         """Data-sheet rows one station takes: a row per day."""
         return self.day_count
 
+    def complete_years(self) -> list[int]:
+        """The calendar years all twelve of whose months are in the period (none with a season
+        that leaves a month out): the years JMA's annual values can be checked against."""
+        if self.season is not None and self.season.length < 12:
+            return []
+        first = self.start.year if self.start.month == 1 else self.start.year + 1
+        last = self.end.year if self.end.month == 12 else self.end.year - 1
+        return list(range(first, last + 1))
+
     # --- in the database ------------------------------------------------------------------
 
     def q(self, year: str = "year", month: str = "month") -> Q:

@@ -552,6 +552,37 @@ JA = {
         "保存期間が過ぎたためファイルを削除しました（%(download_name)s）"
     ),
     # --- end of the request's life
+    # 検算 (issue 21): JMA's annual values beside the statistics recomputed from the daily rows
+    "Check": "検算",
+    "annual mean": "年平均",
+    "annual total": "年合計",
+    "annual max": "年最大",
+    "annual minimum": "年最小",
+    "annual mean of daily maxima": "年平均（日最高の平均）",
+    "annual mean of daily minima": "年平均（日最低の平均）",
+    "annual highest": "年最高",
+    "annual lowest": "年最低",
+    "Element": "要素",
+    "JMA's column": "気象庁の列",
+    "Recomputed from the daily rows": "日別値からの計算値",
+    "Day of the extreme (recomputed)": "極値の日（計算）",
+    "JMA's annual value": "気象庁の年の値",
+    "Difference (recomputed - JMA)": "差（計算値 − 気象庁）",
+    "Agreement": "一致",
+    "neither": "どちらもなし",
+    "only recomputed": "計算値のみ",
+    "only JMA": "気象庁の値のみ",
+    "same": "一致",
+    "differs": "不一致",
+    "cold-season year (寒候年): August of the year before to July": (
+        "寒候年（前年8月〜当年7月）"
+    ),
+    "JMA draws a line at this value: observing conditions changed": (
+        "気象庁の表でこの値に線あり: 観測条件が変わった"
+    ),
+    "JMA published no annual values for this station": "この地点の年ごとの値は気象庁に掲載なし",
+    "JMA's annual values could not be read: %(error)s": "年ごとの値を読めませんでした: %(error)s",
+    "annual values": "年ごとの値",
 }
 
 # djangorestframework-simplejwt ships no Japanese; its messages share the "django" domain.

@@ -203,7 +203,7 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
             [
                 source.block_no,
                 source.station_name,
-                f"{source.year}-{source.month:02d}",
+                f"{source.year}-{source.month:02d}" if source.month else _("annual values"),
                 link,
                 published[source.published],
             ]
