@@ -574,9 +574,7 @@ JA = {
     "only JMA": "気象庁の値のみ",
     "same": "一致",
     "differs": "不一致",
-    "cold-season year (寒候年): August of the year before to July": (
-        "寒候年（前年8月〜当年7月）"
-    ),
+    "cold-season year (寒候年): August of the year before to July": ("寒候年（前年8月〜当年7月）"),
     "JMA draws a line at this value: observing conditions changed": (
         "気象庁の表でこの値に線あり: 観測条件が変わった"
     ),
