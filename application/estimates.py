@@ -15,7 +15,7 @@ less than JMA_CURRENT_MONTH_TTL_S ago.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +26,12 @@ from common import clock
 from common.period import FIELDS, Period
 from common.politeness import min_interval_s
 from common.request_size import MAX_DATA_ROWS
-from repository.models import FileRequest, FileRequestStation, MonthlyObservation
+from repository.models import (
+    AnnualObservation,
+    FileRequest,
+    FileRequestStation,
+    MonthlyObservation,
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,20 @@ def cached_count(station_ids: list[int], period: Period) -> int:
         .filter(period.q() & fresh)
         .count()
     )
+
+
+def annual_to_fetch(station_ids: list[int], period: Period) -> int:
+    """Annual pages (年ごとの値, one per station) a daily request with whole years still needs
+    for its 検算 sheet: those not stored, or stored before the last whole year was final and not
+    lately (the rule of batch.jma.station_cache.annual_is_fresh)."""
+    years = period.complete_years()
+    if not station_ids or not years:
+        return 0
+    final_day = date(years[-1], 12, 31) + timedelta(days=settings.JMA_FINAL_AFTER_DAYS + 1)
+    final_from = datetime.combine(final_day, time(), clock.JST)  # fetched on a later JST day
+    fresh = Q(fetched_at__gte=final_from) | Q(fetched_at__gte=_fresh_since(clock.now()))
+    stored = AnnualObservation.objects.filter(station_id__in=station_ids).filter(fresh).count()
+    return len(set(station_ids)) - stored
 
 
 def active_pages_to_fetch() -> dict[int, int]:
@@ -130,7 +149,7 @@ def estimate_for(station_ids: list[int], period: Period) -> Estimate:
     station_months = len(station_ids) * period.page_count
     rows = len(station_ids) * period.rows_per_station
     cached = cached_count(station_ids, period)
-    to_fetch = max(0, station_months - cached)
+    to_fetch = max(0, station_months - cached) + annual_to_fetch(station_ids, period)
     ahead = _ahead(list(active_pages_to_fetch().values()), to_fetch)
     per_page = seconds_per_page()
     max_station_months = settings.MAX_STATION_MONTHS
