@@ -97,11 +97,17 @@ def annual_to_fetch(station_ids: list[int], period: Period) -> int:
     years = period.complete_years()
     if not station_ids or not years:
         return 0
-    final_day = date(years[-1], 12, 31) + timedelta(days=settings.JMA_FINAL_AFTER_DAYS + 1)
-    final_from = datetime.combine(final_day, time(), clock.JST)  # fetched on a later JST day
+    return len(set(station_ids)) - annual_cached_count(station_ids, years[-1])
+
+
+def annual_cached_count(station_ids: list[int], through_year: int) -> int:
+    """Stations whose stored annual page serves the years up to through_year: fetched after
+    that year was final (a later JST day than its 31 December + JMA_FINAL_AFTER_DAYS), or
+    within JMA_CURRENT_MONTH_TTL_S."""
+    final_day = date(through_year, 12, 31) + timedelta(days=settings.JMA_FINAL_AFTER_DAYS + 1)
+    final_from = datetime.combine(final_day, time(), clock.JST)
     fresh = Q(fetched_at__gte=final_from) | Q(fetched_at__gte=_fresh_since(clock.now()))
-    stored = AnnualObservation.objects.filter(station_id__in=station_ids).filter(fresh).count()
-    return len(set(station_ids)) - stored
+    return AnnualObservation.objects.filter(station_id__in=station_ids).filter(fresh).count()
 
 
 def active_pages_to_fetch() -> dict[int, int]:
@@ -161,7 +167,10 @@ def estimate_for(station_ids: list[int], period: Period) -> Estimate:
     """The estimate of a validated (or size-unchecked) selection, at the current queue."""
     station_months = len(station_ids) * period.page_count
     rows = len(station_ids) * period.rows_per_station
-    cached = cached_count(station_ids, period)
+    if period.is_annual:  # one page per station whatever the years
+        cached = annual_cached_count(station_ids, period.end.year)
+    else:
+        cached = cached_count(station_ids, period)
     to_fetch = max(0, station_months - cached) + annual_to_fetch(station_ids, period)
     ahead = _ahead(list(active_pages_to_fetch().values()), to_fetch)
     per_page = seconds_per_page()

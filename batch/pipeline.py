@@ -18,6 +18,7 @@ from batch.jma.cache import get_months
 from batch.jma.client import JmaClient
 from batch.jma.errors import LayoutChanged
 from batch.jma.station_cache import get_annual
+from batch.workbook.annual import AnnualWriter
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.writer import WorkbookWriter
 from common.request_size import check_request_size
@@ -72,6 +73,52 @@ def _add_annual(writer: WorkbookWriter, station: Station, client: JmaClient | No
     writer.add_annual(station, annual)
 
 
+def _build_annual(
+    spec: WorkbookSpec,
+    out_path: Path,
+    temp_path: Path,
+    progress: Callable[[int, int], None] | None,
+    should_continue: Callable[[], bool] | None,
+    client: JmaClient | None,
+) -> WorkbookOutcome:
+    """granularity=annual: one 年ごとの値 page per station (station cache), whatever the years."""
+    total = len(spec.stations)
+    writer: AnnualWriter | None = None
+    try:
+        writer = AnnualWriter(spec)
+        for done, station in enumerate(spec.stations, start=1):
+            if should_continue is not None and not should_continue():
+                raise JobInterrupted(f"stopped after {done - 1} of {total} stations")
+            writer.add_station(
+                station, get_annual(station, through_year=spec.period.end.year, client=client)
+            )
+            if progress is not None:
+                progress(done, total)
+        if writer.published == 0:
+            raise NothingPublished(
+                f"JMA published no annual values for any of the {total} selected stations",
+                station_months=total,
+            )
+        writer.save(temp_path)
+        size, sha256 = _file_digest(temp_path)
+        temp_path.chmod(0o644)
+        os.replace(temp_path, out_path)
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        temp_path.unlink(missing_ok=True)
+        raise
+    return WorkbookOutcome(
+        path=out_path,
+        row_count=writer.row_count,
+        size=size,
+        sha256=sha256,
+        station_months=total,
+        unavailable=writer.unavailable(),
+        warnings=writer.warnings(),
+    )
+
+
 def build_workbook_file(
     spec: WorkbookSpec,
     out_path: Path,
@@ -96,6 +143,8 @@ def build_workbook_file(
     )
     os.close(handle)
     temp_path = Path(temp_name)
+    if spec.period.is_annual:
+        return _build_annual(spec, out_path, temp_path, progress, should_continue, client)
     writer: WorkbookWriter | None = None
     try:
         writer = WorkbookWriter(spec)

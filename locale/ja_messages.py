@@ -11,7 +11,6 @@ from pathlib import Path
 
 JA = {
     "Granularity must be one of: %(choices)s.": "時間の単位は次のいずれかです: %(choices)s。",
-    "Annual requests are not yet available.": "年ごとの値の依頼はまだできません。",
     "Days are given for hourly and 10-minute requests only.": (
         "日の指定は時別値と10分値の依頼だけに使えます。"
     ),
@@ -591,6 +590,16 @@ JA = {
     "JMA published no annual values for this station": "この地点の年ごとの値は気象庁に掲載なし",
     "JMA's annual values could not be read: %(error)s": "年ごとの値を読めませんでした: %(error)s",
     "annual values": "年ごとの値",
+    # granularity=annual (issue 21): 年別値, JMA's annual values as a long series
+    "Annual values": "年別値",
+    "%(item)s, direction of the annual max": "%(item)s 年最大の風向",
+    "%(title)s, by cold-season year (寒候年)": "%(title)s（寒候年）",
+    "%(station)s (%(block_no)s): JMA published no annual values for these years": (
+        "%(station)s (%(block_no)s): この期間の年ごとの値は気象庁に掲載なし"
+    ),
+    "Annual values are JMA's whole years: a season cannot be chosen.": (
+        "年ごとの値は1年単位です。季節は指定できません。"
+    ),
 }
 
 # djangorestframework-simplejwt ships no Japanese; its messages share the "django" domain.

@@ -63,7 +63,7 @@ class Ours:
     when: date | None = None  # the day of an extreme (the latest of tied days)
 
 
-def _label(column: AnnualColumn) -> str:
+def statistic_label(column: AnnualColumn) -> str:
     """The statistic's name in the workbook's language."""
     names = {
         ("temp_max", MEAN): _("annual mean of daily maxima"),
@@ -260,7 +260,10 @@ class AnnualCheck:
         is_number = column.code not in DIRECTION_OF
         element = labels.item_label(item if is_number else self.items[column.code])
         if is_number:
-            element = _("%(item)s, %(statistic)s") % {"item": element, "statistic": _label(column)}
+            element = _("%(item)s, %(statistic)s") % {
+                "item": element,
+                "statistic": statistic_label(column),
+            }
         unit = item.unit if is_number else ""
         number_format = labels.number_format(item) if is_number else None
         dash_format = labels.no_phenomenon_format(item) if is_number else None
