@@ -99,3 +99,34 @@ def test_all_years_of_chiba_and_abiko_cost_two_pages_and_give_the_series(
     # Again: both pages come from the station cache.
     build_workbook_file(annual_spec(), tmp_path / "again.xlsx")
     assert replay_stats(saved_replay)["pages"] == pages
+
+
+def test_build_workbook_annual_from_a_terminal(saved_replay: str, tmp_path: Path) -> None:  # noqa: F811
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out, printed = tmp_path / "cli.xlsx", StringIO()
+    call_command(
+        "build_workbook",
+        "--annual",
+        "--stations",
+        "47682,0376",
+        "--from",
+        "2013",
+        "--to",
+        "2014",
+        "--items",
+        "precip_total",
+        "--out",
+        str(out),
+        stdout=printed,
+    )
+    assert "4 rows" in printed.getvalue()
+    rows = list(openpyxl.load_workbook(out)["年別値"].iter_rows(min_row=2, values_only=True))
+    assert [(row[2], row[3], row[4], row[5]) for row in rows][:3] == [
+        ("47682", 2013, 1446.5, 238.0),
+        ("47682", 2014, rows[1][4], rows[1][5]),
+        ("0376", 2013, 1447.5, 196.5),
+    ]
+    assert replay_stats(saved_replay)["pages"] == {"annually_s 47682": 1, "annually_a 0376": 1}
