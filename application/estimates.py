@@ -17,7 +17,7 @@ less than JMA_CURRENT_MONTH_TTL_S ago.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from common.period import FIELDS, Period
 from common.politeness import min_interval_s
 from common.request_size import MAX_DATA_ROWS
 from repository.models import (
+    AnnualObservation,
     FileRequest,
     FileRequestStation,
     MonthlyObservation,
@@ -94,6 +95,26 @@ def cached_count(station_ids: list[int], period: Period) -> int:
     )
 
 
+def annual_to_fetch(station_ids: list[int], period: Period) -> int:
+    """Annual pages (年ごとの値, one per station) a daily request with whole years still needs
+    for its 検算 sheet: those not stored, or stored before the last whole year was final and not
+    lately (the rule of batch.jma.station_cache.annual_is_fresh)."""
+    years = period.complete_years()
+    if not station_ids or not years:
+        return 0
+    return len(set(station_ids)) - annual_cached_count(station_ids, years[-1])
+
+
+def annual_cached_count(station_ids: list[int], through_year: int) -> int:
+    """Stations whose stored annual page serves the years up to through_year: fetched after
+    that year was final (a later JST day than its 31 December + JMA_FINAL_AFTER_DAYS), or
+    within JMA_CURRENT_MONTH_TTL_S."""
+    final_day = date(through_year, 12, 31) + timedelta(days=settings.JMA_FINAL_AFTER_DAYS + 1)
+    final_from = datetime.combine(final_day, time(), clock.JST)
+    fresh = Q(fetched_at__gte=final_from) | Q(fetched_at__gte=_fresh_since(clock.now()))
+    return AnnualObservation.objects.filter(station_id__in=station_ids).filter(fresh).count()
+
+
 def active_pages_to_fetch() -> dict[int, int]:
     """Pages every queued or running request still needs: its station-months minus cached."""
     active = [FileRequest.Status.QUEUED, FileRequest.Status.RUNNING]
@@ -151,8 +172,11 @@ def estimate_for(station_ids: list[int], period: Period) -> Estimate:
     """The estimate of a validated (or size-unchecked) selection, at the current queue."""
     station_months = len(station_ids) * period.page_count
     rows = len(station_ids) * period.rows_per_station
-    cached = cached_count(station_ids, period)
-    to_fetch = max(0, station_months - cached)
+    if period.is_annual:  # one page per station whatever the years
+        cached = annual_cached_count(station_ids, period.end.year)
+    else:
+        cached = cached_count(station_ids, period)
+    to_fetch = max(0, station_months - cached) + annual_to_fetch(station_ids, period)
     ahead = _ahead(list(active_pages_to_fetch().values()), to_fetch)
     per_page = seconds_per_page()
     max_station_months = settings.MAX_STATION_MONTHS

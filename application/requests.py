@@ -146,19 +146,14 @@ def _check_season(
 def _check_days(
     period: Period, granularity: str, start_day: int | None, end_day: int | None
 ) -> dict[str, list[str]]:
-    """The time scale, and the days of a sub-daily period (days exist, in order, not future).
-
-    Annual requests are refused here until they are wired (a field message, not a 500)."""
+    """The time scale, and the days of a sub-daily period (days exist, in order, not future)."""
     errors: dict[str, list[str]] = {}
     if granularity not in GRANULARITIES:
         errors["granularity"] = [
             _("Granularity must be one of: %(choices)s.") % {"choices": ", ".join(GRANULARITIES)}
         ]
         return errors
-    if granularity == ANNUAL:
-        errors["granularity"] = [_("Annual requests are not yet available.")]
-        return errors
-    if granularity == DAILY:
+    if granularity in (DAILY, ANNUAL):
         for name, value in (("start_day", start_day), ("end_day", end_day)):
             if value is not None:
                 errors[name] = [_("Days are given for hourly and 10-minute requests only.")]
@@ -344,8 +339,18 @@ def validate_request(
     check_size=False leaves out the size rule only (the estimate reports it as within_limits).
     The period's numbers are the request body's; from here on they are one Period.
     """
+    if granularity == ANNUAL:
+        # A range of years: JMA's annual page holds every year, the running one partial.
+        start_month, end_month = 1, 12
+        this_month = YearMonth.of_date(clock.today_jst())
+        if end_year == this_month.year:
+            end_month = this_month.month
     period = Period.of(start_year, start_month, end_year, end_month)
     errors = _check_period(period)
+    if granularity == ANNUAL and (season_start_month is not None or season_end_month is not None):
+        errors.setdefault("season_start_month", []).append(
+            _("Annual values are JMA's whole years: a season cannot be chosen.")
+        )
     if not errors:
         season_errors, season = _check_season(period, season_start_month, season_end_month)
         errors.update(season_errors)

@@ -69,7 +69,6 @@ JA = {
     "sum": "合計",
     "yyyy-mm-dd hh:mm": "yyyy/mm/dd hh:mm",
     "Granularity must be one of: %(choices)s.": "時間の単位は次のいずれかです: %(choices)s。",
-    "Annual requests are not yet available.": "年ごとの値の依頼はまだできません。",
     "Days are given for hourly and 10-minute requests only.": (
         "日の指定は時別値と10分値の依頼だけに使えます。"
     ),
@@ -620,6 +619,44 @@ JA = {
         "保存期間が過ぎたためファイルを削除しました（%(download_name)s）"
     ),
     # --- end of the request's life
+    # 検算 (issue 21): JMA's annual values beside the statistics recomputed from the daily rows
+    "annual mean": "年平均",
+    "annual total": "年合計",
+    "annual max": "年最大",
+    "annual minimum": "年最小",
+    "annual mean of daily maxima": "年平均（日最高の平均）",
+    "annual mean of daily minima": "年平均（日最低の平均）",
+    "annual highest": "年最高",
+    "annual lowest": "年最低",
+    "Element": "要素",
+    "JMA's column": "気象庁の列",
+    "Recomputed from the daily rows": "日別値からの計算値",
+    "Day of the extreme (recomputed)": "極値の日（計算）",
+    "JMA's annual value": "気象庁の年の値",
+    "Difference (recomputed - JMA)": "差（計算値 − 気象庁）",
+    "Agreement": "一致",
+    "neither": "どちらもなし",
+    "only recomputed": "計算値のみ",
+    "only JMA": "気象庁の値のみ",
+    "same": "一致",
+    "differs": "不一致",
+    "cold-season year (寒候年): August of the year before to July": ("寒候年（前年8月〜当年7月）"),
+    "JMA draws a line at this value: observing conditions changed": (
+        "気象庁の表でこの値に線あり: 観測条件が変わった"
+    ),
+    "JMA published no annual values for this station": "この地点の年ごとの値は気象庁に掲載なし",
+    "JMA's annual values could not be read: %(error)s": "年ごとの値を読めませんでした: %(error)s",
+    "annual values": "年ごとの値",
+    # granularity=annual (issue 21): 年別値, JMA's annual values as a long series
+    "Annual values": "年別値",
+    "%(item)s, direction of the annual max": "%(item)s 年最大の風向",
+    "%(title)s, by cold-season year (寒候年)": "%(title)s（寒候年）",
+    "%(station)s (%(block_no)s): JMA published no annual values for these years": (
+        "%(station)s (%(block_no)s): この期間の年ごとの値は気象庁に掲載なし"
+    ),
+    "Annual values are JMA's whole years: a season cannot be chosen.": (
+        "年ごとの値は1年単位です。季節は指定できません。"
+    ),
 }
 
 # djangorestframework-simplejwt ships no Japanese; its messages share the "django" domain.

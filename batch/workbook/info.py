@@ -215,8 +215,12 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
             [
                 source.block_no,
                 source.station_name,
-                f"{source.year}-{source.month:02d}"
-                + (f"-{source.day:02d}" if source.day is not None else ""),
+                (
+                    f"{source.year}-{source.month:02d}"
+                    + (f"-{source.day:02d}" if source.day is not None else "")
+                    if source.month
+                    else _("annual values")
+                ),
                 link,
                 published[source.published],
             ]

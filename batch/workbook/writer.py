@@ -22,7 +22,9 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from batch.jma.page import DailyPage, MonthResult
+from batch.jma.station_cache import AnnualResult
 from batch.workbook import labels
+from batch.workbook.annual_check import AnnualCheck
 from batch.workbook.charts import BAR, LINE, ChartColumn, StationRows, add_charts
 from batch.workbook.info import InfoFacts, SourcePage, write_info
 from batch.workbook.monthly import (
@@ -129,6 +131,12 @@ class WorkbookWriter:
         self.ws_monthly = self.wb.create_sheet(_("Monthly"))
         self.ws_seasons = (
             self.wb.create_sheet(_("Seasons")) if spec.period.season is not None else None
+        )
+        # 検算: only when the period holds a whole year to check JMA's annual values against.
+        self.check = (
+            AnnualCheck(spec, self.wb.create_sheet(_("Check")))
+            if spec.period.complete_years()
+            else None
         )
         self.ws_charts = self.wb.create_sheet(_("Charts"))
         self.ws_info = self.wb.create_sheet(_("Info"))
@@ -403,12 +411,40 @@ class WorkbookWriter:
         )
         if self.ws_seasons is not None:
             self._season_add(station, result)
+        if self.check is not None:
+            self.check.add_month(station, result)
         if result.page is None:
             self._unpublished[station.block_no].append((result.year, result.month))
             return
         self.published_months += 1
         self._write_days(station, result)
         self._write_monthly(station, result)
+
+    def check_years(self, station: Station) -> list[int]:
+        """The years (calendar or 寒候年) the 検算 sheet checks for this station, after its months:
+        the pipeline reads the station's annual page up to the last of them."""
+        return self.check.station_years(station) if self.check is not None else []
+
+    @in_workbook_language
+    def add_annual(self, station: Station, annual: AnnualResult | None, problem: str = "") -> None:
+        """JMA's annual values for the station (None and a problem: they could not be read)."""
+        assert self.check is not None
+        self.check.add_annual(station, annual, problem)
+        if annual is not None:
+            self._sources.append(
+                SourcePage(
+                    station.block_no,
+                    labels.station_name(station),
+                    0,
+                    0,
+                    annual.source_url,
+                    annual.page is not None,
+                )
+            )
+
+    @in_workbook_language
+    def annual_problem(self, error: Exception) -> str:
+        return _("JMA's annual values could not be read: %(error)s") % {"error": error}
 
     def unavailable(self) -> list[str]:
         """'47662 2020-03' for each station-month JMA published nothing for."""
@@ -474,6 +510,8 @@ class WorkbookWriter:
             self.language,
             (self.spec.period.start.first_day, self.spec.period.end.first_day),
         )
+        if self.check is not None:
+            self.check.write()
         local = self.generated_at
         if local.tzinfo is not None:  # Excel has no time zones: show Japan time, say so
             local = timezone.localtime(local).replace(tzinfo=None)
