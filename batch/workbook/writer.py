@@ -37,12 +37,14 @@ from batch.workbook.monthly import (
 )
 from batch.workbook.printing import set_header_height, set_up_page
 from batch.workbook.spec import WorkbookSpec
+from batch.workbook.station_meta import NUMBER_FORMATS as META_FORMATS
+from batch.workbook.station_meta import station_meta, station_meta_headers
 from batch.workbook.styles import QUALITY_MARK, CellMaker, StyledRows
 from common import clock
 from common.period import YearMonth
 from repository.models import Station, WeatherItem
 
-ID_COLUMNS = 4  # 都道府県, 地点, 地点番号, 日付
+ID_COLUMNS = 7  # 都道府県, 地点, 地点番号, 緯度, 経度, 標高(m), 日付
 MONTHLY_MONTH_COLUMN = 6
 COMPLETENESS_MARK = {QUASI: "quasi", INSUFFICIENT: "insufficient"}
 Result = TypeVar("Result")
@@ -150,6 +152,7 @@ class WorkbookWriter:
             _ItemColumn(item, self.data_rows, self.directions) for item in spec.items
         ]
         self.date_style = self.data_rows.style(labels.date_format())
+        self.meta_styles = [self.data_rows.style(fmt) for fmt in META_FORMATS]
         self.statistics = statistics_for(spec.items)
         self.date_format = labels.date_format()
         self.month_format = labels.month_format()
@@ -181,8 +184,14 @@ class WorkbookWriter:
 
     def _start_data_sheet(self) -> None:
         ws = self.ws_data
-        header = [_("Prefecture"), _("Station"), _("Station no."), _("Date")]
-        widths = [10, 14, 10, 12]
+        header = [
+            _("Prefecture"),
+            _("Station"),
+            _("Station no."),
+            *station_meta_headers(),
+            _("Date"),
+        ]
+        widths = [10, 14, 10, 9, 10, 8, 12]
         for item in self.spec.items:
             header.append(labels.item_header(item))
             widths.append(22 if item.kind == WeatherItem.Kind.TEXT else 13)
@@ -191,7 +200,7 @@ class WorkbookWriter:
                 widths.append(9)
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "E2"
+        ws.freeze_panes = f"{get_column_letter(ID_COLUMNS + 1)}2"
         set_header_height(ws, header, widths)
         ws.append([self.data_cells.header(text) for text in header])
 
@@ -210,11 +219,12 @@ class WorkbookWriter:
     def _write_days(self, station: Station, result: MonthResult) -> None:
         """One row per day: plain values, each with a style id picked from precomputed ones."""
         _, prefix, available = self._context(station)
+        prefix = [*prefix, *station_meta(station).values()]
         page = result.page
         assert page is not None
         quality_columns = self.spec.quality_columns
         columns = list(zip(self.item_columns, available, strict=True))
-        prefix_styles = [0] * len(prefix) + [self.date_style]
+        prefix_styles = [0] * (len(prefix) - 3) + self.meta_styles + [self.date_style]
         append = self.data_rows.append
         for day_row in page.rows:
             row: list[Any] = [*prefix, date(page.year, page.month, day_row.day)]

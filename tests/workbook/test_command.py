@@ -47,7 +47,7 @@ def test_builds_a_workbook_and_prints_one_summary_line(replay_server: str, tmp_p
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Data", "Monthly", "Charts", "Info"]
     header = [c.value for c in wb["Data"][1]]
-    assert header[4:] == [
+    assert header[7:] == [
         "Mean temperature (℃)",
         "Mean temperature quality",
         "Total precipitation (mm)",
