@@ -169,6 +169,7 @@ class WorkbookWriter:
         self._season_station: Station | None = None
         self._season_year: int | None = None
         self._season_pages: list[DailyPage] = []
+        self._cut_seasons = set(spec.period.cut_season_years())  # left out of 季節別
         self._start_data_sheet()
         self._start_monthly_sheet()
         if self.ws_seasons is not None:
@@ -345,12 +346,13 @@ class WorkbookWriter:
             _("Season year"),
             _("Months"),
             _("Days in season"),
+            _("Months with data"),
         ]
-        widths = [10, 14, 10, 9, 18, 9]
+        widths = [10, 14, 10, 9, 18, 9, 9]
         items = {item.code: item for item in self.spec.items}
         for stat in self.statistics:
             item = items[stat.item_code]
-            header.append(labels.statistic_header(item, stat))
+            header.append(labels.statistic_header(item, stat, season=True))
             widths.append(16)
             if stat.direction_code:
                 header.append(labels.direction_header(item))
@@ -358,7 +360,7 @@ class WorkbookWriter:
         self.season_column_count = len(header)
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "G2"
+        ws.freeze_panes = "H2"
         set_header_height(ws, header, widths)
         ws.append([self.season_cells.header(text) for text in header])
 
@@ -380,6 +382,8 @@ class WorkbookWriter:
         if station is None or year is None or season is None or self.ws_seasons is None:
             return
         months = season.months_of(year)
+        if year in self._cut_seasons:
+            return  # cut by the period's edges: months never requested would read as missing
         days = sum(month.days for month in months)
         summary = summarize_pages(
             pages,
@@ -391,7 +395,14 @@ class WorkbookWriter:
         _, prefix, _ = self._context(station)
         span = labels.month_range(str(months[0]), str(months[-1]))
         self.ws_seasons.append(
-            [*prefix, year, span, days, *self.statistic_cells(self.season_cells, summary)]
+            [
+                *prefix,
+                year,
+                span,
+                days,
+                len(pages),
+                *self.statistic_cells(self.season_cells, summary),
+            ]
         )
         self._season_rows += 1
 
