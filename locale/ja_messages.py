@@ -304,6 +304,13 @@ JA = {
     "Season year": "季節の年",
     "Months": "期間",
     "Days in season": "季節の日数",
+    "Months with data": "データのある月数",
+    "Seasons left out": "除いた季節",
+    "%(years)s: cut by the period's edges, so not on the Seasons sheet (their months are on "
+    "the Data and Monthly sheets)": (
+        "%(years)s：期間の端で欠けるため季節別シートに載せていません（その月はデータ・月別集計"
+        "シートにあります）"
+    ),
     "%(item)s quality": "%(item)s 品質",
     "%(item)s, %(statistic)s": "%(item)s %(statistic)s",
     "%(item)s, direction on the day of the monthly max": "%(item)s 月最大の日の風向",
@@ -327,6 +334,14 @@ JA = {
     "monthly mean of daily minima": "月平均（日最低の平均）",
     "monthly highest": "月最高",
     "monthly lowest": "月最低",
+    "season mean": "季節平均",
+    "season total": "季節合計",
+    "season max": "季節最大",
+    "season minimum": "季節最小",
+    "season mean of daily maxima": "季節平均（日最高の平均）",
+    "season mean of daily minima": "季節平均（日最低の平均）",
+    "season highest": "季節最高",
+    "season lowest": "季節最低",
     "Monthly charts (values from the Monthly sheet)": "月別グラフ（月別集計シートの値）",
     "No numeric item with a monthly statistic was selected, so there is nothing to chart.": (
         "グラフにできる数値項目（月平均・月合計など）が選ばれていません。"
