@@ -16,6 +16,7 @@ from pathlib import Path
 
 from batch.jma.cache import get_months
 from batch.jma.client import JmaClient
+from batch.workbook.csv_export import CsvZipWriter
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.writer import WorkbookWriter
 from common.request_size import check_request_size
@@ -78,9 +79,11 @@ def build_workbook_file(
     )
     os.close(handle)
     temp_path = Path(temp_name)
-    writer: WorkbookWriter | None = None
+    writer: WorkbookWriter | CsvZipWriter | None = None
     try:
-        writer = WorkbookWriter(spec)
+        # The CSV archive streams into the temporary file from its first row; the workbook
+        # is assembled there by save(). Either way the rename below is the only way out.
+        writer = CsvZipWriter(spec, temp_path) if spec.format == "csv" else WorkbookWriter(spec)
         done = 0
         derived = any(item.is_derived for item in spec.items)
         for station in spec.stations:

@@ -234,6 +234,10 @@ class FileRequest(models.Model):
         JA = "ja", "日本語"
         EN = "en", "English"
 
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel (.xlsx)"
+        CSV = "csv", "CSV (.zip)"
+
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
     FINISHED_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
 
@@ -248,6 +252,8 @@ class FileRequest(models.Model):
     season_end_month = models.PositiveSmallIntegerField(null=True, blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.JA)
     quality_columns = models.BooleanField(default=False)
+    # The file made: the workbook, or a ZIP of CSVs (long daily values, monthly, seasons).
+    format = models.CharField(max_length=4, choices=Format.choices, default=Format.XLSX)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     priority = models.SmallIntegerField(default=0, help_text="higher runs first")
