@@ -553,6 +553,7 @@ JA = {
     ),
     # --- end of the request's life
     # --- format=csv (batch/workbook/csv_export.py): the ZIP's README.txt, the format rule ---
+    "file format": "ファイル形式",
     "Format must be one of: %(choices)s.": "形式は次のいずれかにしてください: %(choices)s。",
     "Columns of %(file)s": "%(file)s の列",
     "Columns of %(file)s and %(seasons)s": "%(file)s と %(seasons)s の列",

@@ -74,12 +74,13 @@ class FileRequestAdmin(admin.ModelAdmin):
         "owner",
         "period",
         "status",
+        "format",
         "progress",
         "attempts",
         "claimed_by",
         "created_at",
     ]
-    list_filter = ["status", "language", "cancel_requested"]
+    list_filter = ["status", "format", "language", "cancel_requested"]
     search_fields = ["owner__email", "=id", "claimed_by"]
     list_select_related = ["owner"]
     inlines = [StationInline, ItemInline, ResultInline, EventInline]

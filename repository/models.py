@@ -253,7 +253,9 @@ class FileRequest(models.Model):
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.JA)
     quality_columns = models.BooleanField(default=False)
     # The file made: the workbook, or a ZIP of CSVs (long daily values, monthly, seasons).
-    format = models.CharField(max_length=4, choices=Format.choices, default=Format.XLSX)
+    format = models.CharField(
+        _lazy("file format"), max_length=4, choices=Format.choices, default=Format.XLSX
+    )
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     priority = models.SmallIntegerField(default=0, help_text="higher runs first")
