@@ -52,6 +52,9 @@ class Estimate:
     max_station_months: int
     max_rows: int
     within_limits: bool
+    format: str = "xlsx"
+    file_rows: int = 0  # rows of the file's main table: データ's station-days, or the CSV's
+    file_bytes: int = 0  # a rough size of the download (see approx_file_bytes)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -168,10 +171,34 @@ def _ahead(others: list[int], pages: int) -> int:
     return sum(min(other, pages) for other in others)
 
 
-def estimate_for(station_ids: list[int], period: Period) -> Estimate:
+# Bytes of the compressed download per row of its main table, measured on replay-server
+# months of 2 stations x 2 years (2 items: 41 B a workbook row, 6.6 B a CSV row; 7 items:
+# 66 B and 6.0 B; tests/benchmarks/bench_csv.py prints them): a workbook row holds every
+# item, a CSV row one. Rough by design: the front end says "about".
+XLSX_BYTES_PER_ROW = 31
+XLSX_BYTES_PER_CELL = 5
+CSV_BYTES_PER_ROW = 7
+
+
+def approx_file_bytes(file_format: str, rows: int, items: int) -> tuple[int, int]:
+    """(rows of the main table, approximate bytes) of the download."""
+    if file_format == FileRequest.Format.CSV:
+        file_rows = rows * items
+        return file_rows, file_rows * CSV_BYTES_PER_ROW
+    return rows, rows * (XLSX_BYTES_PER_ROW + XLSX_BYTES_PER_CELL * items)
+
+
+def estimate_for(
+    station_ids: list[int],
+    period: Period,
+    *,
+    items: int = 1,
+    file_format: str = FileRequest.Format.XLSX,
+) -> Estimate:
     """The estimate of a validated (or size-unchecked) selection, at the current queue."""
     station_months = len(station_ids) * period.page_count
     rows = len(station_ids) * period.rows_per_station
+    file_rows, file_bytes = approx_file_bytes(file_format, rows, items)
     if period.is_annual:  # one page per station whatever the years
         cached = annual_cached_count(station_ids, period.end.year)
     else:
@@ -195,6 +222,9 @@ def estimate_for(station_ids: list[int], period: Period) -> Estimate:
         max_station_months=max_station_months,
         max_rows=max_rows,
         within_limits=station_months <= max_station_months and rows <= max_rows,
+        format=str(file_format),
+        file_rows=file_rows,
+        file_bytes=file_bytes,
     )
 
 

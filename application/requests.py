@@ -48,6 +48,7 @@ from repository.sql import atomic_retrying
 
 Status = FileRequest.Status
 LANGUAGES = tuple(FileRequest.Language.values)
+FORMATS = tuple(FileRequest.Format.values)
 IDEMPOTENCY_KEY_MAX = 100
 
 
@@ -60,6 +61,7 @@ class RequestSpec:
     items: tuple[WeatherItem, ...]
     language: str
     quality_columns: bool
+    format: str = FileRequest.Format.XLSX
 
     def same_as(self, existing: FileRequest) -> bool:
         stored_stations = [
@@ -70,6 +72,7 @@ class RequestSpec:
             existing.period == self.period
             and existing.language == self.language
             and existing.quality_columns == self.quality_columns
+            and existing.format == self.format
             and stored_stations == [s.pk for s in self.stations]
             and stored_items == [i.pk for i in self.items]
         )
@@ -327,6 +330,7 @@ def validate_request(
     items: list[str],
     language: str = "ja",
     quality_columns: bool = False,
+    format: str = FileRequest.Format.XLSX,
     check_size: bool = True,
     season_start_month: int | None = None,
     season_end_month: int | None = None,
@@ -368,6 +372,12 @@ def validate_request(
         errors["language"] = [
             _("Language must be one of: %(choices)s.") % {"choices": ", ".join(LANGUAGES)}
         ]
+    if format not in FORMATS:
+        errors["format"] = [
+            _("Format must be one of: %(choices)s.") % {"choices": ", ".join(FORMATS)}
+        ]
+    elif format == FileRequest.Format.CSV and granularity != DAILY:
+        errors["format"] = [_("CSV is made for daily values; choose xlsx for this time scale.")]
     chosen_stations = _resolve_stations(
         _unique(list(stations or [])), _unique(list(prefectures or [])), errors
     )
@@ -387,6 +397,7 @@ def validate_request(
         items=tuple(chosen_items),
         language=language,
         quality_columns=bool(quality_columns),
+        format=format,
     )
 
 
@@ -397,7 +408,12 @@ def estimate_request(**body: Any) -> estimates.Estimate:
     """The create body's estimate: same validation as create_request, except the size rule,
     which the estimate answers as within_limits instead of refusing."""
     spec = validate_request(**body, check_size=False)
-    return estimates.estimate_for([station.pk for station in spec.stations], spec.period)
+    return estimates.estimate_for(
+        [station.pk for station in spec.stations],
+        spec.period,
+        items=len(spec.items),
+        file_format=spec.format,
+    )
 
 
 # --- Create -----------------------------------------------------------------------------------
@@ -491,6 +507,7 @@ def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> File
             **spec.period.fields(),
             language=spec.language,
             quality_columns=spec.quality_columns,
+            format=spec.format,
             max_attempts=settings.BATCH_MAX_ATTEMPTS,
             run_after=now,
             created_at=now,

@@ -144,13 +144,16 @@ def download_name(req: FileRequest) -> str:
                 "first": period.season.first,
                 "last": period.season.last,
             }
-        return _("jma-weather-%(id)s-%(start)s-%(end)s.xlsx") % {
+        name = _("jma-weather-%(id)s-%(start)s-%(end)s.xlsx") % {
             "id": req.pk,
             "start": start,
             "end": end,
             "where": where,
             "season": season,
         }
+    if req.format == FileRequest.Format.CSV:  # the same name, as the ZIP it is
+        name = name.removesuffix(".xlsx") + ".zip"
+    return name
 
 
 def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path) -> Built:
@@ -158,7 +161,7 @@ def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path)
     spec = WorkbookSpec.from_request(req)
     outcome = build_workbook_file(
         spec,
-        workdir / "workbook.xlsx",
+        workdir / ("csv.zip" if spec.format == FileRequest.Format.CSV else "workbook.xlsx"),
         progress=control.progress,
         should_continue=control.should_continue,
     )

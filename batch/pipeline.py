@@ -21,6 +21,7 @@ from batch.jma.day_cache import get_days
 from batch.jma.errors import LayoutChanged
 from batch.jma.station_cache import get_annual
 from batch.workbook.annual import AnnualWriter
+from batch.workbook.csv_export import CsvZipWriter
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.subdaily import SubdailyWriter
 from batch.workbook.writer import WorkbookWriter
@@ -62,7 +63,7 @@ def _file_digest(path: Path) -> tuple[int, str]:
 
 
 def _add_months(
-    writer: WorkbookWriter,
+    writer: WorkbookWriter | CsvZipWriter,
     spec: WorkbookSpec,
     total: int,
     progress: Callable[[int, int], None] | None,
@@ -81,7 +82,8 @@ def _add_months(
             done += 1
             if progress is not None:
                 progress(done, total)
-        _add_annual(writer, station, client)
+        if isinstance(writer, WorkbookWriter):  # the CSV archive has no 検算 table
+            _add_annual(writer, station, client)
 
 
 def _add_days(
@@ -200,14 +202,16 @@ def build_workbook_file(
     temp_path = Path(temp_name)
     if spec.period.is_annual:
         return _build_annual(spec, out_path, temp_path, progress, should_continue, client)
-    writer: WorkbookWriter | SubdailyWriter | None = None
+    writer: WorkbookWriter | SubdailyWriter | CsvZipWriter | None = None
     try:
         if spec.period.is_subdaily:
             writer = SubdailyWriter(spec)
             _add_days(writer, spec, total, progress, should_continue, client)
             published, unit = writer.published_days, "station-days"
         else:
-            writer = WorkbookWriter(spec)
+            # The CSV archive streams into the temporary file from its first row; the workbook
+            # is assembled there by save(). Either way the rename below is the only way out.
+            writer = CsvZipWriter(spec, temp_path) if spec.format == "csv" else WorkbookWriter(spec)
             _add_months(writer, spec, total, progress, should_continue, client)
             published, unit = writer.published_months, "station-months"
         if published == 0:

@@ -672,6 +672,94 @@ JA = {
     "Annual values are JMA's whole years: a season cannot be chosen.": (
         "年ごとの値は1年単位です。季節は指定できません。"
     ),
+    # --- format=csv (batch/workbook/csv_export.py): the ZIP's README.txt, the format rule ---
+    "file format": "ファイル形式",
+    "CSV is made for daily values; choose xlsx for this time scale.": (
+        "CSV は日別値のみです。この時間単位では xlsx を選んでください。"
+    ),
+    "Format must be one of: %(choices)s.": "形式は次のいずれかにしてください: %(choices)s。",
+    "Columns of %(file)s": "%(file)s の列",
+    "Columns of %(file)s and %(seasons)s": "%(file)s と %(seasons)s の列",
+    "Day of the observation, ISO 8601 (YYYY-MM-DD), Japan time": (
+        "観測日。ISO 8601 (YYYY-MM-DD)、日本時間"
+    ),
+    "Doubtful: value withheld (value empty)": "疑問値: 値は載せていません (value は空)",
+    "Elevation in metres (empty where JMA gives none)": "標高 (m)。気象庁の一覧にない地点は空",
+    "Every CSV is UTF-8 with a byte-order mark (Excel opens it as UTF-8), comma-separated, "
+    "with the column names on the first line; empty means no value.": (
+        "CSV はすべて BOM 付き UTF-8 (Excel でもそのまま開けます)、カンマ区切りで、1 行目が"
+        "列名です。空欄は値がないことを示します。"
+    ),
+    "Files": "ファイル",
+    "Insufficient data: too much source data missing, the value is only a bound": (
+        "資料不足値: 元の資料の欠けが多く、値は上限または下限にすぎません"
+    ),
+    "Item code (see Items below)": "要素コード (下の「要素」を参照)",
+    "Item name": "要素名",
+    "Items a station's pages do not carry have no rows for that station; station-months JMA "
+    "published nothing for have no rows (see Warnings).": (
+        "地点のページにない要素の行はありません。気象庁がデータを掲載していない地点・月の行も"
+        "ありません (「警告」を参照)。"
+    ),
+    "JMA station number (text: read it as a string to keep 0074's zeros)": (
+        "気象庁の地点番号 (0074 の先頭の 0 を残すには文字列として読み込んでください)"
+    ),
+    "JMA's mark beside the value on its page: ), ], #, ×, -- or empty": (
+        "気象庁のページで値に付く記号: )、]、#、×、-- または空"
+    ),
+    "JMA's quality code: 8, 5, 4, 2, 1 or 0 (below)": "気象庁の品質情報: 8、5、4、2、1、0 (下記)",
+    "Latitude, decimal degrees north": "緯度 (北緯、10 進の度)",
+    "Longitude, decimal degrees east": "経度 (東経、10 進の度)",
+    "Missing (value empty; JMA writes × or ///)": "欠測 (value は空。気象庁の表記は × または ///)",
+    "No phenomenon (no rain or snow at all): value 0. A precipitation of 0.0 with no mark "
+    "means some rain below 0.5 mm": (
+        "現象なし (雨や雪がまったくない): value は 0。記号のない降水量 0.0 は 0.5 mm 未満の"
+        "降水があったことを示します"
+    ),
+    "Not observed (value empty)": "観測していない (value は空)",
+    "One row per station and month: JMA's monthly statistics": (
+        "地点・月ごとに 1 行: 気象庁の月ごとの値"
+    ),
+    "One row per station and season-year: the same statistics": (
+        "地点・季節年ごとに 1 行: 同じ統計値"
+    ),
+    "One row per station, day and item (long format)": "地点・日・要素ごとに 1 行 (縦長形式)",
+    "Prefecture in English": "都道府県 (英語)",
+    "Prefecture, as JMA writes it": "都道府県 (気象庁の表記)",
+    "Quality codes and marks": "品質情報と記号",
+    "Quasi-normal: some source data missing, within tolerance (about 80% present)": (
+        "準正常値: 元の資料に欠けがあるが許容範囲内 (8 割程度以上あり)"
+    ),
+    "Station name as JMA writes it": "地点名 (気象庁の表記)",
+    "Station name in romaji": "地点名 (ローマ字)",
+    "The JMA page of every station-month, and whether it had data (1/0)": (
+        "地点・月ごとの気象庁のページと、データの有無 (1/0)"
+    ),
+    "The station columns as above, then per statistic <item>_<statistic> (mean, sum, max or "
+    'min; the value in the item\'s unit), <item>_<statistic>_mark (")" quasi-normal, "]" '
+    'insufficient, "--" no phenomenon: value 0) and, for maximum wind and gust, '
+    "<item>_<statistic>_direction. seasons.csv counts the months present in months_present.": (
+        "上と同じ地点の列に続き、統計値ごとに <要素>_<統計> (mean 平均、sum 合計、max 最大、"
+        "min 最小。値は要素の単位)、<要素>_<統計>_mark (「)」準正常値、「]」資料不足値、「--」"
+        "現象なし: 値は 0)、最大風速と最大瞬間風速には <要素>_<統計>_direction (風向) が"
+        "あります。seasons.csv の months_present はそろっている月の数です。"
+    ),
+    "The value, a number in the unit of the unit column; empty when missing (see quality); 0 "
+    "when JMA wrote -- (no phenomenon, see mark)": (
+        "値 (unit 列の単位の数値)。欠測などは空 (quality を参照)。気象庁の -- (現象なし) は "
+        "0 (mark を参照)"
+    ),
+    "This file": "このファイル",
+    "Unit of value": "value の単位",
+    "When you publish or pass on these data, name the source as above; the page of every "
+    "station-month is in %(file)s.": (
+        "このデータを公表・再配布するときは上記のとおり出典を示してください。地点・月ごとの"
+        "ページは %(file)s にあります。"
+    ),
+    "Wind directions and weather summaries (text items); else empty": (
+        "風向と天気概況 (文字の要素)。それ以外は空"
+    ),
+    # --- end of format=csv
 }
 
 # djangorestframework-simplejwt ships no Japanese; its messages share the "django" domain.

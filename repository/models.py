@@ -240,6 +240,10 @@ class FileRequest(models.Model):
         TEN_MINUTES = "10min", "10-minute"
         ANNUAL = "annual", "annual"
 
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel (.xlsx)"
+        CSV = "csv", "CSV (.zip)"
+
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
     FINISHED_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
 
@@ -261,6 +265,10 @@ class FileRequest(models.Model):
     end_day = models.PositiveSmallIntegerField(null=True, blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.JA)
     quality_columns = models.BooleanField(default=False)
+    # The file made: the workbook, or a ZIP of CSVs (long daily values, monthly, seasons).
+    format = models.CharField(
+        _lazy("file format"), max_length=4, choices=Format.choices, default=Format.XLSX
+    )
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     priority = models.SmallIntegerField(default=0, help_text="higher runs first")
@@ -340,6 +348,9 @@ class FileRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(granularity__in=["daily", "hourly", "10min", "annual"]),
                 name="req_granularity_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=["xlsx", "csv"]), name="req_format_valid"
             ),
             models.CheckConstraint(
                 condition=Q(start_day__isnull=True)

@@ -161,3 +161,11 @@ def test_too_many_rows_for_one_sheet_is_refused_with_the_reason(api, settings):
     assert estimate["rows"] == 20 * 365 * 144 and not estimate["within_limits"]
     message = fields_of(api.post(URL, body))["non_field_errors"][0]
     assert "20 stations x 365 days x 144 rows a day" in message and "1,048,575" in message
+
+
+@pytest.mark.parametrize("granularity", ["hourly", "10min", "annual"])
+def test_csv_is_refused_for_other_time_scales_with_a_field_message(api, granularity):
+    """The CSV archive holds daily rows only: say so rather than build daily rows."""
+    days = STORM if granularity != "annual" else {}
+    fields = fields_of(create(api, **days, granularity=granularity, format="csv"))
+    assert list(fields) == ["format"], fields
