@@ -2,8 +2,9 @@
 
 build the workbook (batch.pipeline, the same code path as build_workbook) -> store it under a
 name unique to this attempt -> one fenced transaction: succeeded + ResultFile + mail. Errors
-are sorted as DESIGN.md says: transient ones requeue with backoff (failed once attempts are
-used up), permanent ones fail with a notice, unavailable months are warnings.
+are sorted as docs/architecture.md ("Failures") says: transient ones requeue with backoff
+(failed once attempts are used up), permanent ones fail with a notice, unavailable months
+are warnings.
 
 Why a new storage name per attempt (requests/<id>/a<attempt>-<random>.xlsx): a worker whose
 lease expired may still be writing while another worker redoes the request. With one fixed

@@ -93,11 +93,18 @@ JA = {
         "パスワードを再設定してください。"
     ),
     "Your email address is verified.": "メールアドレスを確認しました。",
-    "Thank you. We sent a mail to this address: follow its link to verify the address (if you "
-    "already have an account, the mail says how to log in or reset your password).": (
+    "Thank you. We sent a mail to this address: follow its link to verify the address, then log "
+    "in (if you already have an account, the mail says how to log in or reset your password).": (
         "ありがとうございます。このアドレスにメールをお送りしました。リンクを開いてアドレスを"
-        "確認してください (すでにアカウントがある場合は、ログインまたはパスワード再設定の方法を"
-        "メールでお知らせします)。"
+        "確認してから、ログインしてください (すでにアカウントがある場合は、ログインまたは"
+        "パスワード再設定の方法をメールでお知らせします)。"
+    ),
+    "Thank you. You can log in now: this server does not require a verified address. We sent a "
+    "mail to this address: follow its link to verify it (if you already have an account, the "
+    "mail says how to log in or reset your password).": (
+        "ありがとうございます。このサーバーではアドレスの確認前でもログインできます。このアドレスに"
+        "メールをお送りしました。リンクを開いてアドレスを確認してください (すでにアカウントがある"
+        "場合は、ログインまたはパスワード再設定の方法をメールでお知らせします)。"
     ),
     "This verification link is invalid or has expired; sign up again.": (
         "この確認リンクは無効か期限切れです。もう一度登録してください。"

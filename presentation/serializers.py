@@ -43,6 +43,14 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class RegisteredSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    verification_required = serializers.BooleanField(
+        help_text="Whether this server lets an account request only after its address is "
+        "verified (REQUIRE_VERIFIED_EMAIL); the same for every address."
+    )
+
+
 class VerifiedSerializer(serializers.Serializer):
     code = serializers.ChoiceField(choices=["verified", "already_verified"])
     detail = serializers.CharField()
