@@ -343,7 +343,11 @@ def _failed(claim: claims.Claim, control: JobControl, exc: BaseException) -> str
     rid, me = claim.request_id, claim.claimed_by
     if failure.code in ("internal_error", "storage_error"):
         log.exception("request %s: unexpected error", rid, exc_info=exc)
-    if not failure.permanent and claim.attempt < claim.max_attempts:
+    # Unwritable result storage is our fault, not the request's: the attempt is given back
+    # (issue 23), so an outage of the storage never uses up a request's attempts. The delay
+    # still grows with the attempts the request really spent.
+    ours = failure.code == "storage_error"
+    if not failure.permanent and (ours or claim.attempt < claim.max_attempts):
         delay = retry_delay_s(claim.attempt, settings.BATCH_RETRY_BASE_S)
         leases.requeue(
             rid,
@@ -353,6 +357,7 @@ def _failed(claim: claims.Claim, control: JobControl, exc: BaseException) -> str
             message=failure.text(),
             detail=failure.detail,
             params=failure.params,
+            spend_attempt=not ours,
         )
         log.warning("request %s: %s; retry in %.0fs", rid, failure.detail, delay)
         return "requeued"
