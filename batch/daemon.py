@@ -85,6 +85,9 @@ class Daemon:
         self._boot = secrets.token_hex(3)
         self.claims = 0
         self.signalled = False
+        # Since when every heartbeat went through: only a daemon that has seen the database
+        # for BATCH_WORKER_DEAD_S judges others dead (after an outage, all beats are late).
+        self._beating_since: float | None = None
 
     # --- public ----------------------------------------------------------------------------------
 
@@ -100,6 +103,18 @@ class Daemon:
         """Run until a signal (or idleness with exit_when_idle); returns the exit status."""
         self._install_signals()
         worker_rows.register_worker(self.worker_id, socket.gethostname(), os.getpid(), self.threads)
+        self._beating_since = time.monotonic()
+        try:
+            for reaped in reaper.reap_predecessor(
+                self.worker_id, self._boot, failure_mail=jobs.failure_mail_for_reaper
+            ):
+                log.warning(
+                    "request %s: claim of a dead %s taken back",
+                    reaped.request_id,
+                    reaped.claimed_by,
+                )
+        except Exception as exc:  # its leases will expire instead
+            _trouble("predecessor's claims", exc)
         self._remove_stale_build_folders()
         log.info(
             "batch daemon %s started: %d worker thread(s), lease %.0fs, poll %.1fs",
@@ -297,7 +312,21 @@ class Daemon:
         except Exception as exc:
             _trouble("fair share", exc)
         try:
-            worker_rows.worker_heartbeat(self.worker_id)
+            try:
+                worker_rows.worker_heartbeat(self.worker_id)
+            except Exception:
+                self._beating_since = None
+                raise
+            if self._beating_since is None:
+                self._beating_since = time.monotonic()
+            if time.monotonic() - self._beating_since >= settings.BATCH_WORKER_DEAD_S:
+                for reaped in reaper.reap_dead_workers(failure_mail=jobs.failure_mail_for_reaper):
+                    log.warning(
+                        "request %s: %s stopped beating; %s",
+                        reaped.request_id,
+                        reaped.claimed_by,
+                        "failed (attempts used up)" if reaped.failed else "queued again",
+                    )
             for reaped in reaper.reap_expired(failure_mail=jobs.failure_mail_for_reaper):
                 log.warning(
                     "request %s: lease of %s expired; %s",
