@@ -26,7 +26,12 @@ from common import clock
 from common.period import FIELDS, Period
 from common.politeness import min_interval_s
 from common.request_size import MAX_DATA_ROWS
-from repository.models import FileRequest, FileRequestStation, MonthlyObservation
+from repository.models import (
+    FileRequest,
+    FileRequestStation,
+    MonthlyObservation,
+    SubdailyObservation,
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,19 @@ def _fresh_since(now: datetime) -> datetime:
 
 
 def cached_count(station_ids: list[int], period: Period) -> int:
-    """Station-months of the period (and season) already in the cache and fresh."""
+    """Station-months (station-days for a sub-daily period) already cached and fresh."""
     fresh = Q(is_final=True) | Q(fetched_at__gte=_fresh_since(clock.now()))
+    if period.is_subdaily:
+        days = Q(day__gte=period.first_date, day__lte=period.last_date)
+        if period.season is not None:
+            days &= Q(day__month__in=period.season.months())
+        return (
+            SubdailyObservation.objects.filter(
+                station_id__in=station_ids, granularity=period.granularity
+            )
+            .filter(days & fresh)
+            .count()
+        )
     return (
         MonthlyObservation.objects.filter(station_id__in=station_ids)
         .filter(period.q() & fresh)
@@ -107,12 +123,13 @@ def _cached_per_active_request(active: list[str]) -> list[tuple[int, int]]:
             f"SELECT rs.request_id, COUNT(*) FROM {rs} rs "  # noqa: S608 (model table names)
             f"JOIN {req} r ON r.id = rs.request_id "
             f"JOIN {mo} m ON m.station_id = rs.station_id "
-            "WHERE r.status IN (%s, %s) "
+            "WHERE r.status IN (%s, %s) AND r.granularity = %s "
             f"AND {Period.contains_sql('m.year', 'm.month', 'r')} "
             "AND (m.is_final = %s OR m.fetched_at >= %s) "
             "GROUP BY rs.request_id",
             [
                 *active,
+                FileRequest.Granularity.DAILY,
                 True,
                 connection.ops.adapt_datetimefield_value(_fresh_since(clock.now())),
             ],
