@@ -616,6 +616,9 @@ JA = {
         "停止のため処理を返却しました（時間内に止まりませんでした）"
     ),
     "released; it will run again": "処理を返却しました。あとで再び実行されます",
+    "paused to give another user's request a turn; it continues where it stopped": (
+        "ほかの利用者の依頼に順番を譲るため一時停止しました。止まったところから続けます"
+    ),
     "%(error)s — retrying in %(seconds)ss": "%(error)s — %(seconds)s 秒後に再試行します",
     "finished: %(rows)s rows, %(bytes)s bytes": "完了しました: %(rows)s 行、%(bytes)s バイト",
     "finished: %(rows)s rows, %(bytes)s bytes, %(warnings)s warning(s)": (
