@@ -20,14 +20,20 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from common import clock
 from common.period import Period
 from common.politeness import min_interval_s
 from common.request_size import MAX_DATA_ROWS
-from repository.models import FileRequest, FileRequestStation, MonthlyObservation, QueueLoad
+from repository.models import (
+    FileRequest,
+    FileRequestStation,
+    MonthlyObservation,
+    QueueLoad,
+    SubdailyObservation,
+)
 
 
 @dataclass(frozen=True)
@@ -64,9 +70,20 @@ def _fresh_since(now: datetime) -> datetime:
     return now - timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
 
 
-def cached_count(station_ids: list[int], period: Period) -> int:
-    """Station-months of the period (and season) already in the cache and fresh."""
+def cached_count(station_ids: list[int] | QuerySet, period: Period) -> int:
+    """Station-months (station-days for a sub-daily period) already cached and fresh."""
     fresh = Q(is_final=True) | Q(fetched_at__gte=_fresh_since(clock.now()))
+    if period.is_subdaily:
+        days = Q(day__gte=period.first_date, day__lte=period.last_date)
+        if period.season is not None:
+            days &= Q(day__month__in=period.season.months())
+        return (
+            SubdailyObservation.objects.filter(
+                station_id__in=station_ids, granularity=period.granularity
+            )
+            .filter(days & fresh)
+            .count()
+        )
     return (
         MonthlyObservation.objects.filter(station_id__in=station_ids)
         .filter(period.q() & fresh)
@@ -82,12 +99,7 @@ def pages_needed(station_count: int, cached: int, period: Period) -> int:
 def cached_for_request(request_id: int, period: Period) -> int:
     """Fresh cached station-months of one request's own selection (its rows only)."""
     stations = FileRequestStation.objects.filter(request_id=request_id).values("station_id")
-    fresh = Q(is_final=True) | Q(fetched_at__gte=_fresh_since(clock.now()))
-    return (
-        MonthlyObservation.objects.filter(station_id__in=stations)
-        .filter(period.q() & fresh)
-        .count()
-    )
+    return cached_count(stations, period)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,16 @@ import subprocess
 from pathlib import Path
 
 JA = {
+    "Granularity must be one of: %(choices)s.": "時間の単位は次のいずれかです: %(choices)s。",
+    "Annual requests are not yet available.": "年ごとの値の依頼はまだできません。",
+    "Days are given for hourly and 10-minute requests only.": (
+        "日の指定は時別値と10分値の依頼だけに使えます。"
+    ),
+    "%(month)s has no day %(day)s.": "%(month)s に %(day)s 日はありません。",
+    "The period cannot end after today (%(day)s, Japan time): "
+    "there is no data for the future yet.": (
+        "期間の終わりは今日 (日本時間 %(day)s) より後にできません。未来のデータはまだありません。"
+    ),
     "The request body is larger than %(limit)s bytes.": (
         "リクエストの本文が %(limit)s バイトを超えています。"
     ),

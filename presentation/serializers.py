@@ -231,6 +231,30 @@ class CreateRequestSerializer(serializers.Serializer):
     season_end_month = serializers.IntegerField(
         min_value=1, max_value=12, required=False, allow_null=True, default=None
     )
+    granularity = serializers.ChoiceField(
+        choices=FileRequest.Granularity.values,
+        default=FileRequest.Granularity.DAILY,
+        help_text="daily (a row per day), hourly or 10min (a JMA page per station-day, "
+        "a row per hour or ten minutes), annual",
+    )
+    start_day = serializers.IntegerField(
+        min_value=1,
+        max_value=31,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="hourly and 10min only: the first day, of start_year/start_month "
+        "(default the 1st)",
+    )
+    end_day = serializers.IntegerField(
+        min_value=1,
+        max_value=31,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="hourly and 10min only: the last day, of end_year/end_month "
+        "(default the month's last)",
+    )
 
 
 class EstimateSerializer(serializers.Serializer):
@@ -351,6 +375,9 @@ class FileRequestSerializer(serializers.ModelSerializer):
             "end_month",
             "season_start_month",
             "season_end_month",
+            "granularity",
+            "start_day",
+            "end_day",
             "language",
             "quality_columns",
             "stations",
@@ -408,6 +435,9 @@ class FileRequestSerializer(serializers.ModelSerializer):
             "end_month": obj.end_month,
             "season_start_month": obj.season_start_month,
             "season_end_month": obj.season_end_month,
+            "granularity": obj.granularity,
+            "start_day": obj.start_day,
+            "end_day": obj.end_day,
             "language": obj.language,
             "quality_columns": obj.quality_columns,
             "stations": view.stations,

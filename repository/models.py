@@ -234,6 +234,12 @@ class FileRequest(models.Model):
         JA = "ja", "日本語"
         EN = "en", "English"
 
+    class Granularity(models.TextChoices):
+        DAILY = "daily", "daily"
+        HOURLY = "hourly", "hourly"
+        TEN_MINUTES = "10min", "10-minute"
+        ANNUAL = "annual", "annual"
+
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
     FINISHED_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
 
@@ -246,6 +252,13 @@ class FileRequest(models.Model):
     # end, December counting with the next year's season). Both or neither.
     season_start_month = models.PositiveSmallIntegerField(null=True, blank=True)
     season_end_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The time scale (common/period.py GRANULARITIES). A sub-daily period is given by day:
+    # start_day of the start month to end_day of the end month; NULL for the other scales.
+    granularity = models.CharField(
+        max_length=6, choices=Granularity.choices, default=Granularity.DAILY
+    )
+    start_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_day = models.PositiveSmallIntegerField(null=True, blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.JA)
     quality_columns = models.BooleanField(default=False)
 
@@ -331,6 +344,20 @@ class FileRequest(models.Model):
                 name="req_season_both_1_12",
             ),
             models.CheckConstraint(
+                condition=Q(granularity__in=["daily", "hourly", "10min", "annual"]),
+                name="req_granularity_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_day__isnull=True)
+                | Q(start_day__isnull=False, start_day__gte=1, start_day__lte=31),
+                name="req_start_day_1_31",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_day__isnull=True)
+                | Q(end_day__isnull=False, end_day__gte=1, end_day__lte=31),
+                name="req_end_day_1_31",
+            ),
+            models.CheckConstraint(
                 condition=Q(start_year__lt=F("end_year"))
                 | Q(start_year=F("end_year"), start_month__lte=F("end_month")),
                 name="req_period_ordered",
@@ -359,6 +386,9 @@ class FileRequest(models.Model):
             self.end_month,
             self.season_start_month,
             self.season_end_month,
+            self.granularity,
+            self.start_day,
+            self.end_day,
         )
 
     @property

@@ -7,7 +7,23 @@ station-months (progress_total): the cache is not consulted here, so the first e
 after the migration may overstate the queue until those requests finish.
 """
 
+import importlib
+
 from django.db import migrations, models
+
+QUEUE_TRIGGERS = importlib.import_module("repository.migrations.0003_queue_cache")
+
+
+def restore_queue_triggers(apps, schema_editor):
+    """SQLite drops a table's triggers when a migration rebuilds it (0012_request_granularity
+    adds a NOT NULL column and constraints to FileRequest): create the QueueOwner triggers of
+    0003 again. On MariaDB they were kept; dropping and creating them is the same."""
+    vendor = schema_editor.connection.vendor
+    with schema_editor.connection.cursor() as cursor:
+        for name in QUEUE_TRIGGERS.TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        for sql in QUEUE_TRIGGERS._trigger_sql(vendor):
+            cursor.execute(sql)
 
 
 
@@ -26,7 +42,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("repository", "0011_request_texts_as_codes"),
+        ("repository", "0012_request_granularity"),
     ]
 
     operations = [
@@ -43,4 +59,5 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(blank=True, default=None, null=True),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(restore_queue_triggers, migrations.RunPython.noop),
     ]
