@@ -501,6 +501,8 @@ def _create_locked(
 def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> FileRequest:
     now = clock.now()
     months = spec.period.page_count
+    station_ids = [station.pk for station in spec.stations]
+    cached = estimates.cached_count(station_ids, spec.period)
     file_request = lifecycle.create(
         FileRequest(
             owner=owner,
@@ -512,6 +514,7 @@ def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> File
             run_after=now,
             created_at=now,
             progress_total=months * len(spec.stations),
+            pages_to_fetch=estimates.pages_needed(len(station_ids), cached, spec.period),
             idempotency_key=idempotency_key or None,
         ),
         stations=len(spec.stations),
@@ -591,6 +594,9 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
                 raise _not_retryable(file_request.pk, current.status)
             if owner_acting:
                 _check_active_limit(actor)  # type: ignore[arg-type]
+            stations = file_request.station_rows.count()
+            period = file_request.period
+            cached = estimates.cached_for_request(file_request.pk, period)
             lifecycle.retry(
                 cursor,
                 file_request.pk,
@@ -598,6 +604,7 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
                 by=_actor_name(actor),
                 regenerate=regenerate,
                 now=clock.now(),
+                pages_to_fetch=estimates.pages_needed(stations, cached, period),
             )
             if regenerate and result is not None:
                 result.delete()  # a stored object left behind is swept as an orphan
@@ -704,5 +711,8 @@ def view_of(owner: User, request_id: int | str) -> RequestView:
     """One of the owner's requests as the API shows it, with the estimate of what is left."""
     (view,) = views_of([request_of(owner, request_id)])
     return RequestView(
-        view.request, view.stations, view.items, estimates.remaining_for(view.request)
+        view.request,
+        view.stations,
+        view.items,
+        estimates.remaining_for(view.request, len(view.stations)),
     )
