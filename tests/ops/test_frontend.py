@@ -287,6 +287,29 @@ def test_double_submit_and_a_lost_answer_make_one_request(new_page, stack: Stack
     assert page.js_errors == []
 
 
+def test_items_are_sent_in_the_order_ticked(new_page, stack: Stack) -> None:
+    """The workbook's columns follow the request's items: the form sends them as ticked
+    (untick and tick again moves one to the end), not in the catalogue's order."""
+    User.objects.create_user("order@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "order@example.jp")
+    period(page, (2023, 1), (2023, 1))
+    choose(
+        page,
+        search="47662",
+        block_no="47662",
+        items=["sunshine_hours", "temp_avg", "precip_total", "humidity_avg"],
+    )
+    page.uncheck("[data-item='temp_avg']")
+    page.check("[data-item='temp_avg']")
+    page.click("#submit")
+    page.wait_for_selector("text=を受け付けました")
+    (request,) = FileRequest.objects.filter(owner__email="order@example.jp")
+    codes = [row.item.code for row in request.item_rows.order_by("position")]
+    assert codes == ["sunshine_hours", "precip_total", "humidity_avg", "temp_avg"]
+    assert page.js_errors == []
+
+
 def test_field_errors_at_their_fields_in_the_chosen_language(new_page, stack: Stack) -> None:
     User.objects.create_user("fields@example.jp", PASSWORD)
     page = new_page()
