@@ -590,6 +590,18 @@ JA = {
     "JMA published no annual values for this station": "この地点の年ごとの値は気象庁に掲載なし",
     "JMA's annual values could not be read: %(error)s": "年ごとの値を読めませんでした: %(error)s",
     "annual values": "年ごとの値",
+    # station records (issue 21): GET stations/{block_no}/records/ and the 記録 sheet
+    "JMA's records of AMeDAS stations (rank_a) are not available here yet: no real "
+    "page of them has been checked.": (
+        "アメダス地点の観測史上1〜10位の値 (rank_a) はまだ提供していません (実際のページを"
+        "確認できていないため)。"
+    ),
+    "The records are being fetched from JMA; ask again in a minute.": (
+        "観測史上1〜10位の値を気象庁から取得しています。少し後にもう一度お試しください。"
+    ),
+    "JMA published no records for this station.": (
+        "この地点の観測史上1〜10位の値は気象庁に掲載がありません。"
+    ),
     # granularity=annual (issue 21): 年別値, JMA's annual values as a long series
     "Annual values": "年別値",
     "%(item)s, direction of the annual max": "%(item)s 年最大の風向",
