@@ -590,6 +590,24 @@ JA = {
     "JMA published no annual values for this station": "この地点の年ごとの値は気象庁に掲載なし",
     "JMA's annual values could not be read: %(error)s": "年ごとの値を読めませんでした: %(error)s",
     "annual values": "年ごとの値",
+    "Records": "記録",
+    "Element (JMA)": "要素（気象庁）",
+    "Rank": "順位",
+    "Value": "値",
+    "Direction": "風向",
+    "Statistics period": "統計期間",
+    "Records not available: JMA's records of AMeDAS stations (rank_a) are not "
+    "read yet (no real page of them has been checked).": (
+        "記録なし: アメダス地点の観測史上1〜10位の値 (rank_a) はまだ読んでいません "
+        "(実際のページを確認できていないため)。"
+    ),
+    "Records not available: JMA published none for this station.": (
+        "記録なし: この地点の観測史上1〜10位の値は気象庁に掲載がありません。"
+    ),
+    "Records not available.": "記録なし。",
+    "JMA's records could not be read: %(error)s": (
+        "観測史上1〜10位の値を読めませんでした: %(error)s"
+    ),
     # station records (issue 21): GET stations/{block_no}/records/ and the 記録 sheet
     "JMA's records of AMeDAS stations (rank_a) are not available here yet: no real "
     "page of them has been checked.": (
