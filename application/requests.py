@@ -48,6 +48,7 @@ from repository.sql import atomic_retrying
 
 Status = FileRequest.Status
 LANGUAGES = tuple(FileRequest.Language.values)
+FORMATS = tuple(FileRequest.Format.values)
 IDEMPOTENCY_KEY_MAX = 100
 
 
@@ -60,6 +61,7 @@ class RequestSpec:
     items: tuple[WeatherItem, ...]
     language: str
     quality_columns: bool
+    format: str = FileRequest.Format.XLSX
 
     def same_as(self, existing: FileRequest) -> bool:
         stored_stations = [
@@ -70,6 +72,7 @@ class RequestSpec:
             existing.period == self.period
             and existing.language == self.language
             and existing.quality_columns == self.quality_columns
+            and existing.format == self.format
             and stored_stations == [s.pk for s in self.stations]
             and stored_items == [i.pk for i in self.items]
         )
@@ -234,8 +237,16 @@ def _resolve_stations(
 
 
 def _resolve_items(
-    codes: list[str], stations: list[Station], errors: dict[str, list[str]]
+    codes: list[str],
+    stations: list[Station],
+    errors: dict[str, list[str]],
+    *,
+    optional: bool = False,
 ) -> list[WeatherItem]:
+    """optional: an hourly or 10-minute request, whose sheet holds every element of the page
+    (one page carries them all); items may then be left out."""
+    if not codes and optional:
+        return []
     if not codes:
         errors.setdefault("items", []).append(_("Choose at least one weather item."))
         return []
@@ -272,8 +283,20 @@ def _resolve_items(
     return chosen
 
 
-def too_large_message(exc: RequestTooLarge, station_count: int) -> str:
+def too_large_message(exc: RequestTooLarge, station_count: int, period: Period) -> str:
     """The size refusal in the request's language (common/ keeps its English one for logs)."""
+    if exc.rows > MAX_DATA_ROWS and period.is_subdaily:
+        return _(
+            "This request needs %(rows)s rows (%(stations)s stations x %(days)s days x "
+            "%(per_day)s rows a day) but an Excel sheet holds at most %(limit)s data rows. "
+            "Choose fewer stations or fewer days."
+        ) % {
+            "rows": f"{exc.rows:,}",
+            "stations": station_count,
+            "days": f"{period.day_count:,}",
+            "per_day": period.rows_per_day,
+            "limit": f"{MAX_DATA_ROWS:,}",
+        }
     if exc.rows > MAX_DATA_ROWS:
         return _(
             "This request needs %(rows)s rows (%(stations)s stations x %(days)s days) but an "
@@ -285,6 +308,11 @@ def too_large_message(exc: RequestTooLarge, station_count: int) -> str:
             "days": f"{exc.rows // max(station_count, 1):,}",
             "limit": f"{MAX_DATA_ROWS:,}",
         }
+    if period.is_subdaily:
+        return _(
+            "This request needs %(pages)s JMA pages (one per station and day); the service "
+            "allows at most %(limit)s per request. Choose fewer stations or fewer days."
+        ) % {"pages": f"{exc.station_months:,}", "limit": f"{settings.MAX_STATION_MONTHS:,}"}
     return _(
         "This request covers %(station_months)s station-months; the service allows at most "
         "%(limit)s per request. Choose fewer stations or a shorter period."
@@ -302,6 +330,7 @@ def validate_request(
     items: list[str],
     language: str = "ja",
     quality_columns: bool = False,
+    format: str = FileRequest.Format.XLSX,
     check_size: bool = True,
     season_start_month: int | None = None,
     season_end_month: int | None = None,
@@ -343,15 +372,23 @@ def validate_request(
         errors["language"] = [
             _("Language must be one of: %(choices)s.") % {"choices": ", ".join(LANGUAGES)}
         ]
+    if format not in FORMATS:
+        errors["format"] = [
+            _("Format must be one of: %(choices)s.") % {"choices": ", ".join(FORMATS)}
+        ]
+    elif format == FileRequest.Format.CSV and granularity != DAILY:
+        errors["format"] = [_("CSV is made for daily values; choose xlsx for this time scale.")]
     chosen_stations = _resolve_stations(
         _unique(list(stations or [])), _unique(list(prefectures or [])), errors
     )
-    chosen_items = _resolve_items(_unique(list(items or [])), chosen_stations, errors)
+    chosen_items = _resolve_items(
+        _unique(list(items or [])), chosen_stations, errors, optional=period.is_subdaily
+    )
     if not errors and check_size:
         try:
             check_request_size(len(chosen_stations), period)
         except RequestTooLarge as exc:
-            errors["non_field_errors"] = [too_large_message(exc, len(chosen_stations))]
+            errors["non_field_errors"] = [too_large_message(exc, len(chosen_stations), period)]
     if errors:
         raise ValidationFailed(errors)
     return RequestSpec(
@@ -360,6 +397,7 @@ def validate_request(
         items=tuple(chosen_items),
         language=language,
         quality_columns=bool(quality_columns),
+        format=format,
     )
 
 
@@ -370,7 +408,12 @@ def estimate_request(**body: Any) -> estimates.Estimate:
     """The create body's estimate: same validation as create_request, except the size rule,
     which the estimate answers as within_limits instead of refusing."""
     spec = validate_request(**body, check_size=False)
-    return estimates.estimate_for([station.pk for station in spec.stations], spec.period)
+    return estimates.estimate_for(
+        [station.pk for station in spec.stations],
+        spec.period,
+        items=len(spec.items),
+        file_format=spec.format,
+    )
 
 
 # --- Create -----------------------------------------------------------------------------------
@@ -458,16 +501,20 @@ def _create_locked(
 def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> FileRequest:
     now = clock.now()
     months = spec.period.page_count
+    station_ids = [station.pk for station in spec.stations]
+    cached = estimates.cached_count(station_ids, spec.period)
     file_request = lifecycle.create(
         FileRequest(
             owner=owner,
             **spec.period.fields(),
             language=spec.language,
             quality_columns=spec.quality_columns,
+            format=spec.format,
             max_attempts=settings.BATCH_MAX_ATTEMPTS,
             run_after=now,
             created_at=now,
             progress_total=months * len(spec.stations),
+            pages_to_fetch=estimates.pages_needed(len(station_ids), cached, spec.period),
             idempotency_key=idempotency_key or None,
         ),
         stations=len(spec.stations),
@@ -547,6 +594,9 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
                 raise _not_retryable(file_request.pk, current.status)
             if owner_acting:
                 _check_active_limit(actor)  # type: ignore[arg-type]
+            stations = file_request.station_rows.count()
+            period = file_request.period
+            cached = estimates.cached_for_request(file_request.pk, period)
             lifecycle.retry(
                 cursor,
                 file_request.pk,
@@ -554,6 +604,7 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
                 by=_actor_name(actor),
                 regenerate=regenerate,
                 now=clock.now(),
+                pages_to_fetch=estimates.pages_needed(stations, cached, period),
             )
             if regenerate and result is not None:
                 result.delete()  # a stored object left behind is swept as an orphan
@@ -660,5 +711,8 @@ def view_of(owner: User, request_id: int | str) -> RequestView:
     """One of the owner's requests as the API shows it, with the estimate of what is left."""
     (view,) = views_of([request_of(owner, request_id)])
     return RequestView(
-        view.request, view.stations, view.items, estimates.remaining_for(view.request)
+        view.request,
+        view.stations,
+        view.items,
+        estimates.remaining_for(view.request, len(view.stations)),
     )

@@ -249,6 +249,19 @@ class Period:
             return self.day_count == 0
         return self.month_count == 0
 
+    def cut_season_years(self) -> list[int]:
+        """Season years with some months inside the period and some outside it: a 12-2
+        season from a period starting 2019-01 has 2019 cut (2018-12 never requested)."""
+        if self.season is None or self.is_empty:
+            return []
+        months = list(self.months())
+        years = dict.fromkeys(self.season.year_of(m) for m in (months[0], months[-1]))
+        return [
+            year
+            for year in years
+            if any(not self.start <= m <= self.end for m in self.season.months_of(year))
+        ]
+
     # --- what a station needs: JMA pages and data rows ------------------------------------
 
     @property

@@ -2,7 +2,7 @@
 
     python manage.py build_workbook --stations 47662,0074 --from 2020-01 --to 2020-12 \\
         --items temp_avg,precip_total,absolute_humidity --out out.xlsx [--lang en] \\
-        [--quality-columns] [--season 12-2]
+        [--quality-columns] [--season 12-2] [--format csv --out out.zip]
     python manage.py build_workbook --annual --stations 47682,0376 --from 1961 --to 2026 \
         --items precip_total,temp_avg --out annual.xlsx   # JMA's annual values, a page a station
 
@@ -124,7 +124,10 @@ class ProgressBar:
 
 
 class Command(BaseCommand):
-    help = "Build one Excel workbook of JMA daily data through the batch daemon's pipeline."
+    help = (
+        "Build one Excel workbook (or, with --format csv, a ZIP of CSVs) of JMA daily data "
+        "through the batch daemon's pipeline."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -135,7 +138,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--items", default=DEFAULT_ITEMS, help=f"item codes in order (default {DEFAULT_ITEMS})"
         )
-        parser.add_argument("--out", required=True, help="the .xlsx file to write")
+        parser.add_argument(
+            "--out", required=True, help="the file to write: .xlsx, or .zip with --format csv"
+        )
+        parser.add_argument(
+            "--format",
+            choices=["xlsx", "csv"],
+            default="xlsx",
+            help="xlsx: the workbook (default); csv: a ZIP of a long daily CSV, the monthly "
+            "and season tables and a README",
+        )
         parser.add_argument("--lang", choices=["ja", "en"], default="ja")
         parser.add_argument(
             "--quality-columns", action="store_true", help="a JMA quality-code column per item"
@@ -188,7 +200,9 @@ class Command(BaseCommand):
 
     def build(self, period: Period, options: dict[str, Any]) -> None:
         out = Path(options["out"])
-        if out.suffix.lower() != ".xlsx":
+        if options["format"] == "csv" and out.suffix.lower() != ".zip":
+            raise CommandError(f"--out must name a .zip file with --format csv, not {out.name!r}")
+        if options["format"] == "xlsx" and out.suffix.lower() != ".xlsx":
             raise CommandError(f"--out must name an .xlsx file, not {out.name!r}")
         spec = WorkbookSpec(
             stations=resolve_stations(options["stations"]),
@@ -196,6 +210,7 @@ class Command(BaseCommand):
             period=period,
             language=options["lang"],
             quality_columns=options["quality_columns"],
+            format=options["format"],
         )
         bar = ProgressBar(sys.stderr)
         started = time.monotonic()

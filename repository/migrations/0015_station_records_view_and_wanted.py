@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('repository', '0012_request_granularity'),
+        ('repository', '0014_merge_0013_queue_load_0013_request_format'),
     ]
 
     operations = [
