@@ -704,6 +704,8 @@ JA = {
     ),
     # granularity=annual (issue 21): 年別値, JMA's annual values as a long series
     "Annual values": "年別値",
+    "%(start)s to %(end)s (%(years)s years)": "%(start)s年〜%(end)s年 (%(years)s 年)",
+    "JMA historical weather data (annual values)": "気象庁 過去の気象データ（年ごとの値）",
     "%(item)s, direction of the annual max": "%(item)s 年最大の風向",
     "%(title)s, by cold-season year (寒候年)": "%(title)s（寒候年）",
     "%(station)s (%(block_no)s): JMA published no annual values for these years": (
