@@ -156,6 +156,7 @@ class CsvZipWriter:
         self.stat_columns = stat_columns
         self.monthly = _Table([*STATION_COLUMNS, "year", "month", "days_in_month", *stat_columns])
         self.seasons = None
+        self._cut_seasons = set(self.spec.period.cut_season_years())
         if self.spec.period.season is not None:
             self.seasons = _Table(
                 [
@@ -265,6 +266,8 @@ class CsvZipWriter:
         station, year, season = self._season_station, self._season_year, self.spec.period.season
         pages, self._season_pages = self._season_pages, []
         if station is None or year is None or season is None or self.seasons is None:
+            return
+        if year in self._cut_seasons:  # cut by the period's edges: left out, as on 季節別
             return
         months = season.months_of(year)
         days = sum(month.days for month in months)
@@ -425,7 +428,15 @@ def _readme(writer: CsvZipWriter) -> str:
         (MONTHLY_NAME, _("One row per station and month: JMA's monthly statistics")),
     ]
     if spec.period.season is not None:
-        files.append((SEASONS_NAME, _("One row per station and season-year: the same statistics")))
+        files.append(
+            (
+                SEASONS_NAME,
+                _(
+                    "One row per station and season-year (a season cut by the period's start "
+                    "or end is left out): the same statistics"
+                ),
+            )
+        )
     files += [
         (SOURCES_NAME, _("The JMA page of every station-month, and whether it had data (1/0)")),
         (README_NAME, _("This file")),
