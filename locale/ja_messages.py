@@ -672,8 +672,40 @@ JA = {
     "JMA published no annual values for this station": "この地点の年ごとの値は気象庁に掲載なし",
     "JMA's annual values could not be read: %(error)s": "年ごとの値を読めませんでした: %(error)s",
     "annual values": "年ごとの値",
+    "Records": "記録",
+    "Element (JMA)": "要素（気象庁）",
+    "Rank": "順位",
+    "Value": "値",
+    "Direction": "風向",
+    "Statistics period": "統計期間",
+    "Records not available: JMA's records of AMeDAS stations (rank_a) are not "
+    "read yet (no real page of them has been checked).": (
+        "記録なし: アメダス地点の観測史上1〜10位の値 (rank_a) はまだ読んでいません "
+        "(実際のページを確認できていないため)。"
+    ),
+    "Records not available: JMA published none for this station.": (
+        "記録なし: この地点の観測史上1〜10位の値は気象庁に掲載がありません。"
+    ),
+    "Records not available.": "記録なし。",
+    "JMA's records could not be read: %(error)s": (
+        "観測史上1〜10位の値を読めませんでした: %(error)s"
+    ),
+    # station records (issue 21): GET stations/{block_no}/records/ and the 記録 sheet
+    "JMA's records of AMeDAS stations (rank_a) are not available here yet: no real "
+    "page of them has been checked.": (
+        "アメダス地点の観測史上1〜10位の値 (rank_a) はまだ提供していません (実際のページを"
+        "確認できていないため)。"
+    ),
+    "The records are being fetched from JMA; ask again in a minute.": (
+        "観測史上1〜10位の値を気象庁から取得しています。少し後にもう一度お試しください。"
+    ),
+    "JMA published no records for this station.": (
+        "この地点の観測史上1〜10位の値は気象庁に掲載がありません。"
+    ),
     # granularity=annual (issue 21): 年別値, JMA's annual values as a long series
     "Annual values": "年別値",
+    "%(start)s to %(end)s (%(years)s years)": "%(start)s年〜%(end)s年 (%(years)s 年)",
+    "JMA historical weather data (annual values)": "気象庁 過去の気象データ（年ごとの値）",
     "%(item)s, direction of the annual max": "%(item)s 年最大の風向",
     "%(title)s, by cold-season year (寒候年)": "%(title)s（寒候年）",
     "%(station)s (%(block_no)s): JMA published no annual values for these years": (

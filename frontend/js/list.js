@@ -11,6 +11,7 @@ const POLL_MS = 2000;
 
 function period(r) {
   const pad = (m) => String(m).padStart(2, "0");
+  if (r.granularity === "annual") return `${r.start_year} – ${r.end_year} (${t("granularity_annual_short")})`;
   let text = `${r.start_year}-${pad(r.start_month)} – ${r.end_year}-${pad(r.end_month)}`;
   if (r.season_start_month && r.season_end_month) {
     text += ` (${pad(r.season_start_month)}–${pad(r.season_end_month)})`;
