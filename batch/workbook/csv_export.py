@@ -464,7 +464,14 @@ def _readme(writer: CsvZipWriter) -> str:
             "maximum wind and gust, <item>_<statistic>_direction. seasons.csv counts the "
             "months present in months_present."
         ),
-        labels.monthly_rule(),
+        _(
+            "The statistics follow JMA's monthly values, computed from the daily values: "
+            "means use days of quality 8 and 5 only (rounded half up to 0.1, humidity to "
+            "whole numbers); totals and extremes also use insufficient (]) days. With days "
+            'missing (insufficient days included) the mark is ")" when at most 20% are '
+            'missing and "]" beyond that. The direction of a maximum wind or gust is the '
+            "direction on the day of that maximum."
+        ),
         "",
         _("Items"),
         "",
