@@ -656,6 +656,20 @@ JA = {
         "日 (資料不足値の日を含む) があると、2 割以内なら mark は「)」、2 割を超えると「]」です。"
         "最大風速・最大瞬間風速の風向は、その最大値が出た日の風向です。"
     ),
+    "[%(service)s] Your weather data (CSV) #%(id)s is ready": (
+        "[%(service)s] 気象データファイル (CSV) #%(id)s の作成が完了しました"
+    ),
+    "[%(service)s] Your weather data (CSV) #%(id)s could not be made": (
+        "[%(service)s] 気象データファイル (CSV) #%(id)s を作成できませんでした"
+    ),
+    "Your CSV files (one ZIP) are ready. Download them with the link below.": (
+        "ご依頼の CSV ファイル (ZIP) ができました。下のリンクからダウンロードできます。"
+    ),
+    "Warnings (%(count)s): some data was not available; README.txt in the ZIP lists them too.": (
+        "注意（%(count)s 件）：一部のデータが取得できませんでした。"
+        "詳細は ZIP の README.txt にも記載しています。"
+    ),
+    "We could not make your CSV files.": "ご依頼の CSV ファイルを作成できませんでした。",
     # --- end of format=csv
 }
 
