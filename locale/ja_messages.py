@@ -10,8 +10,65 @@ import subprocess
 from pathlib import Path
 
 JA = {
+    "This request needs %(rows)s rows (%(stations)s stations x %(days)s days x "
+    "%(per_day)s rows a day) but an Excel sheet holds at most %(limit)s data rows. "
+    "Choose fewer stations or fewer days.": (
+        "この依頼には %(rows)s 行 (%(stations)s 地点 × %(days)s 日 × 1日 %(per_day)s 行) が"
+        "必要ですが、Excel のシートに入るデータは %(limit)s 行までです。"
+        "地点か日数を減らしてください。"
+    ),
+    "This request needs %(pages)s JMA pages (one per station and day); the service "
+    "allows at most %(limit)s per request. Choose fewer stations or fewer days.": (
+        "この依頼には気象庁のページが %(pages)s ページ (地点・日ごとに1ページ) 必要ですが、"
+        "1件の依頼は %(limit)s ページまでです。地点か日数を減らしてください。"
+    ),
+    "Charts are drawn for the first %(shown)s of %(total)s stations.": (
+        "グラフは %(total)s 地点のうち最初の %(shown)s 地点について描いています。"
+    ),
+    "%(item)s, %(how)s of the rows": "%(item)s (行の%(how)s)",
+    "%(start)s to %(end)s (%(days)s days)": "%(start)s～%(end)s (%(days)s 日)",
+    "%(station)s (%(block_no)s), %(scale)s": "%(station)s (%(block_no)s) %(scale)s",
+    "10-minute values": "10分値",
+    "Hourly values": "時別値",
+    "Charts (values from the %(sheet)s sheet)": "グラフ (%(sheet)s シートの値)",
+    "Check": "検算",
+    "Cloud amount": "雲量",
+    "Day": "観測日",
+    "Dew point": "露点温度",
+    "Difference": "差",
+    "Each day's sum, mean or maximum of the %(sheet)s rows beside JMA's daily value from its "
+    "daily page; JMA's daily means are of the 24 hourly values, its extremes from the "
+    "continuous record (they may exceed the rows').": (
+        "各日の %(sheet)s の行の合計・平均・最大と、気象庁の日ごとの値のページの値を並べています。"
+        "気象庁の日平均は24回の毎時値の平均、日の極値は連続観測によるもので、行の値を超えることがあります。"
+    ),
+    "Global solar radiation": "全天日射量",
+    "JMA historical weather data (10-minute values)": "気象庁 過去の気象データ (10分ごとの値)",
+    "JMA historical weather data (hourly values)": "気象庁 過去の気象データ (1時間ごとの値)",
+    "JMA's daily value": "気象庁の日の値",
+    "Maximum gust direction": "最大瞬間風向",
+    "Maximum gust speed": "最大瞬間風速",
+    "Mean wind direction": "風向",
+    "Mean wind speed": "平均風速",
+    "Precipitation": "降水量",
+    "Relative humidity": "相対湿度",
+    "Sea-level pressure": "海面気圧",
+    "Snow depth": "積雪",
+    "Snowfall": "降雪",
+    "Station pressure": "現地気圧",
+    "Station-days": "地点・日数",
+    "Sunshine duration": "日照時間",
+    "Temperature": "気温",
+    "Time (JST)": "日時 (日本時間)",
+    "Vapour pressure": "蒸気圧",
+    "Visibility": "視程",
+    "Weather": "天気",
+    "max": "最大",
+    "mean": "平均",
+    "min": "分",
+    "sum": "合計",
+    "yyyy-mm-dd hh:mm": "yyyy/mm/dd hh:mm",
     "Granularity must be one of: %(choices)s.": "時間の単位は次のいずれかです: %(choices)s。",
-    "Annual requests are not yet available.": "年ごとの値の依頼はまだできません。",
     "Days are given for hourly and 10-minute requests only.": (
         "日の指定は時別値と10分値の依頼だけに使えます。"
     ),
@@ -36,11 +93,18 @@ JA = {
         "パスワードを再設定してください。"
     ),
     "Your email address is verified.": "メールアドレスを確認しました。",
-    "Thank you. We sent a mail to this address: follow its link to verify the address (if you "
-    "already have an account, the mail says how to log in or reset your password).": (
+    "Thank you. We sent a mail to this address: follow its link to verify the address, then log "
+    "in (if you already have an account, the mail says how to log in or reset your password).": (
         "ありがとうございます。このアドレスにメールをお送りしました。リンクを開いてアドレスを"
-        "確認してください (すでにアカウントがある場合は、ログインまたはパスワード再設定の方法を"
-        "メールでお知らせします)。"
+        "確認してから、ログインしてください (すでにアカウントがある場合は、ログインまたは"
+        "パスワード再設定の方法をメールでお知らせします)。"
+    ),
+    "Thank you. You can log in now: this server does not require a verified address. We sent a "
+    "mail to this address: follow its link to verify it (if you already have an account, the "
+    "mail says how to log in or reset your password).": (
+        "ありがとうございます。このサーバーではアドレスの確認前でもログインできます。このアドレスに"
+        "メールをお送りしました。リンクを開いてアドレスを確認してください (すでにアカウントがある"
+        "場合は、ログインまたはパスワード再設定の方法をメールでお知らせします)。"
     ),
     "This verification link is invalid or has expired; sign up again.": (
         "この確認リンクは無効か期限切れです。もう一度登録してください。"
@@ -247,6 +311,13 @@ JA = {
     "Season year": "季節の年",
     "Months": "期間",
     "Days in season": "季節の日数",
+    "Months with data": "データのある月数",
+    "Seasons left out": "除いた季節",
+    "%(years)s: cut by the period's edges, so not on the Seasons sheet (their months are on "
+    "the Data and Monthly sheets)": (
+        "%(years)s：期間の端で欠けるため季節別シートに載せていません（その月はデータ・月別集計"
+        "シートにあります）"
+    ),
     "%(item)s quality": "%(item)s 品質",
     "%(item)s, %(statistic)s": "%(item)s %(statistic)s",
     "%(item)s, direction on the day of the monthly max": "%(item)s 月最大の日の風向",
@@ -270,6 +341,14 @@ JA = {
     "monthly mean of daily minima": "月平均（日最低の平均）",
     "monthly highest": "月最高",
     "monthly lowest": "月最低",
+    "season mean": "季節平均",
+    "season total": "季節合計",
+    "season max": "季節最大",
+    "season minimum": "季節最小",
+    "season mean of daily maxima": "季節平均（日最高の平均）",
+    "season mean of daily minima": "季節平均（日最低の平均）",
+    "season highest": "季節最高",
+    "season lowest": "季節最低",
     "Monthly charts (values from the Monthly sheet)": "月別グラフ（月別集計シートの値）",
     "No numeric item with a monthly statistic was selected, so there is nothing to chart.": (
         "グラフにできる数値項目（月平均・月合計など）が選ばれていません。"
@@ -537,6 +616,9 @@ JA = {
         "停止のため処理を返却しました（時間内に止まりませんでした）"
     ),
     "released; it will run again": "処理を返却しました。あとで再び実行されます",
+    "paused to give another user's request a turn; it continues where it stopped": (
+        "ほかの利用者の依頼に順番を譲るため一時停止しました。止まったところから続けます"
+    ),
     "%(error)s — retrying in %(seconds)ss": "%(error)s — %(seconds)s 秒後に再試行します",
     "finished: %(rows)s rows, %(bytes)s bytes": "完了しました: %(rows)s 行、%(bytes)s バイト",
     "finished: %(rows)s rows, %(bytes)s bytes, %(warnings)s warning(s)": (
@@ -562,8 +644,49 @@ JA = {
         "保存期間が過ぎたためファイルを削除しました（%(download_name)s）"
     ),
     # --- end of the request's life
+    # 検算 (issue 21): JMA's annual values beside the statistics recomputed from the daily rows
+    "annual mean": "年平均",
+    "annual total": "年合計",
+    "annual max": "年最大",
+    "annual minimum": "年最小",
+    "annual mean of daily maxima": "年平均（日最高の平均）",
+    "annual mean of daily minima": "年平均（日最低の平均）",
+    "annual highest": "年最高",
+    "annual lowest": "年最低",
+    "Element": "要素",
+    "JMA's column": "気象庁の列",
+    "Recomputed from the daily rows": "日別値からの計算値",
+    "Day of the extreme (recomputed)": "極値の日（計算）",
+    "JMA's annual value": "気象庁の年の値",
+    "Difference (recomputed - JMA)": "差（計算値 − 気象庁）",
+    "Agreement": "一致",
+    "neither": "どちらもなし",
+    "only recomputed": "計算値のみ",
+    "only JMA": "気象庁の値のみ",
+    "same": "一致",
+    "differs": "不一致",
+    "cold-season year (寒候年): August of the year before to July": ("寒候年（前年8月〜当年7月）"),
+    "JMA draws a line at this value: observing conditions changed": (
+        "気象庁の表でこの値に線あり: 観測条件が変わった"
+    ),
+    "JMA published no annual values for this station": "この地点の年ごとの値は気象庁に掲載なし",
+    "JMA's annual values could not be read: %(error)s": "年ごとの値を読めませんでした: %(error)s",
+    "annual values": "年ごとの値",
+    # granularity=annual (issue 21): 年別値, JMA's annual values as a long series
+    "Annual values": "年別値",
+    "%(item)s, direction of the annual max": "%(item)s 年最大の風向",
+    "%(title)s, by cold-season year (寒候年)": "%(title)s（寒候年）",
+    "%(station)s (%(block_no)s): JMA published no annual values for these years": (
+        "%(station)s (%(block_no)s): この期間の年ごとの値は気象庁に掲載なし"
+    ),
+    "Annual values are JMA's whole years: a season cannot be chosen.": (
+        "年ごとの値は1年単位です。季節は指定できません。"
+    ),
     # --- format=csv (batch/workbook/csv_export.py): the ZIP's README.txt, the format rule ---
     "file format": "ファイル形式",
+    "CSV is made for daily values; choose xlsx for this time scale.": (
+        "CSV は日別値のみです。この時間単位では xlsx を選んでください。"
+    ),
     "Format must be one of: %(choices)s.": "形式は次のいずれかにしてください: %(choices)s。",
     "Columns of %(file)s": "%(file)s の列",
     "Columns of %(file)s and %(seasons)s": "%(file)s と %(seasons)s の列",

@@ -43,6 +43,14 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class RegisteredSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    verification_required = serializers.BooleanField(
+        help_text="Whether this server lets an account request only after its address is "
+        "verified (REQUIRE_VERIFIED_EMAIL); the same for every address."
+    )
+
+
 class VerifiedSerializer(serializers.Serializer):
     code = serializers.ChoiceField(choices=["verified", "already_verified"])
     detail = serializers.CharField()
@@ -215,7 +223,12 @@ class CreateRequestSerializer(serializers.Serializer):
         help_text="JIS codes; each stands for its representative station",
     )
     items = BoundedListField(
-        child=serializers.CharField(max_length=40), max_length=100, help_text="weather item codes"
+        child=serializers.CharField(max_length=40),
+        max_length=100,
+        required=False,
+        default=list,
+        help_text="weather item codes (daily); hourly and 10min requests may leave them out: "
+        "their sheet holds every element of JMA's page",
     )
     language = serializers.ChoiceField(choices=FileRequest.Language.choices, default="ja")
     quality_columns = serializers.BooleanField(default=False)
@@ -266,10 +279,20 @@ class CreateRequestSerializer(serializers.Serializer):
 class EstimateSerializer(serializers.Serializer):
     """POST requests/estimate/: what the body would need, at the current budget and queue."""
 
-    station_months = serializers.IntegerField(help_text="stations x months of the period")
+    granularity = serializers.CharField(help_text="daily, hourly or 10min, as asked")
+    pages = serializers.IntegerField(
+        help_text="JMA pages the selection needs: stations x months (daily), stations x days "
+        "(hourly, 10min: one page per station-day)"
+    )
+    rows_per_day = serializers.IntegerField(help_text="1 (daily), 24 (hourly), 144 (10min)")
+    station_months = serializers.IntegerField(
+        help_text="stations x months of the period (= pages; station-days when sub-daily)"
+    )
     cached = serializers.IntegerField(help_text="station-months already in the cache")
-    to_fetch = serializers.IntegerField(help_text="station-months (pages) to fetch from JMA")
-    rows = serializers.IntegerField(help_text="rows of the data sheet (stations x days)")
+    to_fetch = serializers.IntegerField(help_text="pages to fetch from JMA (not cached)")
+    rows = serializers.IntegerField(
+        help_text="rows of the data sheet (stations x days x rows_per_day)"
+    )
     seconds_per_page = serializers.FloatField(help_text="the service-wide pause between pages")
     queue_ahead_pages = serializers.IntegerField(
         help_text="pages of other queued/running requests fetched before this one's last page"

@@ -281,6 +281,12 @@ class FileRequest(models.Model):
 
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    # Pages it needed from JMA when it entered the queue (created or retried): its station-
+    # months minus those cached then. Counted in QueueLoad while it is queued or running.
+    # NULL only on requests finished before it existed (nullable so that SQLite adds the
+    # column without rebuilding the table, which would drop the QueueOwner triggers).
+    pages_to_fetch = models.PositiveIntegerField(null=True, blank=True, default=None)
+
     # Why it stopped: a code and its parameters, rendered per reader (repository/queue/texts.py);
     # error_message keeps the English text for operators. NULL params: a row from before codes.
     error_code = models.CharField(max_length=40, blank=True, default="")
@@ -396,6 +402,11 @@ class FileRequest(models.Model):
             self.end_day,
         )
 
+    @property
+    def counted_pages(self) -> int:
+        """The pages QueueLoad counts this request with while it is active."""
+        return self.progress_total if self.pages_to_fetch is None else self.pages_to_fetch
+
 
 class QueueOwner(models.Model):
     """One row per owner with queued or running requests: what the claim reads in index order.
@@ -429,6 +440,23 @@ class QueueOwner(models.Model):
 
     def __str__(self) -> str:
         return f"owner {self.owner_id}: {self.running} running, head {self.head_id}"
+
+
+class QueueLoad(models.Model):
+    """How many queued or running requests needed `pages` pages when they entered the queue.
+
+    Kept by repository/queue/lifecycle.py on every move into or out of the active states, in
+    the move's transaction, so that the queue ahead of an estimate (the sum of min(r_j, r)
+    over active requests) is one aggregate over at most one row per distinct page count,
+    whatever the number of queued requests (issue 22). `lifecycle.rebuild_queue_load()`
+    recounts it from the requests.
+    """
+
+    pages = models.PositiveIntegerField(primary_key=True)
+    requests = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.requests} requests of {self.pages} pages"
 
 
 class FileRequestStation(models.Model):

@@ -83,7 +83,7 @@ export function requestBody() {
     end_month: Number(state.end_month),
     stations: [...state.stations],
     prefectures: [...state.prefectures],
-    items: options.items.filter((i) => state.items.has(i.code)).map((i) => i.code),
+    items: [...state.items], // in the order ticked (a Set keeps insertion order)
     language: state.language || lang(),
     quality_columns: state.quality_columns,
     format: state.format,

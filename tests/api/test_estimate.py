@@ -20,6 +20,9 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/requests/estimate/"
 KEYS = {
+    "granularity",
+    "pages",
+    "rows_per_day",
     "station_months",
     "cached",
     "to_fetch",
@@ -65,6 +68,9 @@ def test_estimate_of_a_partly_cached_request_with_a_queue_ahead(api, partly_cach
     body = response.json()
     assert set(body) == KEYS
     assert body == {
+        "granularity": "daily",
+        "pages": 6,
+        "rows_per_day": 1,
         "station_months": 6,  # 2 stations x 3 months
         "cached": 2,  # Tokyo Jan and Feb; Kitami's March is stale
         "to_fetch": 4,

@@ -48,7 +48,7 @@ def test_builds_a_workbook_and_prints_one_summary_line(replay_server: str, tmp_p
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Data", "Monthly", "Charts", "Info"]
     header = [c.value for c in wb["Data"][1]]
-    assert header[4:] == [
+    assert header[7:] == [
         "Mean temperature (℃)",
         "Mean temperature quality",
         "Total precipitation (mm)",
@@ -85,7 +85,8 @@ def test_season_option_takes_the_winters(replay_server: str, tmp_path: Path) -> 
     # December 2019 to February 2020 (31 + 31 + 29 days) and December 2020 (31).
     assert printed.startswith(f"{out}: 122 rows, 4 station-months")
     seasons = openpyxl.load_workbook(out)["季節別"]
-    assert [row[3] for row in seasons.iter_rows(min_row=2, values_only=True)] == [2020, 2021]
+    # The 2021 winter is cut by the period's end (2021-01, 02 not requested): left out.
+    assert [row[3] for row in seasons.iter_rows(min_row=2, values_only=True)] == [2020]
 
 
 def test_prefecture_codes_stand_for_their_representative_station(
