@@ -793,6 +793,11 @@ JA = {
         "詳細は ZIP の README.txt にも記載しています。"
     ),
     "We could not make your CSV files.": "ご依頼の CSV ファイルを作成できませんでした。",
+    "%(years)s: cut by the period's edges, so not in %(file)s (their months are in %(daily)s "
+    "and %(monthly)s)": (
+        "%(years)s: 期間の端で切れているため %(file)s にはありません (その月は %(daily)s と "
+        "%(monthly)s にあります)"
+    ),
     # --- end of format=csv
 }
 
