@@ -730,8 +730,9 @@ JA = {
     "One row per station and month: JMA's monthly statistics": (
         "地点・月ごとに 1 行: 気象庁の月ごとの値"
     ),
-    "One row per station and season-year: the same statistics": (
-        "地点・季節年ごとに 1 行: 同じ統計値"
+    "One row per station and season-year (a season cut by the period's start "
+    "or end is left out): the same statistics": (
+        "地点・季節年ごとに 1 行 (期間の始めや終わりで欠けた季節は除く): 同じ統計値"
     ),
     "One row per station, day and item (long format)": "地点・日・要素ごとに 1 行 (縦長形式)",
     "Prefecture in English": "都道府県 (英語)",

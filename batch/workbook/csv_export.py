@@ -432,7 +432,15 @@ def _readme(writer: CsvZipWriter) -> str:
         (MONTHLY_NAME, _("One row per station and month: JMA's monthly statistics")),
     ]
     if spec.period.season is not None:
-        files.append((SEASONS_NAME, _("One row per station and season-year: the same statistics")))
+        files.append(
+            (
+                SEASONS_NAME,
+                _(
+                    "One row per station and season-year (a season cut by the period's start "
+                    "or end is left out): the same statistics"
+                ),
+            )
+        )
     files += [
         (SOURCES_NAME, _("The JMA page of every station-month, and whether it had data (1/0)")),
         (README_NAME, _("This file")),

@@ -143,8 +143,8 @@ def test_pandas_reads_the_long_csv_without_cleaning(tmp_path: Path) -> None:
     assert pd.api.types.is_float_dtype(read_csv(archive, "monthly.csv")["temp_avg_mean"])
     seasons = read_csv(archive, "seasons.csv", dtype={"block_no": str})
     assert pd.api.types.is_float_dtype(seasons["precip_total_sum"])
-    # The 2019 winter is cut by the period's start (2018-12 never requested): left out, as on
-    # 季節別. The 2020 one lacks 2020-02 at 0074 (nothing published).
+    # The 2019 winter lacks 2018-12 (before the period): cut by the period's edge, left out as
+    # on 季節別. The 2020 one is whole, but JMA published nothing for 2020-02 at 0074.
     present = {(row.block_no, row.season_year): row.months_present for row in seasons.itertuples()}
     assert present == {("47662", 2020): 3, ("0074", 2020): 2}
 
@@ -243,6 +243,7 @@ def test_monthly_and_season_tables_equal_the_workbook_sheets(tmp_path: Path) -> 
         assert [_plain(v) for v in got] == expected, (row.block_no, row.month)
     seasons = read_csv(archive, "seasons.csv", dtype={"block_no": str})
     sheet = _statistic_values(xlsx, 2, spec, 1)  # block_no, season year
+    # Seasons cut by the period's edges are left out of both (季節別's rule).
     assert len(seasons) == len(sheet) == 2
     for row in seasons.itertuples(index=False):
         got = [getattr(row, column) for column in columns]
