@@ -230,8 +230,9 @@ def _plain(value: object) -> object:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
 
-def test_monthly_and_season_tables_equal_the_workbook_sheets(tmp_path: Path) -> None:
-    spec = the_spec()
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_monthly_and_season_tables_equal_the_workbook_sheets(tmp_path: Path, language: str) -> None:
+    spec = the_spec(language)
     xlsx, archive = build_both(tmp_path, spec)
     monthly = read_csv(archive, "monthly.csv", dtype={"block_no": str})
     sheet = _statistic_values(xlsx, 1, spec, 2)  # block_no, year, month
