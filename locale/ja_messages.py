@@ -802,6 +802,35 @@ JA = {
     "Wind directions and weather summaries (text items); else empty": (
         "風向と天気概況 (文字の要素)。それ以外は空"
     ),
+    "The statistics follow JMA's monthly values, computed from the daily values: means use "
+    "days of quality 8 and 5 only (rounded half up to 0.1, humidity to whole numbers); totals "
+    "and extremes also use insufficient (]) days. With days missing (insufficient days "
+    'included) the mark is ")" when at most 20% are missing and "]" beyond that. The direction '
+    "of a maximum wind or gust is the direction on the day of that maximum.": (
+        "統計値は気象庁の月ごとの値と同じ規則で日別値から計算します。平均は品質 8 と 5 の日だけ"
+        "から (0.1 単位、湿度は整数に四捨五入)、合計と極値は資料不足値 (]) の日も含めます。欠けた"
+        "日 (資料不足値の日を含む) があると、2 割以内なら mark は「)」、2 割を超えると「]」です。"
+        "最大風速・最大瞬間風速の風向は、その最大値が出た日の風向です。"
+    ),
+    "[%(service)s] Your weather data (CSV) #%(id)s is ready": (
+        "[%(service)s] 気象データファイル (CSV) #%(id)s の作成が完了しました"
+    ),
+    "[%(service)s] Your weather data (CSV) #%(id)s could not be made": (
+        "[%(service)s] 気象データファイル (CSV) #%(id)s を作成できませんでした"
+    ),
+    "Your CSV files (one ZIP) are ready. Download them with the link below.": (
+        "ご依頼の CSV ファイル (ZIP) ができました。下のリンクからダウンロードできます。"
+    ),
+    "Warnings (%(count)s): some data was not available; README.txt in the ZIP lists them too.": (
+        "注意（%(count)s 件）：一部のデータが取得できませんでした。"
+        "詳細は ZIP の README.txt にも記載しています。"
+    ),
+    "We could not make your CSV files.": "ご依頼の CSV ファイルを作成できませんでした。",
+    "%(years)s: cut by the period's edges, so not in %(file)s (their months are in %(daily)s "
+    "and %(monthly)s)": (
+        "%(years)s: 期間の端で切れているため %(file)s にはありません (その月は %(daily)s と "
+        "%(monthly)s にあります)"
+    ),
     # --- end of format=csv
 }
 

@@ -170,7 +170,8 @@ export async function requestsPage(params, ctx) {
       badge.className = `badge ${r.status}`;
       const names = joinList(r.stations.map(stationName));
       const itemNames = joinList(r.items.map((i) => (lang() === "ja" ? i.label_ja : i.label_en)));
-      summary.textContent = `${period(r)} · ${names} · ${itemNames} · ${t("created")} ${dateTime(r.created_at)}`;
+      const format = t(`format_short_${r.format === "csv" ? "csv" : "xlsx"}`);
+      summary.textContent = `${period(r)} · ${format} · ${names} · ${itemNames} · ${t("created")} ${dateTime(r.created_at)}`;
       bar.value = r.progress.percent;
       barText.textContent = t("progress_text", { done: r.progress.done, total: r.progress.total, percent: r.progress.percent });
       error.textContent = r.error ? `${t("error")}: ${r.error.message}` : "";
