@@ -494,6 +494,7 @@ class WorkbookWriter:
             MONTHLY_MONTH_COLUMN,
             self.language,
             (self.spec.period.start.first_day, self.spec.period.end.first_day),
+            self.spec.period.season.length if self.spec.period.season else None,
         )
         local = self.generated_at
         if local.tzinfo is not None:  # Excel has no time zones: show Japan time, say so

@@ -269,26 +269,27 @@ def test_charts_reference_the_monthly_sheet(xlsx: Path) -> None:
         "日照時間 月合計(h)",  # M: bars
     ]
     charts = wb["グラフ"]._charts
-    # Two station charts, then one chart per drawn statistic comparing the stations.
-    assert len(charts) == 2 + 4
+    # Two charts a station (mm with ℃, then h alone: one unit per axis), then one chart per
+    # drawn statistic comparing the stations.
+    assert len(charts) == 2 * 2 + 4
     tokyo_chart = charts[0]
     bars, lines = tokyo_chart, tokyo_chart._charts[1]
-    assert [s.val.numRef.f for s in bars.series] == ["'月別集計'!$H$2:$H$4", "'月別集計'!$M$2:$M$4"]
+    assert [s.val.numRef.f for s in bars.series] == ["'月別集計'!$H$2:$H$4"]
     assert [s.val.numRef.f for s in lines.series] == [
         "'月別集計'!$J$2:$J$4",
         "'月別集計'!$K$2:$K$4",
     ]
-    assert [s.tx.strRef is None and s.tx.v for s in bars.series] == [
-        "降水量の合計 月合計(mm)",
-        "日照時間 月合計(h)",
-    ]
-    assert _title(bars.y_axis.title) == "単位：mm / h"
+    assert [s.tx.strRef is None and s.tx.v for s in bars.series] == ["降水量の合計 月合計(mm)"]
+    assert _title(bars.y_axis.title) == "降水量の合計 月合計(mm)"
     assert _title(lines.y_axis.title) == "単位：℃"
     assert lines.y_axis.crosses == "max"  # the second axis, on the right
     assert bars.legend.position == "b"
-    kitami_chart = charts[1]
+    sunshine = charts[1]
+    assert [s.val.numRef.f for s in sunshine.series] == ["'月別集計'!$M$2:$M$4"]
+    assert _title(sunshine.y_axis.title) == "日照時間 月合計(h)"
+    kitami_chart = charts[2]
     assert all("$5:" in s.val.numRef.f and "$7" in s.val.numRef.f for s in kitami_chart.series)
-    compare = charts[2]
+    compare = charts[4]
     assert [s.tx.v for s in compare.series] == ["東京 (47662)", "北見 (0074)"]
     assert [s.xVal.numRef.f for s in compare.series] == [
         "'月別集計'!$F$2:$F$4",
