@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl.styles import Font
 
 from batch.workbook import labels
 from batch.workbook.monthly import statistics_for
 from batch.workbook.spec import WorkbookSpec
-from batch.workbook.styles import CellMaker, mark_for_quality
+from batch.workbook.styles import CellMaker, Link, StyledRows, mark_for_quality
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +34,7 @@ class InfoFacts:
     station_months: int
     published_months: int
     warnings: Sequence[str]
-    sources: Sequence[SourcePage]
+    sources: Iterable[SourcePage]  # read once, as the rows are written
 
 
 LEGEND_FORMATS = {"no_phenomenon": '0.0;-0.0;"--"'}
@@ -206,17 +205,17 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
         ]
     )
     published = {True: _("yes"), False: _("no")}
-    link_font = Font(color="0563C1", underline="single")
+    rows = StyledRows(ws)  # one row at a time, the links as formulas: flat however many
+    link_style = rows.style(None, "link")
+    styles = [0, 0, 0, link_style, 0]
     for source in facts.sources:
-        link = cells.cell(source.url)
-        link.hyperlink = source.url
-        link.font = link_font
-        ws.append(
+        rows.append(
             [
                 source.block_no,
                 source.station_name,
                 f"{source.year}-{source.month:02d}",
-                link,
+                Link(source.url),
                 published[source.published],
-            ]
+            ],
+            styles,
         )

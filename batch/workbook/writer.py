@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import calendar
 import functools
+import tempfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -163,7 +164,11 @@ class WorkbookWriter:
         self._monthly_last_row = 1
         self._station_rows: dict[str, list[int]] = {}  # block_no -> [first, last]
         self._unpublished: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self._sources: list[SourcePage] = []
+        # Every station-month's source page, spooled to a temporary file until 情報 is
+        # written at save: memory stays flat however many station-months.
+        self._sources = tempfile.TemporaryFile(  # noqa: SIM115 - closed by save() or discard()
+            "w+", encoding="utf-8", newline="\n"
+        )
         self._station_context: tuple[str, list[Any], list[bool]] | None = None
         self._season_rows = 1
         self._season_station: Station | None = None
@@ -412,15 +417,18 @@ class WorkbookWriter:
     def add_month(self, station: Station, result: MonthResult) -> None:
         """One station-month, in the order the stations and months are to appear."""
         self.station_months += 1
-        self._sources.append(
-            SourcePage(
-                station.block_no,
-                labels.station_name(station),
-                result.year,
-                result.month,
-                result.source_url,
-                result.page is not None,
+        self._sources.write(
+            "\t".join(
+                (
+                    station.block_no,
+                    labels.station_name(station),
+                    str(result.year),
+                    str(result.month),
+                    result.source_url,
+                    "1" if result.page is not None else "",
+                )
             )
+            + "\n"
         )
         if self.ws_seasons is not None:
             self._season_add(station, result)
@@ -508,13 +516,21 @@ class WorkbookWriter:
                 station_months=self.station_months,
                 published_months=self.published_months,
                 warnings=self.warnings(),
-                sources=self._sources,
+                sources=self._spooled_sources(),
             ),
         )
         self.wb.save(path)
+        self._sources.close()
+
+    def _spooled_sources(self) -> Iterator[SourcePage]:
+        self._sources.seek(0)
+        for line in self._sources:
+            block_no, name, year, month, url, published = line.rstrip("\n").split("\t")
+            yield SourcePage(block_no, name, int(year), int(month), url, bool(published))
 
     def discard(self) -> None:
         """Remove the streaming sheets' temporary files after a failed or interrupted run."""
+        self._sources.close()
         for ws in self.wb.worksheets:
             writer = getattr(ws, "_writer", None)
             if writer is None:

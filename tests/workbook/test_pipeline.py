@@ -82,7 +82,8 @@ def test_builds_the_workbook_through_the_replay_server(replay_server: str, tmp_p
     # 2 station charts (mm with ℃, then g/m³ alone: one unit per axis) per station + a
     # comparison per total/mean: precipitation, temperature, abs. humidity
     assert len(wb["グラフ"]._charts) == 2 * 2 + 3
-    info = [c for row in wb["情報"].iter_rows(values_only=True) for c in row if c]
+    values = openpyxl.load_workbook(out, data_only=True)["情報"]
+    info = [c for row in values.iter_rows(values_only=True) for c in row if c]
     assert 7 in info
     assert any(str(c).startswith(replay_server) and "block_no=0074" in str(c) for c in info)
 
