@@ -43,10 +43,11 @@ def mark_for_quality(quality: int) -> str:
 def _prototype(ws: Any, number_format: str | None, mark: str, header: bool) -> WriteOnlyCell:
     """A cell carrying one distinct style, to copy or to take the style id from."""
     proto = WriteOnlyCell(ws)
-    font, fill = MARK_STYLES[mark]
+    font, fill = MARK_STYLES.get(mark, (None, None))
     if header:
         font, fill = Font(bold=True), HEADER_FILL
-        proto.alignment = Alignment(wrap_text=True, vertical="top")
+        horizontal = "right" if mark == "numeric" else "left"
+        proto.alignment = Alignment(wrap_text=True, vertical="top", horizontal=horizontal)
     if font is not None:
         proto.font = font
     if fill is not None:
@@ -77,9 +78,17 @@ class CellMaker:
         cell._style = copy(self._prototype(number_format, mark, False)._style)
         return cell
 
-    def header(self, value: str) -> WriteOnlyCell:
+    def header(self, value: str, *, numeric: bool = False) -> WriteOnlyCell:
+        """A header cell: bold, shaded, wrapped; right-aligned over a column of numbers
+        (dates included), so it prints above its values, not over the next column's."""
         cell = WriteOnlyCell(self.ws, value)
-        cell._style = copy(self._prototype(None, "normal", True)._style)
+        cell._style = copy(self._prototype(None, "numeric" if numeric else "normal", True)._style)
+        return cell
+
+    def wrapped(self, value: str) -> WriteOnlyCell:
+        """Text wrapped within its cell (or merged range), from the top."""
+        cell = WriteOnlyCell(self.ws, value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
         return cell
 
     def bold(self, value: str, size: int | None = None) -> WriteOnlyCell:

@@ -106,7 +106,12 @@ def test_quality_columns_sit_beside_their_items(xlsx: Path) -> None:
     build_tokyo(xlsx, quality_columns=True)
     ws = load(xlsx)["データ"]
     header = [c.value for c in ws[1]]
-    assert header[7:11] == ["平均気温(℃)", "平均気温 品質", "降水量の合計(mm)", "降水量の合計 品質"]
+    assert header[7:11] == [
+        "平均気温(℃)",
+        "平均気温\n品質",
+        "降水量の合計(mm)",
+        "降水量の合計\n品質",
+    ]
     assert len(header) == 7 + 2 * 5
     by_day = {row[6].day: row for row in ws.iter_rows(min_row=2, values_only=True)}
     assert by_day[1][7:9] == (pytest.approx(5.1), 8)
@@ -367,7 +372,7 @@ def test_english_labels_and_sheet_names(xlsx: Path) -> None:
         "Elevation (m)",
         "Date",
         "Mean temperature (℃)",
-        "Mean temperature quality",
+        "Mean temperature\nquality",
     ]
     # Romaji beside the kanji: the prefecture list's English name, the station's katakana.
     assert (ws["A2"].value, ws["B2"].value) == ("Tokyo (東京都)", "Tokyo (東京)")
