@@ -21,13 +21,13 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db.models import Q
 
-# The period's fields, as the model's columns and the request body name them.
-FIELDS = (
+# The period's month fields, as the model's columns and the request body name them.
+MONTH_FIELDS = (
     "start_year",
     "start_month",
     "end_year",
@@ -35,6 +35,18 @@ FIELDS = (
     "season_start_month",
     "season_end_month",
 )
+# All of the period's fields: the months, the time scale, and the days of a sub-daily period.
+FIELDS = (*MONTH_FIELDS, "granularity", "start_day", "end_day")
+
+# The time scales a request may ask for (the model's choices, the API's, the front end's).
+DAILY = "daily"
+HOURLY = "hourly"
+TEN_MINUTES = "10min"
+ANNUAL = "annual"
+GRANULARITIES = (DAILY, HOURLY, TEN_MINUTES, ANNUAL)
+# Sub-daily: one JMA page per station-day, this many rows per day.
+ROWS_PER_DAY = {HOURLY: 24, TEN_MINUTES: 144}
+SUBDAILY = tuple(ROWS_PER_DAY)
 
 
 class YearMonth(NamedTuple):
@@ -131,11 +143,18 @@ def season_sql(month: str, first: str, last: str) -> str:
 
 @dataclass(frozen=True)
 class Period:
-    """The months `start`..`end` (both included), only those of `season` when there is one."""
+    """The months `start`..`end` (both included), only those of `season` when there is one.
+
+    `granularity` is the time scale asked for. A sub-daily period (hourly, 10min) is given by
+    day: `start_day` of the start month to `end_day` of the end month (None: the month's first,
+    its last), and needs one page per station-day; a daily period ignores the days."""
 
     start: YearMonth
     end: YearMonth
     season: Season | None = None
+    granularity: str = DAILY
+    start_day: int | None = None
+    end_day: int | None = None
 
     @classmethod
     def of(
@@ -146,19 +165,56 @@ class Period:
         end_month: int,
         season_start_month: int | None = None,
         season_end_month: int | None = None,
+        granularity: str = DAILY,
+        start_day: int | None = None,
+        end_day: int | None = None,
     ) -> Period:
-        """From the six numbers the model and the request body hold (season: both or none)."""
+        """From the numbers the model and the request body hold (season: both or none)."""
         season = None
         if season_start_month is not None and season_end_month is not None:
             season = Season(season_start_month, season_end_month)
-        return cls(YearMonth(start_year, start_month), YearMonth(end_year, end_month), season)
-
-    def fields(self) -> dict[str, int | None]:
-        """The six numbers under their field names (model columns, request body)."""
-        first, last = self.season or (None, None)
-        return dict(
-            zip(FIELDS, (*self.start, *self.end, first, last), strict=True),
+        if granularity not in SUBDAILY:
+            start_day = end_day = None
+        return cls(
+            YearMonth(start_year, start_month),
+            YearMonth(end_year, end_month),
+            season,
+            granularity,
+            start_day,
+            end_day,
         )
+
+    def fields(self) -> dict[str, int | str | None]:
+        """The numbers under their field names (model columns, request body)."""
+        first, last = self.season or (None, None)
+        values = (*self.start, *self.end, first, last, self.granularity)
+        return dict(
+            zip(FIELDS, (*values, self.start_day, self.end_day), strict=True),
+        )
+
+    # --- the time scale -------------------------------------------------------------------
+
+    @property
+    def is_subdaily(self) -> bool:
+        return self.granularity in SUBDAILY
+
+    @property
+    def first_date(self) -> date:
+        """The period's first day (a sub-daily period's `start_day`, else the 1st)."""
+        return date(self.start.year, self.start.month, self.start_day or 1)
+
+    @property
+    def last_date(self) -> date:
+        """The period's last day (a sub-daily period's `end_day`, else the month's last)."""
+        return date(self.end.year, self.end.month, self.end_day or self.end.days)
+
+    def days(self) -> Iterator[date]:
+        """Every day of the period within the season, in calendar order."""
+        day, last = self.first_date, self.last_date
+        while day <= last:
+            if self.season is None or self.season.contains(day.month):
+                yield day
+            day += timedelta(days=1)
 
     # --- which months ---------------------------------------------------------------------
 
@@ -181,11 +237,16 @@ class Period:
 
     @property
     def day_count(self) -> int:
+        if self.is_subdaily:
+            return sum(1 for _ in self.days())
         return sum(month.days for month in self.months())
 
     @property
     def is_empty(self) -> bool:
-        """No month at all: the end is before the start, or no month of the season is inside."""
+        """No month at all: the end is before the start, or no month of the season is inside
+        (a sub-daily period: no day at all)."""
+        if self.is_subdaily:
+            return self.day_count == 0
         return self.month_count == 0
 
     def cut_season_years(self) -> list[int]:
@@ -203,18 +264,48 @@ class Period:
 
     # --- what a station needs: JMA pages and data rows ------------------------------------
 
-    def pages(self) -> Iterator[YearMonth]:
-        """The JMA pages one station needs: a daily page per month."""
-        return self.months()
+    @property
+    def is_annual(self) -> bool:
+        return self.granularity == ANNUAL
+
+    def years(self) -> list[int]:
+        """The calendar years from the start's to the end's (an annual period's rows)."""
+        return list(range(self.start.year, self.end.year + 1))
+
+    def pages(self) -> Iterator[YearMonth] | Iterator[date]:
+        """The JMA pages one station needs: a daily page per month, or a sub-daily page per
+        day (`days()`); an annual period needs one page (年ごとの値) whatever its years, and
+        its callers read it through the station cache, not page by page."""
+        if self.is_annual:
+            return iter([self.end])
+        return self.days() if self.is_subdaily else self.months()
 
     @property
     def page_count(self) -> int:
-        return self.month_count
+        if self.is_annual:
+            return 1
+        return self.day_count if self.is_subdaily else self.month_count
+
+    @property
+    def rows_per_day(self) -> int:
+        return ROWS_PER_DAY.get(self.granularity, 1)
 
     @property
     def rows_per_station(self) -> int:
-        """Data-sheet rows one station takes: a row per day."""
-        return self.day_count
+        """Data-sheet rows one station takes: a row per day, or per hour / ten minutes; an
+        annual period's a row per year."""
+        if self.is_annual:
+            return len(self.years())
+        return self.day_count * self.rows_per_day
+
+    def complete_years(self) -> list[int]:
+        """The calendar years all twelve of whose months are in the period (none with a season
+        that leaves a month out): the years JMA's annual values can be checked against."""
+        if self.granularity != DAILY or (self.season is not None and self.season.length < 12):
+            return []
+        first = self.start.year if self.start.month == 1 else self.start.year + 1
+        last = self.end.year if self.end.month == 12 else self.end.year - 1
+        return list(range(first, last + 1))
 
     # --- in the database ------------------------------------------------------------------
 
@@ -232,9 +323,9 @@ class Period:
     @staticmethod
     def contains_sql(year: str, month: str, period: str) -> str:
         """SQL: the month (`year`, `month` column expressions) is inside the period stored in
-        the row aliased `period` (its FIELDS columns), season included when it has one."""
+        the row aliased `period` (its MONTH_FIELDS columns), season included when it has one."""
         start_year, start_month, end_year, end_month, first, last = (
-            f"{period}.{name}" for name in FIELDS
+            f"{period}.{name}" for name in MONTH_FIELDS
         )
         index = f"{year} * 12 + {month}"
         return (
@@ -244,5 +335,10 @@ class Period:
         )
 
     def __str__(self) -> str:
-        text = f"{self.start}..{self.end}"
+        if self.is_annual:
+            return f"{self.start.year}..{self.end.year} {self.granularity}"
+        if self.is_subdaily:
+            text = f"{self.first_date}..{self.last_date} {self.granularity}"
+        else:
+            text = f"{self.start}..{self.end}"
         return f"{text} ({self.season})" if self.season else text

@@ -73,13 +73,15 @@ class FileRequestAdmin(admin.ModelAdmin):
         "id",
         "owner",
         "period",
+        "granularity",
         "status",
+        "format",
         "progress",
         "attempts",
         "claimed_by",
         "created_at",
     ]
-    list_filter = ["status", "language", "cancel_requested"]
+    list_filter = ["status", "granularity", "format", "language", "cancel_requested"]
     search_fields = ["owner__email", "=id", "claimed_by"]
     list_select_related = ["owner"]
     inlines = [StationInline, ItemInline, ResultInline, EventInline]
@@ -98,6 +100,8 @@ class FileRequestAdmin(admin.ModelAdmin):
     def period(self, obj: FileRequest) -> str:
         period = obj.period
         text = f"{period.start} … {period.end}"
+        if period.is_subdaily:
+            text = f"{period.first_date} … {period.last_date}"
         if period.season is not None:
             text = _("%(period)s, months %(first)s-%(last)s of each year") % {
                 "period": text,

@@ -16,11 +16,9 @@ import calendar
 import hashlib
 import json
 import logging
-import threading
 import time
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -35,6 +33,7 @@ from batch.jma.derive import add_derived
 from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
 from batch.jma.page import DailyPage, DailyRow, MonthResult, Observation
 from batch.jma.parser import JST, parse_daily_page
+from batch.jma.single_flight import SingleFlight
 from common import clock
 from common.politeness import min_interval_s, url_host
 from repository.models import MonthlyObservation, Station
@@ -70,6 +69,9 @@ def _fresh(final: bool, fetched_at: datetime, now: datetime) -> bool:
     return now - fetched_at < timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
 
 
+_month_flights: SingleFlight[tuple[str, int, int], MonthResult] = SingleFlight()
+
+
 def get_month(
     station: Station, year: int, month: int, *, client: JmaClient | None = None
 ) -> MonthResult:
@@ -80,25 +82,15 @@ def get_month(
     if cached is not None:
         return _with_derived(cached, from_cache=True)
 
-    key = (station.block_no, year, month)
-    flight, leader = _join_flight(key)
-    if not leader:
-        flight.done.wait()
-        if flight.error is not None:
-            raise flight.error
-        assert flight.result is not None
-        return _with_derived(flight.result, from_cache=True)
-    try:
-        # Another thread may have finished the same month between our read and the flight.
-        flight.result = _fresh_result(station, year, month) or _fetch_under_lease(
-            station, year, month, client or default_client()
-        )
-        return _with_derived(flight.result, from_cache=flight.result.from_cache)
-    except BaseException as exc:
-        flight.error = exc
-        raise
-    finally:
-        _land_flight(key, flight)
+    # Another thread may have finished the same month between our read and the flight.
+    result, led = _month_flights.run(
+        (station.block_no, year, month),
+        lambda: (
+            _fresh_result(station, year, month)
+            or _fetch_under_lease(station, year, month, client or default_client())
+        ),
+    )
+    return _with_derived(result, from_cache=result.from_cache if led else True)
 
 
 def _fresh_result(station: Station, year: int, month: int) -> MonthResult | None:
@@ -363,34 +355,3 @@ def _with_derived(result: MonthResult, *, from_cache: bool) -> MonthResult:
         page=add_derived(result.page) if result.page is not None else None,
         from_cache=from_cache,
     )
-
-
-# --- one fetch per month per process ------------------------------------------------------------
-
-
-@dataclass
-class _Flight:
-    done: threading.Event = field(default_factory=threading.Event)
-    result: MonthResult | None = None
-    error: BaseException | None = None
-
-
-_flights: dict[tuple[str, int, int], _Flight] = {}
-_flights_lock = threading.Lock()
-
-
-def _join_flight(key: tuple[str, int, int]) -> tuple[_Flight, bool]:
-    """The month's flight and whether this thread leads it (fetches) or waits for it."""
-    with _flights_lock:
-        flight = _flights.get(key)
-        if flight is not None:
-            return flight, False
-        flight = _flights[key] = _Flight()
-        return flight, True
-
-
-def _land_flight(key: tuple[str, int, int], flight: _Flight) -> None:
-    with _flights_lock:
-        if _flights.get(key) is flight:
-            del _flights[key]
-    flight.done.set()

@@ -21,11 +21,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
 import time
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -38,6 +36,7 @@ from batch.jma.budget import next_free_in
 from batch.jma.client import JmaClient, day_url, default_client, min_interval_s, url_host
 from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
 from batch.jma.page import DayResult, Observation, SubdailyPage, SubdailyRow
+from batch.jma.single_flight import SingleFlight
 from batch.jma.subdaily_parser import GRANULARITIES, JST, interval_ends, parse_subdaily_page
 from common import clock
 from repository.models import Station, SubdailyObservation
@@ -64,6 +63,9 @@ def _fresh(final: bool, fetched_at: datetime, now: datetime) -> bool:
     return now - fetched_at < timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
 
 
+_day_flights: SingleFlight[tuple[str, date, str], DayResult] = SingleFlight()
+
+
 def get_day(
     station: Station, day: date, granularity: str, *, client: JmaClient | None = None
 ) -> DayResult:
@@ -73,25 +75,15 @@ def get_day(
     cached = _fresh_result(station, day, granularity)
     if cached is not None:
         return cached
-    key = (station.block_no, day, granularity)
-    flight, leader = _join_flight(key)
-    if not leader:
-        flight.done.wait()
-        if flight.error is not None:
-            raise flight.error
-        assert flight.result is not None
-        return _as_cached(flight.result)
-    try:
-        # Another thread may have stored the day between our read and the flight.
-        flight.result = _fresh_result(station, day, granularity) or _fetch_under_lease(
-            station, day, granularity, client or default_client()
-        )
-        return flight.result
-    except BaseException as exc:
-        flight.error = exc
-        raise
-    finally:
-        _land_flight(key, flight)
+    # Another thread may have stored the day between our read and the flight.
+    result, led = _day_flights.run(
+        (station.block_no, day, granularity),
+        lambda: (
+            _fresh_result(station, day, granularity)
+            or _fetch_under_lease(station, day, granularity, client or default_client())
+        ),
+    )
+    return result if led else _as_cached(result)
 
 
 def get_days(
@@ -279,34 +271,3 @@ def unpack(packed: bytes, day: date, granularity: str) -> SubdailyPage:
             if quality != -1:
                 rows[i].values[code] = Observation(value, quality, i in dashed)
     return SubdailyPage(granularity=granularity, page_type=body["t"], day=day, rows=rows)
-
-
-# --- one fetch per page per process -------------------------------------------------------------
-
-
-@dataclass
-class _Flight:
-    done: threading.Event = field(default_factory=threading.Event)
-    result: DayResult | None = None
-    error: BaseException | None = None
-
-
-_flights: dict[tuple[str, date, str], _Flight] = {}
-_flights_lock = threading.Lock()
-
-
-def _join_flight(key: tuple[str, date, str]) -> tuple[_Flight, bool]:
-    """The page's flight and whether this thread leads it (fetches) or waits for it."""
-    with _flights_lock:
-        flight = _flights.get(key)
-        if flight is not None:
-            return flight, False
-        flight = _flights[key] = _Flight()
-        return flight, True
-
-
-def _land_flight(key: tuple[str, date, str], flight: _Flight) -> None:
-    with _flights_lock:
-        if _flights.get(key) is flight:
-            del _flights[key]
-    flight.done.set()

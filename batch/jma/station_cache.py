@@ -22,11 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -49,6 +48,7 @@ from batch.jma.parse_rank import (
     parse_rank_page,
 )
 from batch.jma.parser import JST
+from batch.jma.single_flight import SingleFlight
 from batch.jma.station_pages import ANNUAL, RECORDS, page_letter, station_page_url, where_for
 from common import clock
 from repository.models import AnnualObservation, Station, StationRecords
@@ -280,15 +280,7 @@ def _upsert(model: type[models.Model], station: Station, values: dict[str, Any])
 Result = TypeVar("Result", AnnualResult, RecordsResult)
 
 
-@dataclass
-class _Flight:
-    done: threading.Event = field(default_factory=threading.Event)
-    result: Any = None
-    error: BaseException | None = None
-
-
-_flights: dict[tuple[str, int], _Flight] = {}
-_flights_lock = threading.Lock()
+_station_flights: SingleFlight[tuple[str, int], Any] = SingleFlight()
 
 
 def _one_fetch(
@@ -303,28 +295,10 @@ def _one_fetch(
     found = cached()
     if found is not None:
         return found
-    key = (kind, station.pk)
-    with _flights_lock:
-        flight = _flights.get(key)
-        leader = flight is None
-        if flight is None:
-            flight = _flights[key] = _Flight()
-    if not leader:
-        flight.done.wait()
-        if flight.error is not None:
-            raise flight.error
-        return replace(flight.result, from_cache=True)
-    try:
-        flight.result = cached() or _under_lease(station, kind, cached, fetch)
-        return flight.result
-    except BaseException as exc:
-        flight.error = exc
-        raise
-    finally:
-        with _flights_lock:
-            if _flights.get(key) is flight:
-                del _flights[key]
-        flight.done.set()
+    result, led = _station_flights.run(
+        (kind, station.pk), lambda: cached() or _under_lease(station, kind, cached, fetch)
+    )
+    return result if led else replace(result, from_cache=True)
 
 
 def _under_lease(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,35 @@ class SourcePage:
     month: int
     url: str
     published: bool
+    day: int | None = None  # an hourly or 10-minute page: one station-day
+
+
+class SourceSpool:
+    """Every station-month's SourcePage in a temporary file, read back once when 情報 is
+    written at save: memory stays flat however many station-months (a list grew ~0.4 KB
+    each). append() like a list; close() when done (save or discard)."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(  # noqa: SIM115 - closed by close()
+            "w+", encoding="utf-8", newline="\n"
+        )
+
+    def append(self, source: SourcePage) -> None:
+        day = "" if source.day is None else str(source.day)
+        fields = (source.block_no, source.station_name, str(source.year), str(source.month))
+        published = "1" if source.published else ""
+        self._file.write("\t".join((*fields, source.url, published, day)) + "\n")
+
+    def __iter__(self) -> Iterator[SourcePage]:
+        self._file.seek(0)
+        for line in self._file:
+            block_no, name, year, month, url, published, day = line.rstrip("\n").split("\t")
+            found = SourcePage(block_no, name, int(year), int(month), url, bool(published))
+            yield found if not day else replace(found, day=int(day))
+        self._file.seek(0, 2)  # appending goes on at the end
+
+    def close(self) -> None:
+        self._file.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +104,12 @@ class _Rows:
 
 def _period(spec: WorkbookSpec) -> str:
     period = spec.period
+    if period.is_subdaily:
+        return _("%(start)s to %(end)s (%(days)s days)") % {
+            "start": period.first_date.isoformat(),
+            "end": period.last_date.isoformat(),
+            "days": period.day_count,
+        }
     return _("%(start)s to %(end)s (%(months)s months)") % {
         "start": str(period.start),
         "end": str(period.end),
@@ -108,7 +144,11 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
         ws.column_dimensions[column].width = width
     rows = _Rows(ws, cells)
 
-    rows.append([cells.bold(_("JMA historical weather data (daily values)"), size=14)])
+    title = {
+        "hourly": _("JMA historical weather data (hourly values)"),
+        "10min": _("JMA historical weather data (10-minute values)"),
+    }.get(spec.period.granularity, _("JMA historical weather data (daily values)"))
+    rows.append([cells.bold(title, size=14)])
     rows.append([cells.bold(labels.attribution())])
     rows.note(
         _("Created by processing data from the JMA website (%(url)s)")
@@ -135,7 +175,8 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
             )
     rows.append([_("Generated at (JST)"), cells.cell(facts.generated_at, "yyyy-mm-dd hh:mm")])
     rows.append([_("Data rows"), cells.cell(facts.row_count, "#,##0")])
-    rows.append([_("Station-months"), f"{facts.published_months:,} / {facts.station_months:,}"])
+    pages = _("Station-days") if spec.period.is_subdaily else _("Station-months")
+    rows.append([pages, f"{facts.published_months:,} / {facts.station_months:,}"])
     rows.append([])
 
     rows.append([cells.bold(_("Items"))])
@@ -232,7 +273,7 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
         [
             cells.header(_("Station no.")),
             cells.header(_("Station")),
-            cells.header(_("Year-month")),
+            cells.header(_("Day") if spec.period.is_subdaily else _("Year-month")),
             cells.header(_("Published")),
             cells.header("URL"),
         ]
@@ -245,7 +286,12 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
             [
                 source.block_no,
                 source.station_name,
-                f"{source.year}-{source.month:02d}",
+                (
+                    f"{source.year}-{source.month:02d}"
+                    + (f"-{source.day:02d}" if source.day is not None else "")
+                    if source.month
+                    else _("annual values")
+                ),
                 published[source.published],
                 Link(source.url),  # E, overflowing into the empty F..I
             ],

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import calendar
 import functools
-import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,9 +22,11 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from batch.jma.page import DailyPage, MonthResult
+from batch.jma.station_cache import AnnualResult
 from batch.workbook import labels
+from batch.workbook.annual_check import AnnualCheck
 from batch.workbook.charts import BAR, LINE, ChartColumn, StationRows, add_charts
-from batch.workbook.info import InfoFacts, SourcePage, write_info
+from batch.workbook.info import InfoFacts, SourcePage, SourceSpool, write_info
 from batch.workbook.monthly import (
     INSUFFICIENT,
     MEAN,
@@ -133,6 +134,12 @@ class WorkbookWriter:
         self.ws_seasons = (
             self.wb.create_sheet(_("Seasons")) if spec.period.season is not None else None
         )
+        # 検算: only when the period holds a whole year to check JMA's annual values against.
+        self.check = (
+            AnnualCheck(spec, self.wb.create_sheet(_("Check")))
+            if spec.period.complete_years()
+            else None
+        )
         self.ws_charts = self.wb.create_sheet(_("Charts"))
         self.ws_info = self.wb.create_sheet(_("Info"))
         for ws, title_rows in (
@@ -164,11 +171,7 @@ class WorkbookWriter:
         self._monthly_last_row = 1
         self._station_rows: dict[str, list[int]] = {}  # block_no -> [first, last]
         self._unpublished: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        # Every station-month's source page, spooled to a temporary file until 情報 is
-        # written at save: memory stays flat however many station-months.
-        self._sources = tempfile.TemporaryFile(  # noqa: SIM115 - closed by save() or discard()
-            "w+", encoding="utf-8", newline="\n"
-        )
+        self._sources = SourceSpool()  # a temporary file: flat however many station-months
         self._station_context: tuple[str, list[Any], list[bool]] | None = None
         self._season_rows = 1
         self._season_station: Station | None = None
@@ -440,27 +443,52 @@ class WorkbookWriter:
     def add_month(self, station: Station, result: MonthResult) -> None:
         """One station-month, in the order the stations and months are to appear."""
         self.station_months += 1
-        self._sources.write(
-            "\t".join(
-                (
-                    station.block_no,
-                    labels.station_name(station),
-                    str(result.year),
-                    str(result.month),
-                    result.source_url,
-                    "1" if result.page is not None else "",
-                )
+        self._sources.append(
+            SourcePage(
+                station.block_no,
+                labels.station_name(station),
+                result.year,
+                result.month,
+                result.source_url,
+                result.page is not None,
             )
-            + "\n"
         )
         if self.ws_seasons is not None:
             self._season_add(station, result)
+        if self.check is not None:
+            self.check.add_month(station, result)
         if result.page is None:
             self._unpublished[station.block_no].append((result.year, result.month))
             return
         self.published_months += 1
         self._write_days(station, result)
         self._write_monthly(station, result)
+
+    def check_years(self, station: Station) -> list[int]:
+        """The years (calendar or 寒候年) the 検算 sheet checks for this station, after its months:
+        the pipeline reads the station's annual page up to the last of them."""
+        return self.check.station_years(station) if self.check is not None else []
+
+    @in_workbook_language
+    def add_annual(self, station: Station, annual: AnnualResult | None, problem: str = "") -> None:
+        """JMA's annual values for the station (None and a problem: they could not be read)."""
+        assert self.check is not None
+        self.check.add_annual(station, annual, problem)
+        if annual is not None:
+            self._sources.append(
+                SourcePage(
+                    station.block_no,
+                    labels.station_name(station),
+                    0,
+                    0,
+                    annual.source_url,
+                    annual.page is not None,
+                )
+            )
+
+    @in_workbook_language
+    def annual_problem(self, error: Exception) -> str:
+        return _("JMA's annual values could not be read: %(error)s") % {"error": error}
 
     def unavailable(self) -> list[str]:
         """'47662 2020-03' for each station-month JMA published nothing for."""
@@ -527,6 +555,8 @@ class WorkbookWriter:
             (self.spec.period.start.first_day, self.spec.period.end.first_day),
             self.spec.period.season.length if self.spec.period.season else None,
         )
+        if self.check is not None:
+            self.check.write()
         local = self.generated_at
         if local.tzinfo is not None:  # Excel has no time zones: show Japan time, say so
             local = timezone.localtime(local).replace(tzinfo=None)
@@ -539,17 +569,11 @@ class WorkbookWriter:
                 station_months=self.station_months,
                 published_months=self.published_months,
                 warnings=self.warnings(),
-                sources=self._spooled_sources(),
+                sources=self._sources,
             ),
         )
         self.wb.save(path)
         self._sources.close()
-
-    def _spooled_sources(self) -> Iterator[SourcePage]:
-        self._sources.seek(0)
-        for line in self._sources:
-            block_no, name, year, month, url, published = line.rstrip("\n").split("\t")
-            yield SourcePage(block_no, name, int(year), int(month), url, bool(published))
 
     def discard(self) -> None:
         """Remove the streaming sheets' temporary files after a failed or interrupted run."""

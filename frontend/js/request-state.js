@@ -18,6 +18,7 @@ export const state = {
   items: new Set(),
   language: null,
   quality_columns: false,
+  format: "xlsx", // "xlsx" (the workbook) or "csv" (a ZIP of CSVs for R and Python)
   key: null, // Idempotency-Key of the current draft; a change makes a new one
   results: null, // the last search: {hits, near}
 };
@@ -85,6 +86,7 @@ export function requestBody() {
     items: [...state.items], // in the order ticked (a Set keeps insertion order)
     language: state.language || lang(),
     quality_columns: state.quality_columns,
+    format: state.format,
   };
   if (state.season_start_month || state.season_end_month) {
     body.season_start_month = state.season_start_month ? Number(state.season_start_month) : null;

@@ -53,8 +53,14 @@ def wait_until_settled(pid: int, threads: int, timeout_s: float = 60) -> None:
     [(signal.SIGABRT, "Fatal Python error: Aborted"), (signal.SIGSEGV, "Segmentation fault")],
 )
 def test_a_fatal_signal_leaves_every_threads_stack_in_the_log(daemons, sig, fatal):
+    """faulthandler reads the other threads' frames without their lock, so a thread that wakes
+    up while the stacks are dumped can make the dump itself crash (seen in CI: SIGABRT ended as
+    SIGSEGV, -11). The test daemon polls every 0.3 s and renews leases every second; here it
+    is made to sleep through the dump (long poll and lease), which is how an idle daemon in
+    production sits (2 s poll, 120 s lease)."""
     worker_id = f"fault-{sig.name.lower()}"
-    proc = daemons.start(threads=2, worker_id=worker_id, exit_when_idle=False)
+    quiet = {"BATCH_POLL_INTERVAL_S": "60", "BATCH_LEASE_SECONDS": "120"}
+    proc = daemons.start(threads=2, worker_id=worker_id, exit_when_idle=False, **quiet)
     wait_for_log(daemons, worker_id, "batch daemon")
     wait_until_settled(proc.pid, 5)  # main, 2 workers, housekeeping, mail
     proc.send_signal(sig)

@@ -97,3 +97,19 @@ def test_the_month_cache_filter_takes_the_months_of_the_period() -> None:
     for other in (Period.of(2019, 5, 2020, 7), Period.of(2020, 6, 2021, 12, 11, 4)):
         rows = MonthlyObservation.objects.filter(other.q(), station=station)
         assert sorted(YearMonth(row.year, row.month) for row in rows) == list(other.months())
+
+
+def test_a_sub_daily_period_is_given_by_day_and_needs_a_page_per_day() -> None:
+    from datetime import date
+
+    storm = Period.of(2013, 10, 2013, 10, granularity="hourly", start_day=15, end_day=17)
+    assert list(storm.pages()) == [date(2013, 10, 15), date(2013, 10, 16), date(2013, 10, 17)]
+    assert storm.page_count == storm.day_count == 3 and storm.rows_per_station == 72
+    ten = Period.of(2020, 2, 2020, 3, granularity="10min", start_day=28)
+    assert ten.first_date == date(2020, 2, 28) and ten.last_date == date(2020, 3, 31)
+    assert ten.page_count == 2 + 31 and ten.rows_per_station == 33 * 144
+    assert Period.of(**storm.fields()) == storm
+    # A daily period ignores days; a season keeps only its months' days.
+    assert Period.of(2020, 1, 2020, 1, start_day=5).start_day is None
+    winter = Period.of(2019, 11, 2020, 3, 12, 2, granularity="hourly", start_day=20, end_day=2)
+    assert winter.page_count == 31 + 31 + 29 and str(winter).endswith("hourly (12-2)")
