@@ -28,6 +28,7 @@ from rest_framework_simplejwt.views import (
 
 from application import accounts, catalog, downloads
 from application import health as health_service
+from application import records as records_service
 from application import requests as request_service
 from application.downloads import XLSX_CONTENT_TYPE, Download
 from presentation import serializers as s
@@ -371,6 +372,31 @@ class StationSearchView(APIView):
         hits = catalog.search_stations(**query.validated_data)
         results = s.StationHitSerializer(hits, many=True).data
         return Response({"count": len(results), "results": results})
+
+
+class StationRecordsView(APIView):
+    """A station's records from the cache only: 200 when cached (or unavailable), 202 while the
+    daemon fetches them. The HTTP thread never fetches JMA."""
+
+    @extend_schema(
+        tags=["catalog"],
+        summary="A station's records (観測史上1〜10位の値)",
+        description=(
+            "JMA's top ten per element with value, date and statistics period, from the cache. "
+            "`status` is `ready` (200), `queued` (202: the batch daemon fetches them; ask again "
+            "shortly) or `unavailable` (200: AMeDAS stations' records are not read yet, or JMA "
+            "published none). `stale` means a refresh is queued (JMA's periods move monthly)."
+        ),
+        responses={
+            200: OpenApiTypes.OBJECT,
+            202: OpenApiTypes.OBJECT,
+            **errors(401, 404),
+        },
+    )
+    def get(self, request: Request, block_no: str) -> Response:
+        answer = records_service.station_records(block_no)
+        code = status.HTTP_202_ACCEPTED if answer.status == "queued" else status.HTTP_200_OK
+        return Response(answer.as_dict(), status=code)
 
 
 # --- Requests ---------------------------------------------------------------------------------

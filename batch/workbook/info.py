@@ -104,6 +104,12 @@ class _Rows:
 
 def _period(spec: WorkbookSpec) -> str:
     period = spec.period
+    if period.is_annual:
+        return _("%(start)s to %(end)s (%(years)s years)") % {
+            "start": period.start.year,
+            "end": period.end.year,
+            "years": len(period.years()),
+        }
     if period.is_subdaily:
         return _("%(start)s to %(end)s (%(days)s days)") % {
             "start": period.first_date.isoformat(),
@@ -147,6 +153,7 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
     title = {
         "hourly": _("JMA historical weather data (hourly values)"),
         "10min": _("JMA historical weather data (10-minute values)"),
+        "annual": _("JMA historical weather data (annual values)"),
     }.get(spec.period.granularity, _("JMA historical weather data (daily values)"))
     rows.append([cells.bold(title, size=14)])
     rows.append([cells.bold(labels.attribution())])

@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from batch.jma.page import DailyPage, MonthResult
-from batch.jma.station_cache import AnnualResult
+from batch.jma.station_cache import AnnualResult, RecordsResult
 from batch.workbook import labels
 from batch.workbook.annual_check import AnnualCheck
 from batch.workbook.charts import BAR, LINE, ChartColumn, StationRows, add_charts
@@ -38,6 +38,7 @@ from batch.workbook.monthly import (
     summarize_pages,
 )
 from batch.workbook.printing import set_header_height, set_up_page, words_width
+from batch.workbook.records_sheet import RecordsSheet
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.station_meta import NUMBER_FORMATS as META_FORMATS
 from batch.workbook.station_meta import station_meta, station_meta_headers
@@ -138,6 +139,12 @@ class WorkbookWriter:
         self.check = (
             AnnualCheck(spec, self.wb.create_sheet(_("Check")))
             if spec.period.complete_years()
+            else None
+        )
+        # 記録: the stations' records beside the whole years (rank_s, refreshed monthly).
+        self.records = (
+            RecordsSheet(self.wb.create_sheet(_("Records")), self.language)
+            if self.check is not None
             else None
         )
         self.ws_charts = self.wb.create_sheet(_("Charts"))
@@ -490,6 +497,29 @@ class WorkbookWriter:
     def annual_problem(self, error: Exception) -> str:
         return _("JMA's annual values could not be read: %(error)s") % {"error": error}
 
+    @in_workbook_language
+    def add_records(
+        self, station: Station, records: RecordsResult | None, problem: str = ""
+    ) -> None:
+        """JMA's records of the station for the 記録 sheet (None and a problem: not read)."""
+        assert self.records is not None
+        self.records.add(station, records, problem)
+        if records is not None and records.page is not None:
+            self._sources.append(
+                SourcePage(
+                    station.block_no,
+                    labels.station_name(station),
+                    0,
+                    0,
+                    records.source_url,
+                    True,
+                )
+            )
+
+    @in_workbook_language
+    def records_problem(self, error: Exception) -> str:
+        return _("JMA's records could not be read: %(error)s") % {"error": error}
+
     def unavailable(self) -> list[str]:
         """'47662 2020-03' for each station-month JMA published nothing for."""
         return [
@@ -557,6 +587,8 @@ class WorkbookWriter:
         )
         if self.check is not None:
             self.check.write()
+        if self.records is not None:
+            self.records.write()
         local = self.generated_at
         if local.tzinfo is not None:  # Excel has no time zones: show Japan time, say so
             local = timezone.localtime(local).replace(tzinfo=None)

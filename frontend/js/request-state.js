@@ -13,6 +13,7 @@ export const state = {
   end_month: "",
   season_start_month: "",
   season_end_month: "",
+  granularity: "daily", // or "annual": JMA's annual values for the years start_year..end_year
   stations: [], // block_no, in the order chosen
   prefectures: new Set(),
   items: new Set(),
@@ -88,6 +89,7 @@ export function requestBody() {
     quality_columns: state.quality_columns,
     format: state.format,
   };
+  if (state.granularity && state.granularity !== "daily") body.granularity = state.granularity;
   if (state.season_start_month || state.season_end_month) {
     body.season_start_month = state.season_start_month ? Number(state.season_start_month) : null;
     body.season_end_month = state.season_end_month ? Number(state.season_end_month) : null;
