@@ -76,7 +76,7 @@ def test_a_2013_daily_request_for_chiba_shows_jma_annual_figures_beside_ours(
     assert not any("雪" in (row[5] or "") for row in rows[1:])
 
     info = _rows(out, "情報")
-    assert any(row[3] and "annually_s.php" in str(row[3]) for row in info)
+    assert any(row[4] and "annually_s.php" in str(row[4]) for row in info)  # URL in E
 
     # Again: the annual page comes from the station cache, no second request.
     build_workbook_file(spec, tmp_path / "again.xlsx")
