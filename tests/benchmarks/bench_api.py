@@ -53,6 +53,7 @@ NAMES = {
     "detail": "GET requests/<id>/",
     "estimate": "POST estimate/",
     "me": "GET auth/me/ (ref)",
+    "old": "old queue scan (ref)",
 }
 DEPTHS = (100, 1_000, 20_000, 100_000)
 LOAD_QUEUED = 1_000
@@ -227,6 +228,75 @@ def client_loop(
             failures[key] = failures.get(key, 0) + count
 
 
+def measure_paint(api: str, front_port: int, label: str, rounds: int = 5) -> None:
+    """Bytes on the wire and time to the first paint of the log-in page and of the request
+    form (logged in), cold cache each round, in headless Chromium kept to loopback."""
+    import json as jsonlib
+
+    from playwright.sync_api import sync_playwright
+
+    front = f"http://127.0.0.1:{front_port}"
+    server = subprocess.Popen(
+        [sys.executable, "scripts/serve_frontend.py", "--port", str(front_port), "--api", api],
+        cwd=PROJECT_DIR,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        session = login(f"{api}/api/v1", 999)
+        tokens = session.post(
+            f"{api}/api/v1/auth/token/",
+            json={"email": "bench999@example.jp", "password": PASSWORD},
+            timeout=30,
+        ).json()
+        stored = jsonlib.dumps(jsonlib.dumps(tokens))
+        results: dict[str, list[tuple[int, float]]] = {"login": [], "form": []}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                ],
+            )
+            for _ in range(rounds):
+                for name, route, selector in (
+                    ("login", "#/login", "#f-email"),
+                    ("form", "#/new", "#request-form"),
+                ):
+                    context = browser.new_context()
+                    if name == "form":
+                        context.add_init_script(f"localStorage.setItem('jmaww.tokens', {stored})")
+                    page = context.new_page()
+                    cdp = context.new_cdp_session(page)
+                    cdp.send("Network.enable")
+                    wire = [0]
+                    cdp.on(
+                        "Network.loadingFinished",
+                        lambda e, wire=wire: wire.__setitem__(
+                            0, wire[0] + int(e["encodedDataLength"])
+                        ),
+                    )
+                    page.goto(f"{front}/{route}")
+                    page.wait_for_selector(selector, timeout=60_000)
+                    shown = page.evaluate("performance.now()")
+                    page.wait_for_load_state("networkidle")
+                    results[name].append((wire[0], shown))
+                    context.close()
+            browser.close()
+    finally:
+        stop(server)
+    print(f"\n{label}: first paint, cold cache, median of {rounds} (Chromium, loopback)")
+    for name, text in (("login", "log-in page"), ("form", "request form (logged in)")):
+        size = statistics.median(b for b, _ in results[name])
+        ms = statistics.median(t for _, t in results[name])
+        print(f"  {text:<28}{size / 1024:>9.1f} KB on the wire{ms:>9.0f} ms to shown")
+    form_ms = statistics.median(t for _, t in results["form"])
+    login_ms = statistics.median(t for _, t in results["login"])
+    print(f"  form / log-in time: {form_ms / login_ms:.2f}")
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -254,10 +324,19 @@ def run_one(url: str, args: argparse.Namespace) -> None:
         env=env,
         check=True,
     )
-    port = free_port()
+    port, front_port = free_port(), free_port()
+    env["CORS_ALLOWED_ORIGINS"] = f"http://127.0.0.1:{front_port}"
     print(f"{label}: database ready, starting gunicorn on port {port}", flush=True)
     server = start_gunicorn(env, port, args.workers)
     base = f"http://127.0.0.1:{port}/api/v1"
+    if "paint" in args.suites:
+        try:
+            measure_paint(f"http://127.0.0.1:{port}", front_port, label)
+        finally:
+            if "load" not in args.suites:
+                stop(server)
+        if "load" not in args.suites:
+            return
     try:
         sessions = [login(base, i) for i in range(args.clients)]
         options = sessions[0].get(f"{base}/options/", timeout=30).json()
@@ -374,6 +453,53 @@ def fill_queue(total: int) -> None:
         lifecycle.rebuild_queue_load(cursor)
 
 
+def old_queue_scan() -> dict[int, int]:
+    """The queue ahead as computed before issue 22 (application/estimates.py then): every
+    queued or running request loaded, with its station count and cached months, on each
+    estimate, detail and create. Kept here as the reference the new figure replaces."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db import connection
+    from django.db.models import Count
+
+    from common import clock
+    from common.period import FIELDS, Period
+    from repository.models import FileRequest, FileRequestStation, MonthlyObservation
+
+    active = [FileRequest.Status.QUEUED, FileRequest.Status.RUNNING]
+    totals = {
+        r.pk: r.period.page_count
+        for r in FileRequest.objects.filter(status__in=active).only(*FIELDS)
+    }
+    counts = dict(
+        FileRequestStation.objects.filter(request_id__in=list(totals))
+        .order_by()
+        .values("request_id")
+        .annotate(n=Count("id"))
+        .values_list("request_id", "n")
+    )
+    remaining = {pk: months * counts.get(pk, 0) for pk, months in totals.items()}
+    q = connection.ops.quote_name
+    rs, req, mo = (
+        q(FileRequestStation._meta.db_table),
+        q(FileRequest._meta.db_table),
+        q(MonthlyObservation._meta.db_table),
+    )
+    since = clock.now() - timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rs.request_id, COUNT(*) FROM {rs} rs JOIN {req} r ON r.id = rs.request_id "  # noqa: S608
+            f"JOIN {mo} m ON m.station_id = rs.station_id WHERE r.status IN (%s, %s) "
+            f"AND {Period.contains_sql('m.year', 'm.month', 'r')} "
+            "AND (m.is_final = %s OR m.fetched_at >= %s) GROUP BY rs.request_id",
+            [*active, True, connection.ops.adapt_datetimefield_value(since)],
+        )
+        for pk, cached in cursor.fetchall():
+            remaining[pk] = max(0, remaining.get(pk, 0) - cached)
+    return remaining
+
+
 def measure_depths(rounds: int) -> None:
     """Median latency per endpoint at each queue depth, in this process (no HTTP server)."""
     import json as jsonlib
@@ -408,15 +534,22 @@ def measure_depths(rounds: int) -> None:
         "create": lambda: post("/api/v1/requests/", request_body(rng, stations)),
         "list": lambda: client.get("/api/v1/requests/"),
         "me": lambda: client.get("/api/v1/auth/me/"),
+        "old": old_queue_scan,
     }
     table: dict[int, dict[str, float]] = {}
     print(f"  {'queued':>8}" + "".join(f"{NAMES[op]:>22}" for op in calls) + "   (median ms)")
-    for depth in DEPTHS:
+    depths = (
+        DEPTHS
+        if not os.environ.get("BENCH_DEPTHS")
+        else tuple(int(d) for d in os.environ["BENCH_DEPTHS"].split(","))
+    )
+    for depth in depths:
         fill_queue(depth)
         row = {}
         for op, call in calls.items():
             for _ in range(3):
-                assert call().status_code < 300, op
+                answer = call()
+                assert op == "old" or answer.status_code < 300, op
             times = []
             for _ in range(rounds):
                 started = time.perf_counter()
@@ -425,12 +558,12 @@ def measure_depths(rounds: int) -> None:
             row[op] = statistics.median(times)
         table[depth] = row
         print(f"  {depth:>8,}" + "".join(f"{row[op]:>22.2f}" for op in calls), flush=True)
-    first = table[DEPTHS[0]]
-    print(f"  ratio to {DEPTHS[0]} queued:")
-    for depth in DEPTHS[1:]:
+    first = table[depths[0]]
+    print(f"  ratio to {depths[0]} queued:")
+    for depth in depths[1:]:
         print(f"  {depth:>8,}" + "".join(f"{table[depth][op] / first[op]:>22.2f}" for op in calls))
-    print(f"  ratio to auth/me/ at {DEPTHS[-1]:,} queued:")
-    last = table[DEPTHS[-1]]
+    print(f"  ratio to auth/me/ at {depths[-1]:,} queued:")
+    last = table[depths[-1]]
     print(f"  {'':>8}" + "".join(f"{last[op] / last['me']:>22.2f}" for op in calls))
 
 
