@@ -247,7 +247,13 @@ const PUBLIC = { "/login": loginPage, "/register": registerPage, "/forgot": forg
 // The pages behind the log-in load their modules when first shown (issue 22): the log-in
 // page paints without the form's and the list's code.
 const PRIVATE = {
-  "/new": async (...args) => (await import("./form.js")).newRequestPage(...args),
+  "/new": async (...args) => {
+    // The options (the form's biggest answer) are fetched while the form's code loads.
+    const options = import("./request-state.js").then((m) => m.loadOptions()).catch(() => {});
+    const { newRequestPage } = await import("./form.js");
+    await options;
+    return newRequestPage(...args);
+  },
   "/requests": async (...args) => (await import("./list.js")).requestsPage(...args),
 };
 
