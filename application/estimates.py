@@ -1,6 +1,8 @@
 """How long a request will take: what is cached, what must be fetched, and the queue ahead.
 
-Time is counted in JMA pages, because pages are what the politeness budget rations: the whole
+Time is counted in JMA pages (a month's daily page per station-month; an hourly or 10-minute
+page per station-day, so a station-year of hourly data is 365 pages: hours at 10 s a page),
+because pages are what the politeness budget rations: the whole
 service starts one page per `seconds_per_page` (JMA_MIN_INTERVAL_S, at least 1 s for JMA's
 own site), and running requests share it evenly (batch.jma.budget). Under an even share, a
 request needing r pages finishes after its own r pages plus min(r_j, r) pages of every other
@@ -15,7 +17,7 @@ less than JMA_CURRENT_MONTH_TTL_S ago.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -28,16 +30,22 @@ from common.period import Period
 from common.politeness import min_interval_s
 from common.request_size import MAX_DATA_ROWS
 from repository.models import (
+    AnnualObservation,
     FileRequest,
     FileRequestStation,
     MonthlyObservation,
     QueueLoad,
+    Station,
+    StationRecords,
     SubdailyObservation,
 )
 
 
 @dataclass(frozen=True)
 class Estimate:
+    granularity: str
+    pages: int  # JMA pages: station-months, or station-days for hourly and 10-minute
+    rows_per_day: int
     station_months: int
     cached: int
     to_fetch: int
@@ -48,6 +56,9 @@ class Estimate:
     max_station_months: int
     max_rows: int
     within_limits: bool
+    format: str = "xlsx"
+    file_rows: int = 0  # rows of the file's main table: データ's station-days, or the CSV's
+    file_bytes: int = 0  # a rough size of the download (see approx_file_bytes)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -89,6 +100,44 @@ def cached_count(station_ids: list[int] | QuerySet, period: Period) -> int:
         .filter(period.q() & fresh)
         .count()
     )
+
+
+def annual_to_fetch(station_ids: list[int], period: Period) -> int:
+    """Annual pages (年ごとの値, one per station) a daily request with whole years still needs
+    for its 検算 sheet: those not stored, or stored before the last whole year was final and not
+    lately (the rule of batch.jma.station_cache.annual_is_fresh); and the 記録 sheet's records
+    pages."""
+    years = period.complete_years()
+    if not station_ids or not years:
+        return 0
+    annual = len(set(station_ids)) - annual_cached_count(station_ids, years[-1])
+    return annual + records_to_fetch(station_ids)
+
+
+def records_to_fetch(station_ids: list[int]) -> int:
+    """Records pages (rank_s) the 記録 sheet needs: observatories whose records were not
+    fetched in the current JST month (AMeDAS stations' rank_a pages are not read)."""
+    observatories = set(
+        Station.objects.filter(pk__in=station_ids, page_type="s1").values_list("pk", flat=True)
+    )
+    if not observatories:
+        return 0
+    today = clock.today_jst()
+    month_start = datetime(today.year, today.month, 1, tzinfo=clock.JST)
+    fresh = StationRecords.objects.filter(
+        station_id__in=observatories, fetched_at__gte=month_start
+    ).count()
+    return len(observatories) - fresh
+
+
+def annual_cached_count(station_ids: list[int], through_year: int) -> int:
+    """Stations whose stored annual page serves the years up to through_year: fetched after
+    that year was final (a later JST day than its 31 December + JMA_FINAL_AFTER_DAYS), or
+    within JMA_CURRENT_MONTH_TTL_S."""
+    final_day = date(through_year, 12, 31) + timedelta(days=settings.JMA_FINAL_AFTER_DAYS + 1)
+    final_from = datetime.combine(final_day, time(), clock.JST)
+    fresh = Q(fetched_at__gte=final_from) | Q(fetched_at__gte=_fresh_since(clock.now()))
+    return AnnualObservation.objects.filter(station_id__in=station_ids).filter(fresh).count()
 
 
 def pages_needed(station_count: int, cached: int, period: Period) -> int:
@@ -151,17 +200,47 @@ def _ahead(pages: int, *, leave_out: FileRequest | None = None) -> int:
     return max(0, ahead)
 
 
-def estimate_for(station_ids: list[int], period: Period) -> Estimate:
+# Bytes of the compressed download per row of its main table, measured on replay-server
+# months of 2 stations x 2 years (2 items: 41 B a workbook row, 6.6 B a CSV row; 7 items:
+# 66 B and 6.0 B; tests/benchmarks/bench_csv.py prints them): a workbook row holds every
+# item, a CSV row one. Rough by design: the front end says "about".
+XLSX_BYTES_PER_ROW = 31
+XLSX_BYTES_PER_CELL = 5
+CSV_BYTES_PER_ROW = 7
+
+
+def approx_file_bytes(file_format: str, rows: int, items: int) -> tuple[int, int]:
+    """(rows of the main table, approximate bytes) of the download."""
+    if file_format == FileRequest.Format.CSV:
+        file_rows = rows * items
+        return file_rows, file_rows * CSV_BYTES_PER_ROW
+    return rows, rows * (XLSX_BYTES_PER_ROW + XLSX_BYTES_PER_CELL * items)
+
+
+def estimate_for(
+    station_ids: list[int],
+    period: Period,
+    *,
+    items: int = 1,
+    file_format: str = FileRequest.Format.XLSX,
+) -> Estimate:
     """The estimate of a validated (or size-unchecked) selection, at the current queue."""
     station_months = len(station_ids) * period.page_count
     rows = len(station_ids) * period.rows_per_station
-    cached = cached_count(station_ids, period)
-    to_fetch = max(0, station_months - cached)
+    file_rows, file_bytes = approx_file_bytes(file_format, rows, items)
+    if period.is_annual:  # one page per station whatever the years
+        cached = annual_cached_count(station_ids, period.end.year)
+    else:
+        cached = cached_count(station_ids, period)
+    to_fetch = max(0, station_months - cached) + annual_to_fetch(station_ids, period)
     ahead = _ahead(to_fetch)
     per_page = seconds_per_page()
     max_station_months = settings.MAX_STATION_MONTHS
     max_rows = MAX_DATA_ROWS
     return Estimate(
+        granularity=period.granularity,
+        pages=station_months,
+        rows_per_day=period.rows_per_day,
         station_months=station_months,
         cached=cached,
         to_fetch=to_fetch,
@@ -172,6 +251,9 @@ def estimate_for(station_ids: list[int], period: Period) -> Estimate:
         max_station_months=max_station_months,
         max_rows=max_rows,
         within_limits=station_months <= max_station_months and rows <= max_rows,
+        format=str(file_format),
+        file_rows=file_rows,
+        file_bytes=file_bytes,
     )
 
 

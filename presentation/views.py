@@ -28,6 +28,7 @@ from rest_framework_simplejwt.views import (
 
 from application import accounts, catalog, downloads
 from application import health as health_service
+from application import records as records_service
 from application import requests as request_service
 from application.downloads import XLSX_CONTENT_TYPE, Download
 from presentation import serializers as s
@@ -133,20 +134,25 @@ class RegisterView(APIView):
         tags=["auth"],
         summary="Create an account",
         request=s.RegisterSerializer,
-        responses={202: s.DetailSerializer, **errors(400, 429)},
+        responses={202: s.RegisteredSerializer, **errors(400, 429)},
         auth=[],
         description=(
             "Sign up with an email address and a password (Django's password rules). The same "
             "202 answer whether the address is new or already has an account: the mail sent to "
             "the address says which (a verification link, or how to log in). Then get tokens "
-            "from auth/token/."
+            "from auth/token/. `verification_required` says whether requests wait for the "
+            "verified address (REQUIRE_VERIFIED_EMAIL); `detail` says the same in words."
         ),
     )
     def post(self, request: Request) -> Response:
         data = s.RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         accounts.register(**data.validated_data)
-        return Response({"detail": accounts.registered_detail()}, status=status.HTTP_202_ACCEPTED)
+        answer = {
+            "detail": accounts.registered_detail(),
+            "verification_required": settings.REQUIRE_VERIFIED_EMAIL,
+        }
+        return Response(answer, status=status.HTTP_202_ACCEPTED)
 
 
 class VerifyEmailView(APIView):
@@ -377,6 +383,31 @@ class StationSearchView(APIView):
         hits = catalog.search_stations(**query.validated_data)
         results = s.StationHitSerializer(hits, many=True).data
         return Response({"count": len(results), "results": results})
+
+
+class StationRecordsView(APIView):
+    """A station's records from the cache only: 200 when cached (or unavailable), 202 while the
+    daemon fetches them. The HTTP thread never fetches JMA."""
+
+    @extend_schema(
+        tags=["catalog"],
+        summary="A station's records (観測史上1〜10位の値)",
+        description=(
+            "JMA's top ten per element with value, date and statistics period, from the cache. "
+            "`status` is `ready` (200), `queued` (202: the batch daemon fetches them; ask again "
+            "shortly) or `unavailable` (200: AMeDAS stations' records are not read yet, or JMA "
+            "published none). `stale` means a refresh is queued (JMA's periods move monthly)."
+        ),
+        responses={
+            200: OpenApiTypes.OBJECT,
+            202: OpenApiTypes.OBJECT,
+            **errors(401, 404),
+        },
+    )
+    def get(self, request: Request, block_no: str) -> Response:
+        answer = records_service.station_records(block_no)
+        code = status.HTTP_202_ACCEPTED if answer.status == "queued" else status.HTTP_200_OK
+        return Response(answer.as_dict(), status=code)
 
 
 # --- Requests ---------------------------------------------------------------------------------

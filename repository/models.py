@@ -240,6 +240,10 @@ class FileRequest(models.Model):
         TEN_MINUTES = "10min", "10-minute"
         ANNUAL = "annual", "annual"
 
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel (.xlsx)"
+        CSV = "csv", "CSV (.zip)"
+
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
     FINISHED_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
 
@@ -261,6 +265,10 @@ class FileRequest(models.Model):
     end_day = models.PositiveSmallIntegerField(null=True, blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.JA)
     quality_columns = models.BooleanField(default=False)
+    # The file made: the workbook, or a ZIP of CSVs (long daily values, monthly, seasons).
+    format = models.CharField(
+        _lazy("file format"), max_length=4, choices=Format.choices, default=Format.XLSX
+    )
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     priority = models.SmallIntegerField(default=0, help_text="higher runs first")
@@ -346,6 +354,9 @@ class FileRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(granularity__in=["daily", "hourly", "10min", "annual"]),
                 name="req_granularity_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=["xlsx", "csv"]), name="req_format_valid"
             ),
             models.CheckConstraint(
                 condition=Q(start_day__isnull=True)
@@ -737,6 +748,10 @@ class StationRecords(models.Model):
     page_type = models.CharField(max_length=1, help_text="s: rank_s")
     no_data = models.BooleanField(default=False, help_text="JMA published nothing")
     packed = models.BinaryField(null=True, blank=True)
+    # The records as the API shows them, written by the batch with the page (the API reads
+    # this, never the page or JMA): {"caption", "elements": [{"code", "name", "unit", "period",
+    # "records": [{"rank", "value", "quality", "no_phenomenon", "direction", "date"}]}]}.
+    view = models.JSONField(null=True, blank=True)
     fetched_at = models.DateTimeField(default=timezone.now)
     source_url = models.CharField(max_length=300)
     content_hash = models.CharField(max_length=64)
@@ -746,3 +761,14 @@ class StationRecords(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} records"
+
+
+class RecordsWanted(models.Model):
+    """A station whose records someone asked for through the API while they were not cached
+    (or stale): the daemon fetches them (the HTTP thread never fetches JMA) and deletes the row."""
+
+    station = models.OneToOneField(Station, on_delete=models.CASCADE, related_name="+")
+    wanted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"records of {self.station_id} wanted at {self.wanted_at:%Y-%m-%d %H:%M}"

@@ -24,6 +24,7 @@ class SourcePage:
     month: int
     url: str
     published: bool
+    day: int | None = None  # an hourly or 10-minute page: one station-day
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,18 @@ LEGEND_FORMATS = {"no_phenomenon": '0.0;-0.0;"--"'}
 
 def _period(spec: WorkbookSpec) -> str:
     period = spec.period
+    if period.is_annual:
+        return _("%(start)s to %(end)s (%(years)s years)") % {
+            "start": period.start.year,
+            "end": period.end.year,
+            "years": len(period.years()),
+        }
+    if period.is_subdaily:
+        return _("%(start)s to %(end)s (%(days)s days)") % {
+            "start": period.first_date.isoformat(),
+            "end": period.last_date.isoformat(),
+            "days": period.day_count,
+        }
     return _("%(start)s to %(end)s (%(months)s months)") % {
         "start": str(period.start),
         "end": str(period.end),
@@ -76,7 +89,12 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
     for column, width in zip("ABCDEFGHI", (22, 26, 14, 44, 12, 12, 12, 14, 40), strict=True):
         ws.column_dimensions[column].width = width
 
-    ws.append([cells.bold(_("JMA historical weather data (daily values)"), size=14)])
+    title = {
+        "hourly": _("JMA historical weather data (hourly values)"),
+        "10min": _("JMA historical weather data (10-minute values)"),
+        "annual": _("JMA historical weather data (annual values)"),
+    }.get(spec.period.granularity, _("JMA historical weather data (daily values)"))
+    ws.append([cells.bold(title, size=14)])
     ws.append([cells.bold(labels.attribution())])
     ws.append(
         [
@@ -91,9 +109,22 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
     season = spec.period.season
     if season is not None:
         ws.append([_("Season (months of each year)"), _season(season.first, season.last)])
+        cut = spec.period.cut_season_years()
+        if cut:
+            ws.append(
+                [
+                    _("Seasons left out"),
+                    _(
+                        "%(years)s: cut by the period's edges, so not on the Seasons sheet "
+                        "(their months are on the Data and Monthly sheets)"
+                    )
+                    % {"years": labels.join(str(year) for year in cut)},
+                ]
+            )
     ws.append([_("Generated at (JST)"), cells.cell(facts.generated_at, "yyyy-mm-dd hh:mm")])
     ws.append([_("Data rows"), cells.cell(facts.row_count, "#,##0")])
-    ws.append([_("Station-months"), f"{facts.published_months:,} / {facts.station_months:,}"])
+    pages = _("Station-days") if spec.period.is_subdaily else _("Station-months")
+    ws.append([pages, f"{facts.published_months:,} / {facts.station_months:,}"])
     ws.append([])
 
     ws.append([cells.bold(_("Items"))])
@@ -188,7 +219,7 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
         [
             cells.header(_("Station no.")),
             cells.header(_("Station")),
-            cells.header(_("Year-month")),
+            cells.header(_("Day") if spec.period.is_subdaily else _("Year-month")),
             cells.header("URL"),
             cells.header(_("Published")),
         ]
@@ -203,7 +234,12 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
             [
                 source.block_no,
                 source.station_name,
-                f"{source.year}-{source.month:02d}",
+                (
+                    f"{source.year}-{source.month:02d}"
+                    + (f"-{source.day:02d}" if source.day is not None else "")
+                    if source.month
+                    else _("annual values")
+                ),
                 link,
                 published[source.published],
             ]

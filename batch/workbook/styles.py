@@ -8,7 +8,7 @@ distinct style is built once on a prototype cell and new cells copy its style ar
 from __future__ import annotations
 
 from copy import copy
-from datetime import date
+from datetime import date, datetime
 from math import isfinite
 from typing import Any
 
@@ -122,7 +122,8 @@ class StyledRows:
         return style_id
 
     def append(self, values: list[Any], styles: list[int]) -> None:
-        """One row of float, int, str, date or None; styles[i] is the style id of values[i].
+        """One row of float, int, str, date, naive datetime or None; styles[i] is the style id
+        of values[i].
 
         A date needs a style with a date format (openpyxl would give it one by itself).
         """
@@ -187,10 +188,10 @@ class StyledRows:
                 attrs = {XML_SPACE: "preserve"} if value != value.strip() else {}
                 SubElement(SubElement(cell, "is"), "t", attrs).text = value
                 continue
-            elif kind is date:
+            elif kind is date or kind is datetime:  # datetimes naive (Excel has no zones)
                 text = f"{to_excel(value, self._epoch):.16g}"
             else:
-                raise TypeError(f"StyledRows writes float, int, str, date; not {value!r}")
+                raise TypeError(f"StyledRows writes float, int, str, date, datetime; not {value!r}")
             if style:
                 cell = SubElement(row, "c", {"r": letter + number, "s": str(style), "t": "n"})
             else:

@@ -285,6 +285,7 @@ def retry(
 
 _UNCLAIM = "claimed_by = '', lease_expires_at = NULL"
 _NO_ERROR = "error_code = '', error_message = '', error_params = NULL"
+_REFUND = "attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END"  # not counted
 
 
 def _error_values(problem: Problem) -> list[Any]:
@@ -325,8 +326,7 @@ def release(cursor: Any, request_id: int, worker_id: str, *, reason: str, now: d
         cursor,
         "release",
         request_id,
-        f"{_UNCLAIM}, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, "
-        "run_after = %s, updated_at = %s",
+        f"{_UNCLAIM}, {_REFUND}, run_after = %s, updated_at = %s",
         [param(now), param(now)],
         claimed_by=worker_id,
     )
@@ -344,14 +344,17 @@ def requeue(
     problem: Problem,
     detail: str,
     now: datetime,
+    spend_attempt: bool = True,
 ) -> bool:
-    """running -> queued after a transient error, due at `run_after`; the attempt counts."""
+    """running -> queued after a transient error, due at `run_after`; the attempt counts,
+    unless `spend_attempt` is False (the fault was ours, not the request's: storage)."""
+    refund = "" if spend_attempt else f"{_REFUND}, "
     done = _update(
         cursor,
         "requeue",
         request_id,
-        f"{_UNCLAIM}, run_after = %s, error_code = %s, error_message = %s, error_params = %s, "
-        "updated_at = %s",
+        f"{_UNCLAIM}, {refund}run_after = %s, error_code = %s, error_message = %s, "
+        "error_params = %s, updated_at = %s",
         [param(run_after), *_error_values(problem), param(now)],
         claimed_by=worker_id,
     )
