@@ -348,10 +348,21 @@ class OptionsView(APIView):
             "stations (coordinates, kind, page type) and weather items with where they are "
             "observed. Front ends build their forms from this."
         ),
-        responses={200: s.OptionsSerializer, **errors(401)},
+        responses={
+            200: s.OptionsSerializer,
+            304: OpenApiResponse(description="Not modified: the If-None-Match ETag is current."),
+            **errors(401),
+        },
     )
     def get(self, request: Request) -> Response:
-        return Response(catalog.options())
+        # Revalidated by ETag (If-None-Match -> 304, no body): the answer is the same for
+        # every user, but only for logged-in ones, so private caches only.
+        etag = f'"{catalog.options_version()}"'
+        cache_headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        asked = request.headers.get("If-None-Match", "")
+        if etag in {tag.strip().removeprefix("W/") for tag in asked.split(",")}:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=cache_headers)
+        return Response(catalog.options(), headers=cache_headers)
 
 
 class StationSearchView(APIView):
