@@ -2,7 +2,7 @@
 
 With DEBUG=1 and nothing else this is a working local setup: SQLite under var/, files under
 media/, mail printed to the console. DEBUG is off by default (production); production sets
-the variables in README.md.
+the variables listed in docs/operations.md ("Environment variables").
 """
 
 from __future__ import annotations

@@ -2,15 +2,15 @@
 
 JMA changes its pages without notice. The parser then refuses them (LayoutChanged) and every
 request naming such a station fails; the canary lets an operator learn it first, from a daily
-timer, the admin or the health report. The sample covers the page variants we know of (README,
-"JMA page variants"): an observatory (daily_s1), AMeDAS stations (daily_a1) with and without
-humidity, a rain-only station, and old months; the hourly and 10-minute pages of an
-observatory and an AMeDAS station (the days of tests/real_pages); annual values of an
-observatory (annually_s) and an AMeDAS station (annually_a), an observatory's records (rank_s),
-and one AMeDAS records page (rank_a): no real rank_a page has been checked, so it is reported
-"unverified" with the layout found (caption, header, elements), never "parsed". Pages go through
-the ordinary client, so the polite rate (JMA_MIN_INTERVAL_S, at least 1 s on JMA's own site) and
-retries apply; the caches are neither read nor written.
+timer, the admin or the health report. The sample covers the page variants we know of
+(docs/jma-source.md, "JMA page variants"): an observatory (daily_s1), AMeDAS stations
+(daily_a1) with and without humidity, a rain-only station, and old months; the hourly and
+10-minute pages of an observatory and an AMeDAS station (the days of tests/real_pages); annual
+values of an observatory (annually_s) and an AMeDAS station (annually_a), an observatory's
+records (rank_s), and one AMeDAS records page (rank_a): no real rank_a page has been checked,
+so it is reported "unverified" with the layout found (caption, header, elements), never
+"parsed". Pages go through the ordinary client, so the polite rate (JMA_MIN_INTERVAL_S, at
+least 1 s on JMA's own site) and retries apply; the caches are neither read nor written.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ header rows verbatim (units on the group cells on daily_s1, on the leaf cells on
 the day rows in each page type's own row markup. AMeDAS variety: `///` for humidity before
 2021 (as 我孫子 2013-10) and always where the station list says 湿度を除く (e.g. 八王子 0366);
 `///` for snow where snow is not observed; rain-only stations (雨) keep the full a1 header with
-`///` in every column but precipitation (no real rain-only page was found to copy; see README,
-"JMA page variants").
+`///` in every column but precipitation (no real rain-only page was found to copy;
+see docs/jma-source.md, "JMA page variants").
 
 No-data pages (deterministic): the month lies after today (JST) or is today's month on its 1st;
 year < 1872; a1 pages before 1961; an a1 station (in the station list) whose observation began

@@ -3,8 +3,8 @@
 A daily request whose period holds whole calendar years also reads the station's 年ごとの値 page
 (one page per station, through the station cache and the politeness budget) and compares, year
 by year and element by element, what the daily rows give with what JMA publishes. The rules
-are the monthly set's (batch.workbook.monthly, JMA.md): means of quality-8/5 days, `]` days
-counted in totals and extremes, the 80% rule for `)` and `]`, "--" when every day used was
+are the monthly set's (batch.workbook.monthly, docs/jma-pages.md): means of quality-8/5 days,
+`]` days counted in totals and extremes, the 80% rule for `)` and `]`, "--" when every day used was
 "--". Every pair is shown with its difference, equal or not: nothing is hidden or rounded away.
 
 Snow columns count by 寒候年 (August of the year before to July): they are checked only where

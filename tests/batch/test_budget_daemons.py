@@ -98,7 +98,7 @@ def test_two_daemons_stay_within_one_budget_and_a_small_request_is_not_starved(d
     times = [at for at, _page in stats["page_times"]]
     peak = busiest_window(times, WINDOW_S)
     rate = (len(times) - 1) / (max(times) - min(times))
-    print(  # the figures quoted in the README (pytest -s)
+    print(  # the figures quoted in docs/architecture.md (pytest -s)
         f"\ntwo daemons x 3 threads, JMA_MIN_INTERVAL_S={INTERVAL_S}: {len(times)} pages, "
         f"{rate:.2f} pages/s overall, {peak} in the busiest {WINDOW_S:.0f} s "
         f"(budget {WINDOW_S / INTERVAL_S + 1:.0f})"

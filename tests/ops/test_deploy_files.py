@@ -41,7 +41,8 @@ def test_env_example_holds_no_secrets() -> None:
 
 
 def test_env_example_reads_the_same_in_a_shell(tmp_path: Path) -> None:
-    """README says `set -a; . jma.env`: the shell must not choke on it or read it differently."""
+    """docs/operations.md says `set -a; . jma.env`: the shell must not choke on it or read it
+    differently."""
     script = f"set -a; . {DEPLOY / 'jma.env.example'}; set +a; env -0"
     done = subprocess.run(
         ["bash", "-c", script], env={}, capture_output=True, timeout=30, check=True

@@ -1,6 +1,6 @@
 """Done when (issue 20): 千葉 and 我孫子, hourly and 10-minute, 2013-10-15…17, through the replay
 server serving JMA's real pages of the 16th; the workbook's 16 October equals the real pages
-cell for cell. Every expected value below is typed from ../shared/jma_pages/ (tests/real_pages),
+cell for cell. Every expected value below is typed from JMA's real pages (tests/real_pages),
 never computed by our code; the cross-checks sum the workbook's cells against JMA's numbers.
 """
 

@@ -4,7 +4,8 @@ run.sh calls it before `migrate`. SQLite needs nothing (settings create var/). O
 MySQL it creates the database when missing (the server and the user must exist), and checks
 that the server has its time zone tables, which Django needs with USE_TZ (admin date
 filters): missing ones are loaded with mariadb-tzinfo-to-sql (or mysql_tzinfo_to_sql) and the
-client, as the README says for production; a failure there is a warning, not an error.
+client, as docs/operations.md ("Production settings") says; a failure there is a warning,
+not an error.
 """
 
 from __future__ import annotations
