@@ -200,3 +200,17 @@ def test_english_workbook_names_sheets_and_directions_in_english(saved_replay, t
     first = rows_of(ws, CHIBA)[0]
     assert first[5:7] == (995.0, 8)  # value, then its quality code
     assert "NNE" in first
+
+
+def test_elements_an_amedas_station_lacks_are_warned_in_both_languages(saved_replay, tmp_path):
+    from batch.request_warnings import coded_warnings
+
+    spec = WorkbookSpec(
+        stations=stations(CHIBA, ABIKO),
+        items=[],
+        period=Period.of(2013, 10, 2013, 10, granularity="hourly", start_day=16, end_day=16),
+    )
+    (warning,) = coded_warnings(spec, [])
+    assert warning["code"] == "not_observed" and warning["params"]["block_no"] == ABIKO
+    assert warning["params"]["items"]["ja"][:2] == ["現地気圧", "海面気圧"]
+    assert "Visibility" in warning["params"]["items"]["en"]
