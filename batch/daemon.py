@@ -8,7 +8,8 @@
 - The mail thread turns password-reset asks into mails (batch.account_mail) and sends the
   outbox. It is separate so a slow SMTP server never delays a lease renewal.
 - SIGTERM/SIGINT: stop claiming; running jobs get BATCH_SHUTDOWN_GRACE_S to finish, then they
-  are told to stop and release their claims; exit 0. A second signal skips the grace period.
+  are told to stop and release their claims; the mail thread then sends what the finished
+  jobs left in the outbox; exit 0. A second signal skips the grace period.
 
 Each thread uses its own database connection (Django keeps one per thread) and closes it when
 it ends.
@@ -33,6 +34,7 @@ from batch import account_mail, jobs, mail
 from batch.dao import (
     ConnectionLost,
     claims,
+    fairness,
     forget_connection,
     leases,
     queue_state,
@@ -84,6 +86,9 @@ class Daemon:
         self._boot = secrets.token_hex(3)
         self.claims = 0
         self.signalled = False
+        # Since when every heartbeat went through: only a daemon that has seen the database
+        # for BATCH_WORKER_DEAD_S judges others dead (after an outage, all beats are late).
+        self._beating_since: float | None = None
 
     # --- public ----------------------------------------------------------------------------------
 
@@ -99,6 +104,18 @@ class Daemon:
         """Run until a signal (or idleness with exit_when_idle); returns the exit status."""
         self._install_signals()
         worker_rows.register_worker(self.worker_id, socket.gethostname(), os.getpid(), self.threads)
+        self._beating_since = time.monotonic()
+        try:
+            for reaped in reaper.reap_predecessor(
+                self.worker_id, self._boot, failure_mail=jobs.failure_mail_for_reaper
+            ):
+                log.warning(
+                    "request %s: claim of a dead %s taken back",
+                    reaped.request_id,
+                    reaped.claimed_by,
+                )
+        except Exception as exc:  # its leases will expire instead
+            _trouble("predecessor's claims", exc)
         self._remove_stale_build_folders()
         log.info(
             "batch daemon %s started: %d worker thread(s), lease %.0fs, poll %.1fs",
@@ -135,8 +152,12 @@ class Daemon:
 
     def request_stop(self) -> None:
         if self.stop_claiming.is_set():
+            # The grace period is skipped: every running job stops at its next station-month
+            # and gives its claim back (attempt not counted), as when the grace runs out.
             log.warning("second stop request: interrupting running jobs now")
             self.abort.set()
+            for control in self._controls():
+                control.abort.set()
         self.stop_claiming.set()
 
     # --- shutdown --------------------------------------------------------------------------------
@@ -251,9 +272,66 @@ class Daemon:
             except Exception as exc:
                 _trouble(f"lease of request {claim.request_id} not renewed", exc)
 
+    def _give_way(self) -> None:
+        """Fair share (batch.dao.fairness): if an owner with fewer running requests than one
+        of ours has waited a poll or two, one of our jobs (of the owner running the most)
+        gives way between two station-months. One per call, so a turn is never given twice."""
+        controls = [c for c in self._controls() if c.should_continue()]
+        if not controls:
+            return
+        waiters = fairness.waiting_owners(waited_s=2 * self.poll_s)
+        if not waiters:
+            return
+        running = fairness.running_counts({c.claim.owner_id for c in controls})
+        slice_s = settings.BATCH_FAIR_SLICE_S
+        needs_pages: dict[int, bool] = {}
+        for waiter in waiters:
+            ahead = [
+                c
+                for c in controls
+                if c.claim.owner_id != waiter.owner_id
+                and running.get(c.claim.owner_id, 0) > waiter.running
+                and c.progress_done < c.progress_total
+            ]
+            if not ahead:
+                continue
+            if waiter.head_id not in needs_pages:
+                needs_pages[waiter.head_id] = fairness.pages_needed(waiter.head_id) > 0
+            if needs_pages[waiter.head_id]:
+                ahead = [c for c in ahead if c.new_work_s() >= slice_s]
+            if not ahead:
+                continue
+            chosen = max(ahead, key=lambda c: (running.get(c.claim.owner_id, 0), c.new_work_s()))
+            log.info(
+                "request %s gives way to owner %s's request %s",
+                chosen.claim.request_id,
+                waiter.owner_id,
+                waiter.head_id,
+            )
+            chosen.give_way.set()
+            return
+
     def _chores(self) -> None:
         try:
-            worker_rows.worker_heartbeat(self.worker_id)
+            self._give_way()
+        except Exception as exc:
+            _trouble("fair share", exc)
+        try:
+            try:
+                worker_rows.worker_heartbeat(self.worker_id)
+            except Exception:
+                self._beating_since = None
+                raise
+            if self._beating_since is None:
+                self._beating_since = time.monotonic()
+            if time.monotonic() - self._beating_since >= settings.BATCH_WORKER_DEAD_S:
+                for reaped in reaper.reap_dead_workers(failure_mail=jobs.failure_mail_for_reaper):
+                    log.warning(
+                        "request %s: %s stopped beating; %s",
+                        reaped.request_id,
+                        reaped.claimed_by,
+                        "failed (attempts used up)" if reaped.failed else "queued again",
+                    )
             for reaped in reaper.reap_expired(failure_mail=jobs.failure_mail_for_reaper):
                 log.warning(
                     "request %s: lease of %s expired; %s",
@@ -279,15 +357,27 @@ class Daemon:
         locker = f"{self.worker_id}/mail.{self._boot}"
         try:
             while not self.stop_service.is_set():
-                try:
-                    account_mail.answer_reset_asks()  # they become outbox mails first
-                    sent, failed = mail.send_due_mails(locker)
-                except Exception as exc:
-                    _trouble("mail", exc)
-                    sent = failed = 0
-                if sent or failed:
-                    log.info("mail: %d sent, %d failed", sent, failed)
+                sent = self._send_mail_batch(locker)
                 if not sent:
                     self.stop_service.wait(self.poll_s)
+            # The worker threads have ended: a job that finished during the grace period has
+            # just put its mail in the outbox. Send what is due now rather than at the next
+            # start (issue 18). At most 10 batches (other daemons keep adding mail), stopping at
+            # the first that sends nothing (mail server down: the mails wait, as always).
+            for _ in range(10):
+                if not self._send_mail_batch(locker):
+                    break
         finally:
             connection.close()
+
+    @staticmethod
+    def _send_mail_batch(locker: str) -> int:
+        try:
+            account_mail.answer_reset_asks()  # they become outbox mails first
+            sent, failed = mail.send_due_mails(locker)
+        except Exception as exc:
+            _trouble("mail", exc)
+            return 0
+        if sent or failed:
+            log.info("mail: %d sent, %d failed", sent, failed)
+        return sent

@@ -2,8 +2,9 @@
 
 build the workbook (batch.pipeline, the same code path as build_workbook) -> store it under a
 name unique to this attempt -> one fenced transaction: succeeded + ResultFile + mail. Errors
-are sorted as DESIGN.md says: transient ones requeue with backoff (failed once attempts are
-used up), permanent ones fail with a notice, unavailable months are warnings.
+are sorted as docs/architecture.md ("Failures") says: transient ones requeue with backoff
+(failed once attempts are used up), permanent ones fail with a notice, unavailable months
+are warnings.
 
 Why a new storage name per attempt (requests/<id>/a<attempt>-<random>.xlsx): a worker whose
 lease expired may still be writing while another worker redoes the request. With one fixed
@@ -75,12 +76,26 @@ class JobControl:
     abort: threading.Event = field(default_factory=threading.Event)
     lost: threading.Event = field(default_factory=threading.Event)
     cancel: threading.Event = field(default_factory=threading.Event)
+    give_way: threading.Event = field(default_factory=threading.Event)  # fair share
     progress_done: int = 0
     progress_total: int = 0
+    resumed_from: int = 0  # progress stored when this claim began (an earlier turn's)
+    new_work_since: float | None = None  # monotonic time this claim passed resumed_from
     _last_write: float = 0.0
 
     def should_continue(self) -> bool:
-        return not (self.abort.is_set() or self.lost.is_set() or self.cancel.is_set())
+        return not (
+            self.abort.is_set()
+            or self.lost.is_set()
+            or self.cancel.is_set()
+            or self.give_way.is_set()
+        )
+
+    def new_work_s(self) -> float:
+        """Seconds of new work this claim did (past what an earlier turn had done)."""
+        if self.new_work_since is None:
+            return 0.0
+        return time.monotonic() - self.new_work_since
 
     def note_lease(self, state: leases.LeaseState) -> None:
         if not state.held:
@@ -92,6 +107,8 @@ class JobControl:
         """Record progress, at most once a second; this also renews the lease."""
         self.progress_done, self.progress_total = done, total
         now = time.monotonic()
+        if self.new_work_since is None and done > self.resumed_from:
+            self.new_work_since = now
         if now - self._last_write < PROGRESS_WRITE_EVERY_S and done < total:
             return
         self._last_write = now
@@ -144,13 +161,16 @@ def download_name(req: FileRequest) -> str:
                 "first": period.season.first,
                 "last": period.season.last,
             }
-        return _("jma-weather-%(id)s-%(start)s-%(end)s.xlsx") % {
+        name = _("jma-weather-%(id)s-%(start)s-%(end)s.xlsx") % {
             "id": req.pk,
             "start": start,
             "end": end,
             "where": where,
             "season": season,
         }
+    if req.format == FileRequest.Format.CSV:  # the same name, as the ZIP it is
+        name = name.removesuffix(".xlsx") + ".zip"
+    return name
 
 
 def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path) -> Built:
@@ -158,7 +178,7 @@ def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path)
     spec = WorkbookSpec.from_request(req)
     outcome = build_workbook_file(
         spec,
-        workdir / "workbook.xlsx",
+        workdir / ("csv.zip" if spec.format == FileRequest.Format.CSV else "workbook.xlsx"),
         progress=control.progress,
         should_continue=control.should_continue,
     )
@@ -266,11 +286,13 @@ def run_job(claim: claims.Claim, control: JobControl, *, build: BuildFn | None =
 
 def _attempt(claim: claims.Claim, control: JobControl, build: BuildFn, workdir: Path) -> str:
     req = FileRequest.objects.select_related("owner").get(pk=claim.request_id)
+    control.resumed_from = req.progress_done
     facts = mail.request_facts(req)
     try:
         built = build(req, control, workdir)
     except JobInterrupted as exc:
         raise Stop from exc
+    control.give_way.clear()  # the workbook is built: finishing is the quickest way out
     if not control.should_continue():
         raise Stop
     storage_name = (
@@ -333,6 +355,12 @@ def _stopped(claim: claims.Claim, control: JobControl) -> str:
         leases.mark_cancelled(rid, me)
         log.info("request %s cancelled by its owner", rid)
         return "cancelled"
+    if control.give_way.is_set() and not control.abort.is_set():
+        # Another owner's turn (batch.dao.fairness): back to the queue, progress and
+        # attempts kept; the months fetched so far are in the cache for the next turn.
+        leases.release(rid, me, "fair_share")
+        log.info("request %s gave way to another owner after %s", rid, control.progress_done)
+        return "gave way"
     leases.release(rid, me, "shutdown")
     log.info("request %s released at shutdown", rid)
     return "released"
@@ -343,7 +371,11 @@ def _failed(claim: claims.Claim, control: JobControl, exc: BaseException) -> str
     rid, me = claim.request_id, claim.claimed_by
     if failure.code in ("internal_error", "storage_error"):
         log.exception("request %s: unexpected error", rid, exc_info=exc)
-    if not failure.permanent and claim.attempt < claim.max_attempts:
+    # Unwritable result storage is our fault, not the request's: the attempt is given back
+    # (issue 23), so an outage of the storage never uses up a request's attempts. The delay
+    # still grows with the attempts the request really spent.
+    ours = failure.code == "storage_error"
+    if not failure.permanent and (ours or claim.attempt < claim.max_attempts):
         delay = retry_delay_s(claim.attempt, settings.BATCH_RETRY_BASE_S)
         leases.requeue(
             rid,
@@ -353,6 +385,7 @@ def _failed(claim: claims.Claim, control: JobControl, exc: BaseException) -> str
             message=failure.text(),
             detail=failure.detail,
             params=failure.params,
+            spend_attempt=not ours,
         )
         log.warning("request %s: %s; retry in %.0fs", rid, failure.detail, delay)
         return "requeued"

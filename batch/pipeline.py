@@ -18,10 +18,15 @@ from pathlib import Path
 from batch.jma.cache import get_months
 from batch.jma.client import JmaClient
 from batch.jma.day_cache import get_days
+from batch.jma.errors import LayoutChanged
+from batch.jma.station_cache import get_annual
+from batch.workbook.annual import AnnualWriter
+from batch.workbook.csv_export import CsvZipWriter
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.subdaily import SubdailyWriter
 from batch.workbook.writer import WorkbookWriter
 from common.request_size import check_request_size
+from repository.models import Station
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ def _file_digest(path: Path) -> tuple[int, str]:
 
 
 def _add_months(
-    writer: WorkbookWriter,
+    writer: WorkbookWriter | CsvZipWriter,
     spec: WorkbookSpec,
     total: int,
     progress: Callable[[int, int], None] | None,
@@ -77,6 +82,8 @@ def _add_months(
             done += 1
             if progress is not None:
                 progress(done, total)
+        if isinstance(writer, WorkbookWriter):  # the CSV archive has no 検算 table
+            _add_annual(writer, station, client)
 
 
 def _add_days(
@@ -108,6 +115,67 @@ def _add_days(
             writer.add_daily(station, result)
 
 
+def _add_annual(writer: WorkbookWriter, station: Station, client: JmaClient | None) -> None:
+    """JMA's annual values for the 検算 sheet: one page per station (the station cache, the one
+    politeness budget), read only when the request holds a whole year of the station's. A page
+    that cannot be read is said in the sheet; JMA being unavailable retries the request."""
+    years = writer.check_years(station)
+    if not years:
+        return
+    try:
+        annual = get_annual(station, through_year=years[-1], client=client)
+    except LayoutChanged as exc:
+        writer.add_annual(station, None, problem=writer.annual_problem(exc))
+        return
+    writer.add_annual(station, annual)
+
+
+def _build_annual(
+    spec: WorkbookSpec,
+    out_path: Path,
+    temp_path: Path,
+    progress: Callable[[int, int], None] | None,
+    should_continue: Callable[[], bool] | None,
+    client: JmaClient | None,
+) -> WorkbookOutcome:
+    """granularity=annual: one 年ごとの値 page per station (station cache), whatever the years."""
+    total = len(spec.stations)
+    writer: AnnualWriter | None = None
+    try:
+        writer = AnnualWriter(spec)
+        for done, station in enumerate(spec.stations, start=1):
+            if should_continue is not None and not should_continue():
+                raise JobInterrupted(f"stopped after {done - 1} of {total} stations")
+            writer.add_station(
+                station, get_annual(station, through_year=spec.period.end.year, client=client)
+            )
+            if progress is not None:
+                progress(done, total)
+        if writer.published == 0:
+            raise NothingPublished(
+                f"JMA published no annual values for any of the {total} selected stations",
+                station_months=total,
+            )
+        writer.save(temp_path)
+        size, sha256 = _file_digest(temp_path)
+        temp_path.chmod(0o644)
+        os.replace(temp_path, out_path)
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        temp_path.unlink(missing_ok=True)
+        raise
+    return WorkbookOutcome(
+        path=out_path,
+        row_count=writer.row_count,
+        size=size,
+        sha256=sha256,
+        station_months=total,
+        unavailable=writer.unavailable(),
+        warnings=writer.warnings(),
+    )
+
+
 def build_workbook_file(
     spec: WorkbookSpec,
     out_path: Path,
@@ -132,14 +200,18 @@ def build_workbook_file(
     )
     os.close(handle)
     temp_path = Path(temp_name)
-    writer: WorkbookWriter | SubdailyWriter | None = None
+    if spec.period.is_annual:
+        return _build_annual(spec, out_path, temp_path, progress, should_continue, client)
+    writer: WorkbookWriter | SubdailyWriter | CsvZipWriter | None = None
     try:
         if spec.period.is_subdaily:
             writer = SubdailyWriter(spec)
             _add_days(writer, spec, total, progress, should_continue, client)
             published, unit = writer.published_days, "station-days"
         else:
-            writer = WorkbookWriter(spec)
+            # The CSV archive streams into the temporary file from its first row; the workbook
+            # is assembled there by save(). Either way the rename below is the only way out.
+            writer = CsvZipWriter(spec, temp_path) if spec.format == "csv" else WorkbookWriter(spec)
             _add_months(writer, spec, total, progress, should_continue, client)
             published, unit = writer.published_months, "station-months"
         if published == 0:

@@ -283,6 +283,12 @@ BATCH_POLL_INTERVAL_S = env_seconds("BATCH_POLL_INTERVAL_S", 2.0, above=0)
 BATCH_MAX_ATTEMPTS = env_int("BATCH_MAX_ATTEMPTS", 5, minimum=1)
 BATCH_RETRY_BASE_S = env_int("BATCH_RETRY_BASE_S", 60, unit="seconds")
 BATCH_SHUTDOWN_GRACE_S = env_int("BATCH_SHUTDOWN_GRACE_S", 30, unit="seconds")
+# While another owner waits, a job gives way after this much new work (batch.dao.fairness);
+# at once when the waiting request needs no JMA page.
+BATCH_FAIR_SLICE_S = env_seconds("BATCH_FAIR_SLICE_S", 60.0, above=0)
+# A daemon whose heartbeat (once a poll) is older than this is dead: its claims are taken
+# back without waiting for their leases (batch.dao.reaper.reap_dead_workers).
+BATCH_WORKER_DEAD_S = env_seconds("BATCH_WORKER_DEAD_S", 20.0, above=0)
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8, minimum=1)
 MAIL_RETRY_BASE_S = env_int("MAIL_RETRY_BASE_S", 30, unit="seconds")
 # GET /api/v1/health/ counts a worker alive while its heartbeat is younger than this.

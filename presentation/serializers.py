@@ -43,6 +43,14 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class RegisteredSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    verification_required = serializers.BooleanField(
+        help_text="Whether this server lets an account request only after its address is "
+        "verified (REQUIRE_VERIFIED_EMAIL); the same for every address."
+    )
+
+
 class VerifiedSerializer(serializers.Serializer):
     code = serializers.ChoiceField(choices=["verified", "already_verified"])
     detail = serializers.CharField()
@@ -224,6 +232,12 @@ class CreateRequestSerializer(serializers.Serializer):
     )
     language = serializers.ChoiceField(choices=FileRequest.Language.choices, default="ja")
     quality_columns = serializers.BooleanField(default=False)
+    format = serializers.ChoiceField(
+        choices=FileRequest.Format.choices,
+        default=FileRequest.Format.XLSX,
+        help_text="xlsx: the workbook; csv: a ZIP of a long daily CSV (one row per station, "
+        "day and item), the monthly and season tables and a README",
+    )
     season_start_month = serializers.IntegerField(
         min_value=1,
         max_value=12,
@@ -289,6 +303,11 @@ class EstimateSerializer(serializers.Serializer):
     max_station_months = serializers.IntegerField(help_text="the service's limit per request")
     max_rows = serializers.IntegerField(help_text="data rows one Excel sheet can hold")
     within_limits = serializers.BooleanField(help_text="false: creating it would be refused")
+    format = serializers.ChoiceField(choices=FileRequest.Format.choices)
+    file_rows = serializers.IntegerField(
+        help_text="rows of the file's main table: station-days (xlsx) or station-day-items (csv)"
+    )
+    file_bytes = serializers.IntegerField(help_text="rough size of the download in bytes")
 
 
 class RemainingEstimateSerializer(serializers.Serializer):
@@ -395,6 +414,7 @@ class FileRequestSerializer(serializers.ModelSerializer):
             "end_day",
             "language",
             "quality_columns",
+            "format",
             "stations",
             "items",
             "progress",
@@ -455,6 +475,7 @@ class FileRequestSerializer(serializers.ModelSerializer):
             "end_day": obj.end_day,
             "language": obj.language,
             "quality_columns": obj.quality_columns,
+            "format": obj.format,
             "stations": view.stations,
             "items": view.items,
             "progress": {

@@ -133,20 +133,25 @@ class RegisterView(APIView):
         tags=["auth"],
         summary="Create an account",
         request=s.RegisterSerializer,
-        responses={202: s.DetailSerializer, **errors(400, 429)},
+        responses={202: s.RegisteredSerializer, **errors(400, 429)},
         auth=[],
         description=(
             "Sign up with an email address and a password (Django's password rules). The same "
             "202 answer whether the address is new or already has an account: the mail sent to "
             "the address says which (a verification link, or how to log in). Then get tokens "
-            "from auth/token/."
+            "from auth/token/. `verification_required` says whether requests wait for the "
+            "verified address (REQUIRE_VERIFIED_EMAIL); `detail` says the same in words."
         ),
     )
     def post(self, request: Request) -> Response:
         data = s.RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         accounts.register(**data.validated_data)
-        return Response({"detail": accounts.registered_detail()}, status=status.HTTP_202_ACCEPTED)
+        answer = {
+            "detail": accounts.registered_detail(),
+            "verification_required": settings.REQUIRE_VERIFIED_EMAIL,
+        }
+        return Response(answer, status=status.HTTP_202_ACCEPTED)
 
 
 class VerifyEmailView(APIView):

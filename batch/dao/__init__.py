@@ -176,7 +176,7 @@ _MODULE_OF = {
     ),
     "leases": ("LeaseState", "mark_cancelled", "release", "renew_lease", "requeue"),
     "finish": ("StoredFile", "failure_count", "finish_succeeded", "mark_failed"),
-    "reaper": ("Reaped", "reap_expired"),
+    "reaper": ("Reaped", "reap_dead_workers", "reap_expired", "reap_predecessor"),
     "outbox": (
         "Mail",
         "OutboxRow",

@@ -62,11 +62,20 @@ def candidate_owners_sql(now: datetime, limit: int, skip_owners: set[int]) -> tu
     return sql, [*params, CLAIM_CANDIDATES]
 
 
-def owner_head_sql(*, due: bool, lock: str = "") -> str:
-    """The owner's next queued request, from req_owner_head_idx in index order."""
+def owner_head_sql(*, due: bool, lock: str = "", count_running: bool = False) -> str:
+    """The owner's next queued request, from req_owner_head_idx in index order.
+
+    count_running: a sixth column, the owner's running requests (parameters owner_id and
+    RUNNING first)."""
     due_sql = " AND run_after <= %s" if due else ""
+    req = table(FileRequest)
+    running = (
+        f", (SELECT COUNT(*) FROM {req} WHERE owner_id = %s AND status = %s)"
+        if count_running
+        else ""
+    )
     return (
-        f"SELECT id, attempts, max_attempts, priority, created_at FROM {table(FileRequest)}"
+        f"SELECT id, attempts, max_attempts, priority, created_at{running} FROM {req}"
         f"{dialect().use_index('req_owner_head_idx')} "
         f"WHERE owner_id = %s AND status = %s AND cancel_requested = 0{due_sql} "
         f"ORDER BY priority DESC, created_at, id LIMIT 1{lock}"
@@ -79,30 +88,34 @@ def _refresh_owner(cursor: Any, owner_id: int) -> None:
     Call it holding the owner's QueueOwner row lock (MariaDB) or the write lock (SQLite):
     then every change to the owner's requests has either committed before (and READ
     COMMITTED shows it to these reads) or will set `dirty` again after we commit.
+
+    One statement (issue 22: fewer statements per claim). Its subqueries read FileRequest
+    as plain consistent reads under READ COMMITTED (no row locks): a locking read here could
+    wait for a request row that another claimer of this owner holds while it waits for our
+    owner lock. Every value comes from a subquery, never from another column of the row, so
+    MariaDB's left-to-right and SQLite's all-old SET semantics give the same row.
     """
     req = table(FileRequest)
-    # One plain (consistent, non-locking) read: a locking read here could wait for a request
-    # row that another claimer of this owner holds while it waits for our owner lock.
-    cursor.execute(
-        "SELECT h.id, h.priority, h.created_at, "
-        f"(SELECT COUNT(*) FROM {req} WHERE owner_id = %s AND status = %s), "
-        f"(SELECT MIN(run_after) FROM {req} WHERE owner_id = %s AND status = %s "
-        "AND cancel_requested = 0) "
-        f"FROM (SELECT 1 AS one) o LEFT JOIN ({owner_head_sql(due=False)}) h ON 1 = 1",
-        [owner_id, RUNNING, owner_id, QUEUED, owner_id, QUEUED],
+    queued = f"FROM {req} WHERE owner_id = %s AND status = %s AND cancel_requested = 0"
+    head = (
+        f"FROM {req}{dialect().use_index('req_owner_head_idx')} WHERE owner_id = %s "
+        "AND status = %s AND cancel_requested = 0 ORDER BY priority DESC, created_at, id LIMIT 1"
     )
-    head_id, head_priority, head_created_at, running, due_at = cursor.fetchone()
     cursor.execute(
-        f"UPDATE {table(QueueOwner)} SET dirty = 0, ready = %s, head_id = %s, "
-        "head_priority = %s, head_created_at = %s, running = %s, due_at = %s "
+        f"UPDATE {table(QueueOwner)} SET dirty = 0, "
+        f"ready = EXISTS (SELECT 1 {queued}), "
+        f"head_id = (SELECT id {head}), "
+        f"head_priority = COALESCE((SELECT priority {head}), 0), "
+        f"head_created_at = (SELECT created_at {head}), "
+        f"running = (SELECT COUNT(*) FROM {req} WHERE owner_id = %s AND status = %s), "
+        f"due_at = (SELECT MIN(run_after) {queued}) "
         "WHERE owner_id = %s",
         [
-            head_id is not None,
-            head_id,
-            head_priority or 0,
-            head_created_at,
-            running,
-            due_at,
+            *(owner_id, QUEUED) * 4,
+            owner_id,
+            RUNNING,
+            owner_id,
+            QUEUED,
             owner_id,
         ],
     )
@@ -228,16 +241,17 @@ def _take(
         )
         if cursor.fetchone() is None:
             return None if wait else _BUSY
-    cursor.execute(owner_head_sql(due=True, lock=sql.skip_locked), [owner_id, QUEUED, param(due)])
+    # The owner's next due request, locked, and (in the same statement: issue 22) the
+    # owner's running requests counted under the user-row lock taken above.
+    cursor.execute(
+        owner_head_sql(due=True, lock=sql.skip_locked, count_running=True),
+        [owner_id, RUNNING, owner_id, QUEUED, param(due)],
+    )
     row = cursor.fetchone()
     if row is None:
         return None  # taken (or requeued for later) since
-    request_id, attempts, max_attempts = row[0], row[1], row[2]
-    cursor.execute(
-        f"SELECT COUNT(*) FROM {table(FileRequest)} WHERE owner_id = %s AND status = %s",
-        [owner_id, RUNNING],
-    )
-    if cursor.fetchone()[0] >= claimer.limit:
+    request_id, attempts, max_attempts, running = row[0], row[1], row[2], row[5]
+    if running >= claimer.limit:
         return None
     now = clock.now()  # taken after the count, so event times never show a false overlap
     claimed = lifecycle.claim(

@@ -79,12 +79,6 @@ def finish_succeeded(
 
     def work(cursor: Any) -> bool:
         now = clock.now()
-        cursor.execute(
-            f"SELECT storage_name FROM {table(ResultFile)} WHERE request_id = %s", [request_id]
-        )
-        existing = cursor.fetchone()
-        if existing is not None:
-            return existing[0] == stored.storage_name
         succeeded = lifecycle.succeed(
             cursor,
             request_id,
@@ -96,7 +90,14 @@ def finish_succeeded(
             now=now,
         )
         if not succeeded:
-            return False
+            # Not ours (any more), or ours already: a COMMIT whose answer was lost. Only then
+            # is the file row read (issue 22: one statement fewer on the common path).
+            cursor.execute(
+                f"SELECT storage_name FROM {table(ResultFile)} WHERE request_id = %s",
+                [request_id],
+            )
+            existing = cursor.fetchone()
+            return existing is not None and existing[0] == stored.storage_name
         expires = _insert_result(cursor, request_id, stored, now)
         if mail is not None:
             queue_mail(cursor, request_id, mail(expires), now)

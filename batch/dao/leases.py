@@ -88,8 +88,10 @@ def requeue(
     message: str,
     detail: str = "",
     params: Mapping[str, Any] | None = None,
+    spend_attempt: bool = True,
 ) -> bool:
-    """A transient failure: back to queued after `delay_s`, keeping the attempt count.
+    """A transient failure: back to queued after `delay_s`, keeping the attempt count
+    (or giving the attempt back with spend_attempt=False: unwritable result storage).
 
     `code` and `params` are shown to the owner in their language (`message` is the same in
     English, or the only text when there are no params); `detail` (exception text) stays in
@@ -106,6 +108,7 @@ def requeue(
             problem=problem,
             detail=detail,
             now=now,
+            spend_attempt=spend_attempt,
         )
 
     return run(work, what="requeue")

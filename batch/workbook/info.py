@@ -102,6 +102,18 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
     season = spec.period.season
     if season is not None:
         ws.append([_("Season (months of each year)"), _season(season.first, season.last)])
+        cut = spec.period.cut_season_years()
+        if cut:
+            ws.append(
+                [
+                    _("Seasons left out"),
+                    _(
+                        "%(years)s: cut by the period's edges, so not on the Seasons sheet "
+                        "(their months are on the Data and Monthly sheets)"
+                    )
+                    % {"years": labels.join(str(year) for year in cut)},
+                ]
+            )
     ws.append([_("Generated at (JST)"), cells.cell(facts.generated_at, "yyyy-mm-dd hh:mm")])
     ws.append([_("Data rows"), cells.cell(facts.row_count, "#,##0")])
     pages = _("Station-days") if spec.period.is_subdaily else _("Station-months")
@@ -215,8 +227,12 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
             [
                 source.block_no,
                 source.station_name,
-                f"{source.year}-{source.month:02d}"
-                + (f"-{source.day:02d}" if source.day is not None else ""),
+                (
+                    f"{source.year}-{source.month:02d}"
+                    + (f"-{source.day:02d}" if source.day is not None else "")
+                    if source.month
+                    else _("annual values")
+                ),
                 link,
                 published[source.published],
             ]

@@ -22,7 +22,9 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from batch.jma.page import DailyPage, MonthResult
+from batch.jma.station_cache import AnnualResult
 from batch.workbook import labels
+from batch.workbook.annual_check import AnnualCheck
 from batch.workbook.charts import BAR, LINE, ChartColumn, StationRows, add_charts
 from batch.workbook.info import InfoFacts, SourcePage, write_info
 from batch.workbook.monthly import (
@@ -37,12 +39,14 @@ from batch.workbook.monthly import (
 )
 from batch.workbook.printing import set_header_height, set_up_page
 from batch.workbook.spec import WorkbookSpec
+from batch.workbook.station_meta import NUMBER_FORMATS as META_FORMATS
+from batch.workbook.station_meta import station_meta, station_meta_headers
 from batch.workbook.styles import QUALITY_MARK, CellMaker, StyledRows
 from common import clock
 from common.period import YearMonth
 from repository.models import Station, WeatherItem
 
-ID_COLUMNS = 4  # 都道府県, 地点, 地点番号, 日付
+ID_COLUMNS = 7  # 都道府県, 地点, 地点番号, 緯度, 経度, 標高(m), 日付
 MONTHLY_MONTH_COLUMN = 6
 COMPLETENESS_MARK = {QUASI: "quasi", INSUFFICIENT: "insufficient"}
 Result = TypeVar("Result")
@@ -130,6 +134,12 @@ class WorkbookWriter:
         self.ws_seasons = (
             self.wb.create_sheet(_("Seasons")) if spec.period.season is not None else None
         )
+        # 検算: only when the period holds a whole year to check JMA's annual values against.
+        self.check = (
+            AnnualCheck(spec, self.wb.create_sheet(_("Check")))
+            if spec.period.complete_years()
+            else None
+        )
         self.ws_charts = self.wb.create_sheet(_("Charts"))
         self.ws_info = self.wb.create_sheet(_("Info"))
         for ws, title_rows in (
@@ -150,6 +160,7 @@ class WorkbookWriter:
             _ItemColumn(item, self.data_rows, self.directions) for item in spec.items
         ]
         self.date_style = self.data_rows.style(labels.date_format())
+        self.meta_styles = [self.data_rows.style(fmt) for fmt in META_FORMATS]
         self.statistics = statistics_for(spec.items)
         self.date_format = labels.date_format()
         self.month_format = labels.month_format()
@@ -166,6 +177,7 @@ class WorkbookWriter:
         self._season_station: Station | None = None
         self._season_year: int | None = None
         self._season_pages: list[DailyPage] = []
+        self._cut_seasons = set(spec.period.cut_season_years())  # left out of 季節別
         self._start_data_sheet()
         self._start_monthly_sheet()
         if self.ws_seasons is not None:
@@ -181,8 +193,14 @@ class WorkbookWriter:
 
     def _start_data_sheet(self) -> None:
         ws = self.ws_data
-        header = [_("Prefecture"), _("Station"), _("Station no."), _("Date")]
-        widths = [10, 14, 10, 12]
+        header = [
+            _("Prefecture"),
+            _("Station"),
+            _("Station no."),
+            *station_meta_headers(),
+            _("Date"),
+        ]
+        widths = [10, 14, 10, 9, 10, 8, 12]
         for item in self.spec.items:
             header.append(labels.item_header(item))
             widths.append(22 if item.kind == WeatherItem.Kind.TEXT else 13)
@@ -191,7 +209,7 @@ class WorkbookWriter:
                 widths.append(9)
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "E2"
+        ws.freeze_panes = f"{get_column_letter(ID_COLUMNS + 1)}2"
         set_header_height(ws, header, widths)
         ws.append([self.data_cells.header(text) for text in header])
 
@@ -210,11 +228,12 @@ class WorkbookWriter:
     def _write_days(self, station: Station, result: MonthResult) -> None:
         """One row per day: plain values, each with a style id picked from precomputed ones."""
         _, prefix, available = self._context(station)
+        prefix = [*prefix, *station_meta(station).values()]
         page = result.page
         assert page is not None
         quality_columns = self.spec.quality_columns
         columns = list(zip(self.item_columns, available, strict=True))
-        prefix_styles = [0] * len(prefix) + [self.date_style]
+        prefix_styles = [0] * (len(prefix) - 3) + self.meta_styles + [self.date_style]
         append = self.data_rows.append
         for day_row in page.rows:
             row: list[Any] = [*prefix, date(page.year, page.month, day_row.day)]
@@ -335,12 +354,13 @@ class WorkbookWriter:
             _("Season year"),
             _("Months"),
             _("Days in season"),
+            _("Months with data"),
         ]
-        widths = [10, 14, 10, 9, 18, 9]
+        widths = [10, 14, 10, 9, 18, 9, 9]
         items = {item.code: item for item in self.spec.items}
         for stat in self.statistics:
             item = items[stat.item_code]
-            header.append(labels.statistic_header(item, stat))
+            header.append(labels.statistic_header(item, stat, season=True))
             widths.append(16)
             if stat.direction_code:
                 header.append(labels.direction_header(item))
@@ -348,7 +368,7 @@ class WorkbookWriter:
         self.season_column_count = len(header)
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "G2"
+        ws.freeze_panes = "H2"
         set_header_height(ws, header, widths)
         ws.append([self.season_cells.header(text) for text in header])
 
@@ -370,6 +390,8 @@ class WorkbookWriter:
         if station is None or year is None or season is None or self.ws_seasons is None:
             return
         months = season.months_of(year)
+        if year in self._cut_seasons:
+            return  # cut by the period's edges: months never requested would read as missing
         days = sum(month.days for month in months)
         summary = summarize_pages(
             pages,
@@ -381,7 +403,14 @@ class WorkbookWriter:
         _, prefix, _ = self._context(station)
         span = labels.month_range(str(months[0]), str(months[-1]))
         self.ws_seasons.append(
-            [*prefix, year, span, days, *self.statistic_cells(self.season_cells, summary)]
+            [
+                *prefix,
+                year,
+                span,
+                days,
+                len(pages),
+                *self.statistic_cells(self.season_cells, summary),
+            ]
         )
         self._season_rows += 1
 
@@ -403,12 +432,40 @@ class WorkbookWriter:
         )
         if self.ws_seasons is not None:
             self._season_add(station, result)
+        if self.check is not None:
+            self.check.add_month(station, result)
         if result.page is None:
             self._unpublished[station.block_no].append((result.year, result.month))
             return
         self.published_months += 1
         self._write_days(station, result)
         self._write_monthly(station, result)
+
+    def check_years(self, station: Station) -> list[int]:
+        """The years (calendar or 寒候年) the 検算 sheet checks for this station, after its months:
+        the pipeline reads the station's annual page up to the last of them."""
+        return self.check.station_years(station) if self.check is not None else []
+
+    @in_workbook_language
+    def add_annual(self, station: Station, annual: AnnualResult | None, problem: str = "") -> None:
+        """JMA's annual values for the station (None and a problem: they could not be read)."""
+        assert self.check is not None
+        self.check.add_annual(station, annual, problem)
+        if annual is not None:
+            self._sources.append(
+                SourcePage(
+                    station.block_no,
+                    labels.station_name(station),
+                    0,
+                    0,
+                    annual.source_url,
+                    annual.page is not None,
+                )
+            )
+
+    @in_workbook_language
+    def annual_problem(self, error: Exception) -> str:
+        return _("JMA's annual values could not be read: %(error)s") % {"error": error}
 
     def unavailable(self) -> list[str]:
         """'47662 2020-03' for each station-month JMA published nothing for."""
@@ -474,6 +531,8 @@ class WorkbookWriter:
             self.language,
             (self.spec.period.start.first_day, self.spec.period.end.first_day),
         )
+        if self.check is not None:
+            self.check.write()
         local = self.generated_at
         if local.tzinfo is not None:  # Excel has no time zones: show Japan time, say so
             local = timezone.localtime(local).replace(tzinfo=None)

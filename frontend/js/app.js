@@ -74,6 +74,7 @@ function skipToMain(event) {
 function page(titleKey, ...content) {
   const title = h("h1", { tabindex: "-1", text: t(titleKey) });
   const shown = flash ? notice(flash.text, flash.kind) : null;
+  shown?.setAttribute("data-flash", "");
   flash = null;
   main.replaceChildren(...[title, shown, ...content].filter(Boolean));
   document.title = `${t(titleKey)} | ${t("app_title")}`;
@@ -138,13 +139,14 @@ function registerPage() {
     "register_title",
     form(
       async (data) => {
-        const { status } = await json("/api/v1/auth/register/", {
+        const { body } = await json("/api/v1/auth/register/", {
           method: "POST",
           auth: false,
           body: { email: data.get("email"), password: data.get("password"), name: data.get("name") },
         });
-        // 201: ready to log in; 202: a confirmation mail went out first.
-        const text = status === 202 ? t("registered_check_mail") : t("registered");
+        // The server says whether it lets an unverified account in (REQUIRE_VERIFIED_EMAIL):
+        // "verify first" only where that is the rule (issue 18), in the reader's language.
+        const text = body?.detail || t(body?.verification_required === false ? "registered" : "registered_check_mail");
         go(`#/login?email=${encodeURIComponent(data.get("email"))}`, { text, kind: "ok" });
       },
       field("email", t("email"), input("email", "email")),

@@ -111,11 +111,18 @@ function outputCard(onChange) {
     "aria-describedby": "err-quality_columns",
     onchange: (e) => ((state.quality_columns = e.target.checked), onChange()),
   });
+  const formatSelect = h(
+    "select",
+    { onchange: (e) => ((state.format = e.target.value), onChange()) },
+    ["xlsx", "csv"].map((code) =>
+      h("option", { value: code, selected: state.format === code }, t(`format_${code}`))),
+  );
   return h(
     "fieldset",
     { class: "card" },
     h("legend", { text: t("output") }),
     h("div", { class: "row" },
+      field("format", t("format"), formatSelect),
       field("language", t("language"), languageSelect),
       h("div", { class: "field" },
         h("label", { class: "check", for: "f-quality_columns" }, quality, ` ${t("quality_columns")}`),

@@ -100,6 +100,10 @@ const STRINGS = {
     output: "出力",
     language: "Excel の言語",
     quality_columns: "品質情報の列を付ける",
+    format: "ファイル形式",
+    format_xlsx: "Excel (.xlsx)",
+    format_csv: "CSV (ZIP、R・Python 向けの縦長形式)",
+    estimate_file: "ファイル: {rows} 行、約 {size}",
     estimate: "見積もり",
     estimate_pending: "期間・地点・要素を選ぶと見積もりを表示します。",
     estimate_line: "{sm} 地点・月、{rows} 行",
@@ -125,6 +129,7 @@ const STRINGS = {
     submit: "依頼する",
     submitting: "送信中…",
     submitted: "依頼 #{id} を受け付けました。",
+    cancel_confirm: "依頼 #{id} を取り消しますか？ 実行中の作業は破棄されます (あとで再実行できます)。",
     replayed: "この依頼は送信済みです (#{id})。",
     form_has_errors: "入力に誤りがあります。各項目のメッセージを確認してください。",
     seconds: "{n} 秒",
@@ -255,6 +260,10 @@ const STRINGS = {
     output: "Output",
     language: "Workbook language",
     quality_columns: "Add quality columns",
+    format: "File format",
+    format_xlsx: "Excel (.xlsx)",
+    format_csv: "CSV (ZIP, long format for R and Python)",
+    estimate_file: "File: {rows} rows, about {size}",
     estimate: "Estimate",
     estimate_pending: "Choose a period, stations and items to see an estimate.",
     estimate_line: "{sm} station-months, {rows} rows",
@@ -280,6 +289,7 @@ const STRINGS = {
     submit: "Send request",
     submitting: "Sending…",
     submitted: "Request #{id} was accepted.",
+    cancel_confirm: "Cancel request #{id}? Work in progress is discarded (you can retry it later).",
     replayed: "This request was already sent (#{id}).",
     form_has_errors: "Some fields need attention; see the messages next to them.",
     seconds: "{n} s",
@@ -345,6 +355,19 @@ export function stationName(station) {
 
 export function number(value) {
   return new Intl.NumberFormat(current === "ja" ? "ja-JP" : "en-US").format(value);
+}
+
+/** A rough size: 850 KB, 12 MB (decimal units, as download managers show them). */
+export function fileSize(bytes) {
+  const units = ["B", "KB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const digits = value < 10 && unit > 0 ? 1 : 0;
+  return `${number(Number(value.toFixed(digits)))} ${units[unit]}`;
 }
 
 export function duration(seconds) {

@@ -126,6 +126,10 @@ export async function requestsPage(params, ctx) {
     }
 
     async function act(path) {
+      // Ask before cancelling: one click must not throw away a running request's work.
+      if (path === "cancel" && !window.confirm(t("cancel_confirm", { id: request.id }))) return;
+      // "Request #5 was accepted" is stale once the request is cancelled or retried.
+      for (const old of document.querySelectorAll("#main [data-flash]")) old.remove();
       try {
         const { body } = await json(`/api/v1/requests/${request.id}/${path}/`, { method: "POST" });
         card.update(body);

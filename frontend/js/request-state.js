@@ -21,6 +21,7 @@ export const state = {
   items: new Set(),
   language: null,
   quality_columns: false,
+  format: "xlsx", // "xlsx" (the workbook) or "csv" (a ZIP of CSVs for R and Python)
   key: null, // Idempotency-Key of the current draft; a change makes a new one
   results: null, // the last search: {hits, near}
 };
@@ -89,9 +90,10 @@ export function requestBody(granularity = state.granularity) {
     end_month: Number(state.end_month),
     stations: [...state.stations],
     prefectures: [...state.prefectures],
-    items: options.items.filter((i) => state.items.has(i.code)).map((i) => i.code),
+    items: [...state.items], // in the order ticked (a Set keeps insertion order)
     language: state.language || lang(),
     quality_columns: state.quality_columns,
+    format: state.format,
   };
   if (granularity !== "daily") body.granularity = granularity;
   if (isSubdaily(granularity)) {

@@ -95,6 +95,9 @@ MONTH_RANGE = _lazy("%(first)s to %(last)s")
 RELEASE_REASONS = {
     "shutdown": _lazy("released at shutdown; it will run again"),
     "shutdown_stuck": _lazy("released at shutdown (job did not stop in time)"),
+    "fair_share": _lazy(
+        "paused to give another user's request a turn; it continues where it stopped"
+    ),
 }
 
 

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from batch import dao
-from repository.models import RequestEvent
+from repository.models import FileRequest, RequestEvent
 from tests.batch.conftest import make_request, make_user
 from tests.batch.test_jobs import _run, replay  # noqa: F401  (fixture)
 
@@ -78,3 +78,25 @@ def test_a_reaped_lease_does_not_name_the_worker(master_data, replay):  # noqa: 
     shown = json.dumps(owner_view(owner, req.pk), ensure_ascii=False)
     assert "stopped responding" in shown
     assert "build-host" not in shown and "4242" not in shown
+
+
+def test_unwritable_storage_spends_no_attempt(master_data, replay, settings, tmp_path):  # noqa: F811
+    """Issue 23: each claim while result storage was unwritable spent an attempt, so an outage
+    longer than the retries failed requests that had nothing wrong with them."""
+    replay()
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the results folder should be")
+    settings.STORAGES = {
+        **django_settings.STORAGES,
+        "results": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(blocker / "results")},
+        },
+    }
+    req = make_request(make_user("storage@example.com"), max_attempts=2)
+    for _ in range(4):
+        assert _run(req, worker=WORKER)[0] == "requeued"
+        req.refresh_from_db()
+        assert (req.status, req.attempts) == ("queued", 0)
+        FileRequest.objects.filter(pk=req.pk).update(run_after=req.created_at)  # due again
+    assert RequestEvent.objects.filter(request=req, kind="retry_scheduled").count() == 4

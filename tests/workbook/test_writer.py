@@ -56,6 +56,9 @@ def test_sheets_headers_and_cell_types(xlsx: Path) -> None:
         "都道府県",
         "地点",
         "地点番号",
+        "緯度",
+        "経度",
+        "標高(m)",
         "日付",
         "平均気温(℃)",
         "降水量の合計(mm)",
@@ -66,24 +69,24 @@ def test_sheets_headers_and_cell_types(xlsx: Path) -> None:
     assert ws.max_row == 32 and writer.row_count == 31
     first = [c.value for c in ws[2]]
     assert first[:3] == ["東京都", "東京", "47662"]
-    assert first[3] == datetime(2020, 1, 1)
-    assert ws["D2"].is_date and ws["D2"].number_format == "yyyy/mm/dd"
-    assert isinstance(ws["E2"].value, float) and ws["E2"].value == pytest.approx(5.1)
-    assert ws["E2"].number_format == "0.0"
-    assert ws["G2"].value == 60 and ws["G2"].number_format == "0"
-    assert ws["H2"].value == "北北西" and ws["I2"].value == "晴後曇"
+    assert first[6] == datetime(2020, 1, 1)
+    assert ws["G2"].is_date and ws["G2"].number_format == "yyyy/mm/dd"
+    assert isinstance(ws["H2"].value, float) and ws["H2"].value == pytest.approx(5.1)
+    assert ws["H2"].number_format == "0.0"
+    assert ws["J2"].value == 60 and ws["J2"].number_format == "0"
+    assert ws["K2"].value == "北北西" and ws["L2"].value == "晴後曇"
     # Missing values are empty cells: not 0, not yesterday's value.
-    assert ws["G5"].value is None  # day 4, "×"
-    assert ws["E6"].value is None  # day 5, "#"
-    assert ws.freeze_panes == "E2"
-    assert ws.auto_filter.ref == "A1:I32"
+    assert ws["J5"].value is None  # day 4, "×"
+    assert ws["H6"].value is None  # day 5, "#"
+    assert ws.freeze_panes == "H2"
+    assert ws.auto_filter.ref == "A1:L32"
     assert ws.column_dimensions["A"].width > 0
 
 
 def test_marked_values_are_styled(xlsx: Path) -> None:
     build_tokyo(xlsx)
     ws = load(xlsx)["データ"]
-    normal, quasi, insufficient = ws["E2"], ws["E3"], ws["E4"]
+    normal, quasi, insufficient = ws["H2"], ws["H3"], ws["H4"]
     assert normal.fill.fgColor.rgb not in (YELLOW, ORANGE)
     assert quasi.value == 7.1 and quasi.fill.fgColor.rgb == YELLOW
     assert insufficient.value == 9.9 and insufficient.fill.fgColor.rgb == ORANGE
@@ -93,7 +96,7 @@ def test_marked_values_are_styled(xlsx: Path) -> None:
 def test_no_phenomenon_is_zero_shown_as_dashes(xlsx: Path) -> None:
     build_tokyo(xlsx)
     ws = load(xlsx)["データ"]
-    dash, rain = ws["F2"], ws["F3"]  # day 1 "--", day 2 3.5 mm
+    dash, rain = ws["I2"], ws["I3"]  # day 1 "--", day 2 3.5 mm
     assert dash.value == 0 and '"--"' in dash.number_format
     assert rain.value == 3.5 and rain.number_format == "0.0"
 
@@ -102,16 +105,16 @@ def test_quality_columns_sit_beside_their_items(xlsx: Path) -> None:
     build_tokyo(xlsx, quality_columns=True)
     ws = load(xlsx)["データ"]
     header = [c.value for c in ws[1]]
-    assert header[4:8] == ["平均気温(℃)", "平均気温 品質", "降水量の合計(mm)", "降水量の合計 品質"]
-    assert len(header) == 4 + 2 * 5
-    by_day = {row[3].day: row for row in ws.iter_rows(min_row=2, values_only=True)}
-    assert by_day[1][4:6] == (pytest.approx(5.1), 8)
-    assert by_day[2][4:6] == (7.1, 5)
-    assert by_day[3][4:6] == (9.9, 4)
-    assert by_day[5][4:6] == (None, 2)
-    assert by_day[1][6:8] == (0, 8)  # "--": value 0, quality 8
-    assert by_day[4][8:10] == (None, 1)
-    assert ws.auto_filter.ref == "A1:N32"
+    assert header[7:11] == ["平均気温(℃)", "平均気温 品質", "降水量の合計(mm)", "降水量の合計 品質"]
+    assert len(header) == 7 + 2 * 5
+    by_day = {row[6].day: row for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert by_day[1][7:9] == (pytest.approx(5.1), 8)
+    assert by_day[2][7:9] == (7.1, 5)
+    assert by_day[3][7:9] == (9.9, 4)
+    assert by_day[5][7:9] == (None, 2)
+    assert by_day[1][9:11] == (0, 8)  # "--": value 0, quality 8
+    assert by_day[4][11:13] == (None, 1)
+    assert ws.auto_filter.ref == "A1:Q32"
 
 
 def test_monthly_statistics_on_known_inputs(xlsx: Path) -> None:
@@ -201,8 +204,8 @@ def test_station_without_some_items_gets_empty_cells_and_a_note(xlsx: Path) -> N
     )
     wb = load(xlsx)
     rows = list(wb["データ"].iter_rows(min_row=2, values_only=True))
-    assert rows[0][:3] == ("北海道", "北見", "0074") and rows[0][4:] == (None, -8.0)
-    assert rows[31][:3] == ("東京都", "東京", "47662") and rows[31][4:] == (1015.0, 6.0)
+    assert rows[0][:3] == ("北海道", "北見", "0074") and rows[0][7:] == (None, -8.0)
+    assert rows[31][:3] == ("東京都", "東京", "47662") and rows[31][7:] == (1015.0, 6.0)
     monthly = list(wb["月別集計"].iter_rows(min_row=2, values_only=True))
     assert monthly[0][7:9] == (None, -8)  # pressure not observed at an AMeDAS station
     assert any("平均海面気圧" in w and "0074" in w for w in writer.warnings())
@@ -351,17 +354,20 @@ def test_english_labels_and_sheet_names(xlsx: Path) -> None:
     assert wb.sheetnames == ["Data", "Monthly", "Charts", "Info"]
     ws = wb["Data"]
     header = [c.value for c in ws[1]]
-    assert header[:6] == [
+    assert header[:9] == [
         "Prefecture",
         "Station",
         "Station no.",
+        "Latitude",
+        "Longitude",
+        "Elevation (m)",
         "Date",
         "Mean temperature (℃)",
         "Mean temperature quality",
     ]
     # Romaji beside the kanji: the prefecture list's English name, the station's katakana.
     assert (ws["A2"].value, ws["B2"].value) == ("Tokyo (東京都)", "Tokyo (東京)")
-    assert ws["D2"].number_format == "yyyy-mm-dd"
+    assert ws["G2"].number_format == "yyyy-mm-dd"
     monthly_header = [c.value for c in wb["Monthly"][1]]
     assert "Mean temperature, monthly mean (℃)" in monthly_header
     assert "Total precipitation, monthly total (mm)" in monthly_header
