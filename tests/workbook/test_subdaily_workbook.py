@@ -214,3 +214,11 @@ def test_elements_an_amedas_station_lacks_are_warned_in_both_languages(saved_rep
     assert warning["code"] == "not_observed" and warning["params"]["block_no"] == ABIKO
     assert warning["params"]["items"]["ja"][:2] == ["現地気圧", "海面気圧"]
     assert "Visibility" in warning["params"]["items"]["en"]
+
+
+def test_the_estimate_counts_the_columns_an_observatory_page_has():
+    from application.requests import SUBDAILY_COLUMNS
+    from batch.jma.subdaily_parser import LAYOUTS
+
+    for granularity, columns in SUBDAILY_COLUMNS.items():
+        assert len(LAYOUTS[(granularity, "s1")].codes) == columns
