@@ -121,6 +121,8 @@ def test_hourly_workbook_equals_the_real_pages_of_the_16th(saved_replay, tmp_pat
     assert check[(CHIBA, D16)][4:7] == (238.0, 238.0, 0)
     assert check[(ABIKO, D16)][4:7] == (196.5, 196.5, 0)
     assert check[(CHIBA, D16)][10:13] == (20.5, 20.5, 0)  # mean temperature
+    # hourly means of humidity and pressures against the daily page's 60, 993.6, 994.3
+    assert check[(CHIBA, D16)][13:22] == (60, 60, 0, 993.6, 993.6, 0, 994.3, 994.3, 0)
     # 情報 lists every source page: 2 stations x 3 days, and the two daily pages
     info = [r for r in wb["情報"].iter_rows(values_only=True) if r and r[3]]
     urls = [r[3] for r in info if isinstance(r[3], str) and "/stats/etrn/view/" in r[3]]
