@@ -35,6 +35,15 @@ def saved_replay(settings, frozen_clock):
         yield base_url
 
 
+def charts_of(path: Path) -> list[str]:
+    """The chart parts' XML (openpyxl drops charts when it reads a workbook)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        names = sorted(n for n in package.namelist() if n.startswith("xl/charts/chart"))
+        return [package.read(name).decode("utf-8") for name in names]
+
+
 def build(tmp_path: Path, granularity: str, language: str = "ja", **options) -> openpyxl.Workbook:
     spec = WorkbookSpec(
         stations=stations(CHIBA, ABIKO),
@@ -128,6 +137,13 @@ def test_hourly_workbook_equals_the_real_pages_of_the_16th(saved_replay, tmp_pat
     urls = [r[3] for r in info if isinstance(r[3], str) and "/stats/etrn/view/" in r[3]]
     assert sum("hourly_s1.php" in u for u in urls) == 3 and sum("hourly_a1" in u for u in urls) == 3
     assert sum("daily_" in u for u in urls) == 2
+    # グラフ: one chart per station, precipitation bars (H) and sea-level pressure as a line
+    # (G) for 千葉, temperature (I) for 我孫子, which has no pressure; each on its own axis.
+    chiba_chart, abiko_chart = charts_of(tmp_path / "hourly.xlsx")
+    for xml in (chiba_chart, abiko_chart):
+        assert "<barChart>" in xml and "<lineChart>" in xml and xml.count("<valAx>") == 2
+    assert "'時別値'!$H$2:$H$73" in chiba_chart and "'時別値'!$G$2:$G$73" in chiba_chart
+    assert "'時別値'!$H$74:$H$145" in abiko_chart and "'時別値'!$I$74:$I$145" in abiko_chart
 
 
 def chiba_row(ws, block_no: str, hour: int) -> int:
