@@ -383,6 +383,7 @@ class SubdailyWriter:
                 published_months=self.published_days,
                 warnings=self.warnings(),
                 sources=self._sources,
+                elements=[(c, str(SUBDAILY_LABELS[c]), unit_of(c)) for c in self.codes],
             ),
         )
         self.wb.save(path)

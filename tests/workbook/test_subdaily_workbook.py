@@ -137,6 +137,8 @@ def test_hourly_workbook_equals_the_real_pages_of_the_16th(saved_replay, tmp_pat
     urls = [r[3] for r in info if isinstance(r[3], str) and "/stats/etrn/view/" in r[3]]
     assert sum("hourly_s1.php" in u for u in urls) == 3 and sum("hourly_a1" in u for u in urls) == 3
     assert sum("daily_" in u for u in urls) == 2
+    listed = [r[:3] for r in wb["情報"].iter_rows(values_only=True) if r and r[0] == "visibility"]
+    assert listed == [("visibility", "視程", "km")]  # the sheet's elements, with their units
     # グラフ: one chart per station, precipitation bars (H) and sea-level pressure as a line
     # (G) for 千葉, temperature (I) for 我孫子, which has no pressure; each on its own axis.
     chiba_chart, abiko_chart = charts_of(tmp_path / "hourly.xlsx")
