@@ -600,7 +600,8 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
             if owner_acting:
                 _check_active_limit(actor)  # type: ignore[arg-type]
             stations = file_request.station_rows.count()
-            period = file_request.period
+            # The stored period, not the caller's copy (which may hold only the keys).
+            period = FileRequest.objects.get(pk=file_request.pk).period
             cached = estimates.cached_for_request(file_request.pk, period)
             lifecycle.retry(
                 cursor,

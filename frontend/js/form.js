@@ -7,7 +7,7 @@ import { estimateBox } from "./estimate.js";
 import { lang, t } from "./i18n.js";
 import { itemsPicker } from "./items-picker.js";
 import { granularityCard } from "./granularity.js";
-import { chosenStations, loadOptions, newKey, options, requestBody, state } from "./request-state.js";
+import { chosenStations, isSubdaily, loadOptions, newKey, options, requestBody, state } from "./request-state.js";
 import { stationsPicker } from "./stations-picker.js";
 
 export async function newRequestPage(params, ctx) {
@@ -78,7 +78,7 @@ function periodCard(onChange) {
       select("end_year", t("end_year"), years, onChange),
       select("end_month", t("end_month"), months, onChange)),
     // Sub-daily periods are given by day (a storm is two days, not two months).
-    h("div", { class: "row days", id: "day-pickers", hidden: state.granularity === "daily" },
+    h("div", { class: "row days", id: "day-pickers", hidden: !isSubdaily() },
       select("start_day", t("start_day"), DAYS, onChange, { none: t("day_first") }),
       select("end_day", t("end_day"), DAYS, onChange, { none: t("day_last") })),
   );

@@ -1,41 +1,42 @@
-// The time scale of a request: daily values, or JMA's hourly or 10-minute pages (one page per
-// station-day). Beside each choice, its cost as the estimate endpoint gives it for the draft:
-// pages, rows and the time at the politeness budget; the counts are the server's only.
+// The time scale of a request: daily values, JMA's hourly or 10-minute pages (one page per
+// station-day), or its annual values (one page per station). Under the choice, each scale's
+// cost as the estimate endpoint gives it for the draft: pages, rows and the time at the
+// politeness budget; the counts are the server's only.
 
 import { ApiError, json } from "./api.js";
-import { h } from "./dom.js";
+import { field, h } from "./dom.js";
 import { duration, number, t } from "./i18n.js";
 import { chosenStations, isSubdaily, requestBody, state } from "./request-state.js";
 
-const CHOICES = ["daily", "hourly", "10min"];
+const CHOICES = ["daily", "hourly", "10min", "annual"];
 
 export function granularityCard(onChange) {
   const costs = new Map();
   let seq = 0;
-  const radios = CHOICES.map((value) => {
-    const input = h("input", {
-      type: "radio",
-      name: "granularity",
-      id: `f-granularity-${value}`,
-      value,
-      checked: state.granularity === value,
-      onchange: () => {
-        state.granularity = value;
-        if (value === "daily") state.start_day = state.end_day = "";
+  const control = h(
+    "select",
+    {
+      onchange: (e) => {
+        state.granularity = e.target.value;
+        if (!isSubdaily()) state.start_day = state.end_day = "";
         onChange();
       },
-    });
-    const cost = h("span", { class: "cost help", id: `cost-${value}` });
+    },
+    CHOICES.map((value) =>
+      h("option", { value, selected: state.granularity === value, text: t(`granularity_${value}`) })),
+  );
+  const lines = CHOICES.map((value) => {
+    const cost = h("span", { class: "cost", id: `cost-${value}` });
     costs.set(value, cost);
-    return h("label", { class: "check granularity", for: input.id }, input, ` ${t(`granularity_${value}`)} `, cost);
+    return h("li", { "data-granularity": value }, `${t(`granularity_${value}_short`)} `, cost);
   });
   const element = h(
     "fieldset",
-    { class: "card", id: "granularity" },
+    { class: "card", id: "granularity-card" },
     h("legend", { text: t("granularity") }),
     h("p", { class: "help", text: t("granularity_help") }),
-    h("div", { class: "choices" }, radios),
-    h("p", { class: "field-error", id: "err-granularity", "aria-live": "polite" }),
+    h("div", { class: "row" }, field("granularity", t("granularity"), control)),
+    h("ul", { class: "costs help" }, lines),
   );
 
   /** Show the day pickers for hourly and 10-minute requests only. */

@@ -13,7 +13,8 @@ export const state = {
   end_month: "",
   season_start_month: "",
   season_end_month: "",
-  granularity: "daily", // daily | hourly | 10min
+  // daily | hourly | 10min | annual (JMA's annual values for the years start_year..end_year)
+  granularity: "daily",
   start_day: "", // hourly and 10min: "" is the month's first / last day
   end_day: "",
   stations: [], // block_no, in the order chosen
@@ -95,7 +96,7 @@ export function requestBody(granularity = state.granularity) {
     quality_columns: state.quality_columns,
     format: state.format,
   };
-  if (granularity !== "daily") body.granularity = granularity;
+  if (granularity && granularity !== "daily") body.granularity = granularity;
   if (isSubdaily(granularity)) {
     if (state.start_day) body.start_day = Number(state.start_day);
     if (state.end_day) body.end_day = Number(state.end_day);

@@ -50,11 +50,11 @@ def test_builds_a_workbook_and_prints_one_summary_line(replay_server: str, tmp_p
     header = [c.value for c in wb["Data"][1]]
     assert header[7:] == [
         "Mean temperature (℃)",
-        "Mean temperature quality",
+        "Mean temperature\nquality",
         "Total precipitation (mm)",
-        "Total precipitation quality",
+        "Total precipitation\nquality",
         "Absolute humidity (g/m³)",
-        "Absolute humidity quality",
+        "Absolute humidity\nquality",
     ]
 
 

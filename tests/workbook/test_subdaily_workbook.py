@@ -133,8 +133,8 @@ def test_hourly_workbook_equals_the_real_pages_of_the_16th(saved_replay, tmp_pat
     # hourly means of humidity and pressures against the daily page's 60, 993.6, 994.3
     assert check[(CHIBA, D16)][13:22] == (60, 60, 0, 993.6, 993.6, 0, 994.3, 994.3, 0)
     # 情報 lists every source page: 2 stations x 3 days, and the two daily pages
-    info = [r for r in wb["情報"].iter_rows(values_only=True) if r and r[3]]
-    urls = [r[3] for r in info if isinstance(r[3], str) and "/stats/etrn/view/" in r[3]]
+    info = [r for r in wb["情報"].iter_rows(values_only=True) if r and len(r) > 4 and r[4]]
+    urls = [r[4] for r in info if isinstance(r[4], str) and "/stats/etrn/view/" in r[4]]
     assert sum("hourly_s1.php" in u for u in urls) == 3 and sum("hourly_a1" in u for u in urls) == 3
     assert sum("daily_" in u for u in urls) == 2
     listed = [r[:3] for r in wb["情報"].iter_rows(values_only=True) if r and r[0] == "visibility"]

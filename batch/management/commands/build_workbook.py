@@ -185,7 +185,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--annual",
             action="store_true",
-            help="JMA's annual values, years --from to --to: one page a station",
+            help="JMA's annual values page (annually_s/a.php), years --from to --to: "
+            "one page a station",
         )
         parser.add_argument(
             "--season",
