@@ -411,9 +411,14 @@ def estimate_request(**body: Any) -> estimates.Estimate:
     return estimates.estimate_for(
         [station.pk for station in spec.stations],
         spec.period,
-        items=len(spec.items),
+        items=SUBDAILY_COLUMNS.get(spec.period.granularity, len(spec.items)),
         file_format=spec.format,
     )
+
+
+# An hourly or 10-minute sheet holds every element of an observatory's page (the columns of
+# batch/jma/subdaily_parser.LAYOUTS[(granularity, "s1")]), whatever items were ticked.
+SUBDAILY_COLUMNS = {"hourly": 16, "10min": 10}
 
 
 # --- Create -----------------------------------------------------------------------------------

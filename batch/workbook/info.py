@@ -66,6 +66,8 @@ class InfoFacts:
     published_months: int
     warnings: Sequence[str]
     sources: Iterable[SourcePage]  # read once, as the rows are written
+    # An hourly or 10-minute sheet's elements (code, label, unit), listed in place of items.
+    elements: Sequence[tuple[str, str, str]] = ()
 
 
 LEGEND_FORMATS = {"no_phenomenon": '0.0;-0.0;"--"'}
@@ -199,6 +201,8 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
     derived_note = _(
         "Computed by this service from mean temperature and mean humidity (Tetens formula)"
     )
+    for code, label, unit in facts.elements:
+        rows.append([code, label, unit or None, None, None])
     for item in spec.items:
         statistics = labels.join(str(stat.label) for stat in statistics_for([item]))
         rows.append(

@@ -807,3 +807,33 @@ def test_two_tabs_refreshing_at_once_stay_logged_in(new_page, stack: Stack) -> N
     assert refused == [401]
     assert second.evaluate("localStorage.getItem('jmaww.tokens')") is not None
     assert first.js_errors == [] and second.js_errors == []
+
+
+def test_hourly_choice_with_its_cost_and_day_pickers(new_page, stack: Stack) -> None:
+    """Issue 20: the time scale is chosen with its cost beside each choice (the estimate
+    endpoint's pages, rows and time), and sub-daily periods are given by day."""
+    User.objects.create_user("storm@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "storm@example.jp")
+    assert page.is_hidden("#day-pickers")  # daily: months only
+    period(page, (2013, 10), (2013, 10))
+    choose(page, search="千葉", block_no="47682", items=["temp_avg"])
+    page.wait_for_selector("#cost-daily >> text=1 ページ、31 行")
+    page.wait_for_selector("#cost-hourly >> text=31 ページ、744 行")
+    page.wait_for_selector("#cost-10min >> text=31 ページ、4,464 行")
+
+    page.select_option("#f-granularity", "hourly")
+    page.wait_for_selector("#day-pickers", state="visible")
+    page.select_option("#f-start_day", "15")
+    page.select_option("#f-end_day", "17")
+    page.wait_for_selector("#estimate >> text=3 ページ (地点・日)、72 行")
+    page.wait_for_selector("#cost-hourly >> text=3 ページ、72 行")
+    page.wait_for_selector("#cost-10min >> text=3 ページ、432 行")
+    page.wait_for_selector("#cost-daily >> text=1 ページ、31 行")  # daily ignores the days
+
+    page.click("#submit")
+    page.wait_for_selector("text=を受け付けました")
+    (request,) = FileRequest.objects.filter(owner__email="storm@example.jp")
+    assert (request.granularity, request.start_day, request.end_day) == ("hourly", 15, 17)
+    card(page, request.pk).locator("text=2013-10-15 – 2013-10-17 1時間ごとの値").wait_for()
+    assert page.js_errors == []
