@@ -36,10 +36,22 @@ from repository.models import MailOutbox, PasswordResetAsk, User
 
 
 def registered_detail() -> str:
-    """The one answer to every sign-up, new address or taken."""
+    """The one answer to every sign-up, new address or taken.
+
+    It says what this server does with an unverified account (issue 18: the page said "verify
+    first" while the local demo, REQUIRE_VERIFIED_EMAIL off, let an unverified user in). The
+    setting is the same for every address, so the answer still tells nothing about one.
+    """
+    if settings.REQUIRE_VERIFIED_EMAIL:
+        return _(
+            "Thank you. We sent a mail to this address: follow its link to verify the address, "
+            "then log in (if you already have an account, the mail says how to log in or reset "
+            "your password)."
+        )
     return _(
-        "Thank you. We sent a mail to this address: follow its link to verify the address "
-        "(if you already have an account, the mail says how to log in or reset your password)."
+        "Thank you. You can log in now: this server does not require a verified address. We "
+        "sent a mail to this address: follow its link to verify it (if you already have an "
+        "account, the mail says how to log in or reset your password)."
     )
 
 

@@ -20,6 +20,7 @@ from common.result_storage import open_result, open_result_range, result_exists
 from repository.models import FileRequest, ResultFile
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP_CONTENT_TYPE = "application/zip"  # format=csv: the CSVs and their README
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,9 @@ def find_download(file_request: FileRequest) -> Download:
         filename=result.download_name,
         size=result.size,
         etag=f'"{result.sha256}"',
+        content_type=ZIP_CONTENT_TYPE
+        if result.download_name.lower().endswith(".zip")
+        else XLSX_CONTENT_TYPE,
     )
 
 

@@ -8,7 +8,8 @@
 - The mail thread turns password-reset asks into mails (batch.account_mail) and sends the
   outbox. It is separate so a slow SMTP server never delays a lease renewal.
 - SIGTERM/SIGINT: stop claiming; running jobs get BATCH_SHUTDOWN_GRACE_S to finish, then they
-  are told to stop and release their claims; exit 0. A second signal skips the grace period.
+  are told to stop and release their claims; the mail thread then sends what the finished
+  jobs left in the outbox; exit 0. A second signal skips the grace period.
 
 Each thread uses its own database connection (Django keeps one per thread) and closes it when
 it ends.
@@ -40,6 +41,7 @@ from batch.dao import (
     reaper,
     worker_rows,
 )
+from batch.jma import station_cache
 from batch.jma.client import default_client
 from batch.retention import remove_stale_build_folders
 
@@ -127,7 +129,10 @@ class Daemon:
             threading.Thread(target=self._worker_loop, args=(n,), name=f"worker-{n}")
             for n in range(1, self.threads + 1)
         ]
-        service = [threading.Thread(target=self._housekeeping_loop, name="housekeeping")]
+        service = [
+            threading.Thread(target=self._housekeeping_loop, name="housekeeping"),
+            threading.Thread(target=self._records_loop, name="records"),
+        ]
         if self.send_mail:
             service.append(threading.Thread(target=self._mail_loop, name="mail"))
         for thread in [*workers, *service]:
@@ -151,8 +156,12 @@ class Daemon:
 
     def request_stop(self) -> None:
         if self.stop_claiming.is_set():
+            # The grace period is skipped: every running job stops at its next station-month
+            # and gives its claim back (attempt not counted), as when the grace runs out.
             log.warning("second stop request: interrupting running jobs now")
             self.abort.set()
+            for control in self._controls():
+                control.abort.set()
         self.stop_claiming.set()
 
     # --- shutdown --------------------------------------------------------------------------------
@@ -257,6 +266,21 @@ class Daemon:
         finally:
             connection.close()
 
+    def _records_loop(self) -> None:
+        """Records readers asked for through the API (RecordsWanted), fetched here through the
+        station cache and the one politeness budget: the HTTP thread never fetches JMA."""
+        try:
+            while not self.stop_service.is_set():
+                try:
+                    fetched = station_cache.fetch_wanted_records()
+                except Exception as exc:
+                    _trouble("records", exc)
+                    fetched = 0
+                if not fetched:
+                    self.stop_service.wait(max(0.2, self.poll_s))
+        finally:
+            connection.close()
+
     def _renew_leases(self) -> None:
         for control in self._controls():
             claim = control.claim
@@ -352,15 +376,27 @@ class Daemon:
         locker = f"{self.worker_id}/mail.{self._boot}"
         try:
             while not self.stop_service.is_set():
-                try:
-                    account_mail.answer_reset_asks()  # they become outbox mails first
-                    sent, failed = mail.send_due_mails(locker)
-                except Exception as exc:
-                    _trouble("mail", exc)
-                    sent = failed = 0
-                if sent or failed:
-                    log.info("mail: %d sent, %d failed", sent, failed)
+                sent = self._send_mail_batch(locker)
                 if not sent:
                     self.stop_service.wait(self.poll_s)
+            # The worker threads have ended: a job that finished during the grace period has
+            # just put its mail in the outbox. Send what is due now rather than at the next
+            # start (issue 18). At most 10 batches (other daemons keep adding mail), stopping at
+            # the first that sends nothing (mail server down: the mails wait, as always).
+            for _ in range(10):
+                if not self._send_mail_batch(locker):
+                    break
         finally:
             connection.close()
+
+    @staticmethod
+    def _send_mail_batch(locker: str) -> int:
+        try:
+            account_mail.answer_reset_asks()  # they become outbox mails first
+            sent, failed = mail.send_due_mails(locker)
+        except Exception as exc:
+            _trouble("mail", exc)
+            return 0
+        if sent or failed:
+            log.info("mail: %d sent, %d failed", sent, failed)
+        return sent

@@ -2,8 +2,9 @@
 
 build the workbook (batch.pipeline, the same code path as build_workbook) -> store it under a
 name unique to this attempt -> one fenced transaction: succeeded + ResultFile + mail. Errors
-are sorted as DESIGN.md says: transient ones requeue with backoff (failed once attempts are
-used up), permanent ones fail with a notice, unavailable months are warnings.
+are sorted as docs/architecture.md ("Failures") says: transient ones requeue with backoff
+(failed once attempts are used up), permanent ones fail with a notice, unavailable months
+are warnings.
 
 Why a new storage name per attempt (requests/<id>/a<attempt>-<random>.xlsx): a worker whose
 lease expired may still be writing while another worker redoes the request. With one fixed
@@ -160,13 +161,16 @@ def download_name(req: FileRequest) -> str:
                 "first": period.season.first,
                 "last": period.season.last,
             }
-        return _("jma-weather-%(id)s-%(start)s-%(end)s.xlsx") % {
+        name = _("jma-weather-%(id)s-%(start)s-%(end)s.xlsx") % {
             "id": req.pk,
             "start": start,
             "end": end,
             "where": where,
             "season": season,
         }
+    if req.format == FileRequest.Format.CSV:  # the same name, as the ZIP it is
+        name = name.removesuffix(".xlsx") + ".zip"
+    return name
 
 
 def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path) -> Built:
@@ -174,7 +178,7 @@ def build_request_workbook(req: FileRequest, control: JobControl, workdir: Path)
     spec = WorkbookSpec.from_request(req)
     outcome = build_workbook_file(
         spec,
-        workdir / "workbook.xlsx",
+        workdir / ("csv.zip" if spec.format == FileRequest.Format.CSV else "workbook.xlsx"),
         progress=control.progress,
         should_continue=control.should_continue,
     )

@@ -1,6 +1,7 @@
 """From a request's parameters to a finished workbook file: the one function the daemon calls.
 
-fetch (through the month cache) -> parse -> derive -> write to a temporary file in the target
+fetch (through the month cache; hourly and 10-minute pages through the station-day cache)
+-> parse -> derive -> write to a temporary file in the target
 directory -> os.replace() to the final name. A crash, an error or an interruption never
 leaves a partial file at the final name, and the temporary file is removed.
 """
@@ -16,9 +17,16 @@ from pathlib import Path
 
 from batch.jma.cache import get_months
 from batch.jma.client import JmaClient
+from batch.jma.day_cache import get_days
+from batch.jma.errors import LayoutChanged
+from batch.jma.station_cache import get_annual, get_records
+from batch.workbook.annual import AnnualWriter
+from batch.workbook.csv_export import CsvZipWriter
 from batch.workbook.spec import WorkbookSpec
+from batch.workbook.subdaily import SubdailyWriter
 from batch.workbook.writer import WorkbookWriter
 from common.request_size import check_request_size
+from repository.models import Station
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,127 @@ def _file_digest(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
+def _add_months(
+    writer: WorkbookWriter | CsvZipWriter,
+    spec: WorkbookSpec,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+    should_continue: Callable[[], bool] | None,
+    client: JmaClient | None,
+) -> None:
+    done = 0
+    derived = any(item.is_derived for item in spec.items)
+    for station in spec.stations:
+        # One query reads the station's stored months; the rest are fetched in turn.
+        results = get_months(station, spec.period.pages(), derived=derived, client=client)
+        for _page in spec.period.pages():
+            if should_continue is not None and not should_continue():
+                raise JobInterrupted(f"stopped after {done} of {total} station-months")
+            writer.add_month(station, next(results))  # fetched (if need be) only now
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        if isinstance(writer, WorkbookWriter):  # the CSV archive has no 検算 table
+            _add_annual(writer, station, client)
+
+
+def _add_days(
+    writer: SubdailyWriter,
+    spec: WorkbookSpec,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+    should_continue: Callable[[], bool] | None,
+    client: JmaClient | None,
+) -> None:
+    """Station-day pages through the day cache (its lease, the one politeness budget), then
+    the station's daily pages of the same months through the month cache, for 検算."""
+    period = spec.period
+    days = list(period.days())
+    months = sorted({(day.year, day.month) for day in days})
+    done = 0
+    for station in spec.stations:
+        results = get_days(station, days, period.granularity, client=client)
+        for _day in days:
+            if should_continue is not None and not should_continue():
+                raise JobInterrupted(f"stopped after {done} of {total} station-days")
+            writer.add_day(station, next(results))
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        for result in get_months(station, months, derived=False, client=client):
+            if should_continue is not None and not should_continue():
+                raise JobInterrupted(f"stopped after {done} of {total} station-days")
+            writer.add_daily(station, result)
+
+
+def _add_annual(writer: WorkbookWriter, station: Station, client: JmaClient | None) -> None:
+    """JMA's annual values for the 検算 sheet and the records for 記録: a page each per station
+    (an observatory's records; the station cache, the one politeness budget), read only when
+    the request holds a whole year of the station's. A page that cannot be read is said in the
+    sheet; JMA being unavailable retries the request."""
+    years = writer.check_years(station)
+    if not years:
+        return
+    try:
+        annual = get_annual(station, through_year=years[-1], client=client)
+    except LayoutChanged as exc:
+        writer.add_annual(station, None, problem=writer.annual_problem(exc))
+    else:
+        writer.add_annual(station, annual)
+    try:  # 記録: rank_s for observatories (cached for the JST month); AMeDAS: said unavailable
+        records = get_records(station, client=client)
+    except LayoutChanged as exc:
+        writer.add_records(station, None, problem=writer.records_problem(exc))
+    else:
+        writer.add_records(station, records)
+
+
+def _build_annual(
+    spec: WorkbookSpec,
+    out_path: Path,
+    temp_path: Path,
+    progress: Callable[[int, int], None] | None,
+    should_continue: Callable[[], bool] | None,
+    client: JmaClient | None,
+) -> WorkbookOutcome:
+    """granularity=annual: one 年ごとの値 page per station (station cache), whatever the years."""
+    total = len(spec.stations)
+    writer: AnnualWriter | None = None
+    try:
+        writer = AnnualWriter(spec)
+        for done, station in enumerate(spec.stations, start=1):
+            if should_continue is not None and not should_continue():
+                raise JobInterrupted(f"stopped after {done - 1} of {total} stations")
+            writer.add_station(
+                station, get_annual(station, through_year=spec.period.end.year, client=client)
+            )
+            if progress is not None:
+                progress(done, total)
+        if writer.published == 0:
+            raise NothingPublished(
+                f"JMA published no annual values for any of the {total} selected stations",
+                station_months=total,
+            )
+        writer.save(temp_path)
+        size, sha256 = _file_digest(temp_path)
+        temp_path.chmod(0o644)
+        os.replace(temp_path, out_path)
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        temp_path.unlink(missing_ok=True)
+        raise
+    return WorkbookOutcome(
+        path=out_path,
+        row_count=writer.row_count,
+        size=size,
+        sha256=sha256,
+        station_months=total,
+        unavailable=writer.unavailable(),
+        warnings=writer.warnings(),
+    )
+
+
 def build_workbook_file(
     spec: WorkbookSpec,
     out_path: Path,
@@ -67,7 +196,7 @@ def build_workbook_file(
     Raises RequestTooLarge before any fetch, NothingPublished, JobInterrupted, and the JMA
     errors (LayoutChanged, JmaUnavailable) unchanged.
     """
-    if not spec.stations or not spec.items:
+    if not spec.stations or (not spec.items and not spec.period.is_subdaily):
         raise ValueError("a workbook needs at least one station and one item")
     check_request_size(len(spec.stations), spec.period)
     out_path = Path(out_path)
@@ -78,24 +207,23 @@ def build_workbook_file(
     )
     os.close(handle)
     temp_path = Path(temp_name)
-    writer: WorkbookWriter | None = None
+    if spec.period.is_annual:
+        return _build_annual(spec, out_path, temp_path, progress, should_continue, client)
+    writer: WorkbookWriter | SubdailyWriter | CsvZipWriter | None = None
     try:
-        writer = WorkbookWriter(spec)
-        done = 0
-        derived = any(item.is_derived for item in spec.items)
-        for station in spec.stations:
-            # One query reads the station's stored months; the rest are fetched in turn.
-            results = get_months(station, spec.period.pages(), derived=derived, client=client)
-            for _page in spec.period.pages():
-                if should_continue is not None and not should_continue():
-                    raise JobInterrupted(f"stopped after {done} of {total} station-months")
-                writer.add_month(station, next(results))  # fetched (if need be) only now
-                done += 1
-                if progress is not None:
-                    progress(done, total)
-        if writer.published_months == 0:
+        if spec.period.is_subdaily:
+            writer = SubdailyWriter(spec)
+            _add_days(writer, spec, total, progress, should_continue, client)
+            published, unit = writer.published_days, "station-days"
+        else:
+            # The CSV archive streams into the temporary file from its first row; the workbook
+            # is assembled there by save(). Either way the rename below is the only way out.
+            writer = CsvZipWriter(spec, temp_path) if spec.format == "csv" else WorkbookWriter(spec)
+            _add_months(writer, spec, total, progress, should_continue, client)
+            published, unit = writer.published_months, "station-months"
+        if published == 0:
             raise NothingPublished(
-                f"JMA published no data for any of the {total} selected station-months",
+                f"JMA published no data for any of the {total} selected {unit}",
                 station_months=total,
             )
         writer.save(temp_path)
@@ -112,7 +240,7 @@ def build_workbook_file(
         row_count=writer.row_count,
         size=size,
         sha256=sha256,
-        station_months=total,
+        station_months=total,  # pages: station-days for a sub-daily workbook
         unavailable=writer.unavailable(),
         warnings=writer.warnings(),
     )

@@ -249,15 +249,41 @@ class Period:
             return self.day_count == 0
         return self.month_count == 0
 
+    def cut_season_years(self) -> list[int]:
+        """Season years with some months inside the period and some outside it: a 12-2
+        season from a period starting 2019-01 has 2019 cut (2018-12 never requested)."""
+        if self.season is None or self.is_empty:
+            return []
+        months = list(self.months())
+        years = dict.fromkeys(self.season.year_of(m) for m in (months[0], months[-1]))
+        return [
+            year
+            for year in years
+            if any(not self.start <= m <= self.end for m in self.season.months_of(year))
+        ]
+
     # --- what a station needs: JMA pages and data rows ------------------------------------
+
+    @property
+    def is_annual(self) -> bool:
+        return self.granularity == ANNUAL
+
+    def years(self) -> list[int]:
+        """The calendar years from the start's to the end's (an annual period's rows)."""
+        return list(range(self.start.year, self.end.year + 1))
 
     def pages(self) -> Iterator[YearMonth] | Iterator[date]:
         """The JMA pages one station needs: a daily page per month, or a sub-daily page per
-        day (`days()`)."""
+        day (`days()`); an annual period needs one page (年ごとの値) whatever its years, and
+        its callers read it through the station cache, not page by page."""
+        if self.is_annual:
+            return iter([self.end])
         return self.days() if self.is_subdaily else self.months()
 
     @property
     def page_count(self) -> int:
+        if self.is_annual:
+            return 1
         return self.day_count if self.is_subdaily else self.month_count
 
     @property
@@ -266,8 +292,20 @@ class Period:
 
     @property
     def rows_per_station(self) -> int:
-        """Data-sheet rows one station takes: a row per day, or per hour / ten minutes."""
+        """Data-sheet rows one station takes: a row per day, or per hour / ten minutes; an
+        annual period's a row per year."""
+        if self.is_annual:
+            return len(self.years())
         return self.day_count * self.rows_per_day
+
+    def complete_years(self) -> list[int]:
+        """The calendar years all twelve of whose months are in the period (none with a season
+        that leaves a month out): the years JMA's annual values can be checked against."""
+        if self.granularity != DAILY or (self.season is not None and self.season.length < 12):
+            return []
+        first = self.start.year if self.start.month == 1 else self.start.year + 1
+        last = self.end.year if self.end.month == 12 else self.end.year - 1
+        return list(range(first, last + 1))
 
     # --- in the database ------------------------------------------------------------------
 
@@ -297,6 +335,8 @@ class Period:
         )
 
     def __str__(self) -> str:
+        if self.is_annual:
+            return f"{self.start.year}..{self.end.year} {self.granularity}"
         if self.is_subdaily:
             text = f"{self.first_date}..{self.last_date} {self.granularity}"
         else:

@@ -10,8 +10,65 @@ import subprocess
 from pathlib import Path
 
 JA = {
+    "This request needs %(rows)s rows (%(stations)s stations x %(days)s days x "
+    "%(per_day)s rows a day) but an Excel sheet holds at most %(limit)s data rows. "
+    "Choose fewer stations or fewer days.": (
+        "この依頼には %(rows)s 行 (%(stations)s 地点 × %(days)s 日 × 1日 %(per_day)s 行) が"
+        "必要ですが、Excel のシートに入るデータは %(limit)s 行までです。"
+        "地点か日数を減らしてください。"
+    ),
+    "This request needs %(pages)s JMA pages (one per station and day); the service "
+    "allows at most %(limit)s per request. Choose fewer stations or fewer days.": (
+        "この依頼には気象庁のページが %(pages)s ページ (地点・日ごとに1ページ) 必要ですが、"
+        "1件の依頼は %(limit)s ページまでです。地点か日数を減らしてください。"
+    ),
+    "Charts are drawn for the first %(shown)s of %(total)s stations.": (
+        "グラフは %(total)s 地点のうち最初の %(shown)s 地点について描いています。"
+    ),
+    "%(item)s, %(how)s of the rows": "%(item)s (行の%(how)s)",
+    "%(start)s to %(end)s (%(days)s days)": "%(start)s～%(end)s (%(days)s 日)",
+    "%(station)s (%(block_no)s), %(scale)s": "%(station)s (%(block_no)s) %(scale)s",
+    "10-minute values": "10分値",
+    "Hourly values": "時別値",
+    "Charts (values from the %(sheet)s sheet)": "グラフ (%(sheet)s シートの値)",
+    "Check": "検算",
+    "Cloud amount": "雲量",
+    "Day": "観測日",
+    "Dew point": "露点温度",
+    "Difference": "差",
+    "Each day's sum, mean or maximum of the %(sheet)s rows beside JMA's daily value from its "
+    "daily page; JMA's daily means are of the 24 hourly values, its extremes from the "
+    "continuous record (they may exceed the rows').": (
+        "各日の %(sheet)s の行の合計・平均・最大と、気象庁の日ごとの値のページの値を並べています。"
+        "気象庁の日平均は24回の毎時値の平均、日の極値は連続観測によるもので、行の値を超えることがあります。"
+    ),
+    "Global solar radiation": "全天日射量",
+    "JMA historical weather data (10-minute values)": "気象庁 過去の気象データ (10分ごとの値)",
+    "JMA historical weather data (hourly values)": "気象庁 過去の気象データ (1時間ごとの値)",
+    "JMA's daily value": "気象庁の日の値",
+    "Maximum gust direction": "最大瞬間風向",
+    "Maximum gust speed": "最大瞬間風速",
+    "Mean wind direction": "風向",
+    "Mean wind speed": "平均風速",
+    "Precipitation": "降水量",
+    "Relative humidity": "相対湿度",
+    "Sea-level pressure": "海面気圧",
+    "Snow depth": "積雪",
+    "Snowfall": "降雪",
+    "Station pressure": "現地気圧",
+    "Station-days": "地点・日数",
+    "Sunshine duration": "日照時間",
+    "Temperature": "気温",
+    "Time (JST)": "日時 (日本時間)",
+    "Vapour pressure": "蒸気圧",
+    "Visibility": "視程",
+    "Weather": "天気",
+    "max": "最大",
+    "mean": "平均",
+    "min": "分",
+    "sum": "合計",
+    "yyyy-mm-dd hh:mm": "yyyy/mm/dd hh:mm",
     "Granularity must be one of: %(choices)s.": "時間の単位は次のいずれかです: %(choices)s。",
-    "Annual requests are not yet available.": "年ごとの値の依頼はまだできません。",
     "Days are given for hourly and 10-minute requests only.": (
         "日の指定は時別値と10分値の依頼だけに使えます。"
     ),
@@ -36,11 +93,18 @@ JA = {
         "パスワードを再設定してください。"
     ),
     "Your email address is verified.": "メールアドレスを確認しました。",
-    "Thank you. We sent a mail to this address: follow its link to verify the address (if you "
-    "already have an account, the mail says how to log in or reset your password).": (
+    "Thank you. We sent a mail to this address: follow its link to verify the address, then log "
+    "in (if you already have an account, the mail says how to log in or reset your password).": (
         "ありがとうございます。このアドレスにメールをお送りしました。リンクを開いてアドレスを"
-        "確認してください (すでにアカウントがある場合は、ログインまたはパスワード再設定の方法を"
-        "メールでお知らせします)。"
+        "確認してから、ログインしてください (すでにアカウントがある場合は、ログインまたは"
+        "パスワード再設定の方法をメールでお知らせします)。"
+    ),
+    "Thank you. You can log in now: this server does not require a verified address. We sent a "
+    "mail to this address: follow its link to verify it (if you already have an account, the "
+    "mail says how to log in or reset your password).": (
+        "ありがとうございます。このサーバーではアドレスの確認前でもログインできます。このアドレスに"
+        "メールをお送りしました。リンクを開いてアドレスを確認してください (すでにアカウントがある"
+        "場合は、ログインまたはパスワード再設定の方法をメールでお知らせします)。"
     ),
     "This verification link is invalid or has expired; sign up again.": (
         "この確認リンクは無効か期限切れです。もう一度登録してください。"
@@ -247,6 +311,13 @@ JA = {
     "Season year": "季節の年",
     "Months": "期間",
     "Days in season": "季節の日数",
+    "Months with data": "データのある月数",
+    "Seasons left out": "除いた季節",
+    "%(years)s: cut by the period's edges, so not on the Seasons sheet (their months are on "
+    "the Data and Monthly sheets)": (
+        "%(years)s：期間の端で欠けるため季節別シートに載せていません（その月はデータ・月別集計"
+        "シートにあります）"
+    ),
     "%(item)s quality": "%(item)s 品質",
     "%(item)s, %(statistic)s": "%(item)s %(statistic)s",
     "%(item)s, direction on the day of the monthly max": "%(item)s 月最大の日の風向",
@@ -270,6 +341,14 @@ JA = {
     "monthly mean of daily minima": "月平均（日最低の平均）",
     "monthly highest": "月最高",
     "monthly lowest": "月最低",
+    "season mean": "季節平均",
+    "season total": "季節合計",
+    "season max": "季節最大",
+    "season minimum": "季節最小",
+    "season mean of daily maxima": "季節平均（日最高の平均）",
+    "season mean of daily minima": "季節平均（日最低の平均）",
+    "season highest": "季節最高",
+    "season lowest": "季節最低",
     "Monthly charts (values from the Monthly sheet)": "月別グラフ（月別集計シートの値）",
     "No numeric item with a monthly statistic was selected, so there is nothing to chart.": (
         "グラフにできる数値項目（月平均・月合計など）が選ばれていません。"
@@ -565,6 +644,194 @@ JA = {
         "保存期間が過ぎたためファイルを削除しました（%(download_name)s）"
     ),
     # --- end of the request's life
+    # 検算 (issue 21): JMA's annual values beside the statistics recomputed from the daily rows
+    "annual mean": "年平均",
+    "annual total": "年合計",
+    "annual max": "年最大",
+    "annual minimum": "年最小",
+    "annual mean of daily maxima": "年平均（日最高の平均）",
+    "annual mean of daily minima": "年平均（日最低の平均）",
+    "annual highest": "年最高",
+    "annual lowest": "年最低",
+    "Element": "要素",
+    "JMA's column": "気象庁の列",
+    "Recomputed from the daily rows": "日別値からの計算値",
+    "Day of the extreme (recomputed)": "極値の日（計算）",
+    "JMA's annual value": "気象庁の年の値",
+    "Difference (recomputed - JMA)": "差（計算値 − 気象庁）",
+    "Agreement": "一致",
+    "neither": "どちらもなし",
+    "only recomputed": "計算値のみ",
+    "only JMA": "気象庁の値のみ",
+    "same": "一致",
+    "differs": "不一致",
+    "cold-season year (寒候年): August of the year before to July": ("寒候年（前年8月〜当年7月）"),
+    "JMA draws a line at this value: observing conditions changed": (
+        "気象庁の表でこの値に線あり: 観測条件が変わった"
+    ),
+    "JMA published no annual values for this station": "この地点の年ごとの値は気象庁に掲載なし",
+    "JMA's annual values could not be read: %(error)s": "年ごとの値を読めませんでした: %(error)s",
+    "annual values": "年ごとの値",
+    "Records": "記録",
+    "Element (JMA)": "要素（気象庁）",
+    "Rank": "順位",
+    "Value": "値",
+    "Direction": "風向",
+    "Statistics period": "統計期間",
+    "Records not available: JMA's records of AMeDAS stations (rank_a) are not "
+    "read yet (no real page of them has been checked).": (
+        "記録なし: アメダス地点の観測史上1〜10位の値 (rank_a) はまだ読んでいません "
+        "(実際のページを確認できていないため)。"
+    ),
+    "Records not available: JMA published none for this station.": (
+        "記録なし: この地点の観測史上1〜10位の値は気象庁に掲載がありません。"
+    ),
+    "Records not available.": "記録なし。",
+    "JMA's records could not be read: %(error)s": (
+        "観測史上1〜10位の値を読めませんでした: %(error)s"
+    ),
+    # station records (issue 21): GET stations/{block_no}/records/ and the 記録 sheet
+    "JMA's records of AMeDAS stations (rank_a) are not available here yet: no real "
+    "page of them has been checked.": (
+        "アメダス地点の観測史上1〜10位の値 (rank_a) はまだ提供していません (実際のページを"
+        "確認できていないため)。"
+    ),
+    "The records are being fetched from JMA; ask again in a minute.": (
+        "観測史上1〜10位の値を気象庁から取得しています。少し後にもう一度お試しください。"
+    ),
+    "JMA published no records for this station.": (
+        "この地点の観測史上1〜10位の値は気象庁に掲載がありません。"
+    ),
+    # granularity=annual (issue 21): 年別値, JMA's annual values as a long series
+    "Annual values": "年別値",
+    "%(start)s to %(end)s (%(years)s years)": "%(start)s年〜%(end)s年 (%(years)s 年)",
+    "JMA historical weather data (annual values)": "気象庁 過去の気象データ（年ごとの値）",
+    "%(item)s, direction of the annual max": "%(item)s 年最大の風向",
+    "%(title)s, by cold-season year (寒候年)": "%(title)s（寒候年）",
+    "%(station)s (%(block_no)s): JMA published no annual values for these years": (
+        "%(station)s (%(block_no)s): この期間の年ごとの値は気象庁に掲載なし"
+    ),
+    "Annual values are JMA's whole years: a season cannot be chosen.": (
+        "年ごとの値は1年単位です。季節は指定できません。"
+    ),
+    # --- format=csv (batch/workbook/csv_export.py): the ZIP's README.txt, the format rule ---
+    "file format": "ファイル形式",
+    "CSV is made for daily values; choose xlsx for this time scale.": (
+        "CSV は日別値のみです。この時間単位では xlsx を選んでください。"
+    ),
+    "Format must be one of: %(choices)s.": "形式は次のいずれかにしてください: %(choices)s。",
+    "Columns of %(file)s": "%(file)s の列",
+    "Columns of %(file)s and %(seasons)s": "%(file)s と %(seasons)s の列",
+    "Day of the observation, ISO 8601 (YYYY-MM-DD), Japan time": (
+        "観測日。ISO 8601 (YYYY-MM-DD)、日本時間"
+    ),
+    "Doubtful: value withheld (value empty)": "疑問値: 値は載せていません (value は空)",
+    "Elevation in metres (empty where JMA gives none)": "標高 (m)。気象庁の一覧にない地点は空",
+    "Every CSV is UTF-8 with a byte-order mark (Excel opens it as UTF-8), comma-separated, "
+    "with the column names on the first line; empty means no value.": (
+        "CSV はすべて BOM 付き UTF-8 (Excel でもそのまま開けます)、カンマ区切りで、1 行目が"
+        "列名です。空欄は値がないことを示します。"
+    ),
+    "Files": "ファイル",
+    "Insufficient data: too much source data missing, the value is only a bound": (
+        "資料不足値: 元の資料の欠けが多く、値は上限または下限にすぎません"
+    ),
+    "Item code (see Items below)": "要素コード (下の「要素」を参照)",
+    "Item name": "要素名",
+    "Items a station's pages do not carry have no rows for that station; station-months JMA "
+    "published nothing for have no rows (see Warnings).": (
+        "地点のページにない要素の行はありません。気象庁がデータを掲載していない地点・月の行も"
+        "ありません (「警告」を参照)。"
+    ),
+    "JMA station number (text: read it as a string to keep 0074's zeros)": (
+        "気象庁の地点番号 (0074 の先頭の 0 を残すには文字列として読み込んでください)"
+    ),
+    "JMA's mark beside the value on its page: ), ], #, ×, -- or empty": (
+        "気象庁のページで値に付く記号: )、]、#、×、-- または空"
+    ),
+    "JMA's quality code: 8, 5, 4, 2, 1 or 0 (below)": "気象庁の品質情報: 8、5、4、2、1、0 (下記)",
+    "Latitude, decimal degrees north": "緯度 (北緯、10 進の度)",
+    "Longitude, decimal degrees east": "経度 (東経、10 進の度)",
+    "Missing (value empty; JMA writes × or ///)": "欠測 (value は空。気象庁の表記は × または ///)",
+    "No phenomenon (no rain or snow at all): value 0. A precipitation of 0.0 with no mark "
+    "means some rain below 0.5 mm": (
+        "現象なし (雨や雪がまったくない): value は 0。記号のない降水量 0.0 は 0.5 mm 未満の"
+        "降水があったことを示します"
+    ),
+    "Not observed (value empty)": "観測していない (value は空)",
+    "One row per station and month: JMA's monthly statistics": (
+        "地点・月ごとに 1 行: 気象庁の月ごとの値"
+    ),
+    "One row per station and season-year (a season cut by the period's start "
+    "or end is left out): the same statistics": (
+        "地点・季節年ごとに 1 行 (期間の始めや終わりで欠けた季節は除く): 同じ統計値"
+    ),
+    "One row per station, day and item (long format)": "地点・日・要素ごとに 1 行 (縦長形式)",
+    "Prefecture in English": "都道府県 (英語)",
+    "Prefecture, as JMA writes it": "都道府県 (気象庁の表記)",
+    "Quality codes and marks": "品質情報と記号",
+    "Quasi-normal: some source data missing, within tolerance (about 80% present)": (
+        "準正常値: 元の資料に欠けがあるが許容範囲内 (8 割程度以上あり)"
+    ),
+    "Station name as JMA writes it": "地点名 (気象庁の表記)",
+    "Station name in romaji": "地点名 (ローマ字)",
+    "The JMA page of every station-month, and whether it had data (1/0)": (
+        "地点・月ごとの気象庁のページと、データの有無 (1/0)"
+    ),
+    "The station columns as above, then per statistic <item>_<statistic> (mean, sum, max or "
+    'min; the value in the item\'s unit), <item>_<statistic>_mark (")" quasi-normal, "]" '
+    'insufficient, "--" no phenomenon: value 0) and, for maximum wind and gust, '
+    "<item>_<statistic>_direction. seasons.csv counts the months present in months_present.": (
+        "上と同じ地点の列に続き、統計値ごとに <要素>_<統計> (mean 平均、sum 合計、max 最大、"
+        "min 最小。値は要素の単位)、<要素>_<統計>_mark (「)」準正常値、「]」資料不足値、「--」"
+        "現象なし: 値は 0)、最大風速と最大瞬間風速には <要素>_<統計>_direction (風向) が"
+        "あります。seasons.csv の months_present はそろっている月の数です。"
+    ),
+    "The value, a number in the unit of the unit column; empty when missing (see quality); 0 "
+    "when JMA wrote -- (no phenomenon, see mark)": (
+        "値 (unit 列の単位の数値)。欠測などは空 (quality を参照)。気象庁の -- (現象なし) は "
+        "0 (mark を参照)"
+    ),
+    "This file": "このファイル",
+    "Unit of value": "value の単位",
+    "When you publish or pass on these data, name the source as above; the page of every "
+    "station-month is in %(file)s.": (
+        "このデータを公表・再配布するときは上記のとおり出典を示してください。地点・月ごとの"
+        "ページは %(file)s にあります。"
+    ),
+    "Wind directions and weather summaries (text items); else empty": (
+        "風向と天気概況 (文字の要素)。それ以外は空"
+    ),
+    "The statistics follow JMA's monthly values, computed from the daily values: means use "
+    "days of quality 8 and 5 only (rounded half up to 0.1, humidity to whole numbers); totals "
+    "and extremes also use insufficient (]) days. With days missing (insufficient days "
+    'included) the mark is ")" when at most 20% are missing and "]" beyond that. The direction '
+    "of a maximum wind or gust is the direction on the day of that maximum.": (
+        "統計値は気象庁の月ごとの値と同じ規則で日別値から計算します。平均は品質 8 と 5 の日だけ"
+        "から (0.1 単位、湿度は整数に四捨五入)、合計と極値は資料不足値 (]) の日も含めます。欠けた"
+        "日 (資料不足値の日を含む) があると、2 割以内なら mark は「)」、2 割を超えると「]」です。"
+        "最大風速・最大瞬間風速の風向は、その最大値が出た日の風向です。"
+    ),
+    "[%(service)s] Your weather data (CSV) #%(id)s is ready": (
+        "[%(service)s] 気象データファイル (CSV) #%(id)s の作成が完了しました"
+    ),
+    "[%(service)s] Your weather data (CSV) #%(id)s could not be made": (
+        "[%(service)s] 気象データファイル (CSV) #%(id)s を作成できませんでした"
+    ),
+    "Your CSV files (one ZIP) are ready. Download them with the link below.": (
+        "ご依頼の CSV ファイル (ZIP) ができました。下のリンクからダウンロードできます。"
+    ),
+    "Warnings (%(count)s): some data was not available; README.txt in the ZIP lists them too.": (
+        "注意（%(count)s 件）：一部のデータが取得できませんでした。"
+        "詳細は ZIP の README.txt にも記載しています。"
+    ),
+    "We could not make your CSV files.": "ご依頼の CSV ファイルを作成できませんでした。",
+    "%(years)s: cut by the period's edges, so not in %(file)s (their months are in %(daily)s "
+    "and %(monthly)s)": (
+        "%(years)s: 期間の端で切れているため %(file)s にはありません (その月は %(daily)s と "
+        "%(monthly)s にあります)"
+    ),
+    # --- end of format=csv
 }
 
 # djangorestframework-simplejwt ships no Japanese; its messages share the "django" domain.

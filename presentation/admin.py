@@ -75,12 +75,13 @@ class FileRequestAdmin(admin.ModelAdmin):
         "period",
         "granularity",
         "status",
+        "format",
         "progress",
         "attempts",
         "claimed_by",
         "created_at",
     ]
-    list_filter = ["status", "granularity", "language", "cancel_requested"]
+    list_filter = ["status", "granularity", "format", "language", "cancel_requested"]
     search_fields = ["owner__email", "=id", "claimed_by"]
     list_select_related = ["owner"]
     inlines = [StationInline, ItemInline, ResultInline, EventInline]

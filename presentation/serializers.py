@@ -43,6 +43,14 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class RegisteredSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    verification_required = serializers.BooleanField(
+        help_text="Whether this server lets an account request only after its address is "
+        "verified (REQUIRE_VERIFIED_EMAIL); the same for every address."
+    )
+
+
 class VerifiedSerializer(serializers.Serializer):
     code = serializers.ChoiceField(choices=["verified", "already_verified"])
     detail = serializers.CharField()
@@ -215,10 +223,21 @@ class CreateRequestSerializer(serializers.Serializer):
         help_text="JIS codes; each stands for its representative station",
     )
     items = BoundedListField(
-        child=serializers.CharField(max_length=40), max_length=100, help_text="weather item codes"
+        child=serializers.CharField(max_length=40),
+        max_length=100,
+        required=False,
+        default=list,
+        help_text="weather item codes (daily); hourly and 10min requests may leave them out: "
+        "their sheet holds every element of JMA's page",
     )
     language = serializers.ChoiceField(choices=FileRequest.Language.choices, default="ja")
     quality_columns = serializers.BooleanField(default=False)
+    format = serializers.ChoiceField(
+        choices=FileRequest.Format.choices,
+        default=FileRequest.Format.XLSX,
+        help_text="xlsx: the workbook; csv: a ZIP of a long daily CSV (one row per station, "
+        "day and item), the monthly and season tables and a README",
+    )
     season_start_month = serializers.IntegerField(
         min_value=1,
         max_value=12,
@@ -232,7 +251,7 @@ class CreateRequestSerializer(serializers.Serializer):
         min_value=1, max_value=12, required=False, allow_null=True, default=None
     )
     granularity = serializers.ChoiceField(
-        choices=FileRequest.Granularity.values,
+        choices=FileRequest.Granularity.choices,
         default=FileRequest.Granularity.DAILY,
         help_text="daily (a row per day), hourly or 10min (a JMA page per station-day, "
         "a row per hour or ten minutes), annual",
@@ -260,10 +279,20 @@ class CreateRequestSerializer(serializers.Serializer):
 class EstimateSerializer(serializers.Serializer):
     """POST requests/estimate/: what the body would need, at the current budget and queue."""
 
-    station_months = serializers.IntegerField(help_text="stations x months of the period")
+    granularity = serializers.CharField(help_text="daily, hourly or 10min, as asked")
+    pages = serializers.IntegerField(
+        help_text="JMA pages the selection needs: stations x months (daily), stations x days "
+        "(hourly, 10min: one page per station-day)"
+    )
+    rows_per_day = serializers.IntegerField(help_text="1 (daily), 24 (hourly), 144 (10min)")
+    station_months = serializers.IntegerField(
+        help_text="stations x months of the period (= pages; station-days when sub-daily)"
+    )
     cached = serializers.IntegerField(help_text="station-months already in the cache")
-    to_fetch = serializers.IntegerField(help_text="station-months (pages) to fetch from JMA")
-    rows = serializers.IntegerField(help_text="rows of the data sheet (stations x days)")
+    to_fetch = serializers.IntegerField(help_text="pages to fetch from JMA (not cached)")
+    rows = serializers.IntegerField(
+        help_text="rows of the data sheet (stations x days x rows_per_day)"
+    )
     seconds_per_page = serializers.FloatField(help_text="the service-wide pause between pages")
     queue_ahead_pages = serializers.IntegerField(
         help_text="pages of other queued/running requests fetched before this one's last page"
@@ -274,6 +303,11 @@ class EstimateSerializer(serializers.Serializer):
     max_station_months = serializers.IntegerField(help_text="the service's limit per request")
     max_rows = serializers.IntegerField(help_text="data rows one Excel sheet can hold")
     within_limits = serializers.BooleanField(help_text="false: creating it would be refused")
+    format = serializers.ChoiceField(choices=FileRequest.Format.choices)
+    file_rows = serializers.IntegerField(
+        help_text="rows of the file's main table: station-days (xlsx) or station-day-items (csv)"
+    )
+    file_bytes = serializers.IntegerField(help_text="rough size of the download in bytes")
 
 
 class RemainingEstimateSerializer(serializers.Serializer):
@@ -380,6 +414,7 @@ class FileRequestSerializer(serializers.ModelSerializer):
             "end_day",
             "language",
             "quality_columns",
+            "format",
             "stations",
             "items",
             "progress",
@@ -440,6 +475,7 @@ class FileRequestSerializer(serializers.ModelSerializer):
             "end_day": obj.end_day,
             "language": obj.language,
             "quality_columns": obj.quality_columns,
+            "format": obj.format,
             "stations": view.stations,
             "items": view.items,
             "progress": {

@@ -1,13 +1,10 @@
 """API routes: /api/v1/..., the OpenAPI schema and its docs page; JSON 404 for anything else."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerView,
-)
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from presentation import views
+from presentation.api_docs import RedocView, redoc_script_view
 from presentation.errors import api_not_found
 
 app_name = "api"
@@ -28,6 +25,11 @@ v1 = [
     ),
     path("options/", views.OptionsView.as_view(), name="options"),
     path("stations/", views.StationSearchView.as_view(), name="stations"),
+    path(
+        "stations/<str:block_no>/records/",
+        views.StationRecordsView.as_view(),
+        name="station-records",
+    ),
     path("requests/", views.RequestListCreateView.as_view(), name="request-list"),
     path("requests/estimate/", views.RequestEstimateView.as_view(), name="request-estimate"),
     path("requests/<int:pk>/", views.RequestDetailView.as_view(), name="request-detail"),
@@ -43,7 +45,9 @@ v1 = [
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+    # Redoc, with nothing loaded from outside (presentation/api_docs.py).
+    path("docs/", RedocView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/redoc.standalone.js", redoc_script_view, name="redoc-script"),
     # Swagger UI with "try it out" (its JS/CSS from drf-spectacular-sidecar, no CDN).
     path("docs/swagger/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger"),
     re_path(r"^.*$", api_not_found),

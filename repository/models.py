@@ -240,6 +240,10 @@ class FileRequest(models.Model):
         TEN_MINUTES = "10min", "10-minute"
         ANNUAL = "annual", "annual"
 
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel (.xlsx)"
+        CSV = "csv", "CSV (.zip)"
+
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
     FINISHED_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
 
@@ -261,6 +265,10 @@ class FileRequest(models.Model):
     end_day = models.PositiveSmallIntegerField(null=True, blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.JA)
     quality_columns = models.BooleanField(default=False)
+    # The file made: the workbook, or a ZIP of CSVs (long daily values, monthly, seasons).
+    format = models.CharField(
+        _lazy("file format"), max_length=4, choices=Format.choices, default=Format.XLSX
+    )
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     priority = models.SmallIntegerField(default=0, help_text="higher runs first")
@@ -273,6 +281,12 @@ class FileRequest(models.Model):
 
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    # Pages it needed from JMA when it entered the queue (created or retried): its station-
+    # months minus those cached then. Counted in QueueLoad while it is queued or running.
+    # NULL only on requests finished before it existed (nullable so that SQLite adds the
+    # column without rebuilding the table, which would drop the QueueOwner triggers).
+    pages_to_fetch = models.PositiveIntegerField(null=True, blank=True, default=None)
+
     # Why it stopped: a code and its parameters, rendered per reader (repository/queue/texts.py);
     # error_message keeps the English text for operators. NULL params: a row from before codes.
     error_code = models.CharField(max_length=40, blank=True, default="")
@@ -342,6 +356,9 @@ class FileRequest(models.Model):
                 name="req_granularity_valid",
             ),
             models.CheckConstraint(
+                condition=Q(format__in=["xlsx", "csv"]), name="req_format_valid"
+            ),
+            models.CheckConstraint(
                 condition=Q(start_day__isnull=True)
                 | Q(start_day__isnull=False, start_day__gte=1, start_day__lte=31),
                 name="req_start_day_1_31",
@@ -385,6 +402,11 @@ class FileRequest(models.Model):
             self.end_day,
         )
 
+    @property
+    def counted_pages(self) -> int:
+        """The pages QueueLoad counts this request with while it is active."""
+        return self.progress_total if self.pages_to_fetch is None else self.pages_to_fetch
+
 
 class QueueOwner(models.Model):
     """One row per owner with queued or running requests: what the claim reads in index order.
@@ -418,6 +440,23 @@ class QueueOwner(models.Model):
 
     def __str__(self) -> str:
         return f"owner {self.owner_id}: {self.running} running, head {self.head_id}"
+
+
+class QueueLoad(models.Model):
+    """How many queued or running requests needed `pages` pages when they entered the queue.
+
+    Kept by repository/queue/lifecycle.py on every move into or out of the active states, in
+    the move's transaction, so that the queue ahead of an estimate (the sum of min(r_j, r)
+    over active requests) is one aggregate over at most one row per distinct page count,
+    whatever the number of queued requests (issue 22). `lifecycle.rebuild_queue_load()`
+    recounts it from the requests.
+    """
+
+    pages = models.PositiveIntegerField(primary_key=True)
+    requests = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.requests} requests of {self.pages} pages"
 
 
 class FileRequestStation(models.Model):
@@ -709,6 +748,10 @@ class StationRecords(models.Model):
     page_type = models.CharField(max_length=1, help_text="s: rank_s")
     no_data = models.BooleanField(default=False, help_text="JMA published nothing")
     packed = models.BinaryField(null=True, blank=True)
+    # The records as the API shows them, written by the batch with the page (the API reads
+    # this, never the page or JMA): {"caption", "elements": [{"code", "name", "unit", "period",
+    # "records": [{"rank", "value", "quality", "no_phenomenon", "direction", "date"}]}]}.
+    view = models.JSONField(null=True, blank=True)
     fetched_at = models.DateTimeField(default=timezone.now)
     source_url = models.CharField(max_length=300)
     content_hash = models.CharField(max_length=64)
@@ -718,3 +761,14 @@ class StationRecords(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} records"
+
+
+class RecordsWanted(models.Model):
+    """A station whose records someone asked for through the API while they were not cached
+    (or stale): the daemon fetches them (the HTTP thread never fetches JMA) and deletes the row."""
+
+    station = models.OneToOneField(Station, on_delete=models.CASCADE, related_name="+")
+    wanted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"records of {self.station_id} wanted at {self.wanted_at:%Y-%m-%d %H:%M}"

@@ -43,6 +43,12 @@ class Dialect:
     insert_ignore: str
     index_hint: str
     unix_now_sql: str | None  # the database's own clock; None: the local clock is the database's
+    add_on_conflict: str  # after INSERT ... SELECT: add to {column} of the row {key} names
+
+    def upsert_add(self, key: str, column: str) -> str:
+        """The tail of an INSERT ... SELECT that adds the new row's `column` to the existing
+        row's instead, when a row with the same `key` exists."""
+        return self.add_on_conflict.format(key=key, column=column)
 
     def use_index(self, name: str) -> str:
         """Name the index that answers a query in order. Left to themselves, SQLite takes
@@ -71,6 +77,7 @@ MARIADB = Dialect(
     insert_ignore="INSERT IGNORE",
     index_hint=" FORCE INDEX ({})",
     unix_now_sql="SELECT UNIX_TIMESTAMP(NOW(6))",
+    add_on_conflict=" ON DUPLICATE KEY UPDATE {column} = {column} + VALUES({column})",
 )
 SQLITE = Dialect(
     vendor="sqlite",
@@ -81,6 +88,8 @@ SQLITE = Dialect(
     insert_ignore="INSERT OR IGNORE",
     index_hint=" INDEXED BY {}",
     unix_now_sql=None,
+    # The SELECT needs a WHERE: without one SQLite reads ON CONFLICT as a join constraint.
+    add_on_conflict=" ON CONFLICT({key}) DO UPDATE SET {column} = {column} + excluded.{column}",
 )
 
 

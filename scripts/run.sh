@@ -3,9 +3,11 @@
 #
 # Installs what is missing (scripts/setup.sh), migrates, loads master data, creates a demo
 # account and an admin, then runs the API (gunicorn on 127.0.0.1), one batch daemon and,
-# unless JMA_BASE_URL is set, the offline JMA replay server. Mails go to files in var/mail/.
+# unless JMA_BASE_URL is set, the offline JMA replay server. Mails go to files in var/mail/
+# (Django's file backend: one .log file per sending round of the mail thread, up to 20 mails).
 # Ctrl-C (or SIGTERM) stops everything: the front end and API first, then the daemon (running
-# jobs finish or go back to the queue), then the replay server.
+# jobs get BATCH_SHUTDOWN_GRACE_S to finish, their mails go out, the rest go back to the
+# queue), then the replay server. A second Ctrl-C skips the grace: running jobs go back at once.
 #
 # Defaults, all overridable from the environment:
 #   DATABASE_URL   sqlite:///$PWD/var/db.sqlite3    (mysql://user:pass@host:3306/name for MariaDB)
@@ -89,18 +91,45 @@ start() {
 }
 
 stopping=0
-# Stop the children named $@ (one SIGTERM each), then wait until they have exited.
+hurry=0
+signalled=()
+# Stop the children named $@ (one SIGTERM each; after a second Ctrl-C, the batch daemon gets a
+# second one, which skips its grace period), then wait until they have exited.
 stop_named() {
   local i name
   for i in "${!pids[@]}"; do
     for name in "$@"; do
-      if [ "${names[$i]}" = "$name" ]; then kill -TERM "${pids[$i]}" 2>/dev/null || true; fi
+      [ "${names[$i]}" = "$name" ] || continue
+      kill -TERM "${pids[$i]}" 2>/dev/null || true
+      signalled[$i]=1
+      if [ "$hurry" = 1 ] && [ "$name" = batch ]; then
+        sleep 0.5  # two signals at once would reach the daemon as one
+        kill -TERM "${pids[$i]}" 2>/dev/null || true
+      fi
     done
   done
   for i in "${!pids[@]}"; do
     for name in "$@"; do
-      if [ "${names[$i]}" = "$name" ]; then wait "${pids[$i]}" 2>/dev/null || true; fi
+      [ "${names[$i]}" = "$name" ] || continue
+      # A second Ctrl-C interrupts `wait` (to run hurry_up); wait again until the child is gone.
+      while kill -0 "${pids[$i]}" 2>/dev/null; do wait "${pids[$i]}" 2>/dev/null || true; done
     done
+  done
+}
+# A second Ctrl-C (or SIGTERM) while stopping: do not wait for running jobs. The daemon, if it
+# has had its first signal, gets its second (running jobs go back to the queue at once,
+# their attempt not counted); gunicorn gets SIGINT (quick shutdown). The order stays.
+hurry_up() {
+  [ "$hurry" = 1 ] && return
+  hurry=1
+  echo "run: second Ctrl-C: not waiting for running jobs (they go back to the queue)"
+  local i
+  for i in "${!pids[@]}"; do
+    [ "${signalled[$i]:-0}" = 1 ] || continue
+    case "${names[$i]}" in
+      api) kill -INT "${pids[$i]}" 2>/dev/null || true ;;
+      batch) kill -TERM "${pids[$i]}" 2>/dev/null || true ;;
+    esac
   done
 }
 # In order: what users talk to (the front end, if started, and the API), then the batch
@@ -110,7 +139,7 @@ stop_named() {
 stop_all() {
   [ "$stopping" = 1 ] && return
   stopping=1
-  trap '' INT TERM
+  trap 'hurry_up' INT TERM
   echo
   local i others=()
   for i in "${!pids[@]}"; do
@@ -118,7 +147,7 @@ stop_all() {
   done
   echo "run: stopping the front end and the API ..."
   stop_named "${others[@]}" api
-  echo "run: stopping the batch daemon (running jobs finish or go back to the queue) ..."
+  echo "run: stopping the batch daemon (running jobs finish or go back to the queue; Ctrl-C again: do not wait for them) ..."
   stop_named batch
   stop_named replay
   echo "run: stopped"
@@ -185,7 +214,7 @@ jma_line="$JMA_BASE_URL"
 mail_line="$EMAIL_URL"
 mail_hint="the mail with the link went to $EMAIL_URL"
 if [[ "$EMAIL_URL" == file://* ]]; then
-  mail_line="one file per mail in ${EMAIL_URL#file://}/ (EMAIL_URL=smtp://host:port for real mail)"
+  mail_line="files in ${EMAIL_URL#file://}/, one .log per sending round (EMAIL_URL=smtp://host:port for real mail)"
   mail_hint="the mail with the link is in ${EMAIL_URL#file://}/"
 fi
 cat <<EOF
@@ -224,7 +253,7 @@ cat <<EOF
    curl -s \$B/api/v1/requests/\$ID/ -H "Authorization: Bearer \$TOKEN" | python3 -m json.tool
    # a moment later $mail_hint (the link needs no login)
 
- Ctrl-C stops everything.
+ Ctrl-C stops everything. A second Ctrl-C does not wait for running jobs (they are requeued).
 ==========================================================================================
 
 EOF

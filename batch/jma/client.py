@@ -86,7 +86,7 @@ def station_ref(station: Any) -> StationRef:
 
 
 def month_url(station: Any, year: int, month: int, base_url: str | None = None) -> str:
-    """The daily page URL exactly as JMA's own site links it (JMA.md, "URLs")."""
+    """The daily page URL exactly as JMA's own site links it (docs/jma-pages.md, "Addresses")."""
     prec_no, block_no, page_type = station_ref(station)
     base = (base_url if base_url is not None else settings.JMA_BASE_URL).rstrip("/")
     query = urlencode(

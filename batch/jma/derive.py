@@ -1,4 +1,4 @@
-"""Items computed from a day's observations (JMA.md, "Derived item")."""
+"""Items computed from a day's observations (docs/jma-pages.md, "Derived item")."""
 
 from __future__ import annotations
 

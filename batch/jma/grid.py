@@ -269,7 +269,7 @@ def split_marks(text: str, kind: str) -> tuple[str, int, bool]:
 
 @lru_cache(maxsize=65536)
 def parse_cell(text: str, kind: str) -> Observation:
-    """One cell's text -> Observation, following JMA's 値欄の記号 (JMA.md, "Value marks").
+    """One cell's text -> Observation, by JMA's 値欄の記号 (docs/jma-pages.md, "Value marks").
 
     Raises ValueError when the text cannot belong to a column of this kind. Cached: a page
     repeats the same few hundred texts, and an Observation is immutable.

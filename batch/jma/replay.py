@@ -343,7 +343,10 @@ class ReplayHandler(BaseHTTPRequestHandler):
         answered, fault = self._faults(key, block_no, params, STATION_PAGE_FAULTS)
         if answered:
             return
-        if not block_no.isdigit():
+        saved = self.server.saved.get((f"{name}_{letter}", block_no, 0, 0, 0))
+        if saved is not None and fault is None:
+            body = saved  # JMA's own page (ReplayOptions.saved_pages)
+        elif not block_no.isdigit():
             body = no_data_page()
         elif name == "annually":
             prec_no = params.get("prec_no") or None

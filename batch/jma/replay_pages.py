@@ -3,7 +3,7 @@
 The live site cannot be reached from build machines, so the replay server (batch/jma/replay.py)
 serves these instead. Values are plausible (climate from the station's latitude and elevation,
 seasons, rain spells, snow in the north) and depend only on (block_no, year, month), so every
-run sees the same numbers. Every value mark of JMA.md appears on every page with data.
+run sees the same numbers. Every value mark of docs/jma-pages.md appears on every page with data.
 
 The markup is the real pages' (tests/real_pages, from JMA): the caption <h3> line, the
 header rows verbatim (units on the group cells on daily_s1, on the leaf cells on daily_a1), and
@@ -364,7 +364,8 @@ def _weather(
 
 
 def _place_marks(rng: random.Random, days: list[dict[str, str]], page_type: str, kind: str) -> None:
-    """Every mark of JMA.md once on a cell of some day (distinct cells when possible).
+    """Every mark of docs/jma-pages.md ("Value marks") once on a cell of some day (distinct
+    cells when possible).
 
     "-- )" goes on a no-phenomenon cell and "direction ]" on a wind direction (千葉 2013-10-07
     has "北北東 ]"); where a month has no such cell, that mark is left out.

@@ -22,6 +22,8 @@ _ADDRESS = re.compile(rb"https?://www\.data\.jma\.go\.jp(/\S+?\.php\?[^\s<>\"']+
 def key_of(path: str, params: dict[str, str]) -> SavedKey | None:
     """The key of a request: the page name from its path and the station-month-day asked for."""
     name = path.rsplit("/", 1)[-1].removesuffix(".php")
+    if name.startswith(("annually_", "rank_")):  # a station's whole record: no year or month
+        return (name, params.get("block_no", ""), 0, 0, 0)
     try:
         year, month = int(params.get("year", "")), int(params.get("month", ""))
         day = int(params.get("day") or 0)

@@ -177,12 +177,12 @@ def quality_header(item: WeatherItem) -> str:
     return _("%(item)s quality") % {"item": item_label(item)}
 
 
-def statistic_header(item: WeatherItem, statistic: Statistic) -> str:
+def statistic_header(item: WeatherItem, statistic: Statistic, *, season: bool = False) -> str:
     """`<item> <statistic>(<unit>)`: 降水量の合計 日最大(mm) / Total precipitation, largest
-    daily (mm)."""
+    daily (mm); with season, the season's words (降水量の合計 季節合計(mm))."""
     label = _("%(item)s, %(statistic)s") % {
         "item": item_label(item),
-        "statistic": statistic.label,
+        "statistic": statistic.season_label if season else statistic.label,
     }
     return with_unit(label, item.unit)
 

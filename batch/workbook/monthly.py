@@ -42,11 +42,12 @@ MEAN, SUM, MAX, MIN = "mean", "sum", "max", "min"
 
 @dataclass(frozen=True, slots=True)
 class Statistic:
-    """One column of 月別集計: a statistic of one item's daily values."""
+    """One column of 月別集計 (and 季節別): a statistic of one item's daily values."""
 
     item_code: str
     kind: str  # MEAN, SUM, MAX or MIN
-    label: Promise  # gettext_lazy: shown in the workbook's language
+    label: Promise  # gettext_lazy: shown in the workbook's language (月平均)
+    season_label: Promise  # the same statistic over a season (季節平均)
     direction_code: str | None = None  # for a max wind: the direction item of the same day
 
     @property
@@ -54,34 +55,47 @@ class Statistic:
         return f"{self.item_code}:{self.kind}"
 
 
-_MEAN_LABEL = _lazy("monthly mean")
-_TOTAL_LABEL = _lazy("monthly total")
-_MAX_LABEL = _lazy("monthly max")
-_LOWEST_LABEL = _lazy("monthly minimum")  # 月最小; "monthly lowest" is 月最低
-_LARGEST_DAILY_LABEL = _lazy("largest daily")
+# (month label, season label): 月平均 on 月別集計, 季節平均 on 季節別.
+_MEAN_LABEL = (_lazy("monthly mean"), _lazy("season mean"))
+_TOTAL_LABEL = (_lazy("monthly total"), _lazy("season total"))
+_MAX_LABEL = (_lazy("monthly max"), _lazy("season max"))
+# 月最小; "monthly lowest" is 月最低
+_LOWEST_LABEL = (_lazy("monthly minimum"), _lazy("season minimum"))
+_LARGEST_DAILY_LABEL = (_lazy("largest daily"), _lazy("largest daily"))
+_MEAN_OF_MAXIMA = (_lazy("monthly mean of daily maxima"), _lazy("season mean of daily maxima"))
+_MEAN_OF_MINIMA = (_lazy("monthly mean of daily minima"), _lazy("season mean of daily minima"))
+_HIGHEST = (_lazy("monthly highest"), _lazy("season highest"))
+_LOWEST = (_lazy("monthly lowest"), _lazy("season lowest"))
+
+
+def _stat(
+    code: str, kind: str, labels: tuple[Promise, Promise], direction_code: str | None = None
+) -> Statistic:
+    return Statistic(code, kind, *labels, direction_code=direction_code)
+
 
 # JMA's order on its monthly page (20 values for an s1 station).
 JMA_STATISTICS: tuple[Statistic, ...] = (
-    Statistic("pressure_local_avg", MEAN, _MEAN_LABEL),
-    Statistic("pressure_sea_avg", MEAN, _MEAN_LABEL),
-    Statistic("precip_total", SUM, _TOTAL_LABEL),
-    Statistic("precip_total", MAX, _LARGEST_DAILY_LABEL),
-    Statistic("precip_max_1h", MAX, _MAX_LABEL),
-    Statistic("precip_max_10min", MAX, _MAX_LABEL),
-    Statistic("temp_avg", MEAN, _MEAN_LABEL),
-    Statistic("temp_max", MEAN, _lazy("monthly mean of daily maxima")),
-    Statistic("temp_min", MEAN, _lazy("monthly mean of daily minima")),
-    Statistic("temp_max", MAX, _lazy("monthly highest")),
-    Statistic("temp_min", MIN, _lazy("monthly lowest")),
-    Statistic("humidity_avg", MEAN, _MEAN_LABEL),
-    Statistic("humidity_min", MIN, _LOWEST_LABEL),
-    Statistic("wind_speed_avg", MEAN, _MEAN_LABEL),
-    Statistic("wind_speed_max", MAX, _MAX_LABEL, direction_code="wind_dir_max"),
-    Statistic("gust_speed_max", MAX, _MAX_LABEL, direction_code="gust_dir_max"),
-    Statistic("sunshine_hours", SUM, _TOTAL_LABEL),
-    Statistic("snowfall_total", SUM, _TOTAL_LABEL),
-    Statistic("snowfall_total", MAX, _LARGEST_DAILY_LABEL),
-    Statistic("snow_depth_max", MAX, _MAX_LABEL),
+    _stat("pressure_local_avg", MEAN, _MEAN_LABEL),
+    _stat("pressure_sea_avg", MEAN, _MEAN_LABEL),
+    _stat("precip_total", SUM, _TOTAL_LABEL),
+    _stat("precip_total", MAX, _LARGEST_DAILY_LABEL),
+    _stat("precip_max_1h", MAX, _MAX_LABEL),
+    _stat("precip_max_10min", MAX, _MAX_LABEL),
+    _stat("temp_avg", MEAN, _MEAN_LABEL),
+    _stat("temp_max", MEAN, _MEAN_OF_MAXIMA),
+    _stat("temp_min", MEAN, _MEAN_OF_MINIMA),
+    _stat("temp_max", MAX, _HIGHEST),
+    _stat("temp_min", MIN, _LOWEST),
+    _stat("humidity_avg", MEAN, _MEAN_LABEL),
+    _stat("humidity_min", MIN, _LOWEST_LABEL),
+    _stat("wind_speed_avg", MEAN, _MEAN_LABEL),
+    _stat("wind_speed_max", MAX, _MAX_LABEL, direction_code="wind_dir_max"),
+    _stat("gust_speed_max", MAX, _MAX_LABEL, direction_code="gust_dir_max"),
+    _stat("sunshine_hours", SUM, _TOTAL_LABEL),
+    _stat("snowfall_total", SUM, _TOTAL_LABEL),
+    _stat("snowfall_total", MAX, _LARGEST_DAILY_LABEL),
+    _stat("snow_depth_max", MAX, _MAX_LABEL),
 )
 
 _BY_AGGREGATION = {
@@ -118,7 +132,8 @@ def statistics_for(items: Iterable[WeatherItem]) -> list[Statistic]:
     known = {stat.item_code for stat in JMA_STATISTICS}
     for item in selected:
         if item.code not in known:
-            found.append(Statistic(item.code, *_BY_AGGREGATION[item.aggregation]))
+            kind, pair = _BY_AGGREGATION[item.aggregation]
+            found.append(_stat(item.code, kind, pair))
     return found
 
 

@@ -20,6 +20,7 @@ class WorkbookSpec:
     language: str = "ja"  # "ja" | "en"
     quality_columns: bool = False
     request_id: int | None = None  # shown on the 情報 sheet when given
+    format: str = "xlsx"  # "xlsx" (the workbook) | "csv" (a ZIP of CSVs, batch/workbook/csv_export)
 
     @classmethod
     def from_request(cls, file_request: FileRequest) -> WorkbookSpec:
@@ -34,6 +35,7 @@ class WorkbookSpec:
             language=file_request.language,
             quality_columns=file_request.quality_columns,
             request_id=file_request.pk,
+            format=file_request.format,
         )
 
     @property

@@ -22,9 +22,11 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from batch.jma.page import DailyPage, MonthResult
+from batch.jma.station_cache import AnnualResult, RecordsResult
 from batch.workbook import labels
+from batch.workbook.annual_check import AnnualCheck
 from batch.workbook.charts import BAR, LINE, ChartColumn, StationRows, add_charts
-from batch.workbook.info import InfoFacts, SourcePage, write_info
+from batch.workbook.info import InfoFacts, SourcePage, SourceSpool, write_info
 from batch.workbook.monthly import (
     INSUFFICIENT,
     MEAN,
@@ -35,14 +37,17 @@ from batch.workbook.monthly import (
     summarize_month,
     summarize_pages,
 )
-from batch.workbook.printing import set_header_height, set_up_page
+from batch.workbook.printing import set_header_height, set_up_page, words_width
+from batch.workbook.records_sheet import RecordsSheet
 from batch.workbook.spec import WorkbookSpec
+from batch.workbook.station_meta import NUMBER_FORMATS as META_FORMATS
+from batch.workbook.station_meta import station_meta, station_meta_headers
 from batch.workbook.styles import QUALITY_MARK, CellMaker, StyledRows
 from common import clock
 from common.period import YearMonth
 from repository.models import Station, WeatherItem
 
-ID_COLUMNS = 4  # 都道府県, 地点, 地点番号, 日付
+ID_COLUMNS = 7  # 都道府県, 地点, 地点番号, 緯度, 経度, 標高(m), 日付
 MONTHLY_MONTH_COLUMN = 6
 COMPLETENESS_MARK = {QUASI: "quasi", INSUFFICIENT: "insufficient"}
 Result = TypeVar("Result")
@@ -130,6 +135,18 @@ class WorkbookWriter:
         self.ws_seasons = (
             self.wb.create_sheet(_("Seasons")) if spec.period.season is not None else None
         )
+        # 検算: only when the period holds a whole year to check JMA's annual values against.
+        self.check = (
+            AnnualCheck(spec, self.wb.create_sheet(_("Check")))
+            if spec.period.complete_years()
+            else None
+        )
+        # 記録: the stations' records beside the whole years (rank_s, refreshed monthly).
+        self.records = (
+            RecordsSheet(self.wb.create_sheet(_("Records")), self.language)
+            if self.check is not None
+            else None
+        )
         self.ws_charts = self.wb.create_sheet(_("Charts"))
         self.ws_info = self.wb.create_sheet(_("Info"))
         for ws, title_rows in (
@@ -150,6 +167,7 @@ class WorkbookWriter:
             _ItemColumn(item, self.data_rows, self.directions) for item in spec.items
         ]
         self.date_style = self.data_rows.style(labels.date_format())
+        self.meta_styles = [self.data_rows.style(fmt) for fmt in META_FORMATS]
         self.statistics = statistics_for(spec.items)
         self.date_format = labels.date_format()
         self.month_format = labels.month_format()
@@ -160,12 +178,13 @@ class WorkbookWriter:
         self._monthly_last_row = 1
         self._station_rows: dict[str, list[int]] = {}  # block_no -> [first, last]
         self._unpublished: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self._sources: list[SourcePage] = []
+        self._sources = SourceSpool()  # a temporary file: flat however many station-months
         self._station_context: tuple[str, list[Any], list[bool]] | None = None
         self._season_rows = 1
         self._season_station: Station | None = None
         self._season_year: int | None = None
         self._season_pages: list[DailyPage] = []
+        self._cut_seasons = set(spec.period.cut_season_years())  # left out of 季節別
         self._start_data_sheet()
         self._start_monthly_sheet()
         if self.ws_seasons is not None:
@@ -181,19 +200,34 @@ class WorkbookWriter:
 
     def _start_data_sheet(self) -> None:
         ws = self.ws_data
-        header = [_("Prefecture"), _("Station"), _("Station no."), _("Date")]
-        widths = [10, 14, 10, 12]
+        header = [
+            _("Prefecture"),
+            _("Station"),
+            _("Station no."),
+            *station_meta_headers(),
+            _("Date"),
+        ]
+        widths: list[float] = [10, 14, 10, 9, 10, 8, 12]
+        numeric = [False, False, False, True, True, True, True]  # headers right over numbers
         for item in self.spec.items:
             header.append(labels.item_header(item))
             widths.append(22 if item.kind == WeatherItem.Kind.TEXT else 13)
+            numeric.append(item.kind == WeatherItem.Kind.NUMBER)
             if self.spec.quality_columns:
-                header.append(labels.quality_header(item))
-                widths.append(9)
+                # 平均気温 / 品質 on two lines: a wrap would break 品 / 質 where it chose.
+                header.append("\n".join(labels.quality_header(item).rsplit(" ", 1)))
+                widths.append(words_width(header[-1], minimum=9))
+                numeric.append(True)
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "E2"
+        ws.freeze_panes = f"{get_column_letter(ID_COLUMNS + 1)}2"
         set_header_height(ws, header, widths)
-        ws.append([self.data_cells.header(text) for text in header])
+        ws.append(
+            [
+                self.data_cells.header(text, numeric=right)
+                for text, right in zip(header, numeric, strict=True)
+            ]
+        )
 
     def _context(self, station: Station) -> tuple[str, list[Any], list[bool]]:
         if self._station_context is None or self._station_context[0] != station.block_no:
@@ -210,11 +244,12 @@ class WorkbookWriter:
     def _write_days(self, station: Station, result: MonthResult) -> None:
         """One row per day: plain values, each with a style id picked from precomputed ones."""
         _, prefix, available = self._context(station)
+        prefix = [*prefix, *station_meta(station).values()]
         page = result.page
         assert page is not None
         quality_columns = self.spec.quality_columns
         columns = list(zip(self.item_columns, available, strict=True))
-        prefix_styles = [0] * len(prefix) + [self.date_style]
+        prefix_styles = [0] * (len(prefix) - 3) + self.meta_styles + [self.date_style]
         append = self.data_rows.append
         for day_row in page.rows:
             row: list[Any] = [*prefix, date(page.year, page.month, day_row.day)]
@@ -261,6 +296,7 @@ class WorkbookWriter:
             _("Days in month"),
         ]
         widths = [10, 14, 10, 7, 5, 10, 8]
+        texts = {1, 2, 3}  # 1-based columns of text: their headers stay left
         self.chart_columns: list[ChartColumn] = []  # totals as bars, means as lines
         extremes: list[ChartColumn] = []
         items = {item.code: item for item in self.spec.items}
@@ -275,6 +311,7 @@ class WorkbookWriter:
             if stat.direction_code:
                 header.append(labels.direction_header(item))
                 widths.append(12)
+                texts.add(len(header))
         self.monthly_column_count = len(header)
         if not self.chart_columns:  # only extremes chosen (e.g. max 1 h precipitation)
             self.chart_columns = extremes[:1]
@@ -282,7 +319,12 @@ class WorkbookWriter:
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "H2"
         set_header_height(ws, header, widths)
-        ws.append([self.monthly_cells.header(text) for text in header])
+        ws.append(
+            [
+                self.monthly_cells.header(text, numeric=index not in texts)
+                for index, text in enumerate(header, start=1)
+            ]
+        )
 
     def statistic_cells(self, cells: CellMaker, summary: dict[str, MonthlyValue]) -> list[Any]:
         """The cells of one 月別集計 / 季節別 row: value styled by its quality, "--" as 0."""
@@ -335,22 +377,30 @@ class WorkbookWriter:
             _("Season year"),
             _("Months"),
             _("Days in season"),
+            _("Months with data"),
         ]
-        widths = [10, 14, 10, 9, 18, 9]
+        widths = [10, 14, 10, 9, 18, 9, 9]
+        texts = {1, 2, 3, 5}  # 1-based columns of text: their headers stay left
         items = {item.code: item for item in self.spec.items}
         for stat in self.statistics:
             item = items[stat.item_code]
-            header.append(labels.statistic_header(item, stat))
+            header.append(labels.statistic_header(item, stat, season=True))
             widths.append(16)
             if stat.direction_code:
                 header.append(labels.direction_header(item))
                 widths.append(12)
+                texts.add(len(header))
         self.season_column_count = len(header)
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "G2"
+        ws.freeze_panes = "H2"
         set_header_height(ws, header, widths)
-        ws.append([self.season_cells.header(text) for text in header])
+        ws.append(
+            [
+                self.season_cells.header(text, numeric=index not in texts)
+                for index, text in enumerate(header, start=1)
+            ]
+        )
 
     def _season_add(self, station: Station, result: MonthResult) -> None:
         """Collect one station-month into its season; write the season when it is complete."""
@@ -370,6 +420,8 @@ class WorkbookWriter:
         if station is None or year is None or season is None or self.ws_seasons is None:
             return
         months = season.months_of(year)
+        if year in self._cut_seasons:
+            return  # cut by the period's edges: months never requested would read as missing
         days = sum(month.days for month in months)
         summary = summarize_pages(
             pages,
@@ -381,7 +433,14 @@ class WorkbookWriter:
         _, prefix, _ = self._context(station)
         span = labels.month_range(str(months[0]), str(months[-1]))
         self.ws_seasons.append(
-            [*prefix, year, span, days, *self.statistic_cells(self.season_cells, summary)]
+            [
+                *prefix,
+                year,
+                span,
+                days,
+                len(pages),
+                *self.statistic_cells(self.season_cells, summary),
+            ]
         )
         self._season_rows += 1
 
@@ -403,12 +462,63 @@ class WorkbookWriter:
         )
         if self.ws_seasons is not None:
             self._season_add(station, result)
+        if self.check is not None:
+            self.check.add_month(station, result)
         if result.page is None:
             self._unpublished[station.block_no].append((result.year, result.month))
             return
         self.published_months += 1
         self._write_days(station, result)
         self._write_monthly(station, result)
+
+    def check_years(self, station: Station) -> list[int]:
+        """The years (calendar or 寒候年) the 検算 sheet checks for this station, after its months:
+        the pipeline reads the station's annual page up to the last of them."""
+        return self.check.station_years(station) if self.check is not None else []
+
+    @in_workbook_language
+    def add_annual(self, station: Station, annual: AnnualResult | None, problem: str = "") -> None:
+        """JMA's annual values for the station (None and a problem: they could not be read)."""
+        assert self.check is not None
+        self.check.add_annual(station, annual, problem)
+        if annual is not None:
+            self._sources.append(
+                SourcePage(
+                    station.block_no,
+                    labels.station_name(station),
+                    0,
+                    0,
+                    annual.source_url,
+                    annual.page is not None,
+                )
+            )
+
+    @in_workbook_language
+    def annual_problem(self, error: Exception) -> str:
+        return _("JMA's annual values could not be read: %(error)s") % {"error": error}
+
+    @in_workbook_language
+    def add_records(
+        self, station: Station, records: RecordsResult | None, problem: str = ""
+    ) -> None:
+        """JMA's records of the station for the 記録 sheet (None and a problem: not read)."""
+        assert self.records is not None
+        self.records.add(station, records, problem)
+        if records is not None and records.page is not None:
+            self._sources.append(
+                SourcePage(
+                    station.block_no,
+                    labels.station_name(station),
+                    0,
+                    0,
+                    records.source_url,
+                    True,
+                )
+            )
+
+    @in_workbook_language
+    def records_problem(self, error: Exception) -> str:
+        return _("JMA's records could not be read: %(error)s") % {"error": error}
 
     def unavailable(self) -> list[str]:
         """'47662 2020-03' for each station-month JMA published nothing for."""
@@ -473,7 +583,12 @@ class WorkbookWriter:
             MONTHLY_MONTH_COLUMN,
             self.language,
             (self.spec.period.start.first_day, self.spec.period.end.first_day),
+            self.spec.period.season.length if self.spec.period.season else None,
         )
+        if self.check is not None:
+            self.check.write()
+        if self.records is not None:
+            self.records.write()
         local = self.generated_at
         if local.tzinfo is not None:  # Excel has no time zones: show Japan time, say so
             local = timezone.localtime(local).replace(tzinfo=None)
@@ -490,9 +605,11 @@ class WorkbookWriter:
             ),
         )
         self.wb.save(path)
+        self._sources.close()
 
     def discard(self) -> None:
         """Remove the streaming sheets' temporary files after a failed or interrupted run."""
+        self._sources.close()
         for ws in self.wb.worksheets:
             writer = getattr(ws, "_writer", None)
             if writer is None:

@@ -3,8 +3,6 @@
 import { ApiError, json, loggedIn, logOut, saveTokens, tokens } from "./api.js";
 import { alertBox, clearErrors, field, h, notice, showErrors } from "./dom.js";
 import { lang, setLang, t } from "./i18n.js";
-import { newRequestPage } from "./form.js";
-import { requestsPage } from "./list.js";
 
 const main = document.getElementById("main");
 let flash = null; // {text, kind}: shown once on the next page
@@ -74,6 +72,7 @@ function skipToMain(event) {
 function page(titleKey, ...content) {
   const title = h("h1", { tabindex: "-1", text: t(titleKey) });
   const shown = flash ? notice(flash.text, flash.kind) : null;
+  shown?.setAttribute("data-flash", "");
   flash = null;
   main.replaceChildren(...[title, shown, ...content].filter(Boolean));
   document.title = `${t(titleKey)} | ${t("app_title")}`;
@@ -138,13 +137,14 @@ function registerPage() {
     "register_title",
     form(
       async (data) => {
-        const { status } = await json("/api/v1/auth/register/", {
+        const { body } = await json("/api/v1/auth/register/", {
           method: "POST",
           auth: false,
           body: { email: data.get("email"), password: data.get("password"), name: data.get("name") },
         });
-        // 201: ready to log in; 202: a confirmation mail went out first.
-        const text = status === 202 ? t("registered_check_mail") : t("registered");
+        // The server says whether it lets an unverified account in (REQUIRE_VERIFIED_EMAIL):
+        // "verify first" only where that is the rule (issue 18), in the reader's language.
+        const text = body?.detail || t(body?.verification_required === false ? "registered" : "registered_check_mail");
         go(`#/login?email=${encodeURIComponent(data.get("email"))}`, { text, kind: "ok" });
       },
       field("email", t("email"), input("email", "email")),
@@ -246,7 +246,18 @@ function verifyPage(params) {
 // --- Router ----------------------------------------------------------------------------------
 
 const PUBLIC = { "/login": loginPage, "/register": registerPage, "/forgot": forgotPage, "/reset": resetPage, "/verify": verifyPage };
-const PRIVATE = { "/new": newRequestPage, "/requests": requestsPage };
+// The pages behind the log-in load their modules when first shown (issue 22): the log-in
+// page paints without the form's and the list's code.
+const PRIVATE = {
+  "/new": async (...args) => {
+    // The options (the form's biggest answer) are fetched while the form's code loads.
+    const options = import("./request-state.js").then((m) => m.loadOptions()).catch(() => {});
+    const { newRequestPage } = await import("./form.js");
+    await options;
+    return newRequestPage(...args);
+  },
+  "/requests": async (...args) => (await import("./list.js")).requestsPage(...args),
+};
 
 export async function render({ focus = "main h1" } = {}) {
   if (leave) leave();

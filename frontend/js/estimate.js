@@ -3,7 +3,7 @@
 
 import { ApiError, json } from "./api.js";
 import { h } from "./dom.js";
-import { duration, number, t } from "./i18n.js";
+import { duration, fileSize, number, t } from "./i18n.js";
 import { chosenStations, requestBody } from "./request-state.js";
 
 // Where a field's label is not the field's own name in i18n.js.
@@ -35,6 +35,7 @@ export function estimateBox() {
 function estimateLines(result) {
   const lines = [
     t("estimate_line", { sm: number(result.station_months), rows: number(result.rows) }),
+    t("estimate_file", { rows: number(result.file_rows), size: fileSize(result.file_bytes) }),
     t("estimate_cache", { cached: number(result.cached), fetch: number(result.to_fetch) }),
     t("estimate_time", { time: duration(result.expected_seconds), spp: result.seconds_per_page }),
     result.queue_ahead_pages ? t("estimate_queue", { pages: number(result.queue_ahead_pages) }) : null,

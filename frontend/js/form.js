@@ -66,12 +66,24 @@ function periodCard(onChange) {
     "fieldset",
     { class: "card" },
     h("legend", { text: t("period") }),
+    h("div", { class: "row" }, granularitySelect(onChange)),
     h("div", { class: "row" },
       select("start_year", t("start_year"), years, onChange),
       select("start_month", t("start_month"), months, onChange),
       select("end_year", t("end_year"), years, onChange),
       select("end_month", t("end_month"), months, onChange)),
   );
+}
+
+/** Daily values, or JMA's annual values (年ごとの値: a range of years, one page per station). */
+function granularitySelect(onChange) {
+  const control = h(
+    "select",
+    { onchange: (e) => ((state.granularity = e.target.value), onChange()) },
+    ["daily", "annual"].map((value) =>
+      h("option", { value, selected: state.granularity === value, text: t(`granularity_${value}`) })),
+  );
+  return field("granularity", t("granularity"), control);
 }
 
 function seasonCard(onChange) {
@@ -101,11 +113,18 @@ function outputCard(onChange) {
     "aria-describedby": "err-quality_columns",
     onchange: (e) => ((state.quality_columns = e.target.checked), onChange()),
   });
+  const formatSelect = h(
+    "select",
+    { onchange: (e) => ((state.format = e.target.value), onChange()) },
+    ["xlsx", "csv"].map((code) =>
+      h("option", { value: code, selected: state.format === code }, t(`format_${code}`))),
+  );
   return h(
     "fieldset",
     { class: "card" },
     h("legend", { text: t("output") }),
     h("div", { class: "row" },
+      field("format", t("format"), formatSelect),
       field("language", t("language"), languageSelect),
       h("div", { class: "field" },
         h("label", { class: "check", for: "f-quality_columns" }, quality, ` ${t("quality_columns")}`),

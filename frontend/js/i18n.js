@@ -79,6 +79,17 @@ const STRINGS = {
     remove: "削除",
     chosen: "選んだ地点",
     chosen_none: "まだ地点を選んでいません。",
+    records: "記録 (観測史上1〜10位の値)",
+    records_queued: "気象庁から取得しています。しばらくお待ちください。",
+    records_element: "要素",
+    records_rank: "{rank}位",
+    records_period: "統計期間",
+    records_source: "出典：気象庁ホームページ",
+    records_stale: "(今月の更新を取得中)",
+    granularity: "データの種類",
+    granularity_daily: "日別値",
+    granularity_annual: "年ごとの値 (1地点1ページ、月は無視)",
+    granularity_annual_short: "年ごとの値",
     via_prefecture: "{pref} の代表地点",
     map_title: "地図",
     map_label: "日本の観測地点の地図。選んだ地点は赤で示します。",
@@ -100,6 +111,12 @@ const STRINGS = {
     output: "出力",
     language: "Excel の言語",
     quality_columns: "品質情報の列を付ける",
+    format: "ファイル形式",
+    format_xlsx: "Excel (.xlsx)",
+    format_csv: "CSV (ZIP、R・Python 向けの縦長形式)",
+    format_short_xlsx: "Excel",
+    format_short_csv: "CSV (ZIP)",
+    estimate_file: "ファイル: {rows} 行、約 {size}",
     estimate: "見積もり",
     estimate_pending: "期間・地点・要素を選ぶと見積もりを表示します。",
     estimate_line: "{sm} 地点・月、{rows} 行",
@@ -113,6 +130,7 @@ const STRINGS = {
     submit: "依頼する",
     submitting: "送信中…",
     submitted: "依頼 #{id} を受け付けました。",
+    cancel_confirm: "依頼 #{id} を取り消しますか？ 実行中の作業は破棄されます (あとで再実行できます)。",
     replayed: "この依頼は送信済みです (#{id})。",
     form_has_errors: "入力に誤りがあります。各項目のメッセージを確認してください。",
     seconds: "{n} 秒",
@@ -221,6 +239,17 @@ const STRINGS = {
     remove: "Remove",
     chosen: "Chosen stations",
     chosen_none: "No station chosen yet.",
+    records: "Records (JMA's top ten)",
+    records_queued: "Being fetched from JMA; one moment.",
+    records_element: "Element",
+    records_rank: "#{rank}",
+    records_period: "Statistics period",
+    records_source: "Source: JMA website",
+    records_stale: "(this month's update is being fetched)",
+    granularity: "Data",
+    granularity_daily: "daily values",
+    granularity_annual: "annual values (one page per station; months ignored)",
+    granularity_annual_short: "annual values",
     via_prefecture: "representative of {pref}",
     map_title: "Map",
     map_label: "Map of the stations in Japan; chosen stations are red.",
@@ -242,6 +271,12 @@ const STRINGS = {
     output: "Output",
     language: "Workbook language",
     quality_columns: "Add quality columns",
+    format: "File format",
+    format_xlsx: "Excel (.xlsx)",
+    format_csv: "CSV (ZIP, long format for R and Python)",
+    format_short_xlsx: "Excel",
+    format_short_csv: "CSV (ZIP)",
+    estimate_file: "File: {rows} rows, about {size}",
     estimate: "Estimate",
     estimate_pending: "Choose a period, stations and items to see an estimate.",
     estimate_line: "{sm} station-months, {rows} rows",
@@ -255,6 +290,7 @@ const STRINGS = {
     submit: "Send request",
     submitting: "Sending…",
     submitted: "Request #{id} was accepted.",
+    cancel_confirm: "Cancel request #{id}? Work in progress is discarded (you can retry it later).",
     replayed: "This request was already sent (#{id}).",
     form_has_errors: "Some fields need attention; see the messages next to them.",
     seconds: "{n} s",
@@ -319,6 +355,19 @@ export function stationName(station) {
 
 export function number(value) {
   return new Intl.NumberFormat(current === "ja" ? "ja-JP" : "en-US").format(value);
+}
+
+/** A rough size: 850 KB, 12 MB (decimal units, as download managers show them). */
+export function fileSize(bytes) {
+  const units = ["B", "KB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const digits = value < 10 && unit > 0 ? 1 : 0;
+  return `${number(Number(value.toFixed(digits)))} ${units[unit]}`;
 }
 
 export function duration(seconds) {

@@ -11,6 +11,7 @@ const POLL_MS = 2000;
 
 function period(r) {
   const pad = (m) => String(m).padStart(2, "0");
+  if (r.granularity === "annual") return `${r.start_year} – ${r.end_year} (${t("granularity_annual_short")})`;
   let text = `${r.start_year}-${pad(r.start_month)} – ${r.end_year}-${pad(r.end_month)}`;
   if (r.season_start_month && r.season_end_month) {
     text += ` (${pad(r.season_start_month)}–${pad(r.season_end_month)})`;
@@ -121,6 +122,10 @@ export async function requestsPage(params, ctx) {
     }
 
     async function act(path) {
+      // Ask before cancelling: one click must not throw away a running request's work.
+      if (path === "cancel" && !window.confirm(t("cancel_confirm", { id: request.id }))) return;
+      // "Request #5 was accepted" is stale once the request is cancelled or retried.
+      for (const old of document.querySelectorAll("#main [data-flash]")) old.remove();
       try {
         const { body } = await json(`/api/v1/requests/${request.id}/${path}/`, { method: "POST" });
         card.update(body);
@@ -165,7 +170,8 @@ export async function requestsPage(params, ctx) {
       badge.className = `badge ${r.status}`;
       const names = joinList(r.stations.map(stationName));
       const itemNames = joinList(r.items.map((i) => (lang() === "ja" ? i.label_ja : i.label_en)));
-      summary.textContent = `${period(r)} · ${names} · ${itemNames} · ${t("created")} ${dateTime(r.created_at)}`;
+      const format = t(`format_short_${r.format === "csv" ? "csv" : "xlsx"}`);
+      summary.textContent = `${period(r)} · ${format} · ${names} · ${itemNames} · ${t("created")} ${dateTime(r.created_at)}`;
       bar.value = r.progress.percent;
       barText.textContent = t("progress_text", { done: r.progress.done, total: r.progress.total, percent: r.progress.percent });
       error.textContent = r.error ? `${t("error")}: ${r.error.message}` : "";

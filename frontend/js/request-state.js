@@ -13,11 +13,13 @@ export const state = {
   end_month: "",
   season_start_month: "",
   season_end_month: "",
+  granularity: "daily", // or "annual": JMA's annual values for the years start_year..end_year
   stations: [], // block_no, in the order chosen
   prefectures: new Set(),
   items: new Set(),
   language: null,
   quality_columns: false,
+  format: "xlsx", // "xlsx" (the workbook) or "csv" (a ZIP of CSVs for R and Python)
   key: null, // Idempotency-Key of the current draft; a change makes a new one
   results: null, // the last search: {hits, near}
 };
@@ -82,10 +84,12 @@ export function requestBody() {
     end_month: Number(state.end_month),
     stations: [...state.stations],
     prefectures: [...state.prefectures],
-    items: options.items.filter((i) => state.items.has(i.code)).map((i) => i.code),
+    items: [...state.items], // in the order ticked (a Set keeps insertion order)
     language: state.language || lang(),
     quality_columns: state.quality_columns,
+    format: state.format,
   };
+  if (state.granularity && state.granularity !== "daily") body.granularity = state.granularity;
   if (state.season_start_month || state.season_end_month) {
     body.season_start_month = state.season_start_month ? Number(state.season_start_month) : null;
     body.season_end_month = state.season_end_month ? Number(state.season_end_month) : null;

@@ -5,6 +5,7 @@ import { ApiError, json } from "./api.js";
 import { field, h } from "./dom.js";
 import { lang, stationName, t } from "./i18n.js";
 import { createMap } from "./map.js";
+import { recordsPanel } from "./records-panel.js";
 import { allStations, options, prefectureName, rememberStation, state } from "./request-state.js";
 
 const NEAR = /^\s*(-?\d+(?:\.\d+)?)\s*[,、 ]\s*(-?\d+(?:\.\d+)?)\s*$/;
@@ -33,10 +34,18 @@ export function stationsPicker(params, onChange) {
     results.replaceChildren(...(hits || []).map((hit) => resultItem(hit, toggleStation)));
   }
 
+  // A prefecture's representative goes with its prefecture: removing it unticks the box.
+  const removePrefecture = (code) => {
+    state.prefectures.delete(code);
+    const box = prefBoxes.querySelector(`input[value="${code}"]`);
+    if (box) box.checked = false;
+    onChange();
+  };
+
   function redraw(chosen) {
     chosenList.replaceChildren(
       ...(chosen.length
-        ? chosen.map((entry) => chosenItem(entry, toggleStation))
+        ? chosen.map((entry) => chosenItem(entry, toggleStation, removePrefecture))
         : [h("li", { class: "empty", text: t("chosen_none") })]),
     );
     map.update(chosen);
@@ -183,7 +192,7 @@ function resultItem(hit, toggleStation) {
     }));
 }
 
-function chosenItem({ station, representativeOf }, toggleStation) {
+function chosenItem({ station, representativeOf }, toggleStation, removePrefecture) {
   const meta = [
     station.block_no,
     t(`kind_${station.kind}`),
@@ -192,15 +201,14 @@ function chosenItem({ station, representativeOf }, toggleStation) {
   return h("li", { "data-station": station.block_no },
     h("span", { class: "name", text: stationName(station) }),
     h("span", { class: "meta", text: meta.filter(Boolean).join(" · ") }),
-    representativeOf
-      ? null
-      : h("button", {
-          type: "button",
-          class: "small",
-          "aria-label": `${stationName(station)} (${station.block_no}): ${t("remove")}`,
-          text: t("remove"),
-          onclick: () => toggleStation(station.block_no),
-        }));
+    h("button", {
+      type: "button",
+      class: "small",
+      "aria-label": `${stationName(station)} (${station.block_no}): ${t("remove")}`,
+      text: t("remove"),
+      onclick: () => (representativeOf ? removePrefecture(representativeOf) : toggleStation(station.block_no)),
+    }),
+    recordsPanel(station.block_no));
 }
 
 function prefectureBoxes(onChange) {

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from repository.migrations._triggers import RESTORE_QUEUE_TRIGGERS
+
 
 class Migration(migrations.Migration):
 
@@ -37,4 +39,5 @@ class Migration(migrations.Migration):
             model_name='filerequest',
             constraint=models.CheckConstraint(condition=models.Q(('end_day__isnull', True), models.Q(('end_day__gte', 1), ('end_day__isnull', False), ('end_day__lte', 31)), _connector='OR'), name='req_end_day_1_31'),
         ),
+        RESTORE_QUEUE_TRIGGERS,
     ]

@@ -13,6 +13,10 @@ One lock order for everything outside the daemon's claim-free moves: the owner's
 then the request row, then (through the triggers of migration 0003) the owner's QueueOwner
 row. `lock()` takes the first two; the claim takes them in the same order.
 
+Every move into or out of the active states (queued, running) also counts the request in or
+out of QueueLoad, by the pages it needed when it entered the queue (`pages_to_fetch`), so the
+queue ahead of an estimate never reads the queue itself (application/estimates.py, issue 22).
+
 Events store a code (RequestEvent.kind) and parameters (`data`), never prose; texts.py
 renders them in the reader's language.
 """
@@ -25,9 +29,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from repository.models import FileRequest, RequestEvent, User
+from django.db import connection
+
+from repository.models import FileRequest, QueueLoad, RequestEvent, User
 from repository.queue.states import MOVES, NOTES, IllegalMove, Kind, move
 from repository.sql import dialect, param, table
+
+ACTIVE = frozenset(FileRequest.ACTIVE_STATUSES)
+COUNTED_PAGES = "COALESCE(pages_to_fetch, progress_total)"  # FileRequest.counted_pages
 
 MAX_WARNING_EVENTS = 50  # the timeline names each unavailable month, up to this many
 
@@ -69,7 +78,43 @@ def _update(
         f"WHERE id = %s AND {status_sql}{fence_sql}{where}",
         [MOVES[name].target, *params, request_id, *sources, *fence],
     )
-    return cursor.rowcount == 1
+    if cursor.rowcount != 1:
+        return False
+    change = load_change(name)
+    if change:
+        count_load(cursor, request_id, change)
+    return True
+
+
+def load_change(name: str) -> int:
+    """+1 for a move into the active states, -1 out of them, 0 within or outside them (the
+    table's sources of one move are all active or all finished)."""
+    target_active = MOVES[name].target in ACTIVE
+    sources_active = any(source in ACTIVE for source in MOVES[name].sources)
+    return int(target_active) - int(sources_active)
+
+
+def count_load(cursor: Any, request_id: int, change: int) -> None:
+    """Add `change` to the QueueLoad row of the request's pages_to_fetch (one statement)."""
+    cursor.execute(
+        f"INSERT INTO {table(QueueLoad)} (pages, requests) "  # noqa: S608 (model table names)
+        f"SELECT {COUNTED_PAGES}, %s FROM {table(FileRequest)} WHERE id = %s"
+        f"{dialect().upsert_add('pages', 'requests')}",
+        [change, request_id],
+    )
+
+
+def rebuild_queue_load(cursor: Any) -> None:
+    """Recount QueueLoad from the requests (the migration; a repair after hand edits or after
+    deleting active requests, e.g. with their owner)."""
+    status_sql = ", ".join(["%s"] * len(ACTIVE))
+    cursor.execute(f"DELETE FROM {table(QueueLoad)}")  # noqa: S608
+    cursor.execute(
+        f"INSERT INTO {table(QueueLoad)} (pages, requests) "  # noqa: S608
+        f"SELECT {COUNTED_PAGES}, COUNT(*) FROM {table(FileRequest)} "
+        f"WHERE status IN ({status_sql}) GROUP BY {COUNTED_PAGES}",
+        sorted(ACTIVE),
+    )
 
 
 def event(
@@ -156,9 +201,14 @@ def lock(cursor: Any, owner_id: int, request_id: int) -> Current | None:
 def create(
     file_request: FileRequest, *, stations: int, months: int, items: int, now: datetime
 ) -> FileRequest:
-    """Store a new request, queued (the caller holds lock_owner and adds the selections)."""
+    """Store a new request, queued (the caller holds lock_owner and adds the selections).
+    `file_request.pages_to_fetch`: its station-months not cached now."""
     file_request.status = MOVES["create"].target
+    if file_request.pages_to_fetch is None:  # fixed while it is active: QueueLoad's key
+        file_request.pages_to_fetch = file_request.progress_total
     file_request.save(force_insert=True)
+    with connection.cursor() as cursor:
+        count_load(cursor, file_request.pk, load_change("create"))
     counts = {"stations": stations, "months": months, "items": items}
     RequestEvent.objects.create(
         request=file_request, created_at=now, kind=Kind.QUEUED, message="", data=counts
@@ -210,8 +260,10 @@ def retry(
     by: str | None,
     regenerate: bool,
     now: datetime,
+    pages_to_fetch: int | None = None,
 ) -> bool:
-    """Back to the queue from scratch: attempts, progress, error and warnings reset."""
+    """Back to the queue from scratch: attempts, progress, error and warnings reset.
+    `pages_to_fetch`: its station-months not cached now (None: keep the stored figure)."""
     move("retry").check(current.status)
     done = _update(
         cursor,
@@ -220,8 +272,9 @@ def retry(
         "attempts = 0, run_after = %s, claimed_by = '', lease_expires_at = NULL, "
         "cancel_requested = 0, progress_done = 0, error_code = '', error_message = '', "
         "error_params = NULL, warnings = %s, warning_codes = NULL, started_at = NULL, "
-        "finished_at = NULL, updated_at = %s",
-        [param(now), "[]", param(now)],
+        "finished_at = NULL, pages_to_fetch = COALESCE(%s, pages_to_fetch, progress_total), "
+        "updated_at = %s",
+        [param(now), "[]", pages_to_fetch, param(now)],
     )
     if done:
         event(cursor, request_id, Kind.RETRIED, {"by": by, "regenerate": regenerate}, now=now)

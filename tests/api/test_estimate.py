@@ -20,6 +20,9 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/requests/estimate/"
 KEYS = {
+    "granularity",
+    "pages",
+    "rows_per_day",
     "station_months",
     "cached",
     "to_fetch",
@@ -30,6 +33,9 @@ KEYS = {
     "max_station_months",
     "max_rows",
     "within_limits",
+    "format",
+    "file_rows",
+    "file_bytes",
 }
 
 
@@ -62,6 +68,9 @@ def test_estimate_of_a_partly_cached_request_with_a_queue_ahead(api, partly_cach
     body = response.json()
     assert set(body) == KEYS
     assert body == {
+        "granularity": "daily",
+        "pages": 6,
+        "rows_per_day": 1,
         "station_months": 6,  # 2 stations x 3 months
         "cached": 2,  # Tokyo Jan and Feb; Kitami's March is stale
         "to_fetch": 4,
@@ -72,6 +81,9 @@ def test_estimate_of_a_partly_cached_request_with_a_queue_ahead(api, partly_cach
         "max_station_months": 12_000,
         "max_rows": 1_048_575,
         "within_limits": True,
+        "format": "xlsx",
+        "file_rows": 182,  # the workbook's データ rows
+        "file_bytes": 182 * (31 + 5 * 2),  # about 31 bytes a row and 5 a value
     }
     assert not FileRequest.objects.filter(start_year=2020).exists()  # nothing was queued
 
@@ -160,3 +172,17 @@ def test_a_season_counts_only_its_months_here_and_in_the_queue_ahead(api, partly
     assert got["to_fetch"] == 1
     assert got["queue_ahead_pages"] == 1  # min(4, 1)
     assert got["expected_seconds"] == 6.0  # (1 + 1) x 3 s
+
+
+def test_a_csv_estimate_counts_one_row_per_station_day_and_item(api, partly_cached):
+    body = api.post(URL, valid_body(format="csv"), format="json").json()
+    assert (body["format"], body["rows"]) == ("csv", 182)
+    assert body["file_rows"] == 182 * 2  # 2 items
+    assert body["file_bytes"] == 182 * 2 * 7  # about 7 bytes a compressed CSV row
+    assert body["to_fetch"] == 4  # the same pages as the workbook
+
+
+def test_an_unknown_format_is_refused_at_its_field(api):
+    response = api.post(URL, valid_body(format="ods"), format="json")
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"format"}

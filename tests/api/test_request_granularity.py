@@ -1,4 +1,4 @@
-"""The time scale through the API: hourly and 10-minute requests given by day, annual not yet."""
+"""The time scale through the API: hourly and 10-minute requests given by day, annual by year."""
 
 from __future__ import annotations
 
@@ -55,9 +55,29 @@ def test_the_estimate_counts_station_day_pages_and_rows(api):
     assert (body["station_months"], body["to_fetch"], body["rows"]) == (6, 6, 2 * 3 * 24)
 
 
-def test_annual_is_refused_with_a_field_message_for_now(api):
-    fields = fields_of(create(api, granularity="annual"))
-    assert any("not yet" in message for message in fields["granularity"]), fields
+def test_annual_is_a_range_of_years_one_page_per_station(api, frozen_clock):
+    frozen_clock("2026-10-15T12:00:00+09:00")
+    years = {"start_year": 1961, "start_month": 4, "end_year": 2026, "end_month": 12}
+    estimate = api.post(URL + "estimate/", valid_body(**years, granularity="annual"))
+    assert estimate.status_code == 200, estimate.content
+    body = estimate.json()
+    # 2 stations: one 年ごとの値 page each whatever the range; a row per station-year.
+    assert (body["station_months"], body["to_fetch"], body["rows"]) == (2, 2, 2 * 66)
+    response = create(api, **years, granularity="annual")
+    assert response.status_code == 202, response.content
+    stored = FileRequest.objects.get(pk=response.json()["id"]).period
+    # Whole years (the running one up to this month), whatever months were sent.
+    assert (stored.start, stored.end) == ((1961, 1), (2026, 10))
+    assert stored.page_count == 1 and stored.years()[-1] == 2026
+    assert response.json()["progress"]["total"] == 2
+
+
+def test_annual_refuses_a_season_and_future_years(api, frozen_clock):
+    frozen_clock("2026-10-15T12:00:00+09:00")
+    fields = fields_of(create(api, granularity="annual", season_start_month=6, season_end_month=8))
+    assert "season_start_month" in fields
+    fields = fields_of(create(api, granularity="annual", end_year=2027))
+    assert "end_year" in fields
 
 
 @pytest.mark.parametrize(
@@ -106,3 +126,46 @@ def test_the_database_refuses_an_unknown_granularity_or_day(owner, changes):
         FileRequest.objects.create(
             owner=owner, start_year=2020, start_month=1, end_year=2020, end_month=12, **changes
         )
+
+
+def test_the_queue_triggers_survive_the_granularity_migration(owner):
+    """SQLite rebuilds the table to add the columns, dropping its triggers: they are remade."""
+    from repository.models import QueueOwner
+
+    FileRequest.objects.create(
+        owner=owner, start_year=2020, start_month=1, end_year=2020, end_month=1
+    )
+    assert QueueOwner.objects.filter(owner_id=owner.pk, dirty=True).exists()
+
+
+def test_a_station_year_of_hourly_data_is_365_pages_and_hours_at_the_budget(api, settings):
+    settings.JMA_MIN_INTERVAL_S = 10.0
+    year = {"start_year": 2019, "start_month": 1, "end_year": 2019, "end_month": 12}
+    body = api.post(
+        URL + "estimate/", valid_body(**year, stations=["47662"], granularity="hourly")
+    ).json()
+    assert (body["granularity"], body["pages"], body["rows_per_day"]) == ("hourly", 365, 24)
+    assert body["rows"] == 365 * 24 and body["expected_seconds"] == 3650.0  # over an hour
+    assert body["within_limits"]
+
+
+def test_too_many_rows_for_one_sheet_is_refused_with_the_reason(api, settings):
+    settings.MAX_STATION_MONTHS = 100_000
+    # 10-minute values: 144 a day, all stations on one sheet: 20 station-years do not fit.
+    from repository.models import Station
+
+    year = {"start_year": 2019, "start_month": 1, "end_year": 2019, "end_month": 12}
+    stations = list(Station.objects.filter(is_active=True).values_list("block_no", flat=True)[:20])
+    body = valid_body(**year, stations=stations, granularity="10min", items=[])
+    estimate = api.post(URL + "estimate/", body).json()
+    assert estimate["rows"] == 20 * 365 * 144 and not estimate["within_limits"]
+    message = fields_of(api.post(URL, body))["non_field_errors"][0]
+    assert "20 stations x 365 days x 144 rows a day" in message and "1,048,575" in message
+
+
+@pytest.mark.parametrize("granularity", ["hourly", "10min", "annual"])
+def test_csv_is_refused_for_other_time_scales_with_a_field_message(api, granularity):
+    """The CSV archive holds daily rows only: say so rather than build daily rows."""
+    days = STORM if granularity != "annual" else {}
+    fields = fields_of(create(api, **days, granularity=granularity, format="csv"))
+    assert list(fields) == ["format"], fields

@@ -324,6 +324,68 @@ def test_sigterm_exits_0_and_loses_nothing(daemons, smtp_sink, tmp_path):
     _assert_each_finished_once(tmp_path / "media", requests, smtp_sink)
 
 
+def test_a_job_finishing_in_the_grace_period_gets_its_mail_before_exit(daemons, smtp_sink):
+    """Issue 18: a request that finished during the shutdown grace left its mail pending until
+    the daemon's next start. The mail thread now sends what is due after the last job."""
+    replay = _start_replay(daemons, "--delay-ms", "400")
+    try:
+        owner = make_user("grace@example.com")
+        request = make_request(owner, start=(2020, 1), end=(2020, 6))
+        proc = daemons.start(
+            threads=1,
+            worker_id="grace",
+            exit_when_idle=False,
+            BATCH_SHUTDOWN_GRACE_S="120",
+            # The mail thread sleeps long between looks, so only the shutdown path can send.
+            BATCH_POLL_INTERVAL_S="30",
+        )
+        wait_for(
+            lambda: FileRequest.objects.filter(pk=request.pk, progress_done__gte=1).exists(),
+            timeout=60,
+            what="the job under way",
+        )
+        proc.send_signal(signal.SIGTERM)
+        assert daemons.wait(proc, timeout=90) == 0
+    finally:
+        replay.__exit__(None, None, None)
+    request.refresh_from_db()
+    assert request.status == "succeeded", daemons.log("grace")[-3000:]
+    mails = MailOutbox.objects.filter(request=request)
+    assert [m.status for m in mails] == ["sent"], daemons.log("grace")[-3000:]
+    assert [m["To"] for m in smtp_sink.received()] == ["grace@example.com"]
+
+
+def test_a_second_sigterm_skips_the_grace_period(daemons, smtp_sink):
+    """The README's promise: a second signal does not wait for running jobs; they go back to
+    the queue, the attempt not counted. Before, the second signal only set a flag nobody read,
+    and the daemon waited the whole grace period for the job."""
+    replay = _start_replay(daemons, "--delay-ms", "300")
+    try:
+        owner = make_user("hurry@example.com")
+        request = make_request(owner, start=(2000, 1), end=(2019, 12))  # 240 pages, ~75 s
+        proc = daemons.start(
+            threads=1, worker_id="hurry", exit_when_idle=False, BATCH_SHUTDOWN_GRACE_S="300"
+        )
+        wait_for(
+            lambda: FileRequest.objects.filter(pk=request.pk, progress_done__gte=1).exists(),
+            timeout=60,
+            what="the job under way",
+        )
+        proc.send_signal(signal.SIGTERM)
+        wait_for(
+            lambda: "stopping: no new claims" in daemons.log("hurry"),
+            timeout=30,
+            what="the first signal handled",
+        )
+        proc.send_signal(signal.SIGTERM)
+        assert daemons.wait(proc, timeout=30) == 0
+    finally:
+        replay.__exit__(None, None, None)
+    request.refresh_from_db()
+    assert (request.status, request.attempts) == ("queued", 0), daemons.log("hurry")[-3000:]
+    assert "interrupting running jobs now" in daemons.log("hurry")
+
+
 def test_runbatch_refuses_bad_arguments_in_one_line():
     for args in (["--threads", "0"], ["--threads", "2", "--worker-id", "bad id!"]):
         proc = subprocess.run(

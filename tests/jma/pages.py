@@ -9,7 +9,7 @@ from lxml import html as lxml_html
 
 from batch.jma.replay_pages import A1_HEADER, S1_HEADER
 
-# Tokyo 2012-09-15 as JMA.md quotes it, in s1 column order.
+# Tokyo 2012-09-15 as docs/jma-pages.md quotes it (daily_s1), in s1 column order.
 TOKYO_2012_09_15 = [
     "1014.6",
     "1018.7",

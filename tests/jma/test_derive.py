@@ -1,4 +1,4 @@
-"""Absolute humidity from JMA.md's formula, with its quality rule."""
+"""Absolute humidity by docs/jma-pages.md's formula ("Derived item"), with its quality rule."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The annual parser on JMA's real 年ごとの値 pages (tests/real_pages, 出典：気象庁ホームページ).
 
 Every expected value below is typed by hand from the page's own cell text, never computed by
-the parser or copied from the replay server: (value, quality, no-phenomenon) per JMA.md.
+the parser or copied from the replay server: (value, quality, no-phenomenon) per
+docs/jma-pages.md ("Value marks").
 千葉 (annually_s): 1966-2026, 27 data columns; 我孫子 (annually_a): 1976-2025, 20 data columns.
 """
 

@@ -1,7 +1,8 @@
 """The parser on real JMA pages (tests/real_pages, 出典：気象庁ホームページ), cell by cell.
 
 Every expected value below is written out by hand from the page's own cell text, never
-computed by the parser or its tables: (value, quality code, no-phenomenon) per JMA.md.
+computed by the parser or its tables: (value, quality code, no-phenomenon) per
+docs/jma-pages.md ("Value marks").
 """
 
 from __future__ import annotations

@@ -246,6 +246,30 @@ def test_api_docs_page_renders(page, site: Site) -> None:
     assert page.js_errors == []
 
 
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/docs/swagger/"])
+def test_api_docs_pages_ask_nothing_from_outside(browser, site: Site, path: str) -> None:
+    """Issue 18: Redoc's page asked Google for its fonts (offline: slow, with errors). Every
+    file a docs page loads comes from this server."""
+    context = browser.new_context(locale="en-US")
+    outside: list[str] = []
+
+    def refuse(route) -> None:
+        outside.append(route.request.url)
+        route.abort()
+
+    context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), refuse)
+    try:
+        page = context.new_page()
+        failed: list[str] = []
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.goto(f"{site.base}{path}", wait_until="networkidle")
+        page.wait_for_selector("text=JMA Weather Workbook API")
+        assert outside == []
+        assert failed == []
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(
     ("locale", "title", "button"),
     [

@@ -197,7 +197,10 @@ def test_register_log_in_build_with_search_and_map_follow_and_download(
     page.fill("#f-name", "ブラウザ")
     page.fill("#f-password", PASSWORD)
     page.click("form button[type=submit]")
-    page.wait_for_selector("text=ログインしてください")
+    # Issue 18: this server (REQUIRE_VERIFIED_EMAIL off, as the demo) lets an unverified
+    # account in, and the page says so instead of "verify first, then log in".
+    page.wait_for_selector("text=このサーバーではアドレスの確認前でもログインできます")
+    assert "確認してから" not in page.inner_text("main")
     assert page.input_value("#f-email") == "Browser.User@Example.JP"
     page.fill("#f-password", PASSWORD)
     page.click("form button[type=submit]")
@@ -279,6 +282,29 @@ def test_double_submit_and_a_lost_answer_make_one_request(new_page, stack: Stack
     (request,) = FileRequest.objects.filter(owner__email="twice@example.jp")
     page.wait_for_selector(f"text=この依頼は送信済みです (#{request.pk})。")
     assert len({p.headers["idempotency-key"] for p in posts}) == 1 and len(posts) == 2
+    assert page.js_errors == []
+
+
+def test_items_are_sent_in_the_order_ticked(new_page, stack: Stack) -> None:
+    """The workbook's columns follow the request's items: the form sends them as ticked
+    (untick and tick again moves one to the end), not in the catalogue's order."""
+    User.objects.create_user("order@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "order@example.jp")
+    period(page, (2023, 1), (2023, 1))
+    choose(
+        page,
+        search="47662",
+        block_no="47662",
+        items=["sunshine_hours", "temp_avg", "precip_total", "humidity_avg"],
+    )
+    page.uncheck("[data-item='temp_avg']")
+    page.check("[data-item='temp_avg']")
+    page.click("#submit")
+    page.wait_for_selector("text=を受け付けました")
+    (request,) = FileRequest.objects.filter(owner__email="order@example.jp")
+    codes = [row.item.code for row in request.item_rows.order_by("position")]
+    assert codes == ["sunshine_hours", "precip_total", "humidity_avg", "temp_avg"]
     assert page.js_errors == []
 
 
@@ -375,14 +401,40 @@ def test_cancel_a_running_request_then_retry_it(new_page, stack: Stack) -> None:
     page.click("#submit")
     page.wait_for_selector(".request")
     request = FileRequest.objects.get(owner__email="cancel@example.jp")
+    banner = f"text=依頼 #{request.pk} を受け付けました。"
+    assert page.is_visible(banner)
+    # Issue 18: cancel asks first; saying no changes nothing.
+    asked: list[str] = []
+
+    def answer(accept: bool):
+        def on_dialog(dialog) -> None:
+            asked.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        return on_dialog
+
+    page.once("dialog", answer(False))
+    card(page, request.pk).locator("[data-action=cancel]").click()
+    assert asked == [
+        f"依頼 #{request.pk} を取り消しますか？ 実行中の作業は破棄されます (あとで再実行できます)。"
+    ]
+    request.refresh_from_db()
+    assert request.status in ("queued", "running") and not request.cancel_requested
+    assert page.is_visible(banner)
+
+    page.once("dialog", answer(True))
     card(page, request.pk).locator("[data-action=cancel]").click()
     wait_for_status(page, request.pk, "取消")
+    assert len(asked) == 2
     assert card(page, request.pk).locator("[data-action=cancel]").count() == 0
     request.refresh_from_db()
     assert request.status == "cancelled" and request.progress_done < 36
+    # "accepted" no longer describes the request: the banner is gone (issue 18).
+    assert not page.is_visible(banner)
 
     card(page, request.pk).locator("[data-action=retry]").click()
     wait_for_status(page, request.pk, "完了")  # the page polls until the daemon has finished
+    assert not page.is_visible(banner) and len(asked) == 2  # retry asks nothing
     request.refresh_from_db()
     assert request.status == "succeeded" and request.progress_done == 36
     page.select_option("#f-status", "succeeded")
@@ -411,6 +463,28 @@ def test_a_station_missing_from_stale_options_still_shows_when_added(
     log_in(page, stack, "stale@example.jp")
     choose(page, search="47662", block_no="47662", items=["temp_avg"])
     assert "東京" in page.inner_text("#chosen-stations")
+    assert page.js_errors == []
+
+
+def test_a_prefectures_representative_can_be_removed_from_the_chosen_list(
+    new_page, stack: Stack
+) -> None:
+    """Issue 18: a station added through its prefecture had no 削除 button; removing it now
+    unticks the prefecture."""
+    User.objects.create_user("pref@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "pref@example.jp")
+    page.check("[data-item='temp_avg']")
+    page.click("details.prefs summary")
+    page.check("details.prefs input[value='13']")
+    entry = page.locator("#chosen-stations [data-station='47662']")
+    entry.wait_for()
+    assert "東京都" in entry.inner_text()
+    page.wait_for_selector("#estimate >> text=1 地点・月")
+    entry.locator("button:text-is('削除')").click()
+    page.wait_for_selector("#chosen-stations [data-station='47662']", state="detached")
+    assert not page.is_checked("details.prefs input[value='13']")
+    assert page.inner_text("#chosen-stations").strip() == "まだ地点を選んでいません。"
     assert page.js_errors == []
 
 
@@ -487,6 +561,38 @@ def test_verifying_the_address_sets_the_password(new_page, stack: Stack) -> None
     assert page.js_errors == []
 
 
+def test_a_chosen_stations_records_panel_and_an_annual_request(new_page, stack: Stack) -> None:
+    """Issue 21: the records panel reads the API's cache (queued, then fetched by the daemon);
+    an AMeDAS station's panel says its records are not available; an annual request costs a
+    page per station."""
+    User.objects.create_user("records@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "records@example.jp")
+    choose(page, search="47682", block_no="47682", items=["temp_avg"])
+    choose(page, search="0376", block_no="0376", items=[])
+    chiba = page.locator("#chosen-stations [data-station='47682'] details.records-panel")
+    chiba.locator("summary").click()
+    table = chiba.locator(".records-table")
+    table.wait_for(timeout=WAIT_MS)  # asked again while the daemon fetched rank_s
+    assert table.locator("tbody tr").count() == 37
+    assert table.locator("tbody tr th").first.inner_text() == "日最低海面気圧 (hPa)"
+    abiko = page.locator("#chosen-stations [data-station='0376'] details.records-panel")
+    abiko.locator("summary").click()
+    abiko.locator("text=rank_a").wait_for()
+
+    page.select_option("#f-granularity", "annual")
+    period(page, (1990, 1), (2000, 1))
+    page.click("#submit")
+    page.wait_for_selector(".request")
+    request = FileRequest.objects.get(owner__email="records@example.jp")
+    assert request.granularity == "annual"
+    card(page, request.pk).locator("text=1990 – 2000").wait_for()
+    wait_for_status(page, request.pk, "完了")
+    request.refresh_from_db()
+    assert (request.progress_done, request.progress_total) == (2, 2)  # a page a station
+    assert page.js_errors == []
+
+
 def test_phone_width_and_accessibility(new_page, stack: Stack, tmp_path: Path) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -508,7 +614,7 @@ def test_phone_width_and_accessibility(new_page, stack: Stack, tmp_path: Path) -
     check("login")
     log_in(page, stack, "phone@example.jp")
     choose(page, search="東京", block_no="47662", items=["temp_avg", "pressure_sea_avg"])
-    # 最多風向 is on AMeDAS pages only (JMA.md): the form says so next to it.
+    # 最多風向 is on AMeDAS pages only (docs/jma-pages.md): the form says so next to it.
     assert page.inner_text("#note-wind_dir_most_frequent") == "観測していない地点: 東京"
     assert page.inner_text("#note-pressure_sea_avg") == ""
     page.fill("#f-near", "35.69,139.75")

@@ -96,7 +96,7 @@ def test_run_script_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
             assert '<script type="module" src="js/app.js">' in answer.read().decode()
         assert f"API docs     http://127.0.0.1:{api_port}/api/docs/" in banner
         assert f"Admin        http://127.0.0.1:{api_port}/admin/" in banner
-        assert f"one file per mail in {tmp_path / 'mail'}/" in banner
+        assert f"files in {tmp_path / 'mail'}/, one .log per sending round" in banner
         assert listening(api_port) and listening(replay_port)
 
         if shutil.which("curl"):
@@ -125,6 +125,24 @@ def test_run_script_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
             ):
                 time.sleep(0.2)
             assert any(link in m.read_text() for m in (tmp_path / "mail").glob("*.log"))
+
+            # The README's curl session, as printed there, against this API's port (issue 18:
+            # it hard-coded 8000).
+            readme = (PROJECT_DIR / "README.md").read_text()
+            session = readme.split("    B=http://127.0.0.1:${PORT:-8000}", 1)[1]
+            session = "B=http://127.0.0.1:${PORT:-8000}" + session.split("\n\n", 1)[0]
+            session = "\n".join(line.removeprefix("    ") for line in session.splitlines())
+            done = subprocess.run(
+                ["bash", "-euo", "pipefail", "-c", session],
+                cwd=tmp_path,
+                env={**os.environ, "PORT": str(api_port)},
+                capture_output=True,
+                text=True,
+                timeout=180,
+            )
+            assert done.returncode == 0, done.stdout[-800:] + done.stderr
+            assert done.stdout.rstrip().splitlines()[-1] == "succeeded", done.stdout[-800:]
+            assert len(list(tmp_path.glob("jma-weather-*.xlsx"))) == 2
 
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=120)
@@ -222,3 +240,101 @@ def test_ctrl_c_stops_the_api_then_the_daemon_then_the_replay_server(tmp_path: P
         ]
     assert (status, attempts) == ("queued", 0), kinds
     assert kinds[-1] == "released" and "retry_scheduled" not in kinds
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="run.sh uses its own SQLite database")
+def test_second_ctrl_c_skips_the_grace_and_finished_jobs_still_get_their_mail(
+    tmp_path: Path,
+) -> None:
+    """Issue 18: a second Ctrl-C was ignored (the README says it skips the grace period), and
+    a request finishing during the grace left its mail pending until the next start.
+
+    Two requests run; the first Ctrl-C lets the small one finish within the grace, the second
+    hands the large one back to the queue at once (uncounted); the small one's mail is sent
+    before the daemon exits."""
+    import sqlite3
+
+    import requests
+
+    api_port, replay_port, front_port = find_free_port(), find_free_port(), find_free_port()
+    database = tmp_path / "hurry.sqlite3"
+    process = start_run_sh(
+        tmp_path,
+        database,
+        PORT=str(api_port),
+        REPLAY_PORT=str(replay_port),
+        FRONTEND_PORT=str(front_port),
+        BATCH_SHUTDOWN_GRACE_S="600",
+        JMA_MIN_INTERVAL_S="0.4",
+        BATCH_POLL_INTERVAL_S="20",  # the mail thread looks rarely: only shutdown sends
+    )
+    out: list[str] = []
+    base = f"http://127.0.0.1:{api_port}/api/v1"
+
+    def status(request_id: int) -> tuple[str, int]:
+        with sqlite3.connect(database, timeout=30) as db:
+            return db.execute(
+                "SELECT status, attempts FROM repository_filerequest WHERE id = ?", [request_id]
+            ).fetchone()
+
+    try:
+        read_until(process, "Ctrl-C stops everything.", out, timeout_s=300)
+        tokens = requests.post(
+            f"{base}/auth/token/",
+            json={"email": "demo@example.com", "password": "weather-demo-2024"},
+            timeout=30,
+        ).json()
+        headers = {"Authorization": f"Bearer {tokens['access']}"}
+
+        def create(start_year: int, end_year: int, stations: list[str]) -> dict:
+            answer = requests.post(
+                f"{base}/requests/",
+                headers=headers,
+                json={
+                    "start_year": start_year,
+                    "start_month": 1,
+                    "end_year": end_year,
+                    "end_month": 12,
+                    "stations": stations,
+                    "items": ["temp_avg"],
+                },
+                timeout=30,
+            )
+            assert answer.status_code == 202, answer.text
+            return answer.json()
+
+        large = create(1990, 2020, ["47662", "0074"])  # 744 pages at 0.4 s
+        small = create(2021, 2021, ["47662"])  # 12 pages
+        deadline = time.monotonic() + 60
+        while (
+            requests.get(small["url"], headers=headers, timeout=30).json()["progress"]["done"] < 1
+        ):
+            assert time.monotonic() < deadline, "the small job never got going"
+            time.sleep(0.2)
+
+        process.send_signal(signal.SIGINT)  # first: the small job finishes within the grace
+        deadline = time.monotonic() + 90
+        while status(small["id"])[0] != "succeeded":
+            assert time.monotonic() < deadline, f"small request: {status(small['id'])}"
+            time.sleep(0.3)
+        assert status(large["id"])[0] == "running"
+
+        process.send_signal(signal.SIGINT)  # second: do not wait for the large one
+        rest, _ = process.communicate(timeout=45)
+        out.append(rest)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    log = "".join(out)
+    assert process.returncode == 0, log[-3000:]
+    assert "run: second Ctrl-C" in log, log[-3000:]
+    assert log.rstrip().endswith("run: stopped"), log[-3000:]
+    assert status(large["id"]) == ("queued", 0), log[-3000:]
+    with sqlite3.connect(database) as db:
+        mails = db.execute(
+            "SELECT status FROM repository_mailoutbox WHERE request_id = ?", [small["id"]]
+        ).fetchall()
+    assert mails == [("sent",)], log[-3000:]
+    link = f"http://127.0.0.1:{api_port}/api/v1/downloads/"
+    assert any(link in m.read_text() for m in (tmp_path / "mail").glob("*.log"))

@@ -136,6 +136,18 @@ def test_request_list_filters_by_status(staff_client):
     assert page.context["cl"].result_count == 1
 
 
+def test_request_list_shows_and_filters_the_format(staff_client):
+    user = User.objects.create_user("owner@example.com", "pw-123-secret")
+    fields = {"start_year": 2020, "start_month": 1, "end_year": 2020, "end_month": 1}
+    FileRequest.objects.create(owner=user, format="csv", **fields)
+    FileRequest.objects.create(owner=user, **fields)
+    url = reverse("admin:repository_filerequest_changelist")
+    page = staff_client.get(url, {"format__exact": "csv"}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert page.context["cl"].result_count == 1
+    html = page.content.decode()
+    assert "ファイル形式" in html and "CSV (.zip)" in html
+
+
 def test_the_site_link_and_the_bare_root_lead_to_the_front_end(staff_client, client, settings):
     """「サイトを表示」 and `/` were 404s; both now lead to the web front end's address."""
     front = "http://127.0.0.1:8080/"  # FRONTEND_BASE_URL's default, as README says

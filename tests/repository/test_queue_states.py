@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from batch import dao
-from repository.models import FileRequest, QueueOwner, RequestEvent, User
+from repository.models import FileRequest, QueueLoad, QueueOwner, RequestEvent, User
 from repository.queue import lifecycle
 from repository.queue.states import MOVES, NOTES, IllegalMove, diagram, move, table_markdown
 
@@ -75,6 +75,11 @@ def _counts_exact(owner: User) -> None:
         head.exists(),
         head.first() and head.first().pk,
     )
+    # QueueLoad, kept by the moves, against a recount (issue 22).
+    kept = dict(QueueLoad.objects.filter(requests__gt=0).values_list("pages", "requests"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        lifecycle.rebuild_queue_load(cursor)
+    assert kept == dict(QueueLoad.objects.filter(requests__gt=0).values_list("pages", "requests"))
 
 
 @pytest.mark.django_db(transaction=True)

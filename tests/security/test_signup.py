@@ -215,3 +215,31 @@ def test_distinct_addresses_stay_distinct_on_every_database(anon, master_data):
         "kai@munchen.example",
         "kai@münchen.example",
     ]
+
+
+@pytest.mark.parametrize(
+    ("required", "lang", "says", "never"),
+    [
+        (True, "en", "verify the address, then log in", "You can log in now"),
+        (False, "en", "You can log in now", "then log in"),
+        (True, "ja", "確認してから、ログインしてください", "確認前でもログインできます"),
+        (False, "ja", "確認前でもログインできます", "確認してから"),
+    ],
+)
+def test_the_sign_up_answer_says_what_this_server_requires(
+    anon, master_data, settings, required, lang, says, never
+):
+    """Issue 18: the page said "verify first" while the demo let an unverified user in. The
+    answer follows REQUIRE_VERIFIED_EMAIL, the same for a new and a taken address."""
+    settings.REQUIRE_VERIFIED_EMAIL = required
+    make_user("taken@example.jp")
+    answers = [
+        anon.post(
+            REGISTER, {"email": e, "password": PASSWORD}, format="json", HTTP_ACCEPT_LANGUAGE=lang
+        )
+        for e in ("fresh@example.jp", "taken@example.jp")
+    ]
+    assert answers[0].json() == answers[1].json()
+    body = answers[0].json()
+    assert body["verification_required"] is required
+    assert says in body["detail"] and never not in body["detail"]

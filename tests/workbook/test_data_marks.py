@@ -41,7 +41,7 @@ def test_marked_cells_of_a_real_page(xlsx: Path) -> None:
     write_chiba(xlsx)
     ws = load(xlsx)["データ"]
     # Day 7 (row 8): "22.2 )", "26.8 ]", "--", "87 )", "北北東 ]".
-    temp_avg, temp_max, precip, humidity, direction = (ws.cell(8, col) for col in range(5, 10))
+    temp_avg, temp_max, precip, humidity, direction = (ws.cell(8, col) for col in range(8, 13))
     assert temp_avg.value == 22.2 and temp_avg.fill.fgColor.rgb == YELLOW
     assert not temp_avg.font.italic and temp_avg.number_format == "0.0"
     assert temp_max.value == 26.8 and temp_max.fill.fgColor.rgb == ORANGE
@@ -53,19 +53,19 @@ def test_marked_cells_of_a_real_page(xlsx: Path) -> None:
     assert direction.value == "北北東" and direction.fill.fgColor.rgb == ORANGE
     assert direction.font.italic
     # Day 6 (row 7): "20.9", "24.4", "0.0", "91", "東北東": unmarked; a measured 0 is no "--".
-    plain = [ws.cell(7, col) for col in range(5, 10)]
+    plain = [ws.cell(7, col) for col in range(8, 13)]
     assert [c.value for c in plain] == [20.9, 24.4, 0, 91, "東北東"]
     assert plain[2].number_format == "0.0"
     assert all(c.fill.fgColor.rgb not in (YELLOW, ORANGE) for c in plain)
     assert not any(c.font.italic for c in plain)
-    assert ws.cell(8, 4).is_date and ws.cell(8, 4).number_format == "yyyy/mm/dd"
+    assert ws.cell(8, 7).is_date and ws.cell(8, 7).number_format == "yyyy/mm/dd"
 
 
 def test_no_phenomenon_keeps_its_quality_mark(xlsx: Path) -> None:
     """'-- )' and '-- ]': 0 shown as '--', yellow or orange italics like any marked value."""
     write_chiba(xlsx, replace={(7, "precip_total"): "-- )", (3, "precip_total"): "-- ]"})
     ws = load(xlsx)["データ"]
-    quasi, insufficient = ws["G8"], ws["G4"]
+    quasi, insufficient = ws["J8"], ws["J4"]
     for cell in (quasi, insufficient):
         assert cell.value == 0 and cell.number_format == '0.0;-0.0;"--"'
     assert quasi.fill.fgColor.rgb == YELLOW and not quasi.font.italic
@@ -88,7 +88,7 @@ def test_normal_mode_gives_the_same_styles(tmp_path: Path) -> None:
         ]
         for ws in sheets
     )
-    assert streamed == normal and len(streamed) == 32 * 9
+    assert streamed == normal and len(streamed) == 32 * 12
 
 
 def test_styled_rows_read_back_as_openpyxl_writes_them(tmp_path: Path) -> None:
@@ -168,8 +168,8 @@ def test_libreoffice_shows_the_page_as_jma_does(tmp_path: Path) -> None:
     assert len(shown) == 32
     # The page's cells for 平均気温, 最高気温, 降水量の合計, 平均湿度, 最大風速の風向 (marks
     # dropped: they are the cell colours); day 7's "--" made "-- )" by the test.
-    assert shown[1] == "千葉県,千葉,47682,2013/10/01,21.1,22.8,15.5,91,北北東"
-    assert shown[3] == "千葉県,千葉,47682,2013/10/03,24.3,28.3,--,71,東北東"
-    assert shown[4] == "千葉県,千葉,47682,2013/10/04,18.0,20.8,1.5,76,北北東"
-    assert shown[6] == "千葉県,千葉,47682,2013/10/06,20.9,24.4,0.0,91,東北東"
-    assert shown[7] == "千葉県,千葉,47682,2013/10/07,22.2,26.8,--,87,北北東"
+    assert shown[1] == "千葉県,千葉,47682,35.6017,140.1033,3.0,2013/10/01,21.1,22.8,15.5,91,北北東"
+    assert shown[3] == "千葉県,千葉,47682,35.6017,140.1033,3.0,2013/10/03,24.3,28.3,--,71,東北東"
+    assert shown[4] == "千葉県,千葉,47682,35.6017,140.1033,3.0,2013/10/04,18.0,20.8,1.5,76,北北東"
+    assert shown[6] == "千葉県,千葉,47682,35.6017,140.1033,3.0,2013/10/06,20.9,24.4,0.0,91,東北東"
+    assert shown[7] == "千葉県,千葉,47682,35.6017,140.1033,3.0,2013/10/07,22.2,26.8,--,87,北北東"

@@ -110,24 +110,26 @@ def test_season_sheet_has_one_row_per_station_and_summer(xlsx: Path) -> None:
         "季節の年",
         "期間",
         "季節の日数",
-        "降水量の合計 月合計(mm)",
+        "データのある月数",
+        "降水量の合計 季節合計(mm)",
         "降水量の合計 日最大(mm)",
-        "平均気温 月平均(℃)",
-        "最高気温 月平均（日最高の平均）(℃)",
-        "最高気温 月最高(℃)",
+        "平均気温 季節平均(℃)",
+        "最高気温 季節平均（日最高の平均）(℃)",
+        "最高気温 季節最高(℃)",
     ]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 3
     # 2018: 30 June days at 24, 31 at 25, 31 at 26 -> (720 + 775 + 806) / 92 = 25.01... -> 25.0
-    assert rows[0][:6] == ("東京都", "東京", "47662", 2018, "2018-06～2018-08", 92)
-    assert rows[0][6:] == (30, 30, 25, 30, 31)
-    # 2019 without August (no page): 61 of 92 days, orange; (30*25 + 31*26) / 61 = 25.5.
-    assert rows[1][3] == 2019 and rows[1][6:] == (31, 31, 25.5, 30.5, 31)
-    assert ws["I3"].fill.fgColor.rgb == ORANGE and ws["I3"].font.italic
+    assert rows[0][:7] == ("東京都", "東京", "47662", 2018, "2018-06～2018-08", 92, 3)
+    assert rows[0][7:] == (30, 30, 25, 30, 31)
+    # 2019 without August (no page): 2 months with data, 61 of 92 days, orange;
+    # (30*25 + 31*26) / 61 = 25.5.
+    assert rows[1][3] == 2019 and rows[1][6] == 2 and rows[1][7:] == (31, 31, 25.5, 30.5, 31)
+    assert ws["J3"].fill.fgColor.rgb == ORANGE and ws["J3"].font.italic
     # 2020: the "]" day is the season's highest, left out of the mean of daily maxima.
-    assert rows[2][3] == 2020 and rows[2][10] == 45
-    assert rows[2][9] == 32.0  # (30 * 31 + 31 * 32 + 30 * 33) / 91 = 31.99 -> 32.0
-    assert ws["K4"].fill.fgColor.rgb == YELLOW  # one "]" day of 92: quasi-normal
+    assert rows[2][3] == 2020 and rows[2][11] == 45
+    assert rows[2][10] == 32.0  # (30 * 31 + 31 * 32 + 30 * 33) / 91 = 31.99 -> 32.0
+    assert ws["L4"].fill.fgColor.rgb == YELLOW  # one "]" day of 92: quasi-normal
     info = [c for row in wb["情報"].iter_rows(values_only=True) for c in row if c]
     assert "6月～8月" in info
 
@@ -158,10 +160,37 @@ def test_winter_seasons_count_december_with_the_following_year(xlsx: Path) -> No
         (2020, "2019-12～2020-02", 31 + 31 + 29),
         (2021, "2020-12～2021-02", 31 + 31 + 28),
     ]
-    assert rows[0][6:] == (8, 5) and rows[1][6:] == (1, 1)
+    assert rows[0][7:] == (8, 5) and rows[1][7:] == (1, 1)
     info = [c for row in wb["情報"].iter_rows(values_only=True) for c in row if c]
     assert "12月～2月（12月は翌年の季節に数えます）" in info
     assert "2019-12 ～ 2021-02（6 か月）" in info
+
+
+def test_seasons_cut_by_the_periods_edges() -> None:
+    # 2019-01..2020-12, winters: 2019 lacks 2018-12, 2021 lacks 2021-01 and 02.
+    assert Period.of(2019, 1, 2020, 12, 12, 2).cut_season_years() == [2019, 2021]
+    assert Period.of(2019, 6, 2021, 3, 12, 2).cut_season_years() == []
+    assert Period.of(2018, 7, 2020, 12, 6, 8).cut_season_years() == [2018]
+    assert Period.of(2018, 1, 2020, 12).cut_season_years() == []
+
+
+@pytest.mark.django_db
+def test_a_season_cut_by_the_period_is_left_out_and_said_so(xlsx: Path) -> None:
+    tokyo = stations("47662")[0]
+    spec = spec_for([tokyo], items("temp_avg"), start=(2019, 1), end=(2020, 12), season=(12, 2))
+    results = [
+        (tokyo, result(tokyo, full_month("s1", y, m, lambda d: {"temp_avg": obs(5.0)}), y, m))
+        for y, m in spec.period.months()
+    ]
+    write(spec, results, xlsx)
+    wb = load(xlsx)
+    rows = list(wb["季節別"].iter_rows(min_row=2, values_only=True))
+    # Only 2020 (2019-12..2020-02) is whole: 2019 and 2021 would read as 1/3 and 2/3 missing.
+    assert [row[3:7] for row in rows] == [(2020, "2019-12～2020-02", 91, 3)]
+    assert len(list(wb["月別集計"].iter_rows(min_row=2))) == 6  # every month still there
+    info = [c for row in wb["情報"].iter_rows(values_only=True) for c in row if c]
+    assert "除いた季節" in info
+    assert any(str(c).startswith("2019、2021：期間の端で欠ける") for c in info)
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from batch.workbook import charts as charts_module
@@ -56,6 +57,9 @@ def test_sheets_headers_and_cell_types(xlsx: Path) -> None:
         "都道府県",
         "地点",
         "地点番号",
+        "緯度",
+        "経度",
+        "標高(m)",
         "日付",
         "平均気温(℃)",
         "降水量の合計(mm)",
@@ -66,24 +70,24 @@ def test_sheets_headers_and_cell_types(xlsx: Path) -> None:
     assert ws.max_row == 32 and writer.row_count == 31
     first = [c.value for c in ws[2]]
     assert first[:3] == ["東京都", "東京", "47662"]
-    assert first[3] == datetime(2020, 1, 1)
-    assert ws["D2"].is_date and ws["D2"].number_format == "yyyy/mm/dd"
-    assert isinstance(ws["E2"].value, float) and ws["E2"].value == pytest.approx(5.1)
-    assert ws["E2"].number_format == "0.0"
-    assert ws["G2"].value == 60 and ws["G2"].number_format == "0"
-    assert ws["H2"].value == "北北西" and ws["I2"].value == "晴後曇"
+    assert first[6] == datetime(2020, 1, 1)
+    assert ws["G2"].is_date and ws["G2"].number_format == "yyyy/mm/dd"
+    assert isinstance(ws["H2"].value, float) and ws["H2"].value == pytest.approx(5.1)
+    assert ws["H2"].number_format == "0.0"
+    assert ws["J2"].value == 60 and ws["J2"].number_format == "0"
+    assert ws["K2"].value == "北北西" and ws["L2"].value == "晴後曇"
     # Missing values are empty cells: not 0, not yesterday's value.
-    assert ws["G5"].value is None  # day 4, "×"
-    assert ws["E6"].value is None  # day 5, "#"
-    assert ws.freeze_panes == "E2"
-    assert ws.auto_filter.ref == "A1:I32"
+    assert ws["J5"].value is None  # day 4, "×"
+    assert ws["H6"].value is None  # day 5, "#"
+    assert ws.freeze_panes == "H2"
+    assert ws.auto_filter.ref == "A1:L32"
     assert ws.column_dimensions["A"].width > 0
 
 
 def test_marked_values_are_styled(xlsx: Path) -> None:
     build_tokyo(xlsx)
     ws = load(xlsx)["データ"]
-    normal, quasi, insufficient = ws["E2"], ws["E3"], ws["E4"]
+    normal, quasi, insufficient = ws["H2"], ws["H3"], ws["H4"]
     assert normal.fill.fgColor.rgb not in (YELLOW, ORANGE)
     assert quasi.value == 7.1 and quasi.fill.fgColor.rgb == YELLOW
     assert insufficient.value == 9.9 and insufficient.fill.fgColor.rgb == ORANGE
@@ -93,7 +97,7 @@ def test_marked_values_are_styled(xlsx: Path) -> None:
 def test_no_phenomenon_is_zero_shown_as_dashes(xlsx: Path) -> None:
     build_tokyo(xlsx)
     ws = load(xlsx)["データ"]
-    dash, rain = ws["F2"], ws["F3"]  # day 1 "--", day 2 3.5 mm
+    dash, rain = ws["I2"], ws["I3"]  # day 1 "--", day 2 3.5 mm
     assert dash.value == 0 and '"--"' in dash.number_format
     assert rain.value == 3.5 and rain.number_format == "0.0"
 
@@ -102,16 +106,21 @@ def test_quality_columns_sit_beside_their_items(xlsx: Path) -> None:
     build_tokyo(xlsx, quality_columns=True)
     ws = load(xlsx)["データ"]
     header = [c.value for c in ws[1]]
-    assert header[4:8] == ["平均気温(℃)", "平均気温 品質", "降水量の合計(mm)", "降水量の合計 品質"]
-    assert len(header) == 4 + 2 * 5
-    by_day = {row[3].day: row for row in ws.iter_rows(min_row=2, values_only=True)}
-    assert by_day[1][4:6] == (pytest.approx(5.1), 8)
-    assert by_day[2][4:6] == (7.1, 5)
-    assert by_day[3][4:6] == (9.9, 4)
-    assert by_day[5][4:6] == (None, 2)
-    assert by_day[1][6:8] == (0, 8)  # "--": value 0, quality 8
-    assert by_day[4][8:10] == (None, 1)
-    assert ws.auto_filter.ref == "A1:N32"
+    assert header[7:11] == [
+        "平均気温(℃)",
+        "平均気温\n品質",
+        "降水量の合計(mm)",
+        "降水量の合計\n品質",
+    ]
+    assert len(header) == 7 + 2 * 5
+    by_day = {row[6].day: row for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert by_day[1][7:9] == (pytest.approx(5.1), 8)
+    assert by_day[2][7:9] == (7.1, 5)
+    assert by_day[3][7:9] == (9.9, 4)
+    assert by_day[5][7:9] == (None, 2)
+    assert by_day[1][9:11] == (0, 8)  # "--": value 0, quality 8
+    assert by_day[4][11:13] == (None, 1)
+    assert ws.auto_filter.ref == "A1:Q32"
 
 
 def test_monthly_statistics_on_known_inputs(xlsx: Path) -> None:
@@ -201,8 +210,8 @@ def test_station_without_some_items_gets_empty_cells_and_a_note(xlsx: Path) -> N
     )
     wb = load(xlsx)
     rows = list(wb["データ"].iter_rows(min_row=2, values_only=True))
-    assert rows[0][:3] == ("北海道", "北見", "0074") and rows[0][4:] == (None, -8.0)
-    assert rows[31][:3] == ("東京都", "東京", "47662") and rows[31][4:] == (1015.0, 6.0)
+    assert rows[0][:3] == ("北海道", "北見", "0074") and rows[0][7:] == (None, -8.0)
+    assert rows[31][:3] == ("東京都", "東京", "47662") and rows[31][7:] == (1015.0, 6.0)
     monthly = list(wb["月別集計"].iter_rows(min_row=2, values_only=True))
     assert monthly[0][7:9] == (None, -8)  # pressure not observed at an AMeDAS station
     assert any("平均海面気圧" in w and "0074" in w for w in writer.warnings())
@@ -266,26 +275,27 @@ def test_charts_reference_the_monthly_sheet(xlsx: Path) -> None:
         "日照時間 月合計(h)",  # M: bars
     ]
     charts = wb["グラフ"]._charts
-    # Two station charts, then one chart per drawn statistic comparing the stations.
-    assert len(charts) == 2 + 4
+    # Two charts a station (mm with ℃, then h alone: one unit per axis), then one chart per
+    # drawn statistic comparing the stations.
+    assert len(charts) == 2 * 2 + 4
     tokyo_chart = charts[0]
     bars, lines = tokyo_chart, tokyo_chart._charts[1]
-    assert [s.val.numRef.f for s in bars.series] == ["'月別集計'!$H$2:$H$4", "'月別集計'!$M$2:$M$4"]
+    assert [s.val.numRef.f for s in bars.series] == ["'月別集計'!$H$2:$H$4"]
     assert [s.val.numRef.f for s in lines.series] == [
         "'月別集計'!$J$2:$J$4",
         "'月別集計'!$K$2:$K$4",
     ]
-    assert [s.tx.strRef is None and s.tx.v for s in bars.series] == [
-        "降水量の合計 月合計(mm)",
-        "日照時間 月合計(h)",
-    ]
-    assert _title(bars.y_axis.title) == "単位：mm / h"
+    assert [s.tx.strRef is None and s.tx.v for s in bars.series] == ["降水量の合計 月合計(mm)"]
+    assert _title(bars.y_axis.title) == "降水量の合計 月合計(mm)"
     assert _title(lines.y_axis.title) == "単位：℃"
     assert lines.y_axis.crosses == "max"  # the second axis, on the right
     assert bars.legend.position == "b"
-    kitami_chart = charts[1]
+    sunshine = charts[1]
+    assert [s.val.numRef.f for s in sunshine.series] == ["'月別集計'!$M$2:$M$4"]
+    assert _title(sunshine.y_axis.title) == "日照時間 月合計(h)"
+    kitami_chart = charts[2]
     assert all("$5:" in s.val.numRef.f and "$7" in s.val.numRef.f for s in kitami_chart.series)
-    compare = charts[2]
+    compare = charts[4]
     assert [s.tx.v for s in compare.series] == ["東京 (47662)", "北見 (0074)"]
     assert [s.xVal.numRef.f for s in compare.series] == [
         "'月別集計'!$F$2:$F$4",
@@ -323,7 +333,7 @@ def test_info_sheet_tells_what_where_and_how(xlsx: Path) -> None:
         [(tokyo, result(tokyo, page, 2020, 1)), (tokyo, result(tokyo, None, 2020, 2))],
         xlsx,
     )
-    ws = load(xlsx)["情報"]
+    ws = openpyxl.load_workbook(xlsx, data_only=True)["情報"]  # values as a reader sees them
     rows = [tuple(c for c in row if c is not None) for row in ws.iter_rows(values_only=True)]
     flat = [c for row in rows for c in row]
     assert "出典：気象庁ホームページ" in flat
@@ -337,8 +347,10 @@ def test_info_sheet_tells_what_where_and_how(xlsx: Path) -> None:
     assert any("絶対湿度" in row and "Tetens" in str(row) for row in rows)
     assert "https://example.invalid/47662/2020/1" in flat
     assert "https://example.invalid/47662/2020/2" in flat
-    links = {cell.hyperlink.target for row in ws.iter_rows() for cell in row if cell.hyperlink}
-    assert "https://example.invalid/47662/2020/1" in links
+    # Each url opens on a click: a HYPERLINK formula streamed with its row (no cell
+    # hyperlink, which openpyxl would hold in memory until save), its url the cached value.
+    formulas = {c.value for row in load(xlsx)["情報"].iter_rows() for c in row}
+    assert '=HYPERLINK("https://example.invalid/47662/2020/1")' in formulas
     assert any("公開データがありません" in str(c) for c in flat)
     legend_codes = [row[0] for row in rows if row and row[0] in (8, 5, 4, 2, 1, 0)]
     assert {8, 5, 4, 2, 1, 0} <= set(legend_codes)
@@ -351,17 +363,20 @@ def test_english_labels_and_sheet_names(xlsx: Path) -> None:
     assert wb.sheetnames == ["Data", "Monthly", "Charts", "Info"]
     ws = wb["Data"]
     header = [c.value for c in ws[1]]
-    assert header[:6] == [
+    assert header[:9] == [
         "Prefecture",
         "Station",
         "Station no.",
+        "Latitude",
+        "Longitude",
+        "Elevation (m)",
         "Date",
         "Mean temperature (℃)",
-        "Mean temperature quality",
+        "Mean temperature\nquality",
     ]
     # Romaji beside the kanji: the prefecture list's English name, the station's katakana.
     assert (ws["A2"].value, ws["B2"].value) == ("Tokyo (東京都)", "Tokyo (東京)")
-    assert ws["D2"].number_format == "yyyy-mm-dd"
+    assert ws["G2"].number_format == "yyyy-mm-dd"
     monthly_header = [c.value for c in wb["Monthly"][1]]
     assert "Mean temperature, monthly mean (℃)" in monthly_header
     assert "Total precipitation, monthly total (mm)" in monthly_header

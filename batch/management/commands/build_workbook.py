@@ -2,7 +2,9 @@
 
     python manage.py build_workbook --stations 47662,0074 --from 2020-01 --to 2020-12 \\
         --items temp_avg,precip_total,absolute_humidity --out out.xlsx [--lang en] \\
-        [--quality-columns] [--season 12-2]
+        [--quality-columns] [--season 12-2] [--format csv --out out.zip]
+    python manage.py build_workbook --annual --stations 47682,0376 --from 1961 --to 2026 \
+        --items precip_total,temp_avg --out annual.xlsx   # JMA's annual values, a page a station
 
 Stations are block numbers (47662, 0074) or prefecture codes (13 = 東京都's representative
 observatory). Bad arguments end with exit status 1 and one readable line.
@@ -23,7 +25,7 @@ from batch.jma.errors import JmaError
 from batch.pipeline import JobInterrupted, NothingPublished, build_workbook_file
 from batch.workbook.spec import WorkbookSpec
 from common import clock
-from common.period import Period, Season, YearMonth
+from common.period import ANNUAL, Period, Season, YearMonth
 from common.request_size import RequestTooLarge
 from repository.models import Prefecture, Station, WeatherItem
 
@@ -122,7 +124,10 @@ class ProgressBar:
 
 
 class Command(BaseCommand):
-    help = "Build one Excel workbook of JMA daily data through the batch daemon's pipeline."
+    help = (
+        "Build one Excel workbook (or, with --format csv, a ZIP of CSVs) of JMA daily data "
+        "through the batch daemon's pipeline."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -133,10 +138,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--items", default=DEFAULT_ITEMS, help=f"item codes in order (default {DEFAULT_ITEMS})"
         )
-        parser.add_argument("--out", required=True, help="the .xlsx file to write")
+        parser.add_argument(
+            "--out", required=True, help="the file to write: .xlsx, or .zip with --format csv"
+        )
+        parser.add_argument(
+            "--format",
+            choices=["xlsx", "csv"],
+            default="xlsx",
+            help="xlsx: the workbook (default); csv: a ZIP of a long daily CSV, the monthly "
+            "and season tables and a README",
+        )
         parser.add_argument("--lang", choices=["ja", "en"], default="ja")
         parser.add_argument(
             "--quality-columns", action="store_true", help="a JMA quality-code column per item"
+        )
+        parser.add_argument(
+            "--annual",
+            action="store_true",
+            help="JMA's annual values page (annually_s/a.php), years --from to --to: "
+            "one page a station",
         )
         parser.add_argument(
             "--season",
@@ -144,7 +164,28 @@ class Command(BaseCommand):
             "the following year's season)",
         )
 
+    def annual_period(self, options: dict[str, Any]) -> Period:
+        """--annual: --from/--to are years (YYYY, or YYYY-MM whose month is ignored)."""
+        years = []
+        for option, text in (("--from", options["start"]), ("--to", options["end"])):
+            head = text.strip().split("-")[0]
+            if not (len(head) == 4 and head.isdigit()):
+                raise CommandError(f"{option} must look like 2013 with --annual, not {text!r}")
+            years.append(int(head))
+        this_month = YearMonth.of_date(clock.today_jst())
+        if years[0] > years[1]:
+            raise CommandError(f"--from {years[0]} is after --to {years[1]}")
+        if years[1] > this_month.year:
+            raise CommandError(f"--to {years[1]} is in the future")
+        if options.get("season"):
+            raise CommandError("--season does not apply to --annual (JMA's whole years)")
+        end_month = this_month.month if years[1] == this_month.year else 12
+        return Period.of(years[0], 1, years[1], end_month, granularity=ANNUAL)
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["annual"]:
+            self.build(self.annual_period(options), options)
+            return
         start = parse_year_month(options["start"], "--from")
         end = parse_year_month(options["end"], "--to")
         if start > end:
@@ -156,8 +197,13 @@ class Command(BaseCommand):
         period = Period(start, end, parse_season(options.get("season")))
         if period.is_empty:
             raise CommandError(f"--season {options['season']}: no month of it lies in the period")
+        self.build(period, options)
+
+    def build(self, period: Period, options: dict[str, Any]) -> None:
         out = Path(options["out"])
-        if out.suffix.lower() != ".xlsx":
+        if options["format"] == "csv" and out.suffix.lower() != ".zip":
+            raise CommandError(f"--out must name a .zip file with --format csv, not {out.name!r}")
+        if options["format"] == "xlsx" and out.suffix.lower() != ".xlsx":
             raise CommandError(f"--out must name an .xlsx file, not {out.name!r}")
         spec = WorkbookSpec(
             stations=resolve_stations(options["stations"]),
@@ -165,6 +211,7 @@ class Command(BaseCommand):
             period=period,
             language=options["lang"],
             quality_columns=options["quality_columns"],
+            format=options["format"],
         )
         bar = ProgressBar(sys.stderr)
         started = time.monotonic()
