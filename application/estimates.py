@@ -35,6 +35,8 @@ from repository.models import (
     FileRequestStation,
     MonthlyObservation,
     QueueLoad,
+    Station,
+    StationRecords,
     SubdailyObservation,
 )
 
@@ -103,11 +105,29 @@ def cached_count(station_ids: list[int] | QuerySet, period: Period) -> int:
 def annual_to_fetch(station_ids: list[int], period: Period) -> int:
     """Annual pages (年ごとの値, one per station) a daily request with whole years still needs
     for its 検算 sheet: those not stored, or stored before the last whole year was final and not
-    lately (the rule of batch.jma.station_cache.annual_is_fresh)."""
+    lately (the rule of batch.jma.station_cache.annual_is_fresh); and the 記録 sheet's records
+    pages."""
     years = period.complete_years()
     if not station_ids or not years:
         return 0
-    return len(set(station_ids)) - annual_cached_count(station_ids, years[-1])
+    annual = len(set(station_ids)) - annual_cached_count(station_ids, years[-1])
+    return annual + records_to_fetch(station_ids)
+
+
+def records_to_fetch(station_ids: list[int]) -> int:
+    """Records pages (rank_s) the 記録 sheet needs: observatories whose records were not
+    fetched in the current JST month (AMeDAS stations' rank_a pages are not read)."""
+    observatories = set(
+        Station.objects.filter(pk__in=station_ids, page_type="s1").values_list("pk", flat=True)
+    )
+    if not observatories:
+        return 0
+    today = clock.today_jst()
+    month_start = datetime(today.year, today.month, 1, tzinfo=clock.JST)
+    fresh = StationRecords.objects.filter(
+        station_id__in=observatories, fetched_at__gte=month_start
+    ).count()
+    return len(observatories) - fresh
 
 
 def annual_cached_count(station_ids: list[int], through_year: int) -> int:

@@ -411,9 +411,14 @@ def estimate_request(**body: Any) -> estimates.Estimate:
     return estimates.estimate_for(
         [station.pk for station in spec.stations],
         spec.period,
-        items=len(spec.items),
+        items=SUBDAILY_COLUMNS.get(spec.period.granularity, len(spec.items)),
         file_format=spec.format,
     )
+
+
+# An hourly or 10-minute sheet holds every element of an observatory's page (the columns of
+# batch/jma/subdaily_parser.LAYOUTS[(granularity, "s1")]), whatever items were ticked.
+SUBDAILY_COLUMNS = {"hourly": 16, "10min": 10}
 
 
 # --- Create -----------------------------------------------------------------------------------
@@ -595,7 +600,8 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
             if owner_acting:
                 _check_active_limit(actor)  # type: ignore[arg-type]
             stations = file_request.station_rows.count()
-            period = file_request.period
+            # The stored period, not the caller's copy (which may hold only the keys).
+            period = FileRequest.objects.get(pk=file_request.pk).period
             cached = estimates.cached_for_request(file_request.pk, period)
             lifecycle.retry(
                 cursor,

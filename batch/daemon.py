@@ -41,6 +41,7 @@ from batch.dao import (
     reaper,
     worker_rows,
 )
+from batch.jma import station_cache
 from batch.jma.client import default_client
 from batch.retention import remove_stale_build_folders
 
@@ -128,7 +129,10 @@ class Daemon:
             threading.Thread(target=self._worker_loop, args=(n,), name=f"worker-{n}")
             for n in range(1, self.threads + 1)
         ]
-        service = [threading.Thread(target=self._housekeeping_loop, name="housekeeping")]
+        service = [
+            threading.Thread(target=self._housekeeping_loop, name="housekeeping"),
+            threading.Thread(target=self._records_loop, name="records"),
+        ]
         if self.send_mail:
             service.append(threading.Thread(target=self._mail_loop, name="mail"))
         for thread in [*workers, *service]:
@@ -259,6 +263,21 @@ class Daemon:
                             log.info("nothing left to do: exiting (--exit-when-idle)")
                             self.stop_claiming.set()
                 self.stop_service.wait(min(renew_every, chores_every))
+        finally:
+            connection.close()
+
+    def _records_loop(self) -> None:
+        """Records readers asked for through the API (RecordsWanted), fetched here through the
+        station cache and the one politeness budget: the HTTP thread never fetches JMA."""
+        try:
+            while not self.stop_service.is_set():
+                try:
+                    fetched = station_cache.fetch_wanted_records()
+                except Exception as exc:
+                    _trouble("records", exc)
+                    fetched = 0
+                if not fetched:
+                    self.stop_service.wait(max(0.2, self.poll_s))
         finally:
             connection.close()
 

@@ -52,6 +52,7 @@ class RequestFacts:
     stations: list[str]
     items: list[str]
     owner_stamp: str | None = None  # the download link dies with a password change
+    file_format: str = FileRequest.Format.XLSX  # the notice names the file it announces
 
 
 def _period(req: FileRequest) -> str:
@@ -90,6 +91,7 @@ def request_facts(req: FileRequest) -> RequestFacts:
             stations=stations,
             items=items,
             owner_stamp=owner_stamp(req.owner.password),
+            file_format=req.format,
         )
 
 
@@ -169,10 +171,12 @@ def completion_mail(
     until = _local(min(expires_at, clock.now() + timedelta(seconds=ttl)))
     n = facts.request_id
     with translation.override(facts.language):
-        subject = _("[%(service)s] Your weather workbook #%(id)s is ready") % {
-            "service": settings.SERVICE_NAME,
-            "id": n,
-        }
+        csv = facts.file_format == FileRequest.Format.CSV
+        subject = (
+            _("[%(service)s] Your weather data (CSV) #%(id)s is ready")
+            if csv
+            else _("[%(service)s] Your weather workbook #%(id)s is ready")
+        ) % {"service": settings.SERVICE_NAME, "id": n}
         rows = [
             (_("Request"), f"#{n}"),
             (_("Period"), facts.period),
@@ -181,12 +185,23 @@ def completion_mail(
             (_("File size"), _human_size(size)),
             (_("Link valid until"), until),
         ]
-        paragraphs = [_("Your Excel workbook is ready. Download it with the link below.")]
+        paragraphs = [
+            _("Your CSV files (one ZIP) are ready. Download them with the link below.")
+            if csv
+            else _("Your Excel workbook is ready. Download it with the link below.")
+        ]
         if warnings:
             paragraphs.append(
-                _(
-                    "Warnings (%(count)s): some data was not available; the workbook's Info "
-                    "sheet lists them too."
+                (
+                    _(
+                        "Warnings (%(count)s): some data was not available; README.txt in the "
+                        "ZIP lists them too."
+                    )
+                    if csv
+                    else _(
+                        "Warnings (%(count)s): some data was not available; the workbook's "
+                        "Info sheet lists them too."
+                    )
                 )
                 % {"count": len(warnings)}
             )
@@ -205,10 +220,12 @@ def failure_mail(facts: RequestFacts, *, code: str, message: str, number: int) -
     n = facts.request_id
     api_page = f"{settings.PUBLIC_BASE_URL}/api/v1/requests/{n}/"
     with translation.override(facts.language):
-        subject = _("[%(service)s] Your weather workbook #%(id)s could not be made") % {
-            "service": settings.SERVICE_NAME,
-            "id": n,
-        }
+        csv = facts.file_format == FileRequest.Format.CSV
+        subject = (
+            _("[%(service)s] Your weather data (CSV) #%(id)s could not be made")
+            if csv
+            else _("[%(service)s] Your weather workbook #%(id)s could not be made")
+        ) % {"service": settings.SERVICE_NAME, "id": n}
         rows = [
             (_("Request"), f"#{n}"),
             (_("Period"), facts.period),
@@ -217,7 +234,9 @@ def failure_mail(facts: RequestFacts, *, code: str, message: str, number: int) -
             (_("Error"), f"{message} ({code})"),
         ]
         paragraphs = [
-            _("We could not make your Excel workbook."),
+            _("We could not make your CSV files.")
+            if csv
+            else _("We could not make your Excel workbook."),
             _(
                 "To try again, open the request in the service and choose Retry (API: POST "
                 "%(page)sretry/). If the error says JMA's page layout changed, retrying will "

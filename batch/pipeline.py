@@ -19,7 +19,7 @@ from batch.jma.cache import get_months
 from batch.jma.client import JmaClient
 from batch.jma.day_cache import get_days
 from batch.jma.errors import LayoutChanged
-from batch.jma.station_cache import get_annual
+from batch.jma.station_cache import get_annual, get_records
 from batch.workbook.annual import AnnualWriter
 from batch.workbook.csv_export import CsvZipWriter
 from batch.workbook.spec import WorkbookSpec
@@ -116,9 +116,10 @@ def _add_days(
 
 
 def _add_annual(writer: WorkbookWriter, station: Station, client: JmaClient | None) -> None:
-    """JMA's annual values for the 検算 sheet: one page per station (the station cache, the one
-    politeness budget), read only when the request holds a whole year of the station's. A page
-    that cannot be read is said in the sheet; JMA being unavailable retries the request."""
+    """JMA's annual values for the 検算 sheet and the records for 記録: a page each per station
+    (an observatory's records; the station cache, the one politeness budget), read only when
+    the request holds a whole year of the station's. A page that cannot be read is said in the
+    sheet; JMA being unavailable retries the request."""
     years = writer.check_years(station)
     if not years:
         return
@@ -126,8 +127,14 @@ def _add_annual(writer: WorkbookWriter, station: Station, client: JmaClient | No
         annual = get_annual(station, through_year=years[-1], client=client)
     except LayoutChanged as exc:
         writer.add_annual(station, None, problem=writer.annual_problem(exc))
-        return
-    writer.add_annual(station, annual)
+    else:
+        writer.add_annual(station, annual)
+    try:  # 記録: rank_s for observatories (cached for the JST month); AMeDAS: said unavailable
+        records = get_records(station, client=client)
+    except LayoutChanged as exc:
+        writer.add_records(station, None, problem=writer.records_problem(exc))
+    else:
+        writer.add_records(station, records)
 
 
 def _build_annual(

@@ -29,6 +29,24 @@ def _item_labels(items: list[WeatherItem]) -> dict[str, list[str]]:
     return {language: [item.label_in(language) for item in items] for language in labels.LANGUAGES}
 
 
+def _subdaily_missing(spec: WorkbookSpec, station: Station) -> dict[str, list[str]] | None:
+    """The elements of a sub-daily sheet the station's pages do not have, in both languages."""
+    from batch.jma.subdaily_parser import LAYOUTS
+    from batch.workbook.subdaily import SUBDAILY_LABELS, codes_for
+
+    granularity = spec.period.granularity
+    codes = codes_for(granularity, (s.page_type for s in spec.stations))
+    here = set(LAYOUTS[(granularity, station.page_type)].codes)
+    missing = [code for code in codes if code not in here]
+    if not missing:
+        return None
+    found = {}
+    for language in labels.LANGUAGES:
+        with labels.in_language(language):
+            found[language] = [str(SUBDAILY_LABELS[code]) for code in missing]
+    return found
+
+
 def coded_warnings(spec: WorkbookSpec, unavailable: Iterable[str]) -> list[dict]:
     """One warning per station and kind, in the writer's order: items the station's pages do
     not have, then months JMA published nothing for ("47662 2020-03" in `unavailable`)."""
@@ -40,7 +58,11 @@ def coded_warnings(spec: WorkbookSpec, unavailable: Iterable[str]) -> list[dict]
     for station in spec.stations:
         station_names = _station_names(station)
         missing = [item for item in spec.items if not item.available_on(station.page_type)]
-        if missing:
+        elements = _subdaily_missing(spec, station) if spec.period.is_subdaily else None
+        if elements:
+            params = {"block_no": station.block_no, "station": station_names, "items": elements}
+            found.append({"code": "not_observed", "params": params})
+        elif missing:
             items = _item_labels(missing)
             params = {"block_no": station.block_no, "station": station_names, "items": items}
             found.append({"code": "not_observed", "params": params})

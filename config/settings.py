@@ -72,6 +72,8 @@ MIDDLEWARE = [
     # Static files (admin, API docs) straight from gunicorn; nginx may serve them instead.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # JSON answers of the API compressed, except those carrying secrets (BREACH; see there).
+    "presentation.compression.ApiGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

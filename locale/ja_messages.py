@@ -672,8 +672,40 @@ JA = {
     "JMA published no annual values for this station": "この地点の年ごとの値は気象庁に掲載なし",
     "JMA's annual values could not be read: %(error)s": "年ごとの値を読めませんでした: %(error)s",
     "annual values": "年ごとの値",
+    "Records": "記録",
+    "Element (JMA)": "要素（気象庁）",
+    "Rank": "順位",
+    "Value": "値",
+    "Direction": "風向",
+    "Statistics period": "統計期間",
+    "Records not available: JMA's records of AMeDAS stations (rank_a) are not "
+    "read yet (no real page of them has been checked).": (
+        "記録なし: アメダス地点の観測史上1〜10位の値 (rank_a) はまだ読んでいません "
+        "(実際のページを確認できていないため)。"
+    ),
+    "Records not available: JMA published none for this station.": (
+        "記録なし: この地点の観測史上1〜10位の値は気象庁に掲載がありません。"
+    ),
+    "Records not available.": "記録なし。",
+    "JMA's records could not be read: %(error)s": (
+        "観測史上1〜10位の値を読めませんでした: %(error)s"
+    ),
+    # station records (issue 21): GET stations/{block_no}/records/ and the 記録 sheet
+    "JMA's records of AMeDAS stations (rank_a) are not available here yet: no real "
+    "page of them has been checked.": (
+        "アメダス地点の観測史上1〜10位の値 (rank_a) はまだ提供していません (実際のページを"
+        "確認できていないため)。"
+    ),
+    "The records are being fetched from JMA; ask again in a minute.": (
+        "観測史上1〜10位の値を気象庁から取得しています。少し後にもう一度お試しください。"
+    ),
+    "JMA published no records for this station.": (
+        "この地点の観測史上1〜10位の値は気象庁に掲載がありません。"
+    ),
     # granularity=annual (issue 21): 年別値, JMA's annual values as a long series
     "Annual values": "年別値",
+    "%(start)s to %(end)s (%(years)s years)": "%(start)s年〜%(end)s年 (%(years)s 年)",
+    "JMA historical weather data (annual values)": "気象庁 過去の気象データ（年ごとの値）",
     "%(item)s, direction of the annual max": "%(item)s 年最大の風向",
     "%(title)s, by cold-season year (寒候年)": "%(title)s（寒候年）",
     "%(station)s (%(block_no)s): JMA published no annual values for these years": (
@@ -730,8 +762,9 @@ JA = {
     "One row per station and month: JMA's monthly statistics": (
         "地点・月ごとに 1 行: 気象庁の月ごとの値"
     ),
-    "One row per station and season-year: the same statistics": (
-        "地点・季節年ごとに 1 行: 同じ統計値"
+    "One row per station and season-year (a season cut by the period's start "
+    "or end is left out): the same statistics": (
+        "地点・季節年ごとに 1 行 (期間の始めや終わりで欠けた季節は除く): 同じ統計値"
     ),
     "One row per station, day and item (long format)": "地点・日・要素ごとに 1 行 (縦長形式)",
     "Prefecture in English": "都道府県 (英語)",
@@ -768,6 +801,35 @@ JA = {
     ),
     "Wind directions and weather summaries (text items); else empty": (
         "風向と天気概況 (文字の要素)。それ以外は空"
+    ),
+    "The statistics follow JMA's monthly values, computed from the daily values: means use "
+    "days of quality 8 and 5 only (rounded half up to 0.1, humidity to whole numbers); totals "
+    "and extremes also use insufficient (]) days. With days missing (insufficient days "
+    'included) the mark is ")" when at most 20% are missing and "]" beyond that. The direction '
+    "of a maximum wind or gust is the direction on the day of that maximum.": (
+        "統計値は気象庁の月ごとの値と同じ規則で日別値から計算します。平均は品質 8 と 5 の日だけ"
+        "から (0.1 単位、湿度は整数に四捨五入)、合計と極値は資料不足値 (]) の日も含めます。欠けた"
+        "日 (資料不足値の日を含む) があると、2 割以内なら mark は「)」、2 割を超えると「]」です。"
+        "最大風速・最大瞬間風速の風向は、その最大値が出た日の風向です。"
+    ),
+    "[%(service)s] Your weather data (CSV) #%(id)s is ready": (
+        "[%(service)s] 気象データファイル (CSV) #%(id)s の作成が完了しました"
+    ),
+    "[%(service)s] Your weather data (CSV) #%(id)s could not be made": (
+        "[%(service)s] 気象データファイル (CSV) #%(id)s を作成できませんでした"
+    ),
+    "Your CSV files (one ZIP) are ready. Download them with the link below.": (
+        "ご依頼の CSV ファイル (ZIP) ができました。下のリンクからダウンロードできます。"
+    ),
+    "Warnings (%(count)s): some data was not available; README.txt in the ZIP lists them too.": (
+        "注意（%(count)s 件）：一部のデータが取得できませんでした。"
+        "詳細は ZIP の README.txt にも記載しています。"
+    ),
+    "We could not make your CSV files.": "ご依頼の CSV ファイルを作成できませんでした。",
+    "%(years)s: cut by the period's edges, so not in %(file)s (their months are in %(daily)s "
+    "and %(monthly)s)": (
+        "%(years)s: 期間の端で切れているため %(file)s にはありません (その月は %(daily)s と "
+        "%(monthly)s にあります)"
     ),
     # --- end of format=csv
 }

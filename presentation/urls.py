@@ -25,6 +25,11 @@ v1 = [
     ),
     path("options/", views.OptionsView.as_view(), name="options"),
     path("stations/", views.StationSearchView.as_view(), name="stations"),
+    path(
+        "stations/<str:block_no>/records/",
+        views.StationRecordsView.as_view(),
+        name="station-records",
+    ),
     path("requests/", views.RequestListCreateView.as_view(), name="request-list"),
     path("requests/estimate/", views.RequestEstimateView.as_view(), name="request-estimate"),
     path("requests/<int:pk>/", views.RequestDetailView.as_view(), name="request-detail"),

@@ -28,6 +28,7 @@ from rest_framework_simplejwt.views import (
 
 from application import accounts, catalog, downloads
 from application import health as health_service
+from application import records as records_service
 from application import requests as request_service
 from application.downloads import XLSX_CONTENT_TYPE, Download
 from presentation import serializers as s
@@ -347,10 +348,21 @@ class OptionsView(APIView):
             "stations (coordinates, kind, page type) and weather items with where they are "
             "observed. Front ends build their forms from this."
         ),
-        responses={200: s.OptionsSerializer, **errors(401)},
+        responses={
+            200: s.OptionsSerializer,
+            304: OpenApiResponse(description="Not modified: the If-None-Match ETag is current."),
+            **errors(401),
+        },
     )
     def get(self, request: Request) -> Response:
-        return Response(catalog.options())
+        # Revalidated by ETag (If-None-Match -> 304, no body): the answer is the same for
+        # every user, but only for logged-in ones, so private caches only.
+        etag = f'"{catalog.options_version()}"'
+        cache_headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        asked = request.headers.get("If-None-Match", "")
+        if etag in {tag.strip().removeprefix("W/") for tag in asked.split(",")}:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=cache_headers)
+        return Response(catalog.options(), headers=cache_headers)
 
 
 class StationSearchView(APIView):
@@ -371,6 +383,31 @@ class StationSearchView(APIView):
         hits = catalog.search_stations(**query.validated_data)
         results = s.StationHitSerializer(hits, many=True).data
         return Response({"count": len(results), "results": results})
+
+
+class StationRecordsView(APIView):
+    """A station's records from the cache only: 200 when cached (or unavailable), 202 while the
+    daemon fetches them. The HTTP thread never fetches JMA."""
+
+    @extend_schema(
+        tags=["catalog"],
+        summary="A station's records (観測史上1〜10位の値)",
+        description=(
+            "JMA's top ten per element with value, date and statistics period, from the cache. "
+            "`status` is `ready` (200), `queued` (202: the batch daemon fetches them; ask again "
+            "shortly) or `unavailable` (200: AMeDAS stations' records are not read yet, or JMA "
+            "published none). `stale` means a refresh is queued (JMA's periods move monthly)."
+        ),
+        responses={
+            200: OpenApiTypes.OBJECT,
+            202: OpenApiTypes.OBJECT,
+            **errors(401, 404),
+        },
+    )
+    def get(self, request: Request, block_no: str) -> Response:
+        answer = records_service.station_records(block_no)
+        code = status.HTTP_202_ACCEPTED if answer.status == "queued" else status.HTTP_200_OK
+        return Response(answer.as_dict(), status=code)
 
 
 # --- Requests ---------------------------------------------------------------------------------

@@ -12,11 +12,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _lazy
 
 from repository.models import (
+    AnnualObservation,
     CanaryRun,
     MailOutbox,
     MonthlyObservation,
     Prefecture,
+    RecordsWanted,
     Station,
+    StationRecords,
     StationSite,
     User,
     WeatherItem,
@@ -93,6 +96,37 @@ class MonthlyObservationAdmin(ReadOnlyAdmin):
     search_fields = ["station__block_no", "station__name"]
     list_select_related = ["station"]
     exclude = ["payload"]
+
+
+@admin.register(AnnualObservation)
+class AnnualObservationAdmin(ReadOnlyAdmin):
+    """Stations' 年ごとの値 pages (one row per station, every year packed)."""
+
+    list_display = ["station", "page_type", "first_year", "last_year", "no_data", "fetched_at"]
+    list_filter = ["page_type", "no_data"]
+    search_fields = ["station__block_no", "station__name"]
+    list_select_related = ["station"]
+    exclude = ["packed"]
+
+
+@admin.register(StationRecords)
+class StationRecordsAdmin(ReadOnlyAdmin):
+    """Observatories' 観測史上1〜10位の値 pages (refetched in each new JST month)."""
+
+    list_display = ["station", "no_data", "fetched_at", "source_url"]
+    list_filter = ["no_data"]
+    search_fields = ["station__block_no", "station__name"]
+    list_select_related = ["station"]
+    exclude = ["packed"]
+
+
+@admin.register(RecordsWanted)
+class RecordsWantedAdmin(ReadOnlyAdmin):
+    """Records readers asked for through the API, waiting for the daemon's records thread."""
+
+    list_display = ["station", "wanted_at"]
+    search_fields = ["station__block_no", "station__name"]
+    list_select_related = ["station"]
 
 
 @admin.register(MailOutbox)

@@ -748,6 +748,10 @@ class StationRecords(models.Model):
     page_type = models.CharField(max_length=1, help_text="s: rank_s")
     no_data = models.BooleanField(default=False, help_text="JMA published nothing")
     packed = models.BinaryField(null=True, blank=True)
+    # The records as the API shows them, written by the batch with the page (the API reads
+    # this, never the page or JMA): {"caption", "elements": [{"code", "name", "unit", "period",
+    # "records": [{"rank", "value", "quality", "no_phenomenon", "direction", "date"}]}]}.
+    view = models.JSONField(null=True, blank=True)
     fetched_at = models.DateTimeField(default=timezone.now)
     source_url = models.CharField(max_length=300)
     content_hash = models.CharField(max_length=64)
@@ -757,3 +761,14 @@ class StationRecords(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} records"
+
+
+class RecordsWanted(models.Model):
+    """A station whose records someone asked for through the API while they were not cached
+    (or stale): the daemon fetches them (the HTTP thread never fetches JMA) and deletes the row."""
+
+    station = models.OneToOneField(Station, on_delete=models.CASCADE, related_name="+")
+    wanted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"records of {self.station_id} wanted at {self.wanted_at:%Y-%m-%d %H:%M}"

@@ -10,6 +10,7 @@ Production serves frontend/ with nginx (config/deploy/nginx-frontend.conf) inste
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import re
@@ -20,6 +21,18 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
+# Text files go gzipped to clients that accept it (issue 22), like nginx's gzip_static in
+# config/deploy/nginx-frontend.conf; compressed once per file version, in memory.
+COMPRESSED_TYPES = {".js", ".css", ".html", ".json", ".svg"}
+_gzipped: dict[tuple[str, int, int], bytes] = {}
+
+
+def gzipped(path: Path) -> bytes:
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _gzipped:
+        _gzipped[key] = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
+    return _gzipped[key]
 
 
 def configured_api() -> str:
@@ -35,6 +48,7 @@ class Handler(SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         # Always fresh (a demo server), and only our own code and the API may run or be called.
         self.send_header("Cache-Control", "no-cache")
+        self.send_header("Vary", "Accept-Encoding")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         api = self.api_base_url or configured_api()
@@ -54,7 +68,28 @@ class Handler(SimpleHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return
+        if self._send_gzipped():
+            return
         super().do_GET()
+
+    def _send_gzipped(self) -> bool:
+        """A text file, gzipped, when the client accepts gzip; False: serve it as it is."""
+        accepted = self.headers.get("Accept-Encoding", "")
+        if "gzip" not in {part.split(";")[0].strip() for part in accepted.split(",")}:
+            return False
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix not in COMPRESSED_TYPES or not path.is_file():
+            return False
+        body = gzipped(path)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return True
 
     def list_directory(self, path):  # the standard library's name and signature
         """No folder listings: a folder without index.html is 404, like nginx's default."""

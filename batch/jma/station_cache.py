@@ -51,7 +51,7 @@ from batch.jma.parser import JST
 from batch.jma.single_flight import SingleFlight
 from batch.jma.station_pages import ANNUAL, RECORDS, page_letter, station_page_url, where_for
 from common import clock
-from repository.models import AnnualObservation, Station, StationRecords
+from repository.models import AnnualObservation, RecordsWanted, Station, StationRecords
 
 log = logging.getLogger(__name__)
 
@@ -246,6 +246,7 @@ def _fetch_records(station: Station, client: JmaClient) -> RecordsResult:
             "page_type": "s",
             "no_data": page is None,
             "packed": records_payload(page) if page else None,
+            "view": records_view(page),
             "fetched_at": fetched_at,
             "source_url": url[:300],
             "content_hash": hashlib.sha256(html).hexdigest(),
@@ -431,3 +432,51 @@ def records_from_payload(payload: bytes) -> RecordsPage:
             _date(end),
         )
     return page
+
+
+def records_view(page: RecordsPage | None) -> dict[str, Any]:
+    """The records as the API and the front end show them (StationRecords.view): JMA's element
+    names, units, dates and statistics periods as JMA writes them."""
+    if page is None:
+        return {"caption": "", "elements": []}
+    return {
+        "caption": page.caption,
+        "elements": [
+            {
+                "code": code,
+                "name": records.element.name_ja,
+                "unit": records.element.unit,
+                "period": records.period_text,
+                "records": [
+                    {
+                        "rank": record.rank,
+                        "value": record.value.value,
+                        "quality": record.value.quality,
+                        "no_phenomenon": record.value.no_phenomenon,
+                        "direction": record.direction,
+                        "date": record.date.text,
+                    }
+                    for record in records.records
+                ],
+            }
+            for code, records in page.elements.items()
+        ],
+    }
+
+
+def fetch_wanted_records(*, client: JmaClient | None = None, limit: int = 5) -> int:
+    """The daemon's side of GET stations/{block_no}/records/: fetch (or find fresh in the cache)
+    the records readers asked for, write their view, and forget the wish. Returns how many."""
+    wanted = list(RecordsWanted.objects.select_related("station").order_by("wanted_at")[:limit])
+    for wish in wanted:
+        try:
+            result = get_records(wish.station, client=client)
+        except JmaError as exc:
+            log.warning("records of %s not fetched: %s", wish.station.block_no, exc)
+        else:
+            if result.page is not None:  # a row stored before views were kept gets one now
+                StationRecords.objects.filter(station=wish.station, view__isnull=True).update(
+                    view=records_view(result.page)
+                )
+        RecordsWanted.objects.filter(pk=wish.pk, wanted_at=wish.wanted_at).delete()
+    return len(wanted)

@@ -38,6 +38,8 @@ from batch.workbook.monthly import (
     summarize_pages,
 )
 from batch.workbook.spec import WorkbookSpec
+from batch.workbook.station_meta import CSV_NAMES as POSITION_COLUMNS
+from batch.workbook.station_meta import station_meta
 from batch.workbook.writer import WorkbookWriter, in_workbook_language
 from common.period import YearMonth
 from repository.models import Station, WeatherItem
@@ -55,9 +57,7 @@ STATION_COLUMNS = (
     "station_name_en",
     "prefecture",
     "prefecture_en",
-    "latitude",
-    "longitude",
-    "elevation_m",
+    *POSITION_COLUMNS,  # latitude, longitude, elevation_m: the workbook's per-row position
 )
 DAILY_COLUMNS = (
     *STATION_COLUMNS,
@@ -74,17 +74,6 @@ DAILY_COLUMNS = (
 QUALITY_MARKS = {8: "", 5: ")", 4: "]", 2: "#", 1: "×", 0: ""}
 NO_PHENOMENON_MARK = "--"
 COMPLETENESS_MARKS = {QUASI: ")", INSUFFICIENT: "]"}
-
-
-def station_position(station: Station) -> tuple[float, float, float | None]:
-    """(latitude, longitude, elevation_m) as decimal degrees and metres, rounded as JMA's list
-    gives them (4 places, about 10 m; elevation to 0.1 m, None where JMA gives none)."""
-    elevation = station.elevation_m
-    return (
-        round(float(station.latitude), 4),
-        round(float(station.longitude), 4),
-        None if elevation is None else round(float(elevation), 1),
-    )
 
 
 def statistic_column(item_code: str, kind: str) -> str:
@@ -140,6 +129,7 @@ class CsvZipWriter:
         self._season_station: Station | None = None
         self._season_year: int | None = None
         self._season_pages: list[DailyPage] = []
+        self._cut_seasons = set(spec.period.cut_season_years())  # left out, as on 季節別
         self._start()
 
     @in_workbook_language
@@ -156,7 +146,6 @@ class CsvZipWriter:
         self.stat_columns = stat_columns
         self.monthly = _Table([*STATION_COLUMNS, "year", "month", "days_in_month", *stat_columns])
         self.seasons = None
-        self._cut_seasons = set(self.spec.period.cut_season_years())
         if self.spec.period.season is not None:
             self.seasons = _Table(
                 [
@@ -185,7 +174,7 @@ class CsvZipWriter:
                 station.name_en,
                 prefecture.name_ja,
                 prefecture.name_en,
-                *station_position(station),
+                *station_meta(station).values(),
             ]
             columns = [
                 (
@@ -267,9 +256,9 @@ class CsvZipWriter:
         pages, self._season_pages = self._season_pages, []
         if station is None or year is None or season is None or self.seasons is None:
             return
-        if year in self._cut_seasons:  # cut by the period's edges: left out, as on 季節別
-            return
         months = season.months_of(year)
+        if year in self._cut_seasons:
+            return  # cut by the period's edges: months never requested would read as missing
         days = sum(month.days for month in months)
         summary = summarize_pages(
             pages,
@@ -421,6 +410,21 @@ def _readme(writer: CsvZipWriter) -> str:
         lines.append(
             f"{_('Season (months of each year)')}: {info._season(season.first, season.last)}"
         )
+        cut = spec.period.cut_season_years()
+        if cut:
+            lines.append(
+                f"{_('Seasons left out')}: "
+                + _(
+                    "%(years)s: cut by the period's edges, so not in %(file)s (their months are "
+                    "in %(daily)s and %(monthly)s)"
+                )
+                % {
+                    "years": labels.join(str(year) for year in cut),
+                    "file": SEASONS_NAME,
+                    "daily": DAILY_NAME,
+                    "monthly": MONTHLY_NAME,
+                }
+            )
     lines.append(f"{_('Data rows')}: {writer.row_count:,}")
     lines += ["", _("Files"), ""]
     files = [
@@ -428,7 +432,15 @@ def _readme(writer: CsvZipWriter) -> str:
         (MONTHLY_NAME, _("One row per station and month: JMA's monthly statistics")),
     ]
     if spec.period.season is not None:
-        files.append((SEASONS_NAME, _("One row per station and season-year: the same statistics")))
+        files.append(
+            (
+                SEASONS_NAME,
+                _(
+                    "One row per station and season-year (a season cut by the period's start "
+                    "or end is left out): the same statistics"
+                ),
+            )
+        )
     files += [
         (SOURCES_NAME, _("The JMA page of every station-month, and whether it had data (1/0)")),
         (README_NAME, _("This file")),
@@ -467,7 +479,14 @@ def _readme(writer: CsvZipWriter) -> str:
             "maximum wind and gust, <item>_<statistic>_direction. seasons.csv counts the "
             "months present in months_present."
         ),
-        labels.monthly_rule(),
+        _(
+            "The statistics follow JMA's monthly values, computed from the daily values: "
+            "means use days of quality 8 and 5 only (rounded half up to 0.1, humidity to "
+            "whole numbers); totals and extremes also use insufficient (]) days. With days "
+            'missing (insufficient days included) the mark is ")" when at most 20% are '
+            'missing and "]" beyond that. The direction of a maximum wind or gust is the '
+            "direction on the day of that maximum."
+        ),
         "",
         _("Items"),
         "",

@@ -29,6 +29,12 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def words_width(text: str, minimum: float = 0) -> float:
+    """A column width that holds the widest word (or line) of a header whole: the widest
+    plus the cell's padding, so 降水量の合計 is not broken as 降水量の / 合計."""
+    return max(minimum, max((text_width(word) for word in text.split()), default=0) + 2)
+
+
 def wrapped_lines(text: str, column_width: float) -> int:
     """Lines a wrapped cell needs: each explicit line broken at the column's width."""
     usable = max(1.0, column_width - 1.0)  # Excel keeps about one unit of cell padding

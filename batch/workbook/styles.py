@@ -8,6 +8,7 @@ distinct style is built once on a prototype cell and new cells copy its style ar
 from __future__ import annotations
 
 from copy import copy
+from dataclasses import dataclass
 from datetime import date, datetime
 from math import isfinite
 from typing import Any
@@ -27,6 +28,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 MARK_STYLES: dict[str, tuple[Font | None, PatternFill | None]] = {
     "normal": (None, None),
+    "link": (Font(color="0563C1", underline="single"), None),
     "quasi": (None, QUASI_FILL),
     "insufficient": (Font(italic=True), INSUFFICIENT_FILL),
 }
@@ -41,10 +43,11 @@ def mark_for_quality(quality: int) -> str:
 def _prototype(ws: Any, number_format: str | None, mark: str, header: bool) -> WriteOnlyCell:
     """A cell carrying one distinct style, to copy or to take the style id from."""
     proto = WriteOnlyCell(ws)
-    font, fill = MARK_STYLES[mark]
+    font, fill = MARK_STYLES.get(mark, (None, None))
     if header:
         font, fill = Font(bold=True), HEADER_FILL
-        proto.alignment = Alignment(wrap_text=True, vertical="top")
+        horizontal = "right" if mark == "numeric" else "left"
+        proto.alignment = Alignment(wrap_text=True, vertical="top", horizontal=horizontal)
     if font is not None:
         proto.font = font
     if fill is not None:
@@ -75,15 +78,42 @@ class CellMaker:
         cell._style = copy(self._prototype(number_format, mark, False)._style)
         return cell
 
-    def header(self, value: str) -> WriteOnlyCell:
+    def header(self, value: str, *, numeric: bool = False) -> WriteOnlyCell:
+        """A header cell: bold, shaded, wrapped; right-aligned over a column of numbers
+        (dates included), so it prints above its values, not over the next column's."""
         cell = WriteOnlyCell(self.ws, value)
-        cell._style = copy(self._prototype(None, "normal", True)._style)
+        cell._style = copy(self._prototype(None, "numeric" if numeric else "normal", True)._style)
+        return cell
+
+    def wrapped(self, value: str) -> WriteOnlyCell:
+        """Text wrapped within its cell (or merged range), from the top."""
+        cell = WriteOnlyCell(self.ws, value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
         return cell
 
     def bold(self, value: str, size: int | None = None) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.ws, value)
         cell.font = Font(bold=True, size=size) if size else Font(bold=True)
         return cell
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A cell that opens `url`: streamed as =HYPERLINK("url") with the url as its shown value.
+
+    openpyxl keeps every cell hyperlink (and its relationship) in memory until the sheet is
+    closed; a formula is written out with its row, so a link per station-month costs nothing
+    at save. Excel and LibreOffice open it on a click and show the url (the cached value),
+    readers that take values (pandas, openpyxl data_only) get the url."""
+
+    url: str
+
+    def formula(self) -> str | None:
+        """HYPERLINK(...) when Excel takes the url as its argument (at most 255 characters)."""
+        if len(self.url) > 255:
+            return None
+        quoted = self.url.replace('"', '""')
+        return f'HYPERLINK("{quoted}")'
 
 
 class StyledRows:
@@ -130,12 +160,15 @@ class StyledRows:
         if not self._streaming:
             self.ws.append(
                 [
-                    Cell(self.ws, value=value, style_array=copy(self._arrays[style]))
-                    if style and value is not None
+                    self._normal_cell(value, style)
+                    if (style and value is not None) or type(value) is Link
                     else value
                     for value, style in zip(values, styles, strict=True)
                 ]
             )
+            for column, value in enumerate(values, start=1):
+                if type(value) is Link:  # a cell hyperlink: memory is no concern here
+                    self.ws.cell(self.ws.max_row, column).hyperlink = value.url
             return
         if len(values) != len(styles):
             raise ValueError(f"{len(values)} values but {len(styles)} styles")
@@ -148,6 +181,13 @@ class StyledRows:
             self.ws.append(values)  # openpyxl writes the row out before returning
         finally:
             self._pending = None
+
+    def _normal_cell(self, value: Any, style: int) -> Cell:
+        """A normal sheet's cell; a Link shows its url (append() adds the hyperlink)."""
+        array = copy(self._arrays[style]) if style else None
+        if type(value) is Link:
+            value = value.url
+        return Cell(self.ws, value=value, style_array=array)
 
     def _install(self) -> None:
         """Stand in for the sheet writer's row step. Late: the sheet's top (column widths,
@@ -190,6 +230,9 @@ class StyledRows:
                 continue
             elif kind is date or kind is datetime:  # datetimes naive (Excel has no zones)
                 text = f"{to_excel(value, self._epoch):.16g}"
+            elif kind is Link:
+                self._write_link(row, letter + number, value, style)
+                continue
             else:
                 raise TypeError(f"StyledRows writes float, int, str, date, datetime; not {value!r}")
             if style:
@@ -198,6 +241,20 @@ class StyledRows:
                 cell = SubElement(row, "c", {"r": letter + number, "t": "n"})
             SubElement(cell, "v").text = text
         xf.write(row)
+
+    def _write_link(self, row: Any, ref: str, link: Link, style: int) -> None:
+        """<c t="str"><f>HYPERLINK("url")</f><v>url</v></c>: a formula and its cached text."""
+        if self._checker.check_string(link.url) != link.url:  # not kept: urls do not repeat
+            raise ValueError(f"url too long for a cell: {link.url[:40]!r}...")
+        formula = link.formula()
+        cell = SubElement(row, "c", {"r": ref, "t": "str" if formula else "inlineStr"})
+        if style:
+            cell.set("s", str(style))
+        if formula is None:  # too long for HYPERLINK: the url as text
+            SubElement(SubElement(cell, "is"), "t").text = link.url
+            return
+        SubElement(cell, "f").text = formula
+        SubElement(cell, "v").text = link.url
 
     def _check(self, value: str) -> None:
         """openpyxl's own checks (no control characters, at most 32,767 characters)."""

@@ -137,8 +137,8 @@ def codes_for(granularity: str, page_types: Iterable[str]) -> tuple[str, ...]:
 
 
 def day_value(kind: str, observations: list[Observation], digits: int = 1) -> float | None:
-    """A day made of its rows: sum, mean (rounded half up to JMA's 0.1) or maximum of the
-    values that are there; None when there is none."""
+    """A day made of its rows: sum, mean (rounded half up as JMA rounds its daily means: 0.1,
+    whole numbers for humidity) or maximum of the values that are there; None when none."""
     numbers = [o.value for o in observations if isinstance(o.value, float)]
     if not numbers:
         return None
@@ -300,7 +300,10 @@ class SubdailyWriter:
             self.row_count += 1
         rows = self._station_rows.setdefault(station.block_no, [first, 0])
         rows[1] = self.row_count + 1
-        made = {code: day_value(kind, kept[code]) for code, kind, _daily in CHECKS}
+        made = {
+            code: day_value(kind, kept[code], 0 if UNITS.get(code) in WHOLE_UNITS else 1)
+            for code, kind, _daily in CHECKS
+        }
         self._checks.append((station, day, made))
 
     def add_daily(self, station: Station, result: MonthResult) -> None:
@@ -380,6 +383,7 @@ class SubdailyWriter:
                 published_months=self.published_days,
                 warnings=self.warnings(),
                 sources=self._sources,
+                elements=[(c, str(SUBDAILY_LABELS[c]), unit_of(c)) for c in self.codes],
             ),
         )
         self.wb.save(path)

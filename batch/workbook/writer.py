@@ -22,11 +22,11 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from batch.jma.page import DailyPage, MonthResult
-from batch.jma.station_cache import AnnualResult
+from batch.jma.station_cache import AnnualResult, RecordsResult
 from batch.workbook import labels
 from batch.workbook.annual_check import AnnualCheck
 from batch.workbook.charts import BAR, LINE, ChartColumn, StationRows, add_charts
-from batch.workbook.info import InfoFacts, SourcePage, write_info
+from batch.workbook.info import InfoFacts, SourcePage, SourceSpool, write_info
 from batch.workbook.monthly import (
     INSUFFICIENT,
     MEAN,
@@ -37,7 +37,8 @@ from batch.workbook.monthly import (
     summarize_month,
     summarize_pages,
 )
-from batch.workbook.printing import set_header_height, set_up_page
+from batch.workbook.printing import set_header_height, set_up_page, words_width
+from batch.workbook.records_sheet import RecordsSheet
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.station_meta import NUMBER_FORMATS as META_FORMATS
 from batch.workbook.station_meta import station_meta, station_meta_headers
@@ -140,6 +141,12 @@ class WorkbookWriter:
             if spec.period.complete_years()
             else None
         )
+        # 記録: the stations' records beside the whole years (rank_s, refreshed monthly).
+        self.records = (
+            RecordsSheet(self.wb.create_sheet(_("Records")), self.language)
+            if self.check is not None
+            else None
+        )
         self.ws_charts = self.wb.create_sheet(_("Charts"))
         self.ws_info = self.wb.create_sheet(_("Info"))
         for ws, title_rows in (
@@ -171,7 +178,7 @@ class WorkbookWriter:
         self._monthly_last_row = 1
         self._station_rows: dict[str, list[int]] = {}  # block_no -> [first, last]
         self._unpublished: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self._sources: list[SourcePage] = []
+        self._sources = SourceSpool()  # a temporary file: flat however many station-months
         self._station_context: tuple[str, list[Any], list[bool]] | None = None
         self._season_rows = 1
         self._season_station: Station | None = None
@@ -200,18 +207,27 @@ class WorkbookWriter:
             *station_meta_headers(),
             _("Date"),
         ]
-        widths = [10, 14, 10, 9, 10, 8, 12]
+        widths: list[float] = [10, 14, 10, 9, 10, 8, 12]
+        numeric = [False, False, False, True, True, True, True]  # headers right over numbers
         for item in self.spec.items:
             header.append(labels.item_header(item))
             widths.append(22 if item.kind == WeatherItem.Kind.TEXT else 13)
+            numeric.append(item.kind == WeatherItem.Kind.NUMBER)
             if self.spec.quality_columns:
-                header.append(labels.quality_header(item))
-                widths.append(9)
+                # 平均気温 / 品質 on two lines: a wrap would break 品 / 質 where it chose.
+                header.append("\n".join(labels.quality_header(item).rsplit(" ", 1)))
+                widths.append(words_width(header[-1], minimum=9))
+                numeric.append(True)
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = f"{get_column_letter(ID_COLUMNS + 1)}2"
         set_header_height(ws, header, widths)
-        ws.append([self.data_cells.header(text) for text in header])
+        ws.append(
+            [
+                self.data_cells.header(text, numeric=right)
+                for text, right in zip(header, numeric, strict=True)
+            ]
+        )
 
     def _context(self, station: Station) -> tuple[str, list[Any], list[bool]]:
         if self._station_context is None or self._station_context[0] != station.block_no:
@@ -280,6 +296,7 @@ class WorkbookWriter:
             _("Days in month"),
         ]
         widths = [10, 14, 10, 7, 5, 10, 8]
+        texts = {1, 2, 3}  # 1-based columns of text: their headers stay left
         self.chart_columns: list[ChartColumn] = []  # totals as bars, means as lines
         extremes: list[ChartColumn] = []
         items = {item.code: item for item in self.spec.items}
@@ -294,6 +311,7 @@ class WorkbookWriter:
             if stat.direction_code:
                 header.append(labels.direction_header(item))
                 widths.append(12)
+                texts.add(len(header))
         self.monthly_column_count = len(header)
         if not self.chart_columns:  # only extremes chosen (e.g. max 1 h precipitation)
             self.chart_columns = extremes[:1]
@@ -301,7 +319,12 @@ class WorkbookWriter:
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "H2"
         set_header_height(ws, header, widths)
-        ws.append([self.monthly_cells.header(text) for text in header])
+        ws.append(
+            [
+                self.monthly_cells.header(text, numeric=index not in texts)
+                for index, text in enumerate(header, start=1)
+            ]
+        )
 
     def statistic_cells(self, cells: CellMaker, summary: dict[str, MonthlyValue]) -> list[Any]:
         """The cells of one 月別集計 / 季節別 row: value styled by its quality, "--" as 0."""
@@ -357,6 +380,7 @@ class WorkbookWriter:
             _("Months with data"),
         ]
         widths = [10, 14, 10, 9, 18, 9, 9]
+        texts = {1, 2, 3, 5}  # 1-based columns of text: their headers stay left
         items = {item.code: item for item in self.spec.items}
         for stat in self.statistics:
             item = items[stat.item_code]
@@ -365,12 +389,18 @@ class WorkbookWriter:
             if stat.direction_code:
                 header.append(labels.direction_header(item))
                 widths.append(12)
+                texts.add(len(header))
         self.season_column_count = len(header)
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "H2"
         set_header_height(ws, header, widths)
-        ws.append([self.season_cells.header(text) for text in header])
+        ws.append(
+            [
+                self.season_cells.header(text, numeric=index not in texts)
+                for index, text in enumerate(header, start=1)
+            ]
+        )
 
     def _season_add(self, station: Station, result: MonthResult) -> None:
         """Collect one station-month into its season; write the season when it is complete."""
@@ -467,6 +497,29 @@ class WorkbookWriter:
     def annual_problem(self, error: Exception) -> str:
         return _("JMA's annual values could not be read: %(error)s") % {"error": error}
 
+    @in_workbook_language
+    def add_records(
+        self, station: Station, records: RecordsResult | None, problem: str = ""
+    ) -> None:
+        """JMA's records of the station for the 記録 sheet (None and a problem: not read)."""
+        assert self.records is not None
+        self.records.add(station, records, problem)
+        if records is not None and records.page is not None:
+            self._sources.append(
+                SourcePage(
+                    station.block_no,
+                    labels.station_name(station),
+                    0,
+                    0,
+                    records.source_url,
+                    True,
+                )
+            )
+
+    @in_workbook_language
+    def records_problem(self, error: Exception) -> str:
+        return _("JMA's records could not be read: %(error)s") % {"error": error}
+
     def unavailable(self) -> list[str]:
         """'47662 2020-03' for each station-month JMA published nothing for."""
         return [
@@ -530,9 +583,12 @@ class WorkbookWriter:
             MONTHLY_MONTH_COLUMN,
             self.language,
             (self.spec.period.start.first_day, self.spec.period.end.first_day),
+            self.spec.period.season.length if self.spec.period.season else None,
         )
         if self.check is not None:
             self.check.write()
+        if self.records is not None:
+            self.records.write()
         local = self.generated_at
         if local.tzinfo is not None:  # Excel has no time zones: show Japan time, say so
             local = timezone.localtime(local).replace(tzinfo=None)
@@ -549,9 +605,11 @@ class WorkbookWriter:
             ),
         )
         self.wb.save(path)
+        self._sources.close()
 
     def discard(self) -> None:
         """Remove the streaming sheets' temporary files after a failed or interrupted run."""
+        self._sources.close()
         for ws in self.wb.worksheets:
             writer = getattr(ws, "_writer", None)
             if writer is None:

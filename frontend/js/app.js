@@ -3,8 +3,6 @@
 import { ApiError, json, loggedIn, logOut, saveTokens, tokens } from "./api.js";
 import { alertBox, clearErrors, field, h, notice, showErrors } from "./dom.js";
 import { lang, setLang, t } from "./i18n.js";
-import { newRequestPage } from "./form.js";
-import { requestsPage } from "./list.js";
 
 const main = document.getElementById("main");
 let flash = null; // {text, kind}: shown once on the next page
@@ -248,7 +246,18 @@ function verifyPage(params) {
 // --- Router ----------------------------------------------------------------------------------
 
 const PUBLIC = { "/login": loginPage, "/register": registerPage, "/forgot": forgotPage, "/reset": resetPage, "/verify": verifyPage };
-const PRIVATE = { "/new": newRequestPage, "/requests": requestsPage };
+// The pages behind the log-in load their modules when first shown (issue 22): the log-in
+// page paints without the form's and the list's code.
+const PRIVATE = {
+  "/new": async (...args) => {
+    // The options (the form's biggest answer) are fetched while the form's code loads.
+    const options = import("./request-state.js").then((m) => m.loadOptions()).catch(() => {});
+    const { newRequestPage } = await import("./form.js");
+    await options;
+    return newRequestPage(...args);
+  },
+  "/requests": async (...args) => (await import("./list.js")).requestsPage(...args),
+};
 
 export async function render({ focus = "main h1" } = {}) {
   if (leave) leave();

@@ -4,7 +4,7 @@
 import { ApiError, json } from "./api.js";
 import { h } from "./dom.js";
 import { duration, fileSize, number, t } from "./i18n.js";
-import { chosenStations, requestBody } from "./request-state.js";
+import { chosenStations, isSubdaily, requestBody } from "./request-state.js";
 
 // Where a field's label is not the field's own name in i18n.js.
 const FIELD_LABELS = { stations: "chosen", prefectures: "prefectures", items: "items" };
@@ -15,7 +15,7 @@ export function estimateBox() {
   let seq = 0;
   async function refresh() {
     const body = requestBody();
-    if (!body.items.length || !chosenStations().length) {
+    if ((!body.items.length && !isSubdaily()) || !chosenStations().length) {
       box.replaceChildren(h("p", { class: "help", text: t("estimate_pending") }));
       return;
     }
@@ -33,8 +33,11 @@ export function estimateBox() {
 }
 
 function estimateLines(result) {
+  const subdaily = result.rows_per_day > 1;
   const lines = [
-    t("estimate_line", { sm: number(result.station_months), rows: number(result.rows) }),
+    subdaily
+      ? t("estimate_line_days", { pages: number(result.pages), rows: number(result.rows) })
+      : t("estimate_line", { sm: number(result.station_months), rows: number(result.rows) }),
     t("estimate_file", { rows: number(result.file_rows), size: fileSize(result.file_bytes) }),
     t("estimate_cache", { cached: number(result.cached), fetch: number(result.to_fetch) }),
     t("estimate_time", { time: duration(result.expected_seconds), spp: result.seconds_per_page }),

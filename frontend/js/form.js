@@ -6,7 +6,8 @@ import { alertBox, clearErrors, field, h, showErrors } from "./dom.js";
 import { estimateBox } from "./estimate.js";
 import { lang, t } from "./i18n.js";
 import { itemsPicker } from "./items-picker.js";
-import { chosenStations, loadOptions, newKey, options, requestBody, state } from "./request-state.js";
+import { granularityCard } from "./granularity.js";
+import { chosenStations, isSubdaily, loadOptions, newKey, options, requestBody, state } from "./request-state.js";
 import { stationsPicker } from "./stations-picker.js";
 
 export async function newRequestPage(params, ctx) {
@@ -20,11 +21,13 @@ export async function newRequestPage(params, ctx) {
   const stations = stationsPicker(params, onChange);
   const items = itemsPicker(onChange);
   const estimate = estimateBox();
+  const scale = granularityCard(onChange);
   const submit = h("button", { type: "submit", class: "primary", id: "submit", text: t("submit") });
   const form = h(
     "form",
     { novalidate: true, id: "request-form" },
     alertBox(),
+    scale.element,
     periodCard(onChange),
     seasonCard(onChange),
     stations.element,
@@ -42,8 +45,9 @@ export async function newRequestPage(params, ctx) {
     const chosen = chosenStations();
     stations.redraw(chosen);
     items.redraw(chosen);
+    scale.redraw();
     clearTimeout(estimateTimer);
-    estimateTimer = setTimeout(estimate.refresh, 300);
+    estimateTimer = setTimeout(() => (estimate.refresh(), scale.refresh()), 300);
   }
   redraw();
   ctx.page("new_title", form);
@@ -60,6 +64,8 @@ function select(name, label, values, onChange, { none = null } = {}) {
   return field(name, label, control);
 }
 
+const DAYS = Array.from({ length: 31 }, (_, i) => i + 1);
+
 function periodCard(onChange) {
   const { months, years } = options;
   return h(
@@ -71,6 +77,10 @@ function periodCard(onChange) {
       select("start_month", t("start_month"), months, onChange),
       select("end_year", t("end_year"), years, onChange),
       select("end_month", t("end_month"), months, onChange)),
+    // Sub-daily periods are given by day (a storm is two days, not two months).
+    h("div", { class: "row days", id: "day-pickers", hidden: !isSubdaily() },
+      select("start_day", t("start_day"), DAYS, onChange, { none: t("day_first") }),
+      select("end_day", t("end_day"), DAYS, onChange, { none: t("day_last") })),
   );
 }
 

@@ -11,7 +11,13 @@ const POLL_MS = 2000;
 
 function period(r) {
   const pad = (m) => String(m).padStart(2, "0");
+  if (r.granularity === "annual") return `${r.start_year} – ${r.end_year} (${t("granularity_annual_short")})`;
   let text = `${r.start_year}-${pad(r.start_month)} – ${r.end_year}-${pad(r.end_month)}`;
+  if (r.granularity === "hourly" || r.granularity === "10min") {
+    const last = new Date(Date.UTC(r.end_year, r.end_month, 0)).getUTCDate();
+    text = `${r.start_year}-${pad(r.start_month)}-${pad(r.start_day || 1)} – ` +
+      `${r.end_year}-${pad(r.end_month)}-${pad(r.end_day || last)} ${t(`granularity_${r.granularity}`)}`;
+  }
   if (r.season_start_month && r.season_end_month) {
     text += ` (${pad(r.season_start_month)}–${pad(r.season_end_month)})`;
   }
@@ -169,9 +175,11 @@ export async function requestsPage(params, ctx) {
       badge.className = `badge ${r.status}`;
       const names = joinList(r.stations.map(stationName));
       const itemNames = joinList(r.items.map((i) => (lang() === "ja" ? i.label_ja : i.label_en)));
-      summary.textContent = `${period(r)} · ${names} · ${itemNames} · ${t("created")} ${dateTime(r.created_at)}`;
+      const format = t(`format_short_${r.format === "csv" ? "csv" : "xlsx"}`);
+      summary.textContent = `${period(r)} · ${format} · ${names} · ${itemNames} · ${t("created")} ${dateTime(r.created_at)}`;
       bar.value = r.progress.percent;
-      barText.textContent = t("progress_text", { done: r.progress.done, total: r.progress.total, percent: r.progress.percent });
+      const progressKey = r.granularity === "hourly" || r.granularity === "10min" ? "progress_text_days" : "progress_text";
+      barText.textContent = t(progressKey, { done: r.progress.done, total: r.progress.total, percent: r.progress.percent });
       error.textContent = r.error ? `${t("error")}: ${r.error.message}` : "";
       warnings.replaceChildren(...(r.warnings || []).map((w) => h("li", { text: typeof w === "string" ? w : w.message || JSON.stringify(w) })));
       if (details.open) loadTimeline().catch(showError);

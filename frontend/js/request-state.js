@@ -13,6 +13,10 @@ export const state = {
   end_month: "",
   season_start_month: "",
   season_end_month: "",
+  // daily | hourly | 10min | annual (JMA's annual values for the years start_year..end_year)
+  granularity: "daily",
+  start_day: "", // hourly and 10min: "" is the month's first / last day
+  end_day: "",
   stations: [], // block_no, in the order chosen
   prefectures: new Set(),
   items: new Set(),
@@ -74,8 +78,12 @@ export function observes(station, item) {
   return station.kind !== "雨" || item.code.startsWith("precip_");
 }
 
-/** The body of POST requests/ (and of the estimate): the API's own field names. */
-export function requestBody() {
+export const SUBDAILY = ["hourly", "10min"];
+export const isSubdaily = (granularity = state.granularity) => SUBDAILY.includes(granularity);
+
+/** The body of POST requests/ (and of the estimate): the API's own field names.
+ * `granularity` asks the body of another time scale (the cost shown beside each choice). */
+export function requestBody(granularity = state.granularity) {
   const body = {
     start_year: Number(state.start_year),
     start_month: Number(state.start_month),
@@ -88,6 +96,11 @@ export function requestBody() {
     quality_columns: state.quality_columns,
     format: state.format,
   };
+  if (granularity && granularity !== "daily") body.granularity = granularity;
+  if (isSubdaily(granularity)) {
+    if (state.start_day) body.start_day = Number(state.start_day);
+    if (state.end_day) body.end_day = Number(state.end_day);
+  }
   if (state.season_start_month || state.season_end_month) {
     body.season_start_month = state.season_start_month ? Number(state.season_start_month) : null;
     body.season_end_month = state.season_end_month ? Number(state.season_end_month) : null;

@@ -5,6 +5,7 @@ import { ApiError, json } from "./api.js";
 import { field, h } from "./dom.js";
 import { lang, stationName, t } from "./i18n.js";
 import { createMap } from "./map.js";
+import { recordsPanel } from "./records-panel.js";
 import { allStations, options, prefectureName, rememberStation, state } from "./request-state.js";
 
 const NEAR = /^\s*(-?\d+(?:\.\d+)?)\s*[,、 ]\s*(-?\d+(?:\.\d+)?)\s*$/;
@@ -206,7 +207,8 @@ function chosenItem({ station, representativeOf }, toggleStation, removePrefectu
       "aria-label": `${stationName(station)} (${station.block_no}): ${t("remove")}`,
       text: t("remove"),
       onclick: () => (representativeOf ? removePrefecture(representativeOf) : toggleStation(station.block_no)),
-    }));
+    }),
+    recordsPanel(station.block_no));
 }
 
 function prefectureBoxes(onChange) {

@@ -1,4 +1,5 @@
-"""The estimate counts the 検算's annual page: one per station of a request with whole years."""
+"""The estimate counts the 検算's annual page (one per station of a request with whole years) and
+the 記録's records page (one per observatory)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from repository.models import AnnualObservation, Station
+from repository.models import AnnualObservation, Station, StationRecords
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,8 @@ def test_whole_years_cost_one_annual_page_per_station_until_it_is_stored(
     settings.JMA_FINAL_AFTER_DAYS = 10
     whole_year = _body(start_year=2019, start_month=1, end_year=2019, end_month=12)
     body = api.post(URL, whole_year, format="json").json()
-    assert (body["station_months"], body["to_fetch"]) == (24, 26)  # 2 x 12 months + 2 pages
+    # 2 x 12 months + 2 annual pages + Tokyo's records page (Kitami is AMeDAS: not read)
+    assert (body["station_months"], body["to_fetch"]) == (24, 27)
 
     part_year = _body(start_year=2019, start_month=2, end_year=2019, end_month=12)
     assert api.post(URL, part_year, format="json").json()["to_fetch"] == 22  # no whole year
@@ -40,12 +42,17 @@ def test_whole_years_cost_one_annual_page_per_station_until_it_is_stored(
         source_url="x",
         content_hash="x",
     )
-    assert api.post(URL, whole_year, format="json").json()["to_fetch"] == 25
+    assert api.post(URL, whole_year, format="json").json()["to_fetch"] == 26
     # Stored the day before it was final and long ago: to be fetched again.
     AnnualObservation.objects.filter(station=tokyo).update(
         fetched_at=datetime.fromisoformat("2020-01-10T23:59:00+09:00")
     )
-    assert api.post(URL, whole_year, format="json").json()["to_fetch"] == 26
+    assert api.post(URL, whole_year, format="json").json()["to_fetch"] == 27
     # ... unless fetched within the current-month TTL.
     AnnualObservation.objects.filter(station=tokyo).update(fetched_at=now - timedelta(minutes=1))
+    assert api.post(URL, whole_year, format="json").json()["to_fetch"] == 26
+    # Tokyo's records fetched this JST month: no records page either.
+    StationRecords.objects.create(
+        station=tokyo, page_type="s", fetched_at=now, source_url="x", content_hash="x"
+    )
     assert api.post(URL, whole_year, format="json").json()["to_fetch"] == 25

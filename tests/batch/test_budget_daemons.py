@@ -89,11 +89,12 @@ def test_two_daemons_stay_within_one_budget_and_a_small_request_is_not_starved(d
 
     stats = replay_stats(replay_url)
     # Each station-month once: 3 x 24 large pages + 1, though two requests needed 47662's;
-    # and each station's annual page (the 検算 of the whole years 2018-2019) once.
+    # and each station's annual page (the 検算 of the whole years 2018-2019) and each
+    # observatory's records page (記録) once.
     assert stats["pages"]["s1 47662 2018-01"] == 1
-    assert stats["pages"]["annually_s 47662"] == 1
+    assert stats["pages"]["annually_s 47662"] == 1 and stats["pages"]["rank_s 47662"] == 1
     assert set(stats["pages"].values()) == {1}
-    assert len(stats["pages"]) == 3 * 24 + 1 + 3
+    assert len(stats["pages"]) == 3 * 24 + 1 + 3 + 2
     times = [at for at, _page in stats["page_times"]]
     peak = busiest_window(times, WINDOW_S)
     rate = (len(times) - 1) / (max(times) - min(times))

@@ -28,7 +28,7 @@ def test_csv_requests_finish_with_one_zip_and_one_mail(daemons, replay_url, smtp
     csv_en = make_request(owner, start=(2020, 3), format="csv", language="en")
     workbook = make_request(owner, start=(2020, 4))
     proc = daemons.start(threads=2, worker_id="csv", BATCH_MAX_RUNNING_PER_USER="3")
-    assert daemons.wait(proc, timeout=240) == 0
+    assert daemons.wait(proc, timeout=90) == 0
 
     media = tmp_path / "media"
     _assert_each_finished_once(media, [csv_ja, csv_en, workbook], smtp_sink)

@@ -1,13 +1,24 @@
-"""API latency under concurrent clients: gunicorn serving creates and listings.
+"""API latency: by the depth of the queue, under concurrent clients, and the front end's first
+paint (issue 22).
 
-    python tests/benchmarks/bench_api.py                       # SQLite and MariaDB
-    python tests/benchmarks/bench_api.py --db sqlite --clients 16 --seconds 30
+    python tests/benchmarks/bench_api.py                       # everything, SQLite and MariaDB
+    python tests/benchmarks/bench_api.py --db sqlite --suite depth
+    python tests/benchmarks/bench_api.py --db mysql --suite load --clients 20 --seconds 20
+    python tests/benchmarks/bench_api.py --db sqlite --suite paint
 
 For each database the script prepares a benchmark database (var/hapi_bench.sqlite3, MariaDB
-hapi_bench at 127.0.0.1:3306 or BENCH_MYSQL_URL), migrates and seeds it, starts gunicorn on a
-free loopback port with production settings (DEBUG=0), registers one user per client, then
-lets every client thread alternate POST /api/v1/requests/ and GET /api/v1/requests/ for a
-fixed time. It prints p50/p95/p99 latency per operation and the total requests/s.
+hapi_bench at 127.0.0.1:3306 or BENCH_MYSQL_URL), migrates and seeds it, then:
+
+- depth: in one process (Django's test client, JWT as in production), the median latency of
+  estimate, detail (a queued request), create and list, beside GET auth/me/ (a trivial
+  authenticated view) as reference, with 100, 1,000, 20,000 and 100,000 requests queued by
+  other users; each depth printed, and its ratio to the first.
+- load: gunicorn (production settings, DEBUG=0) on a free loopback port, one user per client
+  and 1,000 others' requests queued; every client thread cycles create, list, detail,
+  estimate and auth/me/ for a fixed time. p50/p95/p99 per operation and requests/s.
+- paint: gunicorn plus scripts/serve_frontend.py, headless Chromium (/usr/bin/chromium):
+  bytes on the wire (CDP) and time until the log-in form, and until the request form
+  (logged in), shows.
 Throttles and the per-user active limit are lifted so the numbers measure the API itself.
 """
 
@@ -35,6 +46,17 @@ SQLITE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'hapi_bench.sqlite3'}"
 MYSQL_URL = os.environ.get("BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/hapi_bench")
 PASSWORD = "bench-Password-2024!"
 ITEMS = ["temp_avg", "precip_total", "temp_max", "temp_min"]
+OPERATIONS = ("create", "list", "detail", "estimate", "me")
+NAMES = {
+    "create": "POST requests/",
+    "list": "GET requests/",
+    "detail": "GET requests/<id>/",
+    "estimate": "POST estimate/",
+    "me": "GET auth/me/ (ref)",
+    "old": "old queue scan (ref)",
+}
+DEPTHS = (100, 1_000, 20_000, 100_000)
+LOAD_QUEUED = 1_000
 
 
 def free_port() -> int:
@@ -168,16 +190,30 @@ def client_loop(
     lock: threading.Lock,
 ) -> None:
     rng = random.Random(seed)
-    local: dict[str, list[float]] = {"create": [], "list": []}
+    local: dict[str, list[float]] = {op: [] for op in OPERATIONS}
     bad: dict[str, int] = {}
+    mine: int | None = None
     while time.monotonic() < until:
-        for op in ("create", "list"):
+        for op in OPERATIONS:
             started = time.perf_counter()
             if op == "create":
                 response = session.post(
                     f"{base}/requests/", json=request_body(rng, stations), timeout=60
                 )
                 ok = response.status_code == 202
+                if ok:
+                    mine = response.json()["id"]
+            elif op == "estimate":
+                response = session.post(
+                    f"{base}/requests/estimate/", json=request_body(rng, stations), timeout=60
+                )
+                ok = response.status_code == 200
+            elif op == "detail":
+                response = session.get(f"{base}/requests/{mine}/", timeout=60)
+                ok = response.status_code == 200
+            elif op == "me":
+                response = session.get(f"{base}/auth/me/", timeout=60)
+                ok = response.status_code == 200
             else:
                 response = session.get(f"{base}/requests/", timeout=60)
                 ok = response.status_code == 200
@@ -192,6 +228,75 @@ def client_loop(
             failures[key] = failures.get(key, 0) + count
 
 
+def measure_paint(api: str, front_port: int, label: str, rounds: int = 5) -> None:
+    """Bytes on the wire and time to the first paint of the log-in page and of the request
+    form (logged in), cold cache each round, in headless Chromium kept to loopback."""
+    import json as jsonlib
+
+    from playwright.sync_api import sync_playwright
+
+    front = f"http://127.0.0.1:{front_port}"
+    server = subprocess.Popen(
+        [sys.executable, "scripts/serve_frontend.py", "--port", str(front_port), "--api", api],
+        cwd=PROJECT_DIR,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        session = login(f"{api}/api/v1", 999)
+        tokens = session.post(
+            f"{api}/api/v1/auth/token/",
+            json={"email": "bench999@example.jp", "password": PASSWORD},
+            timeout=30,
+        ).json()
+        stored = jsonlib.dumps(jsonlib.dumps(tokens))
+        results: dict[str, list[tuple[int, float]]] = {"login": [], "form": []}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                ],
+            )
+            for _ in range(rounds):
+                for name, route, selector in (
+                    ("login", "#/login", "#f-email"),
+                    ("form", "#/new", "#request-form"),
+                ):
+                    context = browser.new_context()
+                    if name == "form":
+                        context.add_init_script(f"localStorage.setItem('jmaww.tokens', {stored})")
+                    page = context.new_page()
+                    cdp = context.new_cdp_session(page)
+                    cdp.send("Network.enable")
+                    wire = [0]
+                    cdp.on(
+                        "Network.loadingFinished",
+                        lambda e, wire=wire: wire.__setitem__(
+                            0, wire[0] + int(e["encodedDataLength"])
+                        ),
+                    )
+                    page.goto(f"{front}/{route}")
+                    page.wait_for_selector(selector, timeout=60_000)
+                    shown = page.evaluate("performance.now()")
+                    page.wait_for_load_state("networkidle")
+                    results[name].append((wire[0], shown))
+                    context.close()
+            browser.close()
+    finally:
+        stop(server)
+    print(f"\n{label}: first paint, cold cache, median of {rounds} (Chromium, loopback)")
+    for name, text in (("login", "log-in page"), ("form", "request form (logged in)")):
+        size = statistics.median(b for b, _ in results[name])
+        ms = statistics.median(t for _, t in results[name])
+        print(f"  {text:<28}{size / 1024:>9.1f} KB on the wire{ms:>9.0f} ms to shown")
+    form_ms = statistics.median(t for _, t in results["form"])
+    login_ms = statistics.median(t for _, t in results["login"])
+    print(f"  form / log-in time: {form_ms / login_ms:.2f}")
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -202,10 +307,36 @@ def run_one(url: str, args: argparse.Namespace) -> None:
     media = tempfile.mkdtemp(prefix="bench-api-")
     env = server_env(url, media)
     prepare_database(url, env)
-    port = free_port()
+    if "depth" in args.suites:
+        print(f"\n{label}: latency by queue depth (others' queued requests), in-process")
+        subprocess.run(
+            [sys.executable, __file__, "--child-depth", str(args.rounds)],
+            cwd=PROJECT_DIR,
+            env=env,
+            check=True,
+        )
+        prepare_database(url, env)
+    if "load" not in args.suites and "paint" not in args.suites:
+        return
+    subprocess.run(
+        [sys.executable, __file__, "--child-fill", str(LOAD_QUEUED)],
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
+    )
+    port, front_port = free_port(), free_port()
+    env["CORS_ALLOWED_ORIGINS"] = f"http://127.0.0.1:{front_port}"
     print(f"{label}: database ready, starting gunicorn on port {port}", flush=True)
     server = start_gunicorn(env, port, args.workers)
     base = f"http://127.0.0.1:{port}/api/v1"
+    if "paint" in args.suites:
+        try:
+            measure_paint(f"http://127.0.0.1:{port}", front_port, label)
+        finally:
+            if "load" not in args.suites:
+                stop(server)
+        if "load" not in args.suites:
+            return
     try:
         sessions = [login(base, i) for i in range(args.clients)]
         options = sessions[0].get(f"{base}/options/", timeout=30).json()
@@ -218,7 +349,7 @@ def run_one(url: str, args: argparse.Namespace) -> None:
         for session in sessions:  # warm-up: connections, imports, caches
             session.get(f"{base}/requests/", timeout=30)
         print(f"{label}: {len(sessions)} clients logged in, running {args.seconds:g} s", flush=True)
-        samples: dict[str, list[float]] = {"create": [], "list": []}
+        samples: dict[str, list[float]] = {op: [] for op in OPERATIONS}
         failures: dict[str, int] = {}
         lock = threading.Lock()
         started = time.monotonic()
@@ -242,15 +373,20 @@ def run_one(url: str, args: argparse.Namespace) -> None:
         f"\n{label}: {args.clients} clients, gunicorn {args.workers} sync workers, "
         f"{elapsed:.1f} s, {total} requests, {total / elapsed:.1f} req/s"
     )
-    print(f"  {'operation':<22}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'mean ms':>9}")
-    names = {"create": "POST requests/", "list": "GET requests/ (page 1)"}
+    print(
+        f"  {'operation':<22}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'mean ms':>9}"
+        f"{'p95/ref':>9}"
+    )
+    ref = percentile([v * 1000 for v in samples["me"]], 95) if samples["me"] else 0.0
     for op, values in samples.items():
         if not values:
             continue
         ms = [v * 1000 for v in values]
+        p95 = percentile(ms, 95)
         print(
-            f"  {names[op]:<22}{len(ms):>7}{percentile(ms, 50):>9.1f}{percentile(ms, 95):>9.1f}"
+            f"  {NAMES[op]:<22}{len(ms):>7}{percentile(ms, 50):>9.1f}{p95:>9.1f}"
             f"{percentile(ms, 99):>9.1f}{statistics.fmean(ms):>9.1f}"
+            f"{p95 / ref if ref else 0:>9.2f}"
         )
     print(f"  non-2xx answers: {failures or 'none'}")
     # Same database, same process, both ways of rendering a page of 20 requests.
@@ -259,18 +395,184 @@ def run_one(url: str, args: argparse.Namespace) -> None:
     )
 
 
-def compare_serializers(rounds: int = 50) -> None:
-    """Building one page of 20 requests, queries and rendering, the two ways:
-    flat selections + direct rendering (what the API does) vs prefetch_related of four
-    model levels + DRF's generic nested serializers (the first version)."""
+def _setup_django() -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Settings refuse DEBUG off without a private key; as in production, with a throwaway one.
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-a-secret-0123456789abcdef")
     sys.path.insert(0, str(PROJECT_DIR))
     django.setup()
+
+
+def fill_queue(total: int) -> None:
+    """Other users' queued requests, up to `total`: one station, 1-12 months each, stored in
+    bulk; QueueLoad recounted as the migration does."""
+    from django.db import connection, transaction
+
+    from repository.models import FileRequest, FileRequestStation, Station, User
+    from repository.queue import lifecycle
+
+    crowd = User.objects.filter(email="crowd@example.jp").first() or User.objects.create_user(
+        "crowd@example.jp", None
+    )
+    have = FileRequest.objects.filter(owner=crowd).count()
+    stations = list(Station.objects.filter(is_active=True).values_list("pk", flat=True)[:500])
+    rng = random.Random(total)
+    while have < total:
+        n = min(5_000, total - have)
+        rows = []
+        for _ in range(n):
+            months, year = rng.randint(1, 12), rng.randint(1990, 2020)
+            rows.append(
+                FileRequest(
+                    owner=crowd,
+                    start_year=year,
+                    start_month=1,
+                    end_year=year,
+                    end_month=months,
+                    progress_total=months,
+                    pages_to_fetch=months,
+                )
+            )
+        with transaction.atomic():
+            created = FileRequest.objects.bulk_create(rows)
+            ids = [row.pk for row in created]
+            if None in ids:
+                ids = list(
+                    FileRequest.objects.filter(owner=crowd)
+                    .order_by("-id")
+                    .values_list("id", flat=True)[:n]
+                )
+            FileRequestStation.objects.bulk_create(
+                FileRequestStation(request_id=pk, station_id=rng.choice(stations), position=1)
+                for pk in ids
+            )
+        have += n
+    with transaction.atomic(), connection.cursor() as cursor:
+        lifecycle.rebuild_queue_load(cursor)
+
+
+def old_queue_scan() -> dict[int, int]:
+    """The queue ahead as computed before issue 22 (application/estimates.py then): every
+    queued or running request loaded, with its station count and cached months, on each
+    estimate, detail and create. Kept here as the reference the new figure replaces."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db import connection
+    from django.db.models import Count
+
+    from common import clock
+    from common.period import FIELDS, Period
+    from repository.models import FileRequest, FileRequestStation, MonthlyObservation
+
+    active = [FileRequest.Status.QUEUED, FileRequest.Status.RUNNING]
+    totals = {
+        r.pk: r.period.page_count
+        for r in FileRequest.objects.filter(status__in=active).only(*FIELDS)
+    }
+    counts = dict(
+        FileRequestStation.objects.filter(request_id__in=list(totals))
+        .order_by()
+        .values("request_id")
+        .annotate(n=Count("id"))
+        .values_list("request_id", "n")
+    )
+    remaining = {pk: months * counts.get(pk, 0) for pk, months in totals.items()}
+    q = connection.ops.quote_name
+    rs, req, mo = (
+        q(FileRequestStation._meta.db_table),
+        q(FileRequest._meta.db_table),
+        q(MonthlyObservation._meta.db_table),
+    )
+    since = clock.now() - timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rs.request_id, COUNT(*) FROM {rs} rs JOIN {req} r ON r.id = rs.request_id "  # noqa: S608
+            f"JOIN {mo} m ON m.station_id = rs.station_id WHERE r.status IN (%s, %s) "
+            f"AND {Period.contains_sql('m.year', 'm.month', 'r')} "
+            "AND (m.is_final = %s OR m.fetched_at >= %s) GROUP BY rs.request_id",
+            [*active, True, connection.ops.adapt_datetimefield_value(since)],
+        )
+        for pk, cached in cursor.fetchall():
+            remaining[pk] = max(0, remaining.get(pk, 0) - cached)
+    return remaining
+
+
+def measure_depths(rounds: int) -> None:
+    """Median latency per endpoint at each queue depth, in this process (no HTTP server)."""
+    import json as jsonlib
+
+    _setup_django()
+    from django.test import Client
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from application.catalog import options
+    from repository.models import User
+
+    user = User.objects.filter(email="depth@example.jp").first() or User.objects.create_user(
+        "depth@example.jp", None
+    )
+    token = RefreshToken.for_user(user).access_token
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
+    stations = [
+        st["block_no"]
+        for p in options()["prefectures"]
+        for st in p["stations"]
+        if st["page_type"] == "a1" and st["kind"] == "四"
+    ]
+    rng = random.Random(7)
+
+    def post(url: str, body: dict):
+        return client.post(url, jsonlib.dumps(body), content_type="application/json")
+
+    mine = post("/api/v1/requests/", request_body(rng, stations)).json()["id"]
+    calls = {
+        "estimate": lambda: post("/api/v1/requests/estimate/", request_body(rng, stations)),
+        "detail": lambda: client.get(f"/api/v1/requests/{mine}/"),
+        "create": lambda: post("/api/v1/requests/", request_body(rng, stations)),
+        "list": lambda: client.get("/api/v1/requests/"),
+        "me": lambda: client.get("/api/v1/auth/me/"),
+        "old": old_queue_scan,
+    }
+    table: dict[int, dict[str, float]] = {}
+    print(f"  {'queued':>8}" + "".join(f"{NAMES[op]:>22}" for op in calls) + "   (median ms)")
+    depths = (
+        DEPTHS
+        if not os.environ.get("BENCH_DEPTHS")
+        else tuple(int(d) for d in os.environ["BENCH_DEPTHS"].split(","))
+    )
+    for depth in depths:
+        fill_queue(depth)
+        row = {}
+        for op, call in calls.items():
+            for _ in range(3):
+                answer = call()
+                assert op == "old" or answer.status_code < 300, op
+            times = []
+            for _ in range(rounds):
+                started = time.perf_counter()
+                call()
+                times.append((time.perf_counter() - started) * 1000)
+            row[op] = statistics.median(times)
+        table[depth] = row
+        print(f"  {depth:>8,}" + "".join(f"{row[op]:>22.2f}" for op in calls), flush=True)
+    first = table[depths[0]]
+    print(f"  ratio to {depths[0]} queued:")
+    for depth in depths[1:]:
+        print(f"  {depth:>8,}" + "".join(f"{table[depth][op] / first[op]:>22.2f}" for op in calls))
+    print(f"  ratio to auth/me/ at {depths[-1]:,} queued:")
+    last = table[depths[-1]]
+    print(f"  {'':>8}" + "".join(f"{last[op] / last['me']:>22.2f}" for op in calls))
+
+
+def compare_serializers(rounds: int = 50) -> None:
+    """Building one page of 20 requests, queries and rendering, the two ways:
+    flat selections + direct rendering (what the API does) vs prefetch_related of four
+    model levels + DRF's generic nested serializers (the first version)."""
+    # Settings refuse DEBUG off without a private key; as in production, with a throwaway one.
+    _setup_django()
     from django.test import RequestFactory
     from rest_framework import serializers
 
@@ -306,13 +608,25 @@ def compare_serializers(rounds: int = 50) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=["sqlite", "mysql", "both"], default="both")
-    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--suite", choices=["depth", "load", "paint", "all"], default="all")
+    parser.add_argument("--rounds", type=int, default=30, help="calls per endpoint and depth")
     parser.add_argument("--child-serializers", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-depth", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child-fill", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.suites = {"depth", "load", "paint"} if args.suite == "all" else {args.suite}
     if args.child_serializers:
         compare_serializers()
+        return
+    if args.child_depth:
+        measure_depths(args.child_depth)
+        return
+    if args.child_fill:
+        _setup_django()
+        fill_queue(args.child_fill)
         return
     targets = {"sqlite": [SQLITE_URL], "mysql": [MYSQL_URL], "both": [SQLITE_URL, MYSQL_URL]}
     for url in targets[args.db]:

@@ -104,14 +104,14 @@ def warm_cache(spec) -> None:
     from repository.models import MonthlyObservation
 
     stored = set(
-        MonthlyObservation.objects.filter(
-            station__in=spec.stations, year__gte=spec.start_year, year__lte=spec.end_year
-        ).values_list("station__block_no", "year", "month")
+        MonthlyObservation.objects.filter(spec.period.q(), station__in=spec.stations).values_list(
+            "station__block_no", "year", "month"
+        )
     )
     missing = [
         (station, year, month)
         for station in spec.stations
-        for year, month in spec.months()
+        for year, month in spec.period.pages()
         if (station.block_no, year, month) not in stored
     ]
     if missing:
@@ -166,7 +166,7 @@ def write_plain(spec, out: Path, months: TimedMonths) -> int:
     rows = 0
     for station in spec.stations:
         prefix = [station.prefecture.name_ja, station.name, station.block_no]
-        for year, month in spec.months():
+        for year, month in spec.period.pages():
             page = months(station, year, month).page
             if page is None:
                 continue
@@ -200,7 +200,7 @@ def run_variant(variant: str, station_count: int, years: int) -> dict:
         else:
             writer = WorkbookWriter(spec, write_only=variant == "ours")
             for station in spec.stations:
-                for year, month in spec.months():
+                for year, month in spec.period.pages():
                     writer.add_month(station, months(station, year, month))
             writer.save(out)
             rows = writer.row_count

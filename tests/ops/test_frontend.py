@@ -563,6 +563,38 @@ def test_verifying_the_address_sets_the_password(new_page, stack: Stack) -> None
     assert page.js_errors == []
 
 
+def test_a_chosen_stations_records_panel_and_an_annual_request(new_page, stack: Stack) -> None:
+    """Issue 21: the records panel reads the API's cache (queued, then fetched by the daemon);
+    an AMeDAS station's panel says its records are not available; an annual request costs a
+    page per station."""
+    User.objects.create_user("records@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "records@example.jp")
+    choose(page, search="47682", block_no="47682", items=["temp_avg"])
+    choose(page, search="0376", block_no="0376", items=[])
+    chiba = page.locator("#chosen-stations [data-station='47682'] details.records-panel")
+    chiba.locator("summary").click()
+    table = chiba.locator(".records-table")
+    table.wait_for(timeout=WAIT_MS)  # asked again while the daemon fetched rank_s
+    assert table.locator("tbody tr").count() == 37
+    assert table.locator("tbody tr th").first.inner_text() == "日最低海面気圧 (hPa)"
+    abiko = page.locator("#chosen-stations [data-station='0376'] details.records-panel")
+    abiko.locator("summary").click()
+    abiko.locator("text=rank_a").wait_for()
+
+    page.select_option("#f-granularity", "annual")
+    period(page, (1990, 1), (2000, 1))
+    page.click("#submit")
+    page.wait_for_selector(".request")
+    request = FileRequest.objects.get(owner__email="records@example.jp")
+    assert request.granularity == "annual"
+    card(page, request.pk).locator("text=1990 – 2000").wait_for()
+    wait_for_status(page, request.pk, "完了")
+    request.refresh_from_db()
+    assert (request.progress_done, request.progress_total) == (2, 2)  # a page a station
+    assert page.js_errors == []
+
+
 def test_phone_width_and_accessibility(new_page, stack: Stack, tmp_path: Path) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -775,3 +807,33 @@ def test_two_tabs_refreshing_at_once_stay_logged_in(new_page, stack: Stack) -> N
     assert refused == [401]
     assert second.evaluate("localStorage.getItem('jmaww.tokens')") is not None
     assert first.js_errors == [] and second.js_errors == []
+
+
+def test_hourly_choice_with_its_cost_and_day_pickers(new_page, stack: Stack) -> None:
+    """Issue 20: the time scale is chosen with its cost beside each choice (the estimate
+    endpoint's pages, rows and time), and sub-daily periods are given by day."""
+    User.objects.create_user("storm@example.jp", PASSWORD)
+    page = new_page()
+    log_in(page, stack, "storm@example.jp")
+    assert page.is_hidden("#day-pickers")  # daily: months only
+    period(page, (2013, 10), (2013, 10))
+    choose(page, search="千葉", block_no="47682", items=["temp_avg"])
+    page.wait_for_selector("#cost-daily >> text=1 ページ、31 行")
+    page.wait_for_selector("#cost-hourly >> text=31 ページ、744 行")
+    page.wait_for_selector("#cost-10min >> text=31 ページ、4,464 行")
+
+    page.select_option("#f-granularity", "hourly")
+    page.wait_for_selector("#day-pickers", state="visible")
+    page.select_option("#f-start_day", "15")
+    page.select_option("#f-end_day", "17")
+    page.wait_for_selector("#estimate >> text=3 ページ (地点・日)、72 行")
+    page.wait_for_selector("#cost-hourly >> text=3 ページ、72 行")
+    page.wait_for_selector("#cost-10min >> text=3 ページ、432 行")
+    page.wait_for_selector("#cost-daily >> text=1 ページ、31 行")  # daily ignores the days
+
+    page.click("#submit")
+    page.wait_for_selector("text=を受け付けました")
+    (request,) = FileRequest.objects.filter(owner__email="storm@example.jp")
+    assert (request.granularity, request.start_day, request.end_day) == ("hourly", 15, 17)
+    card(page, request.pk).locator("text=2013-10-15 – 2013-10-17 1時間ごとの値").wait_for()
+    assert page.js_errors == []

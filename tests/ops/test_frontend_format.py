@@ -49,6 +49,7 @@ def test_choosing_csv_sends_it_estimates_its_rows_and_downloads_the_zip(
     request = FileRequest.objects.get(owner__email="csv@example.jp")
     assert request.format == "csv"
     wait_for_status(page, request.pk, "完了")
+    assert "· CSV (ZIP) ·" in card(page, request.pk).inner_text()  # the list says which file
     with page.expect_download() as info:
         card(page, request.pk).locator("[data-action=download]").click()
     download = info.value

@@ -76,8 +76,52 @@ def test_a_2013_daily_request_for_chiba_shows_jma_annual_figures_beside_ours(
     assert not any("雪" in (row[5] or "") for row in rows[1:])
 
     info = _rows(out, "情報")
-    assert any(row[3] and "annually_s.php" in str(row[3]) for row in info)
+    assert any(row[4] and "annually_s.php" in str(row[4]) for row in info)  # URL in E
 
     # Again: the annual page comes from the station cache, no second request.
     build_workbook_file(spec, tmp_path / "again.xlsx")
     assert replay_stats(saved_replay)["pages"]["annually_s 47682"] == 1
+
+
+def test_the_records_sheet_shows_jmas_top_ten_and_says_when_amedas_records_are_unavailable(
+    saved_replay: str, tmp_path: Path
+) -> None:
+    spec = spec_for(
+        stations("47682", "0376"), items("precip_total"), start=(2013, 1), end=(2013, 12)
+    )
+    out = tmp_path / "records.xlsx"
+    build_workbook_file(spec, out)
+    pages = replay_stats(saved_replay)["pages"]
+    # 千葉's records page once; 我孫子's rank_a is not asked for.
+    assert pages["rank_s 47682"] == 1 and not any(key.startswith("rank_a") for key in pages)
+
+    rows = _rows(out, "記録")
+    assert rows[0] == (
+        "都道府県",
+        "地点",
+        "地点番号",
+        "要素（気象庁）",
+        "単位",
+        "順位",
+        "値",
+        "風向",
+        "日付",
+        "統計期間",
+        "備考",
+    )
+    chiba = [row for row in rows[1:] if row[2] == "47682"]
+    assert len(chiba) == 37 * 10
+    # Typed from rank_s_47682_chiba.html: 日最低海面気圧 6位 969.7 (2013/10/16), 1966/1-2026/9.
+    assert chiba[5][3:10] == (
+        "日最低海面気圧",
+        "hPa",
+        6,
+        969.7,
+        None,
+        "2013/10/16",
+        "1966/1-2026/9",
+    )
+    rain = [row for row in chiba if row[3] == "日降水量"]
+    assert rain[3][5:9] == (4, 238.0, None, "2013/10/16")
+    abiko = [row for row in rows[1:] if row[2] == "0376"]
+    assert len(abiko) == 1 and "rank_a" in abiko[0][10] and abiko[0][3] is None

@@ -130,3 +130,21 @@ def test_build_workbook_annual_from_a_terminal(saved_replay: str, tmp_path: Path
         ("0376", 2013, 1447.5, 196.5),
     ]
     assert replay_stats(saved_replay)["pages"] == {"annually_s 47682": 1, "annually_a 0376": 1}
+
+
+def test_an_english_annual_workbook_names_its_years(saved_replay: str, tmp_path: Path) -> None:  # noqa: F811
+    out = tmp_path / "en.xlsx"
+    spec = WorkbookSpec(
+        stations=stations("47682"),
+        items=items("precip_total"),
+        period=Period.of(2013, 1, 2014, 12, granularity="annual"),
+        language="en",
+    )
+    build_workbook_file(spec, out)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Annual values", "Charts", "Info"]
+    info = {row[0]: row[1] for row in wb["Info"].iter_rows(values_only=True) if row and row[0]}
+    assert info["Period"] == "2013 to 2014 (2 years)"
+    assert "annual values" in next(iter(info))
+    rows = list(wb["Annual values"].iter_rows(values_only=True))
+    assert rows[1][3:6] == (2013, 1446.5, 238.0)

@@ -50,11 +50,11 @@ def test_builds_a_workbook_and_prints_one_summary_line(replay_server: str, tmp_p
     header = [c.value for c in wb["Data"][1]]
     assert header[7:] == [
         "Mean temperature (℃)",
-        "Mean temperature quality",
+        "Mean temperature\nquality",
         "Total precipitation (mm)",
-        "Total precipitation quality",
+        "Total precipitation\nquality",
         "Absolute humidity (g/m³)",
-        "Absolute humidity quality",
+        "Absolute humidity\nquality",
     ]
 
 
@@ -252,3 +252,41 @@ def test_the_real_abiko_page_goes_through_to_the_workbook(tmp_path: Path, settin
     assert picked[9] == [0.0, 28.2, "SSW", None]
     assert picked[16] == [196.5, 24.4, "NW", None]
     assert picked[31] == [0.0, 20.8, "ESE", None]
+
+
+def test_an_hourly_workbook_by_day(tmp_path: Path, settings, frozen_clock) -> None:
+    """--granularity hourly with days: JMA's real pages of 千葉 on 2013-10-16 (saved pages)."""
+    from tests.replay import running_replay_server
+
+    frozen_clock("2026-12-01T12:00:00+09:00")
+    out = tmp_path / "storm.xlsx"
+    with running_replay_server(saved_pages=str(PROJECT_DIR / "tests" / "real_pages")) as url:
+        settings.JMA_BASE_URL, settings.JMA_MIN_INTERVAL_S = url, 0
+        printed = build(
+            "--stations", "47682", "--granularity", "hourly",
+            "--from", "2013-10-16", "--to", "2013-10-16", "--out", str(out),
+        )  # fmt: skip
+    assert "24 rows, 1 station-days (0 not published)" in printed
+    rows = list(openpyxl.load_workbook(out)["時別値"].iter_rows(min_row=2, values_only=True))
+    assert rows[6][5:8] == (969.7, 970.4, 29.5)  # 7時: 969.7 hPa, 29.5 mm (the real page)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2013-02-30"], "2013-02 has no day 30"),
+        (["--from", "2013-10-17", "--to", "2013-10-16"], "is after --to"),
+    ],
+)
+def test_bad_days_are_one_readable_error(args: list[str], message: str) -> None:
+    base = {
+        "--stations": "47682",
+        "--granularity": "10min",
+        "--from": "2013-10-15",
+        "--to": "2013-10-17",
+        "--out": "out.xlsx",
+    }
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    with pytest.raises(CommandError) as raised:
+        build(*[part for pair in base.items() for part in pair])
+    assert message in str(raised.value)

@@ -230,8 +230,9 @@ def _plain(value: object) -> object:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
 
-def test_monthly_and_season_tables_equal_the_workbook_sheets(tmp_path: Path) -> None:
-    spec = the_spec()
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_monthly_and_season_tables_equal_the_workbook_sheets(tmp_path: Path, language: str) -> None:
+    spec = the_spec(language)
     xlsx, archive = build_both(tmp_path, spec)
     monthly = read_csv(archive, "monthly.csv", dtype={"block_no": str})
     sheet = _statistic_values(xlsx, 1, spec, 2)  # block_no, year, month
@@ -291,6 +292,7 @@ def test_readme_names_columns_marks_and_the_source(tmp_path: Path) -> None:
     assert "https://www.data.jma.go.jp/stats/etrn/index.php" in text
     for word in ("daily_long.csv", "value_text", "quality", "mark", "sources.csv", "--"):
         assert word in text
+    assert "2019: 期間の端で切れているため seasons.csv にはありません" in text
     sources = read_csv(archive, "sources.csv", dtype={"block_no": str})
     assert len(sources) == 2 * 5 and sources["published"].sum() == 9
     assert sources["url"].str.startswith("https://www.data.jma.go.jp/").all()

@@ -79,9 +79,11 @@ def test_builds_the_workbook_through_the_replay_server(replay_server: str, tmp_p
     humidity = [row[9] for row in data if row[9] is not None]
     assert humidity and all(isinstance(v, int | float) and 0 < v < 40 for v in humidity)
     assert len(list(wb["月別集計"].iter_rows(min_row=2))) == 6
-    # 2 station charts + a comparison per total/mean: precipitation, temperature, abs. humidity
-    assert len(wb["グラフ"]._charts) == 2 + 3
-    info = [c for row in wb["情報"].iter_rows(values_only=True) for c in row if c]
+    # 2 station charts (mm with ℃, then g/m³ alone: one unit per axis) per station + a
+    # comparison per total/mean: precipitation, temperature, abs. humidity
+    assert len(wb["グラフ"]._charts) == 2 * 2 + 3
+    values = openpyxl.load_workbook(out, data_only=True)["情報"]
+    info = [c for row in values.iter_rows(values_only=True) for c in row if c]
     assert 7 in info
     assert any(str(c).startswith(replay_server) and "block_no=0074" in str(c) for c in info)
 

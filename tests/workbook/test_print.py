@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,79 @@ def test_data_sheet_prints_one_page_wide_with_its_header_on_every_page(tmp_path:
     # Every page carries the attribution and its number in the footer.
     assert all("出典：気象庁ホームページ" in page for page in pages)
     assert f"{len(pages)} / {len(pages)} ページ" in pages[-1]
+
+
+JMA_URL = (
+    "https://www.data.jma.go.jp/stats/etrn/view/daily_s1.php?prec_no=44&block_no=47662"
+    "&year=2020&month={month}&day=&view="
+)
+WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
+
+
+def pdf_words(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words with their boxes (points), as pdftotext -bbox gives them."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return [
+        [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in WORD.findall(page)]
+        for page in html.split("<page ")[1:]
+    ]
+
+
+def test_headers_sit_over_their_values_and_info_prints_readable(tmp_path: Path) -> None:
+    from batch.jma.page import MonthResult
+
+    tokyo = stations("47662")[0]
+    spec = spec_for(
+        [tokyo],
+        items("temp_avg", "precip_total", "wind_dir_max"),
+        start=(2020, 1),
+        end=(2020, 2),
+        quality_columns=True,
+    )
+    results = [
+        (
+            tokyo,
+            MonthResult(
+                "47662", 2020, m, JMA_URL.format(month=m), full_month("s1", 2020, m, day_values)
+            ),
+        )
+        for m in (1, 2)
+    ]
+    xlsx = tmp_path / "print.xlsx"
+    write(spec, results, xlsx)
+    pdf = to_pdf(xlsx, tmp_path)
+    pages = pdf_words(pdf)
+    texts = pdf_pages(pdf)
+
+    # データ: the mean temperature header ends where its values end (numbers right, header
+    # right), instead of starting at the column's left edge over the previous column's values.
+    data = next(words for words in pages if any(w[4] == "2020/01/01" for w in words))
+
+    def right_edge(pattern: str, below: float) -> float:
+        """The right edge most of the matching values share (their column's)."""
+        edges = Counter(round(w[2]) for w in data if re.fullmatch(pattern, w[4]) and w[1] > below)
+        edge, count = edges.most_common(1)[0]
+        assert count >= 20, edges
+        return edge
+
+    for title, pattern in (("平均気温(℃)", r"1[0-3]\.\d"), ("緯度", r"35\.6917")):
+        header = next(w for w in data if w[4].startswith(title))
+        assert abs(header[2] - right_edge(pattern, header[3])) <= 3, header
+    # Quality headers break between words: 平均気温 / 品質, never 品 / 質.
+    words = [w[4] for w in data]
+    assert any(w.endswith("品質") for w in words), words[:40]
+    assert not any(w == "品" or w.startswith("質") for w in words)
+
+    # 情報: the long legend and rule lines wrap inside the sheet's width, so the page keeps a
+    # readable size (text at least 7 pt tall), and every source url prints whole.
+    info = [words for words, text in zip(pages, texts, strict=True) if "出典ページ" in text]
+    assert info
+    heights = sorted(w[3] - w[1] for words in info for w in words)
+    assert heights[len(heights) // 2] >= 7.0, heights[len(heights) // 2]
+    info_text = "\n".join(text for text in texts if "出典ページ" in text)
+    for m in (1, 2):
+        assert JMA_URL.format(month=m) in info_text

@@ -35,6 +35,15 @@ def saved_replay(settings, frozen_clock):
         yield base_url
 
 
+def charts_of(path: Path) -> list[str]:
+    """The chart parts' XML (openpyxl drops charts when it reads a workbook)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        names = sorted(n for n in package.namelist() if n.startswith("xl/charts/chart"))
+        return [package.read(name).decode("utf-8") for name in names]
+
+
 def build(tmp_path: Path, granularity: str, language: str = "ja", **options) -> openpyxl.Workbook:
     spec = WorkbookSpec(
         stations=stations(CHIBA, ABIKO),
@@ -121,11 +130,22 @@ def test_hourly_workbook_equals_the_real_pages_of_the_16th(saved_replay, tmp_pat
     assert check[(CHIBA, D16)][4:7] == (238.0, 238.0, 0)
     assert check[(ABIKO, D16)][4:7] == (196.5, 196.5, 0)
     assert check[(CHIBA, D16)][10:13] == (20.5, 20.5, 0)  # mean temperature
+    # hourly means of humidity and pressures against the daily page's 60, 993.6, 994.3
+    assert check[(CHIBA, D16)][13:22] == (60, 60, 0, 993.6, 993.6, 0, 994.3, 994.3, 0)
     # 情報 lists every source page: 2 stations x 3 days, and the two daily pages
-    info = [r for r in wb["情報"].iter_rows(values_only=True) if r and r[3]]
-    urls = [r[3] for r in info if isinstance(r[3], str) and "/stats/etrn/view/" in r[3]]
+    info = [r for r in wb["情報"].iter_rows(values_only=True) if r and len(r) > 4 and r[4]]
+    urls = [r[4] for r in info if isinstance(r[4], str) and "/stats/etrn/view/" in r[4]]
     assert sum("hourly_s1.php" in u for u in urls) == 3 and sum("hourly_a1" in u for u in urls) == 3
     assert sum("daily_" in u for u in urls) == 2
+    listed = [r[:3] for r in wb["情報"].iter_rows(values_only=True) if r and r[0] == "visibility"]
+    assert listed == [("visibility", "視程", "km")]  # the sheet's elements, with their units
+    # グラフ: one chart per station, precipitation bars (H) and sea-level pressure as a line
+    # (G) for 千葉, temperature (I) for 我孫子, which has no pressure; each on its own axis.
+    chiba_chart, abiko_chart = charts_of(tmp_path / "hourly.xlsx")
+    for xml in (chiba_chart, abiko_chart):
+        assert "<barChart>" in xml and "<lineChart>" in xml and xml.count("<valAx>") == 2
+    assert "'時別値'!$H$2:$H$73" in chiba_chart and "'時別値'!$G$2:$G$73" in chiba_chart
+    assert "'時別値'!$H$74:$H$145" in abiko_chart and "'時別値'!$I$74:$I$145" in abiko_chart
 
 
 def chiba_row(ws, block_no: str, hour: int) -> int:
@@ -200,3 +220,25 @@ def test_english_workbook_names_sheets_and_directions_in_english(saved_replay, t
     first = rows_of(ws, CHIBA)[0]
     assert first[5:7] == (995.0, 8)  # value, then its quality code
     assert "NNE" in first
+
+
+def test_elements_an_amedas_station_lacks_are_warned_in_both_languages(saved_replay, tmp_path):
+    from batch.request_warnings import coded_warnings
+
+    spec = WorkbookSpec(
+        stations=stations(CHIBA, ABIKO),
+        items=[],
+        period=Period.of(2013, 10, 2013, 10, granularity="hourly", start_day=16, end_day=16),
+    )
+    (warning,) = coded_warnings(spec, [])
+    assert warning["code"] == "not_observed" and warning["params"]["block_no"] == ABIKO
+    assert warning["params"]["items"]["ja"][:2] == ["現地気圧", "海面気圧"]
+    assert "Visibility" in warning["params"]["items"]["en"]
+
+
+def test_the_estimate_counts_the_columns_an_observatory_page_has():
+    from application.requests import SUBDAILY_COLUMNS
+    from batch.jma.subdaily_parser import LAYOUTS
+
+    for granularity, columns in SUBDAILY_COLUMNS.items():
+        assert len(LAYOUTS[(granularity, "s1")].codes) == columns

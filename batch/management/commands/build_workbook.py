@@ -5,6 +5,11 @@
         [--quality-columns] [--season 12-2] [--format csv --out out.zip]
     python manage.py build_workbook --annual --stations 47682,0376 --from 1961 --to 2026 \
         --items precip_total,temp_avg --out annual.xlsx   # JMA's annual values, a page a station
+    python manage.py build_workbook --stations 47682,0376 --granularity hourly \
+        --from 2013-10-15 --to 2013-10-17 --out storm.xlsx      # or --granularity 10min
+
+Hourly and 10-minute workbooks take days (YYYY-MM-DD; a month YYYY-MM is all its days) and
+every element of JMA's page (--items is not used).
 
 Stations are block numbers (47662, 0074) or prefecture codes (13 = 東京都's representative
 observatory). Bad arguments end with exit status 1 and one readable line.
@@ -31,6 +36,8 @@ from repository.models import Prefecture, Station, WeatherItem
 
 DEFAULT_ITEMS = "temp_avg,temp_max,temp_min,precip_total,sunshine_hours"
 YEAR_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+YEAR_MONTH_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+GRANULARITIES = ("daily", "hourly", "10min")
 SEASON = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 BAR_WIDTH = 30
 
@@ -43,6 +50,18 @@ def parse_year_month(text: str, option: str) -> YearMonth:
     if not 1 <= month <= 12:
         raise CommandError(f"{option}: month must be 1-12, not {month}")
     return YearMonth(year, month)
+
+
+def parse_day(text: str, option: str) -> tuple[YearMonth, int | None]:
+    """YYYY-MM-DD -> (its month, its day); YYYY-MM -> (the month, None: all its days)."""
+    match = YEAR_MONTH_DAY.match(text.strip())
+    if not match:
+        return parse_year_month(text, option), None
+    month = parse_year_month(f"{match[1]}-{match[2]}", option)
+    day = int(match[3])
+    if not 1 <= day <= month.days:
+        raise CommandError(f"{option}: {month} has no day {day}")
+    return month, day
 
 
 def parse_season(text: str | None) -> Season | None:
@@ -103,8 +122,9 @@ def resolve_items(text: str) -> list[WeatherItem]:
 class ProgressBar:
     """A one-line bar on a terminal; silent when output goes to a file or a pipe."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, unit: str = "station-months") -> None:
         self.stream = stream
+        self.unit = unit
         self.enabled = stream.isatty()
         self.drawn = False
 
@@ -113,7 +133,7 @@ class ProgressBar:
             return
         filled = BAR_WIDTH * done // max(total, 1)
         bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        self.stream.write(f"\r[{bar}] {done}/{total} station-months")
+        self.stream.write(f"\r[{bar}] {done}/{total} {self.unit}")
         self.stream.flush()
         self.drawn = True
 
@@ -125,16 +145,26 @@ class ProgressBar:
 
 class Command(BaseCommand):
     help = (
-        "Build one Excel workbook (or, with --format csv, a ZIP of CSVs) of JMA daily data "
-        "through the batch daemon's pipeline."
+        "Build one Excel workbook (or, with --format csv, a ZIP of CSVs) of JMA daily (or "
+        "hourly, 10-minute, annual) data through the batch daemon's pipeline."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--stations", required=True, help="block numbers or prefecture codes, comma-separated"
         )
-        parser.add_argument("--from", dest="start", required=True, help="first month, YYYY-MM")
-        parser.add_argument("--to", dest="end", required=True, help="last month, YYYY-MM")
+        parser.add_argument(
+            "--from", dest="start", required=True, help="first month, YYYY-MM (or day, YYYY-MM-DD)"
+        )
+        parser.add_argument(
+            "--to", dest="end", required=True, help="last month, YYYY-MM (or day, YYYY-MM-DD)"
+        )
+        parser.add_argument(
+            "--granularity",
+            choices=GRANULARITIES,
+            default="daily",
+            help="daily values, or JMA's hourly or 10-minute pages (one per station-day)",
+        )
         parser.add_argument(
             "--items", default=DEFAULT_ITEMS, help=f"item codes in order (default {DEFAULT_ITEMS})"
         )
@@ -155,7 +185,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--annual",
             action="store_true",
-            help="JMA's annual values (年ごとの値), years --from to --to: one page a station",
+            help="JMA's annual values page (annually_s/a.php), years --from to --to: "
+            "one page a station",
         )
         parser.add_argument(
             "--season",
@@ -185,20 +216,31 @@ class Command(BaseCommand):
         if options["annual"]:
             self.build(self.annual_period(options), options)
             return
-        start = parse_year_month(options["start"], "--from")
-        end = parse_year_month(options["end"], "--to")
-        if start > end:
+        granularity = options.get("granularity") or "daily"
+        subdaily = granularity != "daily"
+        if subdaily:
+            start, start_day = parse_day(options["start"], "--from")
+            end, end_day = parse_day(options["end"], "--to")
+        else:
+            start, start_day = parse_year_month(options["start"], "--from"), None
+            end, end_day = parse_year_month(options["end"], "--to"), None
+        period = Period(
+            start, end, parse_season(options.get("season")), granularity, start_day, end_day
+        )
+        if start > end or (subdaily and period.first_date > period.last_date):
             raise CommandError(f"--from {options['start']} is after --to {options['end']}")
         if start.year < settings.EARLIEST_YEAR:
             raise CommandError(f"--from: JMA's daily data begins in {settings.EARLIEST_YEAR}")
-        if end > YearMonth.of_date(clock.today_jst()):
+        if end > YearMonth.of_date(clock.today_jst()) or (
+            subdaily and period.last_date > clock.today_jst()
+        ):
             raise CommandError(f"--to {options['end']} is in the future")
-        period = Period(start, end, parse_season(options.get("season")))
         if period.is_empty:
             raise CommandError(f"--season {options['season']}: no month of it lies in the period")
         self.build(period, options)
 
     def build(self, period: Period, options: dict[str, Any]) -> None:
+        subdaily = period.is_subdaily
         out = Path(options["out"])
         if options["format"] == "csv" and out.suffix.lower() != ".zip":
             raise CommandError(f"--out must name a .zip file with --format csv, not {out.name!r}")
@@ -206,13 +248,13 @@ class Command(BaseCommand):
             raise CommandError(f"--out must name an .xlsx file, not {out.name!r}")
         spec = WorkbookSpec(
             stations=resolve_stations(options["stations"]),
-            items=resolve_items(options["items"]),
+            items=[] if subdaily else resolve_items(options["items"]),
             period=period,
             language=options["lang"],
             quality_columns=options["quality_columns"],
             format=options["format"],
         )
-        bar = ProgressBar(sys.stderr)
+        bar = ProgressBar(sys.stderr, "station-days" if subdaily else "station-months")
         started = time.monotonic()
         try:
             outcome = build_workbook_file(spec, out, progress=bar)
@@ -226,6 +268,7 @@ class Command(BaseCommand):
         unpublished = len(outcome.unavailable)
         self.stdout.write(
             f"{outcome.path}: {outcome.row_count:,} rows, {outcome.station_months:,} "
-            f"station-months ({unpublished:,} not published), {len(outcome.warnings)} warnings, "
+            f"{'station-days' if subdaily else 'station-months'} ({unpublished:,} not "
+            f"published), {len(outcome.warnings)} warnings, "
             f"{outcome.size:,} bytes in {time.monotonic() - started:.1f} s"
         )
