@@ -137,50 +137,23 @@ def _add_annual(writer: WorkbookWriter, station: Station, client: JmaClient | No
         writer.add_records(station, records)
 
 
-def _build_annual(
+def _add_annual_pages(
+    writer: AnnualWriter,
     spec: WorkbookSpec,
-    out_path: Path,
-    temp_path: Path,
+    total: int,
     progress: Callable[[int, int], None] | None,
     should_continue: Callable[[], bool] | None,
     client: JmaClient | None,
-) -> WorkbookOutcome:
+) -> None:
     """granularity=annual: one 年ごとの値 page per station (station cache), whatever the years."""
-    total = len(spec.stations)
-    writer: AnnualWriter | None = None
-    try:
-        writer = AnnualWriter(spec)
-        for done, station in enumerate(spec.stations, start=1):
-            if should_continue is not None and not should_continue():
-                raise JobInterrupted(f"stopped after {done - 1} of {total} stations")
-            writer.add_station(
-                station, get_annual(station, through_year=spec.period.end.year, client=client)
-            )
-            if progress is not None:
-                progress(done, total)
-        if writer.published == 0:
-            raise NothingPublished(
-                f"JMA published no annual values for any of the {total} selected stations",
-                station_months=total,
-            )
-        writer.save(temp_path)
-        size, sha256 = _file_digest(temp_path)
-        temp_path.chmod(0o644)
-        os.replace(temp_path, out_path)
-    except BaseException:
-        if writer is not None:
-            writer.discard()
-        temp_path.unlink(missing_ok=True)
-        raise
-    return WorkbookOutcome(
-        path=out_path,
-        row_count=writer.row_count,
-        size=size,
-        sha256=sha256,
-        station_months=total,
-        unavailable=writer.unavailable(),
-        warnings=writer.warnings(),
-    )
+    for done, station in enumerate(spec.stations, start=1):
+        if should_continue is not None and not should_continue():
+            raise JobInterrupted(f"stopped after {done - 1} of {total} stations")
+        writer.add_station(
+            station, get_annual(station, through_year=spec.period.end.year, client=client)
+        )
+        if progress is not None:
+            progress(done, total)
 
 
 def build_workbook_file(
@@ -207,11 +180,13 @@ def build_workbook_file(
     )
     os.close(handle)
     temp_path = Path(temp_name)
-    if spec.period.is_annual:
-        return _build_annual(spec, out_path, temp_path, progress, should_continue, client)
-    writer: WorkbookWriter | SubdailyWriter | CsvZipWriter | None = None
+    writer: WorkbookWriter | SubdailyWriter | CsvZipWriter | AnnualWriter | None = None
     try:
-        if spec.period.is_subdaily:
+        if spec.period.is_annual:  # a page per station: total is the number of stations
+            writer = AnnualWriter(spec)
+            _add_annual_pages(writer, spec, total, progress, should_continue, client)
+            published, unit = writer.published, "stations"
+        elif spec.period.is_subdaily:
             writer = SubdailyWriter(spec)
             _add_days(writer, spec, total, progress, should_continue, client)
             published, unit = writer.published_days, "station-days"
@@ -240,7 +215,7 @@ def build_workbook_file(
         row_count=writer.row_count,
         size=size,
         sha256=sha256,
-        station_months=total,  # pages: station-days for a sub-daily workbook
+        station_months=total,  # pages: station-days (sub-daily), stations (annual)
         unavailable=writer.unavailable(),
         warnings=writer.warnings(),
     )
