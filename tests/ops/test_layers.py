@@ -133,3 +133,16 @@ def test_the_rule_sees_what_it_checks() -> None:
     assert "common.period" in graph["common.request_size"]
     assert "application.estimates" in graph["application.requests"]
     assert cycles({"a": {"b": 1}, "b": {"c": 1}, "c": {"a": 1}, "d": {"a": 1}}) == [["a", "b", "c"]]
+
+
+MAX_MODULE_LINES = 600
+
+
+def test_no_source_module_is_over_600_lines() -> None:
+    """A module a reader takes in whole: past 600 lines it holds more than one concern."""
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in source_modules().values()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
