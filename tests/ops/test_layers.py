@@ -146,3 +146,20 @@ def test_no_source_module_is_over_600_lines() -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
     assert long == {}
+
+
+MAX_FUNCTION_LINES = 60
+LONG_REASON = "Long on purpose:"
+
+
+def test_a_function_over_60_lines_says_why_in_its_docstring() -> None:
+    """Past 60 lines a function is split, or its docstring gives the reason ("Long on purpose:")."""
+    long = []
+    for path in source_modules().values():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                reason = LONG_REASON in (ast.get_docstring(node) or "")
+                if lines > MAX_FUNCTION_LINES and not reason:
+                    long.append(f"{path.relative_to(ROOT)}:{node.name} ({lines} lines)")
+    assert long == []
