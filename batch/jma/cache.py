@@ -16,7 +16,6 @@ import calendar
 import hashlib
 import json
 import logging
-import time
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
@@ -27,15 +26,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from batch.jma import lease
-from batch.jma.budget import next_free_in
 from batch.jma.client import JmaClient, default_client, month_url
 from batch.jma.derive import add_derived
 from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
 from batch.jma.page import DailyPage, DailyRow, MonthResult, Observation
+from batch.jma.page_lease import fetch_under_lease
 from batch.jma.parser import JST, parse_daily_page
 from batch.jma.single_flight import SingleFlight
 from common import clock
-from common.politeness import min_interval_s, url_host
 from repository.models import MonthlyObservation, Station
 
 log = logging.getLogger(__name__)
@@ -149,35 +147,16 @@ def _result_from_row(station: Station, row: tuple) -> MonthResult | None:
     )
 
 
-LEASE_POLL_S = 0.2
-
-
 def _fetch_under_lease(station: Station, year: int, month: int, client: JmaClient) -> MonthResult:
-    """Fetch the month if this thread gets its lease; otherwise wait for the holder's result.
-
-    The wait ends when the month is in the cache, or the lease is free again (the holder
-    failed or died): then this thread takes it and fetches.
-    """
+    """The month by this thread under its lease, or by the lease's holder (page_lease.py)."""
     holder = lease.holder_id()
-    while True:
-        if lease.take(station.pk, year, month, holder, _lease_s(station, year, month)):
-            try:
-                # The holder before us may have stored it between our last look and our take.
-                stored = _fresh_result(station, year, month)
-                return stored or _fetch_and_store(station, year, month, client)
-            finally:
-                lease.release(station.pk, year, month, holder)
-        time.sleep(LEASE_POLL_S)
-        cached = _fresh_result(station, year, month)
-        if cached is not None:
-            return cached
-
-
-def _lease_s(station: Station, year: int, month: int) -> float:
-    """JMA_MONTH_LEASE_S plus the wait for the budget's next slot (the holder's queue time)."""
-    url = month_url(station, year, month)
-    queued = next_free_in(url_host(url)) if min_interval_s(url) > 0 else 0.0
-    return settings.JMA_MONTH_LEASE_S + queued
+    return fetch_under_lease(
+        lambda seconds: lease.take(station.pk, year, month, holder, seconds),
+        lambda: lease.release(station.pk, year, month, holder),
+        month_url(station, year, month),
+        lambda: _fresh_result(station, year, month),
+        lambda: _fetch_and_store(station, year, month, client),
+    )
 
 
 def get_months(

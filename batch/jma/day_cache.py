@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
@@ -32,10 +31,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from batch.jma import day_lease
-from batch.jma.budget import next_free_in
-from batch.jma.client import JmaClient, day_url, default_client, min_interval_s, url_host
+from batch.jma.client import JmaClient, day_url, default_client
 from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
 from batch.jma.page import DayResult, Observation, SubdailyPage, SubdailyRow
+from batch.jma.page_lease import fetch_under_lease
 from batch.jma.single_flight import SingleFlight
 from batch.jma.subdaily_parser import GRANULARITIES, JST, interval_ends, parse_subdaily_page
 from common import clock
@@ -44,7 +43,6 @@ from repository.models import Station, SubdailyObservation
 log = logging.getLogger(__name__)
 
 PACKED_VERSION = 1  # the first byte of SubdailyObservation.packed (see pack)
-LEASE_POLL_S = 0.2
 
 
 def where_for(station: Station, day: date, granularity: str) -> str:
@@ -146,33 +144,15 @@ def _result_from_row(station: Station, granularity: str, row: tuple) -> DayResul
 def _fetch_under_lease(
     station: Station, day: date, granularity: str, client: JmaClient
 ) -> DayResult:
-    """Fetch the day if this thread gets its lease; otherwise wait for the holder's result.
-
-    The wait ends when the day is in the cache, or the lease is free again (the holder failed
-    or died): then this thread takes it and fetches.
-    """
+    """The day by this thread under its lease, or by the lease's holder (page_lease.py)."""
     holder = day_lease.holder_id()
-    while True:
-        if day_lease.take(
-            station.pk, day, granularity, holder, _lease_s(station, day, granularity)
-        ):
-            try:
-                # The holder before us may have stored it between our last look and our take.
-                stored = _fresh_result(station, day, granularity)
-                return stored or _fetch_and_store(station, day, granularity, client)
-            finally:
-                day_lease.release(station.pk, day, granularity, holder)
-        time.sleep(LEASE_POLL_S)
-        cached = _fresh_result(station, day, granularity)
-        if cached is not None:
-            return cached
-
-
-def _lease_s(station: Station, day: date, granularity: str) -> float:
-    """JMA_MONTH_LEASE_S plus the wait for the budget's next slot (the holder's queue time)."""
-    url = day_url(station, day, granularity)
-    queued = next_free_in(url_host(url)) if min_interval_s(url) > 0 else 0.0
-    return settings.JMA_MONTH_LEASE_S + queued
+    return fetch_under_lease(
+        lambda seconds: day_lease.take(station.pk, day, granularity, holder, seconds),
+        lambda: day_lease.release(station.pk, day, granularity, holder),
+        day_url(station, day, granularity),
+        lambda: _fresh_result(station, day, granularity),
+        lambda: _fetch_and_store(station, day, granularity, client),
+    )
 
 
 def _fetch_and_store(station: Station, day: date, granularity: str, client: JmaClient) -> DayResult:

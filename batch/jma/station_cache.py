@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -34,10 +33,10 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from batch.jma import lease
-from batch.jma.budget import next_free_in
-from batch.jma.client import JmaClient, default_client, min_interval_s, url_host
+from batch.jma.client import JmaClient, default_client
 from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
 from batch.jma.page import Observation
+from batch.jma.page_lease import fetch_under_lease
 from batch.jma.parse_annual import COLUMN_BY_CODE, LAYOUTS, AnnualPage, parse_annual_page
 from batch.jma.parse_rank import (
     ELEMENT_BY_CODE,
@@ -58,7 +57,6 @@ log = logging.getLogger(__name__)
 PAYLOAD_VERSION = 1
 LEASE_YEAR = 0  # lease keys of the station pages: (station, 0, 13) and (station, 0, 14)
 LEASE_MONTH = {ANNUAL: 13, RECORDS: 14}
-LEASE_POLL_S = 0.2
 # Why a station has no records: a code for the caller to word in the reader's language (the
 # workbook through gettext), with the English operators' tools print.
 AMEDAS_NOT_READ, NO_RECORDS = "amedas_not_read", "no_records"
@@ -308,30 +306,16 @@ def _under_lease(
     cached: Callable[[], Result | None],
     fetch: Callable[[], Result],
 ) -> Result:
-    """Fetch if this thread gets the page's lease; otherwise wait for the holder's result.
-
-    The wait ends when the page is in the cache, or the lease is free again (the holder failed
-    or died): then this thread takes it and fetches.
-    """
+    """The page by this thread under its lease, or by the lease's holder (page_lease.py)."""
     holder = lease.holder_id()
     month = LEASE_MONTH[kind]
-    while True:
-        if lease.take(station.pk, LEASE_YEAR, month, holder, _lease_s(station, kind)):
-            try:
-                return fetch()
-            finally:
-                lease.release(station.pk, LEASE_YEAR, month, holder)
-        time.sleep(LEASE_POLL_S)
-        found = cached()
-        if found is not None:
-            return found
-
-
-def _lease_s(station: Station, kind: str) -> float:
-    """JMA_MONTH_LEASE_S plus the wait for the budget's next slot (the holder's queue time)."""
-    url = station_page_url(station, kind)
-    queued = next_free_in(url_host(url)) if min_interval_s(url) > 0 else 0.0
-    return settings.JMA_MONTH_LEASE_S + queued
+    return fetch_under_lease(
+        lambda seconds: lease.take(station.pk, LEASE_YEAR, month, holder, seconds),
+        lambda: lease.release(station.pk, LEASE_YEAR, month, holder),
+        station_page_url(station, kind),
+        cached,
+        fetch,
+    )
 
 
 # --- payloads -----------------------------------------------------------------------------------
