@@ -168,6 +168,8 @@ def build_workbook_file(
 
     Raises RequestTooLarge before any fetch, NothingPublished, JobInterrupted, and the JMA
     errors (LayoutChanged, JmaUnavailable) unchanged.
+    Long on purpose: the temporary file's whole life, from mkstemp to the rename or the
+    clean-up, stays in one try block where it can be checked at a glance.
     """
     if not spec.stations or (not spec.items and not spec.period.is_subdaily):
         raise ValueError("a workbook needs at least one station and one item")

@@ -504,7 +504,7 @@ JA = {
         "%(page)sretry/）。気象庁のページ構成の変更が原因の場合は、サービスの更新まで再実行"
         "しても成功しません。お問い合わせ: %(contact)s"
     ),
-    # --- Admin (repository/models.py, repository/admin.py, presentation/admin.py) -----------
+    # --- Admin (repository/models/, repository/admin.py, presentation/admin.py) -----------
     "Weather data": "気象データ",
     "email": "メールアドレス",
     "name": "名前",

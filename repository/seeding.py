@@ -101,6 +101,27 @@ def seed_weather_items(report: SeedReport) -> None:
         )
 
 
+def _station_fields(main: dict[str, str], prefecture: Prefecture) -> dict[str, Any]:
+    """A station's columns from its first (current) row of jma_stations.csv."""
+    return {
+        "prec_no": main["prec_no"],
+        "station_no": main["station_no"],
+        "name": main["station_name"],
+        "kana": main["katakana"],
+        "name_en": romaji(main["katakana"]),
+        "kind": main["station_type"],
+        "page_type": Station.page_type_for(main["block_no"]),
+        "prefecture": prefecture,
+        "area": main["area"],
+        "address": main["address"],
+        "latitude": float(main["latitude"]),
+        "longitude": float(main["longitude"]),
+        "elevation_m": _float_or_none(main["elevation_m"]),
+        "observation_begin": main["observation_begin"],
+        "observation_started_on": parse_era_date(main["observation_begin"]),
+    }
+
+
 def seed_prefectures_and_stations(report: SeedReport) -> None:
     prefecture_rows = _read_csv("prefectures.csv")
     existing = {s.block_no: s for s in Station.objects.all()}
@@ -129,23 +150,7 @@ def seed_prefectures_and_stations(report: SeedReport) -> None:
         station = _upsert(
             Station,
             {"block_no": block_no},
-            {
-                "prec_no": main["prec_no"],
-                "station_no": main["station_no"],
-                "name": main["station_name"],
-                "kana": main["katakana"],
-                "name_en": romaji(main["katakana"]),
-                "kind": main["station_type"],
-                "page_type": Station.page_type_for(block_no),
-                "prefecture": prefectures[main["pref_code"]],
-                "area": main["area"],
-                "address": main["address"],
-                "latitude": float(main["latitude"]),
-                "longitude": float(main["longitude"]),
-                "elevation_m": _float_or_none(main["elevation_m"]),
-                "observation_begin": main["observation_begin"],
-                "observation_started_on": parse_era_date(main["observation_begin"]),
-            },
+            _station_fields(main, prefectures[main["pref_code"]]),
             report,
             create_only={"is_active": True},
             existing=stations_by_key,

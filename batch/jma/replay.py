@@ -232,6 +232,8 @@ class ReplayHandler(BaseHTTPRequestHandler):
         """A daily page, or with subdaily=(granularity, page_type) an hourly/10-minute one.
 
         A saved real page of that address (ReplayOptions.saved_pages) is served as it is.
+        Long on purpose: the steps of one answer (delay, failures, fault, saved or generated
+        page) in the order a test's query parameters take effect, read top to bottom.
         """
         options = self.server.options
         block_no = params.get("block_no", "")

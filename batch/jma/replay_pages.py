@@ -263,7 +263,11 @@ HUMIDITY_FROM_YEAR = 2021
 def generate_month(
     info: StationInfo, year: int, month: int, page_type: str, n_days: int
 ) -> list[dict[str, str]]:
-    """Cell texts per day, code -> text as JMA writes it (marks included)."""
+    """Cell texts per day, code -> text as JMA writes it (marks included).
+
+    Long on purpose: one seeded random stream draws every value of a day in a fixed order, so
+    the pages stay the same from run to run; split up, the order of the draws would hide.
+    """
     rng = random.Random(f"jma-replay:{info.block_no}:{year}:{month:02d}")
     observes_snow = page_type == "s1" or info.latitude >= 38.0 or info.elevation_m >= 400
     lat, elev = info.latitude, info.elevation_m

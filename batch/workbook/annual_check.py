@@ -290,29 +290,7 @@ class AnnualCheck:
                 dash_format if jma.no_phenomenon else number_format,
                 mark_for_quality(jma.quality),
             )
-        difference = None
-        if ours.value is None and jma_value is None:
-            agreement = _("neither")
-        elif jma_value is None:
-            agreement = _("only recomputed")
-        elif ours.value is None:
-            agreement = _("only JMA")
-        elif isinstance(jma_value, str) or isinstance(ours.value, str):
-            agreement = _("same") if jma_value == ours.value else _("differs")
-        else:
-            difference = self.cells.cell(
-                round(float(ours.value) - float(jma_value), 6), number_format
-            )
-            agreement = _("same") if ours.value == jma_value else _("differs")
-        notes: list[str] = []
-        if column.cold_season:
-            notes.append(_("cold-season year (寒候年): August of the year before to July"))
-        if line:
-            notes.append(_("JMA draws a line at this value: observing conditions changed"))
-        if found.problem:
-            notes.append(found.problem)
-        elif found.annual is not None and found.annual.page is None:
-            notes.append(_("JMA published no annual values for this station"))
+        difference, agreement = self._agreement(ours.value, jma_value, number_format)
         return [
             element,
             jma_header(column, page_type or ("s" if column.s else "a")),
@@ -322,5 +300,39 @@ class AnnualCheck:
             jma_cell,
             difference,
             agreement,
-            labels.join(notes),
+            labels.join(_notes(column, line, found)),
         ]
+
+    def _agreement(
+        self, ours_value: Any, jma_value: Any, number_format: str | None
+    ) -> tuple[Any, str]:
+        """The difference cell (numbers only) and the verdict: same, differs, only one, neither."""
+        difference = None
+        if ours_value is None and jma_value is None:
+            agreement = _("neither")
+        elif jma_value is None:
+            agreement = _("only recomputed")
+        elif ours_value is None:
+            agreement = _("only JMA")
+        elif isinstance(jma_value, str) or isinstance(ours_value, str):
+            agreement = _("same") if jma_value == ours_value else _("differs")
+        else:
+            difference = self.cells.cell(
+                round(float(ours_value) - float(jma_value), 6), number_format
+            )
+            agreement = _("same") if ours_value == jma_value else _("differs")
+        return difference, agreement
+
+
+def _notes(column: AnnualColumn, line: str, found: _StationCheck) -> list[str]:
+    """The row's notes: cold-season year, JMA's line, the station's problem."""
+    notes: list[str] = []
+    if column.cold_season:
+        notes.append(_("cold-season year (寒候年): August of the year before to July"))
+    if line:
+        notes.append(_("JMA draws a line at this value: observing conditions changed"))
+    if found.problem:
+        notes.append(found.problem)
+    elif found.annual is not None and found.annual.page is None:
+        notes.append(_("JMA published no annual values for this station"))
+    return notes

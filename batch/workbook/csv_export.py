@@ -387,7 +387,8 @@ def _readme_marks() -> list[tuple[str, str, str]]:
 
 
 @in_workbook_language
-def _readme(writer: CsvZipWriter) -> str:
+def _readme_head(writer: CsvZipWriter) -> list[str]:
+    """The title, attribution, request, period, season and data rows."""
     spec = writer.spec
     lines = [
         _("JMA historical weather data (daily values)"),
@@ -426,7 +427,11 @@ def _readme(writer: CsvZipWriter) -> str:
                 }
             )
     lines.append(f"{_('Data rows')}: {writer.row_count:,}")
-    lines += ["", _("Files"), ""]
+    return lines
+
+
+def _readme_files(spec: WorkbookSpec) -> list[tuple[str, str]]:
+    """The files of the zip and what each holds."""
     files = [
         (DAILY_NAME, _("One row per station, day and item (long format)")),
         (MONTHLY_NAME, _("One row per station and month: JMA's monthly statistics")),
@@ -445,6 +450,14 @@ def _readme(writer: CsvZipWriter) -> str:
         (SOURCES_NAME, _("The JMA page of every station-month, and whether it had data (1/0)")),
         (README_NAME, _("This file")),
     ]
+    return files
+
+
+def _readme(writer: CsvZipWriter) -> str:
+    """README.txt's lines, section after section as the file reads."""
+    lines = _readme_head(writer)
+    lines += ["", _("Files"), ""]
+    files = _readme_files(writer.spec)
     lines += [f"  {name}: {text}" for name, text in files]
     lines += [
         "",
@@ -491,7 +504,7 @@ def _readme(writer: CsvZipWriter) -> str:
         _("Items"),
         "",
     ]
-    for item in spec.items:
+    for item in writer.spec.items:
         unit = f" ({item.unit})" if item.unit else ""
         lines.append(f"  {item.code}: {labels.item_label(item)}{unit}")
     lines += ["", _("Warnings"), ""]

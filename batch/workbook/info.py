@@ -152,6 +152,17 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
         ws.column_dimensions[column].width = width
     rows = _Rows(ws, cells)
 
+    _overview(ws, rows, cells, spec, facts)
+    _items(ws, rows, cells, spec, facts)
+    _stations(ws, rows, cells, spec, facts)
+    _warnings(ws, rows, cells, spec, facts)
+    _legend(ws, rows, cells, spec, facts)
+    _sources(ws, rows, cells, spec, facts)
+    ws.print_area = f"A1:I{max(rows.count, 1)}"  # nothing past I widens the printed page
+
+
+def _overview(ws: Any, rows: _Rows, cells: CellMaker, spec: WorkbookSpec, facts: InfoFacts) -> None:
+    """Title, attribution, request, period, season, counts."""
     title = {
         "hourly": _("JMA historical weather data (hourly values)"),
         "10min": _("JMA historical weather data (10-minute values)"),
@@ -188,6 +199,9 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
     rows.append([pages, f"{facts.published_months:,} / {facts.station_months:,}"])
     rows.append([])
 
+
+def _items(ws: Any, rows: _Rows, cells: CellMaker, spec: WorkbookSpec, facts: InfoFacts) -> None:
+    """The items: the sheet's elements, then each chosen item and its statistics."""
     rows.append([cells.bold(_("Items"))])
     rows.append(
         [
@@ -216,6 +230,9 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
         )
     rows.append([])
 
+
+def _stations(ws: Any, rows: _Rows, cells: CellMaker, spec: WorkbookSpec, facts: InfoFacts) -> None:
+    """The stations, with the items each does not observe."""
     rows.append([cells.bold(_("Stations"))])
     rows.append(
         [
@@ -252,11 +269,17 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
         )
     rows.append([])
 
+
+def _warnings(ws: Any, rows: _Rows, cells: CellMaker, spec: WorkbookSpec, facts: InfoFacts) -> None:
+    """The run's warnings, or none."""
     rows.append([cells.bold(_("Warnings"))])
     for warning in facts.warnings or [_("none")]:
         rows.note(warning)
     rows.append([])
 
+
+def _legend(ws: Any, rows: _Rows, cells: CellMaker, spec: WorkbookSpec, facts: InfoFacts) -> None:
+    """The value marks and quality codes, then the monthly rule."""
     rows.append([cells.bold(_("Legend (value marks and quality codes)"))])
     rows.append(
         [
@@ -279,6 +302,9 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
     rows.note(labels.monthly_rule())
     rows.append([])
 
+
+def _sources(ws: Any, rows: _Rows, cells: CellMaker, spec: WorkbookSpec, facts: InfoFacts) -> None:
+    """Every source page, its link as a formula, written row by row."""
     rows.append([cells.bold(_("Source pages"))])
     rows.append(
         [
@@ -309,4 +335,3 @@ def _write_info(ws: Any, spec: WorkbookSpec, facts: InfoFacts) -> None:
             styles,
         )
         rows.count += 1
-    ws.print_area = f"A1:I{max(rows.count, 1)}"  # nothing past I widens the printed page

@@ -242,6 +242,11 @@ class SubdailyWriter:
             self._add_day(station, result)
 
     def _add_day(self, station: Station, result: DayResult) -> None:
+        """One station-day's rows into the データ sheet, kept for the 検算 day values.
+
+        Long on purpose: the inner loop runs for every cell of every row (144 rows a day for
+        10-minute pages), so it stays inline, with its lookups hoisted, not behind calls.
+        """
         self.station_days += 1
         day = result.day
         name = labels.station_name(station)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from batch.jma.page import DailyPage, MonthResult
+from batch.jma.page import MonthResult
 from batch.jma.station_cache import AnnualResult, RecordsResult
 from batch.workbook import labels
 from batch.workbook.annual_check import AnnualCheck
@@ -35,16 +35,15 @@ from batch.workbook.monthly import (
     MonthlyValue,
     statistics_for,
     summarize_month,
-    summarize_pages,
 )
 from batch.workbook.printing import set_header_height, set_up_page, words_width
 from batch.workbook.records_sheet import RecordsSheet
+from batch.workbook.season_sheet import SeasonSheet
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.station_meta import NUMBER_FORMATS as META_FORMATS
 from batch.workbook.station_meta import station_meta, station_meta_headers
 from batch.workbook.styles import QUALITY_MARK, CellMaker, StyledRows
 from common import clock
-from common.period import YearMonth
 from repository.models import Station, WeatherItem
 
 ID_COLUMNS = 7  # 都道府県, 地点, 地点番号, 緯度, 経度, 標高(m), 日付
@@ -180,16 +179,13 @@ class WorkbookWriter:
         self._unpublished: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._sources = SourceSpool()  # a temporary file: flat however many station-months
         self._station_context: tuple[str, list[Any], list[bool]] | None = None
-        self._season_rows = 1
-        self._season_station: Station | None = None
-        self._season_year: int | None = None
-        self._season_pages: list[DailyPage] = []
-        self._cut_seasons = set(spec.period.cut_season_years())  # left out of 季節別
         self._start_data_sheet()
         self._start_monthly_sheet()
-        if self.ws_seasons is not None:
-            self.season_cells = CellMaker(self.ws_seasons)
-            self._start_season_sheet()
+        self.seasons = (
+            SeasonSheet(self.ws_seasons, spec, self.statistics, self.statistic_cells, self._prefix)
+            if self.ws_seasons is not None
+            else None
+        )
 
     # --- データ ---------------------------------------------------------------------------
 
@@ -240,6 +236,10 @@ class WorkbookWriter:
             available = [item.available_on(station.page_type) for item in self.spec.items]
             self._station_context = (station.block_no, prefix, available)
         return self._station_context
+
+    def _prefix(self, station: Station) -> list[Any]:
+        """The station's identifying cells that start each 月別集計 / 季節別 row."""
+        return self._context(station)[1]
 
     def _write_days(self, station: Station, result: MonthResult) -> None:
         """One row per day: plain values, each with a style id picked from precomputed ones."""
@@ -366,84 +366,6 @@ class WorkbookWriter:
         rows = self._station_rows.setdefault(station.block_no, [self._monthly_last_row, 0])
         rows[1] = self._monthly_last_row
 
-    # --- 季節別 ---------------------------------------------------------------------------
-
-    def _start_season_sheet(self) -> None:
-        ws = self.ws_seasons
-        header = [
-            _("Prefecture"),
-            _("Station"),
-            _("Station no."),
-            _("Season year"),
-            _("Months"),
-            _("Days in season"),
-            _("Months with data"),
-        ]
-        widths = [10, 14, 10, 9, 18, 9, 9]
-        texts = {1, 2, 3, 5}  # 1-based columns of text: their headers stay left
-        items = {item.code: item for item in self.spec.items}
-        for stat in self.statistics:
-            item = items[stat.item_code]
-            header.append(labels.statistic_header(item, stat, season=True))
-            widths.append(16)
-            if stat.direction_code:
-                header.append(labels.direction_header(item))
-                widths.append(12)
-                texts.add(len(header))
-        self.season_column_count = len(header)
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "H2"
-        set_header_height(ws, header, widths)
-        ws.append(
-            [
-                self.season_cells.header(text, numeric=index not in texts)
-                for index, text in enumerate(header, start=1)
-            ]
-        )
-
-    def _season_add(self, station: Station, result: MonthResult) -> None:
-        """Collect one station-month into its season; write the season when it is complete."""
-        season = self.spec.period.season
-        assert season is not None
-        year = season.year_of(YearMonth(result.year, result.month))
-        current = self._season_station
-        if current is None or current.block_no != station.block_no or self._season_year != year:
-            self._season_flush()
-            self._season_station, self._season_year = station, year
-        if result.page is not None:
-            self._season_pages.append(result.page)
-
-    def _season_flush(self) -> None:
-        station, year, season = self._season_station, self._season_year, self.spec.period.season
-        pages, self._season_pages = self._season_pages, []
-        if station is None or year is None or season is None or self.ws_seasons is None:
-            return
-        months = season.months_of(year)
-        if year in self._cut_seasons:
-            return  # cut by the period's edges: months never requested would read as missing
-        days = sum(month.days for month in months)
-        summary = summarize_pages(
-            pages,
-            self.statistics,
-            {item.code: item.unit for item in self.spec.items},
-            {item.code: item.available_on(station.page_type) for item in self.spec.items},
-            days_needed=days,
-        )
-        _, prefix, _ = self._context(station)
-        span = labels.month_range(str(months[0]), str(months[-1]))
-        self.ws_seasons.append(
-            [
-                *prefix,
-                year,
-                span,
-                days,
-                len(pages),
-                *self.statistic_cells(self.season_cells, summary),
-            ]
-        )
-        self._season_rows += 1
-
     # --- the run --------------------------------------------------------------------------
 
     @in_workbook_language
@@ -460,8 +382,8 @@ class WorkbookWriter:
                 result.page is not None,
             )
         )
-        if self.ws_seasons is not None:
-            self._season_add(station, result)
+        if self.seasons is not None:
+            self.seasons.add(station, result)
         if self.check is not None:
             self.check.add_month(station, result)
         if result.page is None:
@@ -561,10 +483,10 @@ class WorkbookWriter:
         self.ws_monthly.auto_filter.ref = (
             f"A1:{get_column_letter(self.monthly_column_count)}{self._monthly_last_row}"
         )
-        if self.ws_seasons is not None:
-            self._season_flush()
-            self.ws_seasons.auto_filter.ref = (
-                f"A1:{get_column_letter(self.season_column_count)}{self._season_rows}"
+        if self.seasons is not None:
+            self.seasons.flush()
+            self.seasons.ws.auto_filter.ref = (
+                f"A1:{get_column_letter(self.seasons.column_count)}{self.seasons.rows}"
             )
         station_rows = [
             StationRows(

@@ -7,7 +7,7 @@ from urllib.parse import quote, unquote
 import pytest
 
 from batch.jobs import download_name
-from presentation.views import ascii_fallback, attachment_header
+from presentation.views.files import ascii_fallback, attachment_header
 from repository.models import FileRequest, FileRequestStation, Station
 from tests.api.conftest import finish_with_file, valid_body
 

@@ -133,3 +133,33 @@ def test_the_rule_sees_what_it_checks() -> None:
     assert "common.period" in graph["common.request_size"]
     assert "application.estimates" in graph["application.requests"]
     assert cycles({"a": {"b": 1}, "b": {"c": 1}, "c": {"a": 1}, "d": {"a": 1}}) == [["a", "b", "c"]]
+
+
+MAX_MODULE_LINES = 600
+
+
+def test_no_source_module_is_over_600_lines() -> None:
+    """A module a reader takes in whole: past 600 lines it holds more than one concern."""
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in source_modules().values()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
+
+
+MAX_FUNCTION_LINES = 60
+LONG_REASON = "Long on purpose:"
+
+
+def test_a_function_over_60_lines_says_why_in_its_docstring() -> None:
+    """Past 60 lines a function is split, or its docstring gives the reason ("Long on purpose:")."""
+    long = []
+    for path in source_modules().values():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                reason = LONG_REASON in (ast.get_docstring(node) or "")
+                if lines > MAX_FUNCTION_LINES and not reason:
+                    long.append(f"{path.relative_to(ROOT)}:{node.name} ({lines} lines)")
+    assert long == []

@@ -1,0 +1,88 @@
+"""The catalog: request options, station search, station records."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from application import catalog
+from application import records as records_service
+from presentation import serializers as s
+from presentation.views.common import errors
+
+# --- Catalog ----------------------------------------------------------------------------------
+
+
+class OptionsView(APIView):
+    @extend_schema(
+        tags=["catalog"],
+        summary="What can be requested",
+        description=(
+            "Years and the latest month a period may end in, languages, prefectures with their "
+            "stations (coordinates, kind, page type) and weather items with where they are "
+            "observed. Front ends build their forms from this."
+        ),
+        responses={
+            200: s.OptionsSerializer,
+            304: OpenApiResponse(description="Not modified: the If-None-Match ETag is current."),
+            **errors(401),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        # Revalidated by ETag (If-None-Match -> 304, no body): the answer is the same for
+        # every user, but only for logged-in ones, so private caches only.
+        etag = f'"{catalog.options_version()}"'
+        cache_headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        asked = request.headers.get("If-None-Match", "")
+        if etag in {tag.strip().removeprefix("W/") for tag in asked.split(",")}:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=cache_headers)
+        return Response(catalog.options(), headers=cache_headers)
+
+
+class StationSearchView(APIView):
+    @extend_schema(
+        tags=["catalog"],
+        summary="Search stations",
+        description=(
+            "By name, kana (katakana or hiragana), romaji (Tokyo, Tōkyō or toukyou: `name_en`) "
+            "or block_no prefix (`q`), within a prefecture, and nearest first from "
+            "`near=LAT,LON` (with `distance_km`)."
+        ),
+        parameters=[s.StationSearchQuerySerializer],
+        responses={200: s.StationSearchSerializer, **errors(400, 401)},
+    )
+    def get(self, request: Request) -> Response:
+        query = s.StationSearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        hits = catalog.search_stations(**query.validated_data)
+        results = s.StationHitSerializer(hits, many=True).data
+        return Response({"count": len(results), "results": results})
+
+
+class StationRecordsView(APIView):
+    """A station's records from the cache only: 200 when cached (or unavailable), 202 while the
+    daemon fetches them. The HTTP thread never fetches JMA."""
+
+    @extend_schema(
+        tags=["catalog"],
+        summary="A station's records (観測史上1〜10位の値)",
+        description=(
+            "JMA's top ten per element with value, date and statistics period, from the cache. "
+            "`status` is `ready` (200), `queued` (202: the batch daemon fetches them; ask again "
+            "shortly) or `unavailable` (200: AMeDAS stations' records are not read yet, or JMA "
+            "published none). `stale` means a refresh is queued (JMA's periods move monthly)."
+        ),
+        responses={
+            200: OpenApiTypes.OBJECT,
+            202: OpenApiTypes.OBJECT,
+            **errors(401, 404),
+        },
+    )
+    def get(self, request: Request, block_no: str) -> Response:
+        answer = records_service.station_records(block_no)
+        code = status.HTTP_202_ACCEPTED if answer.status == "queued" else status.HTTP_200_OK
+        return Response(answer.as_dict(), status=code)
