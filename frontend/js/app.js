@@ -254,6 +254,9 @@ const PRIVATE = {
     const options = import("./request-state.js").then((m) => m.loadOptions()).catch(() => {});
     const { newRequestPage } = await import("./form.js");
     await options;
+    // The session may have ended while loading (the refresh was refused): the
+    // session-expired handler has gone to the log-in page; do not paint the form over it.
+    if (!loggedIn()) return undefined;
     return newRequestPage(...args);
   },
   "/requests": async (...args) => (await import("./list.js")).requestsPage(...args),
