@@ -35,13 +35,12 @@ from batch.workbook.monthly import (
     MonthlyValue,
     statistics_for,
     summarize_month,
-    summarize_pages,
 )
+from batch.workbook.season_groups import SeasonGroups, SeasonRow
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.station_meta import CSV_NAMES as POSITION_COLUMNS
 from batch.workbook.station_meta import station_meta
 from batch.workbook.writer import WorkbookWriter, in_workbook_language
-from common.period import YearMonth
 from repository.models import Station, WeatherItem
 
 DAILY_NAME = "daily_long.csv"
@@ -126,10 +125,6 @@ class CsvZipWriter:
         self._daily.writerow(DAILY_COLUMNS)
         self._tables: list[_Table] = []
         self._station_cache: tuple[str, list[Any], list[tuple]] | None = None
-        self._season_station: Station | None = None
-        self._season_year: int | None = None
-        self._season_pages: list[DailyPage] = []
-        self._cut_seasons = set(spec.period.cut_season_years())  # left out, as on 季節別
         self._start()
 
     @in_workbook_language
@@ -146,7 +141,9 @@ class CsvZipWriter:
         self.stat_columns = stat_columns
         self.monthly = _Table([*STATION_COLUMNS, "year", "month", "days_in_month", *stat_columns])
         self.seasons = None
+        self._season_groups: SeasonGroups | None = None
         if self.spec.period.season is not None:
+            self._season_groups = SeasonGroups(self.spec, self.statistics, self._write_season)
             self.seasons = _Table(
                 [
                     *STATION_COLUMNS,
@@ -238,45 +235,20 @@ class CsvZipWriter:
                 row.append(self.directions.get(found.direction, found.direction))
         return row
 
-    # --- seasons (the workbook's grouping: a station's months in order, one season-year) ---
+    # --- seasons: the same whole seasons as 季節別 (batch/workbook/season_groups.py) ---
 
-    def _season_add(self, station: Station, result: MonthResult) -> None:
-        season = self.spec.period.season
-        assert season is not None
-        year = season.year_of(YearMonth(result.year, result.month))
-        current = self._season_station
-        if current is None or current.block_no != station.block_no or self._season_year != year:
-            self._season_flush()
-            self._season_station, self._season_year = station, year
-        if result.page is not None:
-            self._season_pages.append(result.page)
-
-    def _season_flush(self) -> None:
-        station, year, season = self._season_station, self._season_year, self.spec.period.season
-        pages, self._season_pages = self._season_pages, []
-        if station is None or year is None or season is None or self.seasons is None:
-            return
-        months = season.months_of(year)
-        if year in self._cut_seasons:
-            return  # cut by the period's edges: months never requested would read as missing
-        days = sum(month.days for month in months)
-        summary = summarize_pages(
-            pages,
-            self.statistics,
-            {item.code: item.unit for item in self.spec.items},
-            {item.code: item.available_on(station.page_type) for item in self.spec.items},
-            days_needed=days,
-        )
-        prefix, _columns = self._station(station)
+    def _write_season(self, row: SeasonRow) -> None:
+        assert self.seasons is not None
+        prefix, _columns = self._station(row.station)
         self.seasons.writer.writerow(
             [
                 *prefix,
-                year,
-                str(months[0]),
-                str(months[-1]),
-                days,
-                len(pages),
-                *self._statistics(summary),
+                row.year,
+                str(row.months[0]),
+                str(row.months[-1]),
+                row.days,
+                row.months_with_data,
+                *self._statistics(row.values),
             ]
         )
 
@@ -289,8 +261,8 @@ class CsvZipWriter:
             [station.block_no, result.year, result.month, int(result.page is not None),
              result.source_url]
         )  # fmt: skip
-        if self.seasons is not None:
-            self._season_add(station, result)
+        if self._season_groups is not None:
+            self._season_groups.add(station, result)
         page = result.page
         if page is None:
             self._unpublished[station.block_no].append((result.year, result.month))
@@ -312,8 +284,8 @@ class CsvZipWriter:
     def save(self, path: Path) -> None:
         if Path(path) != self.path:
             raise ValueError("a CSV archive is saved where it was started")
-        if self.seasons is not None:
-            self._season_flush()
+        if self._season_groups is not None:
+            self._season_groups.flush()
         self._daily_text.flush()
         self._daily_text.detach()
         self._daily_member.close()

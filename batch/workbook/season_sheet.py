@@ -1,9 +1,4 @@
-"""季節別: one row per station and season year, summed from the season's months.
-
-The writer hands each station-month over in order (WorkbookWriter.add_month); a season's row
-is written when the next station or season year begins, and at save() by flush(). A season
-cut by the period's edges is left out: months never requested would read as missing.
-"""
+"""季節別: one row per station and whole season year (batch/workbook/season_groups.py)."""
 
 from __future__ import annotations
 
@@ -14,13 +9,13 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from batch.jma.page import DailyPage, MonthResult
+from batch.jma.page import MonthResult
 from batch.workbook import labels
-from batch.workbook.monthly import MonthlyValue, Statistic, summarize_pages
+from batch.workbook.monthly import MonthlyValue, Statistic
 from batch.workbook.printing import set_header_height
+from batch.workbook.season_groups import SeasonGroups, SeasonRow
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.styles import CellMaker
-from common.period import YearMonth
 from repository.models import Station
 
 
@@ -42,10 +37,7 @@ class SeasonSheet:
         self.prefix = prefix
         self.cells = CellMaker(ws)
         self.rows = 1
-        self._station: Station | None = None
-        self._year: int | None = None
-        self._pages: list[DailyPage] = []
-        self._cut_seasons = set(spec.period.cut_season_years())  # left out of 季節別
+        self._groups = SeasonGroups(spec, statistics, self._write)
         self._start()
 
     def _start(self) -> None:
@@ -84,42 +76,22 @@ class SeasonSheet:
 
     def add(self, station: Station, result: MonthResult) -> None:
         """Collect one station-month into its season; write the season when it is complete."""
-        season = self.spec.period.season
-        assert season is not None
-        year = season.year_of(YearMonth(result.year, result.month))
-        current = self._station
-        if current is None or current.block_no != station.block_no or self._year != year:
-            self.flush()
-            self._station, self._year = station, year
-        if result.page is not None:
-            self._pages.append(result.page)
+        self._groups.add(station, result)
 
     def flush(self) -> None:
         """Write the season collected so far, if any and not cut by the period's edges."""
-        station, year, season = self._station, self._year, self.spec.period.season
-        pages, self._pages = self._pages, []
-        if station is None or year is None or season is None:
-            return
-        months = season.months_of(year)
-        if year in self._cut_seasons:
-            return  # cut by the period's edges: months never requested would read as missing
-        days = sum(month.days for month in months)
-        summary = summarize_pages(
-            pages,
-            self.statistics,
-            {item.code: item.unit for item in self.spec.items},
-            {item.code: item.available_on(station.page_type) for item in self.spec.items},
-            days_needed=days,
-        )
-        span = labels.month_range(str(months[0]), str(months[-1]))
+        self._groups.flush()
+
+    def _write(self, row: SeasonRow) -> None:
+        span = labels.month_range(str(row.months[0]), str(row.months[-1]))
         self.ws.append(
             [
-                *self.prefix(station),
-                year,
+                *self.prefix(row.station),
+                row.year,
                 span,
-                days,
-                len(pages),
-                *self.statistic_cells(self.cells, summary),
+                row.days,
+                row.months_with_data,
+                *self.statistic_cells(self.cells, row.values),
             ]
         )
         self.rows += 1
