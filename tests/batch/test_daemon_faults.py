@@ -67,18 +67,31 @@ def test_a_fatal_signal_leaves_every_threads_stack_in_the_log(daemons, sig, fata
     assert daemons.wait(proc, timeout=60) == -sig
     log = daemons.log(worker_id)
     assert fatal in log, log[-3000:]
-    assert "most recent call first" in log
+    assert "Stacks of " in log
     # The main thread and the worker, housekeeping and mail threads, each with its frames.
     assert log.count("Thread 0x") + log.count("Current thread 0x") >= 5, log[-4000:]
     assert "batch/daemon.py" in log
 
 
 def test_sigusr1_prints_the_stacks_and_the_daemon_goes_on(daemons):
-    """For a daemon that seems stuck: the stacks, without stopping it."""
-    proc = daemons.start(threads=1, worker_id="stacks", exit_when_idle=False)
-    wait_until_settled(proc.pid, 4)
-    proc.send_signal(signal.SIGUSR1)
-    wait_for_log(daemons, "stacks", "most recent call first")
+    """For a daemon that seems stuck: the stacks, without stopping it. CI once saw SIGUSR1
+    kill a live daemon (-11) while faulthandler wrote the dump; batch/stack_dump.py writes it
+    under the GIL. Here the threads are kept awake (10 ms poll) and the signal comes 200
+    times: with faulthandler's handler this killed the daemon in 3 runs of 3."""
+    busy = {"BATCH_POLL_INTERVAL_S": "0.01", "BATCH_LEASE_SECONDS": "3"}
+    proc = daemons.start(threads=4, worker_id="stacks", exit_when_idle=False, **busy)
+    wait_for_log(daemons, "stacks", "batch daemon")
+    for _ in range(200):
+        proc.send_signal(signal.SIGUSR1)
+        time.sleep(0.005)
+        assert proc.poll() is None, daemons.log("stacks")[-3000:]
+    wait_for_log(daemons, "stacks", "Stacks of ")
+    time.sleep(0.5)  # the last dump written whole
     assert proc.poll() is None
+    log = daemons.log("stacks")
+    last = log[log.rindex("Stacks of ") :]
+    for name in ("MainThread", "worker-1", "worker-4", "housekeeping", "records", "mail"):
+        assert f'"{name}" (most recent call last)' in last, last
+    assert "batch/daemon.py" in last
     proc.send_signal(signal.SIGTERM)
     assert daemons.wait(proc, timeout=60) == 0

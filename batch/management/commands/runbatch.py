@@ -2,7 +2,8 @@
 
 faulthandler is on: a fatal signal (SIGSEGV, SIGABRT from a C library, SIGBUS, SIGFPE,
 SIGILL) writes every thread's stack to stderr (the journal, under systemd) before the process
-dies, and SIGUSR1 writes them without stopping the daemon (for one that seems stuck).
+dies. SIGUSR1 writes them without stopping the daemon (for one that seems stuck); that one is
+a Python-level handler (batch/stack_dump.py), since faulthandler's can crash a live process.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from batch import stack_dump
 from batch.daemon import Daemon, default_worker_id
 from batch.dao import ConnectionLost
 
@@ -45,7 +47,7 @@ class Command(BaseCommand):
         if not WORKER_ID.match(worker_id):
             raise CommandError(f"--worker-id {worker_id!r}: use 1-80 letters, digits or ._:-")
         faulthandler.enable(file=sys.stderr, all_threads=True)
-        faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=True)
+        stack_dump.install(sys.stderr, signal.SIGUSR1)
         daemon = Daemon(
             threads=threads,
             worker_id=worker_id,
