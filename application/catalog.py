@@ -23,6 +23,7 @@ SEARCH_LIMIT_MAX = 100
 
 
 OPTIONS_CACHE_KEY = "catalog:options:v4"
+OPTIONS_DIGEST_KEY = "catalog:options:v4:digest"
 OPTIONS_CACHE_S = 60
 
 
@@ -33,25 +34,51 @@ def options() -> dict:
     rarely; an operator's edit in the admin shows within OPTIONS_CACHE_S. The calendar part is
     not cached, so the latest month turns at 00:00 JST on the dot.
     """
+    return _options_with(_master()[0])
+
+
+def _options_with(master: dict) -> dict:
     today = clock.today_jst()
     return {
         "years": list(range(today.year, settings.EARLIEST_YEAR - 1, -1)),
         "months": list(range(1, 13)),
         "latest": {"year": today.year, "month": today.month},
-        **_master()[0],
+        **master,
     }
 
 
 def options_version() -> str:
     """A digest of what options() answers now (master data and calendar), for an ETag: the
-    form's biggest answer is then revalidated with a 304 instead of sent again (issue 22)."""
-    key = f"{_master()[1]}:{clock.today_jst().isoformat()}:{settings.EARLIEST_YEAR}"
+    form's biggest answer is then revalidated with a 304 instead of sent again (issue 22).
+    It reads the master digest alone (a few bytes from the cache, not every station)."""
+    digest = cache.get(OPTIONS_DIGEST_KEY)
+    return _version(digest if digest is not None else _master()[1])
+
+
+def options_and_version() -> tuple[dict, str]:
+    """options() and its version from one read of the master data, so they always agree
+    (the API keeps the rendered answer by version)."""
+    master, digest = _master()
+    return _options_with(master), _version(digest)
+
+
+def forget_cached_options() -> None:
+    """The next answer reads master data again (what expiry does after OPTIONS_CACHE_S)."""
+    cache.delete_many([OPTIONS_CACHE_KEY, OPTIONS_DIGEST_KEY])
+
+
+def _version(master_digest: str) -> str:
+    key = f"{master_digest}:{clock.today_jst().isoformat()}:{settings.EARLIEST_YEAR}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _master() -> tuple[dict, str]:
-    """The master part of options() and its digest, cached together."""
-    return cache.get_or_set(OPTIONS_CACHE_KEY, _master_with_digest, OPTIONS_CACHE_S)
+    """The master part of options() and its digest, cached together (and the digest alone)."""
+    found = cache.get(OPTIONS_CACHE_KEY)
+    if found is None:
+        found = _master_with_digest()
+        cache.set_many({OPTIONS_CACHE_KEY: found, OPTIONS_DIGEST_KEY: found[1]}, OPTIONS_CACHE_S)
+    return found
 
 
 def _master_with_digest() -> tuple[dict, str]:

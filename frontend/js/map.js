@@ -36,11 +36,18 @@ export function createMap(stations, { label, onPick }) {
   const all = el("g", { class: "all" });
   const points = stations.map((station) => {
     const [x, y] = project(station.latitude, station.longitude);
-    all.append(
-      el("circle", { cx: x.toFixed(2), cy: y.toFixed(2), r: 1.6, "data-block": station.block_no }),
-    );
     return { station, x, y };
   });
+  // The ~1,300 grey dots are drawn once the form has painted (issue 22): building and laying
+  // them out was a third of the form's first paint, and the form works without them.
+  const drawDots = () =>
+    all.append(
+      ...points.map(({ station, x, y }) =>
+        el("circle", { cx: x.toFixed(2), cy: y.toFixed(2), r: 1.6, "data-block": station.block_no }),
+      ),
+    );
+  if (window.requestIdleCallback) window.requestIdleCallback(drawDots, { timeout: 300 });
+  else setTimeout(drawDots, 0);
   const chosen = el("g", { class: "chosen" });
   svg.append(all, chosen);
 

@@ -27,10 +27,13 @@ export const state = {
   results: null, // the last search: {hits, near}
 };
 
-/** The options (once per page load) and the default period: the last complete month. */
-export async function loadOptions() {
+/** The options (once per page load) and the default period: the last complete month.
+ * `pending` is the options call app.js started before this module arrived. */
+export async function loadOptions(pending = null) {
   if (options) return;
-  options = (await json("/api/v1/options/")).body;
+  const answer = (await (pending ?? json("/api/v1/options/"))).body;
+  if (options) return;
+  options = answer;
   byBlock = new Map();
   for (const pref of options.prefectures) {
     for (const station of pref.stations) byBlock.set(station.block_no, { ...station, prefecture: pref.code });

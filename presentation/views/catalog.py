@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 from application import catalog
 from application import records as records_service
 from presentation import serializers as s
+from presentation.views import rendered_options
 from presentation.views.common import errors
 
 # --- Catalog ----------------------------------------------------------------------------------
@@ -32,15 +34,20 @@ class OptionsView(APIView):
             **errors(401),
         },
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         # Revalidated by ETag (If-None-Match -> 304, no body): the answer is the same for
         # every user, but only for logged-in ones, so private caches only.
         etag = f'"{catalog.options_version()}"'
-        cache_headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
         asked = request.headers.get("If-None-Match", "")
         if etag in {tag.strip().removeprefix("W/") for tag in asked.split(",")}:
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=cache_headers)
-        return Response(catalog.options(), headers=cache_headers)
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=_cache_headers(etag))
+        if request.accepted_renderer.format != "json":  # the browsable API
+            return Response(catalog.options(), headers=_cache_headers(etag))
+        return rendered_options.answer(etag, request.headers.get("Accept-Encoding", ""))
+
+
+def _cache_headers(etag: str) -> dict[str, str]:
+    return {"ETag": etag, "Cache-Control": "private, no-cache"}
 
 
 class StationSearchView(APIView):

@@ -66,3 +66,28 @@ def test_options_answer_304_to_their_etag(api, owner, frozen_clock):
     # The latest month turns at midnight JST: a new day is a new answer.
     frozen_clock("2026-06-15T15:00:00+00:00")
     assert api.get("/api/v1/options/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_options_are_rendered_once_per_version(api, owner, frozen_clock, monkeypatch):
+    """Rendering and compressing ~200 KB of JSON was most of an options call; the rendered
+    answer is kept by version and rendered again only when the version changes."""
+    from presentation.views import rendered_options
+
+    renders = []
+    render = rendered_options.JSONRenderer.render
+
+    def counted(self, data, *args, **kwargs):
+        renders.append(data["latest"])
+        return render(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(rendered_options.JSONRenderer, "render", counted)
+    frozen_clock("2026-06-15T03:00:00+00:00")
+    first = api.get("/api/v1/options/", **GZIP)
+    plain = api.get("/api/v1/options/")
+    assert _body(first) == plain.json() and plain["ETag"] == first["ETag"].removeprefix("W/")
+    for _ in range(3):
+        assert api.get("/api/v1/options/", **GZIP).content == first.content
+    assert renders == [{"year": 2026, "month": 6}]
+    frozen_clock("2026-06-30T15:00:00+00:00")  # 1 July in Japan: a new version
+    assert api.get("/api/v1/options/").json()["latest"] == {"year": 2026, "month": 7}
+    assert renders == [{"year": 2026, "month": 6}, {"year": 2026, "month": 7}]
