@@ -344,7 +344,7 @@ def run_one(url: str, args: argparse.Namespace) -> None:
     base = f"http://127.0.0.1:{port}/api/v1"
     if "paint" in args.suites:
         try:
-            measure_paint(f"http://127.0.0.1:{port}", front_port, label)
+            measure_paint(f"http://127.0.0.1:{port}", front_port, label, rounds=9)
         finally:
             if "load" not in args.suites:
                 stop(server)
