@@ -10,6 +10,10 @@
 - SIGTERM/SIGINT: stop claiming; running jobs get BATCH_SHUTDOWN_GRACE_S to finish, then they
   are told to stop and release their claims; the mail thread then sends what the finished
   jobs left in the outbox; exit 0. A second signal skips the grace period.
+- Service threads stop in bounded time: housekeeping and records within SERVICE_STOP_S (the
+  records thread's retry back-off, budget and lease waits end at stop, its wishes stay for
+  the next start); the mail thread starts mails for EMAIL_TIMEOUT seconds more, finishes the
+  one it is sending and gives the rest back to the outbox, due at the next start.
 
 Each thread uses its own database connection (Django keeps one per thread) and closes it when
 it ends.
@@ -42,12 +46,21 @@ from batch.dao import (
     worker_rows,
 )
 from batch.jma import station_cache
-from batch.jma.client import default_client
+from batch.jma.client import JmaClient, default_client
 from batch.retention import remove_stale_build_folders
 
 log = logging.getLogger(__name__)
 
 JobFn = Callable[[claims.Claim, jobs.JobControl], object]
+
+# After stop, the housekeeping and records threads get this long. Neither owns anything that
+# must finish: a records page not stored is fetched at the next start (its wish stays); a
+# request in flight is left to the process exit, its page lease runs out.
+SERVICE_STOP_S = 5.0
+
+
+class ServiceStopped(Exception):
+    """Raised by a service thread's waits once the daemon stops: its current chore ends."""
 
 
 def _trouble(what: str, exc: Exception) -> None:
@@ -73,6 +86,8 @@ class Daemon:
     poll_s: float = field(default_factory=lambda: settings.BATCH_POLL_INTERVAL_S)
     lease_s: float = field(default_factory=lambda: settings.BATCH_LEASE_SECONDS)
     grace_s: float = field(default_factory=lambda: settings.BATCH_SHUTDOWN_GRACE_S)
+    # After stop, the mail thread starts mails for this long (issue 18: the grace's mails).
+    mail_flush_s: float = field(default_factory=lambda: float(settings.EMAIL_TIMEOUT))
 
     def __post_init__(self) -> None:
         if self.threads < 1:
@@ -80,6 +95,7 @@ class Daemon:
         self.stop_claiming = threading.Event()
         self.abort = threading.Event()
         self.stop_service = threading.Event()
+        self._service_stopped_at: float | None = None
         self._active: dict[int, jobs.JobControl] = {}
         self._active_lock = threading.Lock()
         # Unique per process run, so a restarted daemon with the same --worker-id can never
@@ -143,9 +159,7 @@ class Daemon:
                 pass
             self._shut_down(workers)
         finally:
-            self.stop_service.set()
-            for thread in service:
-                thread.join(timeout=max(self.lease_s, 30))
+            self._stop_service_threads(service)
             try:
                 worker_rows.worker_stopped(self.worker_id)
             except Exception as exc:
@@ -153,6 +167,23 @@ class Daemon:
             connection.close()
         log.info("batch daemon %s stopped after %d claim(s)", self.worker_id, self.claims)
         return 0
+
+    def _stop_service_threads(self, service: list[threading.Thread]) -> None:
+        """Stop the service threads, waiting a bounded time for each (the old join waited up
+        to the lease, 120 s, per thread, for a records fetch retrying a dead JMA).
+
+        The mail thread gets its flush time and two SMTP timeouts for the mail it is sending;
+        one still sending then keeps its lock and goes again after MAIL_LOCK_S (at least once,
+        as after a crash). A thread still busy is left to the process exit (daemon threads)."""
+        self._service_stopped_at = time.monotonic()
+        self.stop_service.set()
+        for thread in service:
+            allowed = SERVICE_STOP_S
+            if thread.name == "mail":
+                allowed = self.mail_flush_s + 2 * settings.EMAIL_TIMEOUT
+            thread.join(timeout=max(0.0, self._service_stopped_at + allowed - time.monotonic()))
+            if thread.is_alive():
+                log.warning("%s thread busy %.0fs after stop: not waiting", thread.name, allowed)
 
     def request_stop(self) -> None:
         if self.stop_claiming.is_set():
@@ -268,18 +299,32 @@ class Daemon:
 
     def _records_loop(self) -> None:
         """Records readers asked for through the API (RecordsWanted), fetched here through the
-        station cache and the one politeness budget: the HTTP thread never fetches JMA."""
+        station cache and the one politeness budget: the HTTP thread never fetches JMA.
+
+        Its own client waits with _service_sleep, so a fetch retrying an unreachable JMA ends
+        when the daemon stops instead of holding it (up to 5 wishes x 5 tries with back-off)."""
+        client = JmaClient(sleep=self._service_sleep)
         try:
             while not self.stop_service.is_set():
                 try:
-                    fetched = station_cache.fetch_wanted_records()
+                    fetched = station_cache.fetch_wanted_records(
+                        client=client, stop=self.stop_service.is_set
+                    )
+                except ServiceStopped:
+                    break
                 except Exception as exc:
                     _trouble("records", exc)
                     fetched = 0
                 if not fetched:
                     self.stop_service.wait(max(0.2, self.poll_s))
         finally:
+            client.close()
             connection.close()
+
+    def _service_sleep(self, seconds: float) -> None:
+        """time.sleep that raises ServiceStopped at stop (no retry starts after it)."""
+        if self.stop_service.wait(max(0.0, seconds)):
+            raise ServiceStopped
 
     def _renew_leases(self) -> None:
         for control in self._controls():
@@ -376,24 +421,30 @@ class Daemon:
         locker = f"{self.worker_id}/mail.{self._boot}"
         try:
             while not self.stop_service.is_set():
-                sent = self._send_mail_batch(locker)
+                sent = self._send_mail_batch(locker, self._mail_time_up)
                 if not sent:
                     self.stop_service.wait(self.poll_s)
             # The worker threads have ended: a job that finished during the grace period has
             # just put its mail in the outbox. Send what is due now rather than at the next
             # start (issue 18). At most 10 batches (other daemons keep adding mail), stopping at
-            # the first that sends nothing (mail server down: the mails wait, as always).
+            # the first that sends nothing (mail server down: the mails wait, as always) and
+            # starting none after mail_flush_s (a slow server: the rest go at the next start).
             for _ in range(10):
-                if not self._send_mail_batch(locker):
+                if not self._send_mail_batch(locker, self._mail_time_up):
                     break
         finally:
             connection.close()
 
+    def _mail_time_up(self) -> bool:
+        """The daemon has stopped and its mail flush time is over: start no more mails."""
+        stopped_at = self._service_stopped_at
+        return stopped_at is not None and time.monotonic() >= stopped_at + self.mail_flush_s
+
     @staticmethod
-    def _send_mail_batch(locker: str) -> int:
+    def _send_mail_batch(locker: str, stop: Callable[[], bool]) -> int:
         try:
             account_mail.answer_reset_asks()  # they become outbox mails first
-            sent, failed = mail.send_due_mails(locker)
+            sent, failed = mail.send_due_mails(locker, stop=stop)
         except Exception as exc:
             _trouble("mail", exc)
             return 0

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -263,8 +263,15 @@ def message_id(dedupe_key: str) -> str:
 SEND_ERRORS = (smtplib.SMTPException, OSError, socket.timeout)
 
 
-def send_due_mails(locker: str, *, limit: int = 20) -> tuple[int, int]:
-    """Send one batch of due outbox rows; returns (sent, failed tries)."""
+def send_due_mails(
+    locker: str, *, limit: int = 20, stop: Callable[[], bool] | None = None
+) -> tuple[int, int]:
+    """Send one batch of due outbox rows; returns (sent, failed tries).
+
+    stop(): checked before each mail; once true, the mail being sent finishes and the rest of
+    the batch is given back untried (a stopping daemon: they go at the next start)."""
+    if stop is not None and stop():
+        return 0, 0
     rows = outbox.claim_mails(locker, lock_s=MAIL_LOCK_S, limit=limit)
     if not rows:
         return 0, 0
@@ -277,7 +284,10 @@ def send_due_mails(locker: str, *, limit: int = 20) -> tuple[int, int]:
             _count_failure(row, locker, f"cannot reach the mail server: {exc}")
         return 0, len(rows)
     try:
-        for row in rows:
+        for index, row in enumerate(rows):
+            if stop is not None and stop():
+                outbox.release_mails(rows[index:], locker)
+                break
             message = EmailMultiAlternatives(
                 subject=row.subject,
                 body=row.body_text,

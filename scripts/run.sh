@@ -92,6 +92,7 @@ start() {
 
 stopping=0
 hurry=0
+interrupts=0  # signals trapped while stopping (each ends a `wait` early)
 signalled=()
 # Stop the children named $@ (one SIGTERM each; after a second Ctrl-C, the batch daemon gets a
 # second one, which skips its grace period), then wait until they have exited.
@@ -108,11 +109,19 @@ stop_named() {
       fi
     done
   done
+  local seen
   for i in "${!pids[@]}"; do
     for name in "$@"; do
       [ "${names[$i]}" = "$name" ] || continue
-      # A second Ctrl-C interrupts `wait` (to run hurry_up); wait again until the child is gone.
-      while kill -0 "${pids[$i]}" 2>/dev/null; do wait "${pids[$i]}" 2>/dev/null || true; done
+      # A second Ctrl-C interrupts `wait` (to run hurry_up, which counts it): wait again.
+      # Otherwise `wait` returned because the child is gone. (Not `while kill -0`: once this
+      # shell has collected the child, its pid may belong to another process, and that loop
+      # would spin for as long as that one lives.)
+      while :; do
+        seen=$interrupts
+        wait "${pids[$i]}" 2>/dev/null || true
+        [ "$interrupts" != "$seen" ] || break
+      done
     done
   done
 }
@@ -120,6 +129,7 @@ stop_named() {
 # has had its first signal, gets its second (running jobs go back to the queue at once,
 # their attempt not counted); gunicorn gets SIGINT (quick shutdown). The order stays.
 hurry_up() {
+  interrupts=$((interrupts + 1))
   [ "$hurry" = 1 ] && return
   hurry=1
   echo "run: second Ctrl-C: not waiting for running jobs (they go back to the queue)"

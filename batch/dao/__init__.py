@@ -183,6 +183,7 @@ _MODULE_OF = {
         "claim_mails",
         "mark_mail_failed",
         "mark_mail_sent",
+        "release_mails",
         "queue_mail",
     ),
     "worker_rows": ("register_worker", "worker_heartbeat", "worker_stopped"),

@@ -119,6 +119,26 @@ def mark_mail_sent(row: OutboxRow, locker: str) -> bool:
     return run(work, what="mark mail sent", reconnect_for_s=600)
 
 
+def release_mails(rows: list[OutboxRow], locker: str) -> int:
+    """Give back claimed mails not tried (a stopping sender): due again at once, attempts not
+    counted, so the next sender (this daemon's next start) sends them without waiting for
+    the lock to run out."""
+    if not rows:
+        return 0
+    outbox = table(MailOutbox)
+    marks = ", ".join(["%s"] * len(rows))
+
+    def work(cursor: Any) -> int:
+        cursor.execute(
+            f"UPDATE {outbox} SET locked_by = '', locked_until = NULL "
+            f"WHERE id IN ({marks}) AND status = %s AND locked_by = %s",
+            [*[r.id for r in rows], PENDING, locker],
+        )
+        return cursor.rowcount
+
+    return run(work, what="release mail")
+
+
 def mark_mail_failed(
     row: OutboxRow, locker: str, error: str, *, max_attempts: int, retry_base_s: float
 ) -> str:

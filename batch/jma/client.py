@@ -151,6 +151,11 @@ class JmaClient:
             self._local.session = session
         return session
 
+    def pause(self, seconds: float) -> None:
+        """Wait as this client waits between tries (a stopping daemon's client cuts it short
+        by raising), for callers that wait on the client's behalf (a page lease)."""
+        self._sleep(seconds)
+
     def close(self) -> None:
         """Close this thread's session (other threads close their own)."""
         session = getattr(self._local, "session", None)

@@ -35,8 +35,10 @@ def fetch_under_lease(
     url: str,
     cached: Callable[[], Result | None],
     fetch: Callable[[], Result],
+    sleep: Callable[[float], None] = time.sleep,
 ) -> Result:
-    """Fetch if this thread takes the page's lease; otherwise wait for the holder's result."""
+    """Fetch if this thread takes the page's lease; otherwise wait for the holder's result
+    (`sleep` between looks: a stopping daemon's records thread passes one that raises)."""
     while True:
         if take(lease_seconds(url)):
             try:
@@ -44,7 +46,7 @@ def fetch_under_lease(
                 return cached() or fetch()
             finally:
                 release()
-        time.sleep(LEASE_POLL_S)
+        sleep(LEASE_POLL_S)
         found = cached()
         if found is not None:
             return found

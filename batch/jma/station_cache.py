@@ -133,10 +133,12 @@ def get_annual(
     def cached() -> AnnualResult | None:
         return _stored_annual(station, through)
 
-    def fetch() -> AnnualResult:
-        return _fetch_annual(station, client or default_client())
+    jma = client or default_client()
 
-    return _one_fetch(station, ANNUAL, cached, fetch)
+    def fetch() -> AnnualResult:
+        return _fetch_annual(station, jma)
+
+    return _one_fetch(station, ANNUAL, cached, fetch, jma.pause)
 
 
 _ANNUAL_FIELDS = ("page_type", "no_data", "packed", "fetched_at", "source_url")
@@ -202,10 +204,12 @@ def get_records(station: Station, *, client: JmaClient | None = None) -> Records
     def cached() -> RecordsResult | None:
         return _stored_records(station)
 
-    def fetch() -> RecordsResult:
-        return _fetch_records(station, client or default_client())
+    jma = client or default_client()
 
-    return _one_fetch(station, RECORDS, cached, fetch)
+    def fetch() -> RecordsResult:
+        return _fetch_records(station, jma)
+
+    return _one_fetch(station, RECORDS, cached, fetch, jma.pause)
 
 
 _RECORDS_FIELDS = ("no_data", "packed", "fetched_at", "source_url")
@@ -287,6 +291,7 @@ def _one_fetch(
     kind: str,
     cached: Callable[[], Result | None],
     fetch: Callable[[], Result],
+    sleep: Callable[[float], None],
 ) -> Result:
     """The cached copy if fresh; else one fetch per page: one thread of this process fetches
     (the others wait for its result) under the page's lease (other processes wait for the cache).
@@ -295,7 +300,7 @@ def _one_fetch(
     if found is not None:
         return found
     result, led = _station_flights.run(
-        (kind, station.pk), lambda: cached() or _under_lease(station, kind, cached, fetch)
+        (kind, station.pk), lambda: cached() or _under_lease(station, kind, cached, fetch, sleep)
     )
     return result if led else replace(result, from_cache=True)
 
@@ -305,6 +310,7 @@ def _under_lease(
     kind: str,
     cached: Callable[[], Result | None],
     fetch: Callable[[], Result],
+    sleep: Callable[[float], None],
 ) -> Result:
     """The page by this thread under its lease, or by the lease's holder (page_lease.py)."""
     holder = lease.holder_id()
@@ -315,6 +321,7 @@ def _under_lease(
         station_page_url(station, kind),
         cached,
         fetch,
+        sleep,
     )
 
 
@@ -448,11 +455,17 @@ def records_view(page: RecordsPage | None) -> dict[str, Any]:
     }
 
 
-def fetch_wanted_records(*, client: JmaClient | None = None, limit: int = 5) -> int:
+def fetch_wanted_records(
+    *, client: JmaClient | None = None, limit: int = 5, stop: Callable[[], bool] | None = None
+) -> int:
     """The daemon's side of GET stations/{block_no}/records/: fetch (or find fresh in the cache)
-    the records readers asked for, write their view, and forget the wish. Returns how many."""
+    the records readers asked for, write their view, and forget the wish. Returns how many.
+
+    stop(): checked before each wish; a stopping daemon leaves the rest for its next start."""
     wanted = list(RecordsWanted.objects.select_related("station").order_by("wanted_at")[:limit])
     for wish in wanted:
+        if stop is not None and stop():
+            break
         try:
             result = get_records(wish.station, client=client)
         except JmaError as exc:

@@ -6,6 +6,7 @@ It uses its own SQLite file, not the test database, so it runs in the SQLite pas
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -43,6 +44,56 @@ def read_until(process: subprocess.Popen, marker: str, out: list[str], timeout_s
         if marker in line:
             return
     raise AssertionError(f"{marker!r} never came; output:\n{''.join(out)[-4000:]}")
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below pid (Linux /proc): run.sh's children run in process groups of their
+    own, so killing run.sh's group leaves them running."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [n for child in map(int, children) for n in (child, *descendants(child))]
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except OSError:
+        return "?"
+
+
+def kill_all(process: subprocess.Popen) -> None:
+    """run.sh and every process it started (after a failure: nothing left holding ports)."""
+    for pid in [*descendants(process.pid), process.pid]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    process.wait()
+
+
+def ctrl_c(process: subprocess.Popen, out: list[str], timeout_s: float) -> None:
+    """SIGINT as from a terminal, then the rest of run.sh's output. If run.sh is still running
+    after timeout_s, the failure names what still runs and holds the batch daemon's threads'
+    stacks (SIGUSR1, batch/stack_dump.py): what it was waiting on."""
+    process.send_signal(signal.SIGINT)
+    try:
+        rest, _ = process.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        running = {pid: command_line(pid) for pid in descendants(process.pid)}
+        for pid, command in running.items():
+            if "runbatch" in command:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGUSR1)
+        time.sleep(2)  # the daemon writes its stacks between two bytecodes
+        kill_all(process)
+        rest, _ = process.communicate(timeout=30)
+        out.append(rest)
+        still = "\n".join(f"  {pid} {command}" for pid, command in running.items())
+        raise AssertionError(
+            f"run.sh still running {timeout_s:.0f}s after Ctrl-C; its processes then:\n{still}\n"
+            f"output:\n{''.join(out)[-8000:]}"
+        ) from None
+    out.append(rest)
 
 
 def start_run_sh(tmp_path: Path, database: Path, **env_vars: str) -> subprocess.Popen:
@@ -144,13 +195,10 @@ def test_run_script_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
             assert done.stdout.rstrip().splitlines()[-1] == "succeeded", done.stdout[-800:]
             assert len(list(tmp_path.glob("jma-weather-*.xlsx"))) == 2
 
-        process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=120)
-        out.append(rest)
+        ctrl_c(process, out, timeout_s=120)
     finally:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            kill_all(process)
     log = "".join(out)
     assert process.returncode == 0, log[-3000:]
     assert "run: stopping" in log and log.rstrip().endswith("run: stopped"), log[-3000:]
@@ -212,13 +260,10 @@ def test_ctrl_c_stops_the_api_then_the_daemon_then_the_replay_server(tmp_path: P
             assert time.monotonic() < deadline, "the job never got going"
             time.sleep(0.2)
 
-        process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=120)
-        out.append(rest)
+        ctrl_c(process, out, timeout_s=120)
     finally:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            kill_all(process)
     log = "".join(out)
     assert process.returncode == 0, log[-3000:]
     api_stopped = log.index("Shutting down: Master")
@@ -319,13 +364,10 @@ def test_second_ctrl_c_skips_the_grace_and_finished_jobs_still_get_their_mail(
             time.sleep(0.3)
         assert status(large["id"])[0] == "running"
 
-        process.send_signal(signal.SIGINT)  # second: do not wait for the large one
-        rest, _ = process.communicate(timeout=45)
-        out.append(rest)
+        ctrl_c(process, out, timeout_s=45)  # second: do not wait for the large one
     finally:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            kill_all(process)
     log = "".join(out)
     assert process.returncode == 0, log[-3000:]
     assert "run: second Ctrl-C" in log, log[-3000:]
