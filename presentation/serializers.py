@@ -312,6 +312,14 @@ class EstimateSerializer(serializers.Serializer):
     )
     file_bytes = serializers.IntegerField(help_text="rough size of the download in bytes")
 
+    def to_representation(self, instance: dict) -> dict:
+        """Each declared field's own to_representation, as DRF's would give, without the
+        deep copy of every field DRF makes per serializer (the form asks on every change)."""
+        return {
+            name: None if instance[name] is None else field.to_representation(instance[name])
+            for name, field in self._declared_fields.items()
+        }
+
 
 class RemainingEstimateSerializer(serializers.Serializer):
     remaining_pages = serializers.IntegerField(help_text="station-months still to fetch")

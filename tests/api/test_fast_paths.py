@@ -9,6 +9,7 @@ code they replaced gave, and cost fewer queries where they should.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -24,7 +25,7 @@ from application import estimates
 from application.requests import create_request
 from common import clock
 from common.period import Period, Season, YearMonth
-from presentation.serializers import FileRequestSerializer, _datetime
+from presentation.serializers import EstimateSerializer, FileRequestSerializer, _datetime
 from presentation.tokens import SessionRefreshToken, end_session
 from repository.models import FileRequest, MonthlyObservation, Station
 from tests.api.conftest import client_for, finish_with_file, make_user, valid_body
@@ -172,3 +173,12 @@ def test_finished_requests_cost_a_list_no_more_queries(master_data, tmp_path):
     after, response = _queries(lambda: api.get(REQUESTS))
     assert [r["file"]["download_url"] is not None for r in response.json()["results"]] == [True] * 3
     assert after == before
+
+
+def test_an_estimate_renders_as_drf_renders_it(master_data):
+    body = estimates.estimate_for([1, 2], Period(YearMonth(2020, 1), YearMonth(2020, 3))).as_dict()
+    body["seconds_per_page"] = 3  # an int where a float is declared: DRF answers 3.0
+    generic = serializers.Serializer.to_representation(EstimateSerializer(), body)
+    assert EstimateSerializer(body).data == generic
+    assert json.dumps(EstimateSerializer(body).data) == json.dumps(generic)
+    assert EstimateSerializer(body).data["seconds_per_page"] == 3.0
