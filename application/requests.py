@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -33,8 +33,12 @@ from repository.models import (
     FileRequest,
     FileRequestItem,
     FileRequestStation,
+    Prefecture,
+    RequestEvent,
     ResultFile,
+    Station,
     User,
+    WeatherItem,
 )
 from repository.queue import lifecycle
 from repository.queue.states import IllegalMove, move
@@ -107,6 +111,29 @@ def create_request(
     idempotency key with the same body returns the first request (created=False), also when
     both arrive at once: the unique (owner, key) constraint decides the race.
     """
+    file_request, new = _create(owner, idempotency_key, body)
+    return file_request, new is not None
+
+
+def create_and_view(
+    owner: User, *, idempotency_key: str | None = None, **body: Any
+) -> tuple[RequestView, bool]:
+    """create_request(), and the request as view_of() shows it. A new request's view is built
+    from what was just written (its rows are not read back); a repeat reads the first one."""
+    file_request, new = _create(owner, idempotency_key, body)
+    if new is None:
+        return view_of(owner, file_request.pk), False
+    # Nothing cached since the insert counted it: what is left is what it had to fetch.
+    remaining = estimates.remaining_for(
+        file_request, len(new.stations), pages_left=file_request.pages_to_fetch
+    )
+    return replace(new, remaining=remaining), True
+
+
+def _create(
+    owner: User, idempotency_key: str | None, body: dict[str, Any]
+) -> tuple[FileRequest, RequestView | None]:
+    """(the request, its view when it is new; None when a repeated key found the first)."""
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip()
         if not idempotency_key or len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
@@ -121,7 +148,7 @@ def create_request(
     if idempotency_key:
         existing = _existing_for_key(owner, idempotency_key, spec)
         if existing is not None:
-            return existing, False
+            return existing, None
     try:
         return atomic_retrying(lambda: _create_locked(owner, spec, idempotency_key))
     except IntegrityError:
@@ -130,29 +157,31 @@ def create_request(
         existing = _existing_for_key(owner, idempotency_key, spec)
         if existing is None:
             raise
-        return existing, False
+        return existing, None
 
 
 def _create_locked(
     owner: User, spec: RequestSpec, idempotency_key: str | None
-) -> tuple[FileRequest, bool]:
+) -> tuple[FileRequest, RequestView | None]:
     """Inside the transaction, under the owner's lock: the key's request, or a new one."""
     with connection.cursor() as cursor:
         lifecycle.lock_owner(cursor, owner.pk)
     if idempotency_key:
         existing = _existing_for_key(owner, idempotency_key, spec)
         if existing is not None:
-            return existing, False
+            return existing, None
     _check_active_limit(owner)
-    return _insert(owner, spec, idempotency_key), True
+    new = _insert(owner, spec, idempotency_key)
+    return new.request, new
 
 
-def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> FileRequest:
+def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> RequestView:
+    """Store the request and its selections; its view (without `remaining`)."""
     now = clock.now()
     months = spec.period.page_count
     station_ids = [station.pk for station in spec.stations]
     cached = estimates.cached_count(station_ids, spec.period)
-    file_request = lifecycle.create(
+    file_request, queued = lifecycle.create(
         FileRequest(
             owner=owner,
             **spec.period.fields(),
@@ -179,7 +208,13 @@ def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> File
         FileRequestItem(request=file_request, item=item, position=position)
         for position, item in enumerate(spec.items, start=1)
     )
-    return file_request
+    FileRequest.result.related.set_cached_value(file_request, None)  # no file yet: no query
+    return RequestView(
+        file_request,
+        [_shown_station(station) for station in spec.stations],
+        [_shown_item(item) for item in spec.items],
+        events=[queued],
+    )
 
 
 # --- Cancel and retry -------------------------------------------------------------------------
@@ -277,31 +312,79 @@ def _not_retryable(request_id: int, status: str) -> Conflict:
 # --- Reading one's own requests ---------------------------------------------------------------
 
 
-# What a listing shows of each selected station and item: the API's name -> the lookup.
+# What a listing shows of each selected station and item: the API's name -> its column in
+# _selection_sql (s: the station, p: its prefecture, i: the item).
 STATION_COLUMNS = {
-    "block_no": "station__block_no",
-    "name": "station__name",
-    "name_en": "station__name_en",
-    "prefecture": "station__prefecture__code",
-    "page_type": "station__page_type",
+    "block_no": "s.block_no",
+    "name": "s.name",
+    "name_en": "s.name_en",
+    "prefecture": "p.code",
+    "page_type": "s.page_type",
 }
 ITEM_COLUMNS = {
-    "code": "item__code",
-    "label_ja": "item__label_ja",
-    "label_en": "item__label_en",
-    "unit": "item__unit",
+    "code": "i.code",
+    "label_ja": "i.label_ja",
+    "label_en": "i.label_en",
+    "unit": "i.unit",
 }
+
+
+def _selection_sql(rows: type[models.Model], count: int) -> str:
+    """The selected stations (or items) of `count` requests with their columns, in position
+    order: raw SQL, as building the ORM query cost more CPU than the rest of a page."""
+    q = connection.ops.quote_name
+
+    def table(model: type[models.Model]) -> str:
+        return q(model._meta.db_table)
+
+    if rows is FileRequestStation:
+        columns = STATION_COLUMNS.values()
+        joins = (
+            f"JOIN {table(Station)} s ON s.id = r.station_id "
+            f"JOIN {table(Prefecture)} p ON p.id = s.prefecture_id"
+        )
+    else:
+        columns = ITEM_COLUMNS.values()
+        joins = f"JOIN {table(WeatherItem)} i ON i.id = r.item_id"
+    marks = ", ".join(["%s"] * count)
+    return (
+        f"SELECT r.request_id, {', '.join(columns)} FROM {table(rows)} r {joins} "  # noqa: S608
+        f"WHERE r.request_id IN ({marks}) ORDER BY r.request_id, r.{q('position')}"
+    )
+
+
+def _shown_station(station: Station) -> dict[str, str]:
+    """STATION_COLUMNS of a Station (its prefecture loaded with it)."""
+    return {
+        "block_no": station.block_no,
+        "name": station.name,
+        "name_en": station.name_en,
+        "prefecture": station.prefecture.code,
+        "page_type": station.page_type,
+    }
+
+
+def _shown_item(item: WeatherItem) -> dict[str, str]:
+    """ITEM_COLUMNS of a WeatherItem."""
+    return {
+        "code": item.code,
+        "label_ja": item.label_ja,
+        "label_en": item.label_en,
+        "unit": item.unit,
+    }
 
 
 @dataclass(frozen=True)
 class RequestView:
     """A request as its owner sees it: the row, its stations and items in the order chosen
-    (STATION_COLUMNS / ITEM_COLUMNS of each), and, for one request, what is left to fetch."""
+    (STATION_COLUMNS / ITEM_COLUMNS of each), and, for one request, what is left to fetch
+    and its timeline."""
 
     request: FileRequest
     stations: list[dict[str, str]]
     items: list[dict[str, str]]
     remaining: estimates.Remaining | None = None
+    events: Sequence[RequestEvent] = ()
 
 
 def requests_of(owner: User, *, status: str | None = None) -> QuerySet[FileRequest]:
@@ -326,25 +409,29 @@ def requests_of(owner: User, *, status: str | None = None) -> QuerySet[FileReque
 
 
 def _selections(
-    rows: QuerySet, ids: list[int], columns: dict[str, str]
+    rows: type[models.Model], ids: list[int], columns: dict[str, str]
 ) -> dict[int, list[dict[str, str]]]:
     """request id -> the selected rows' columns, in position order, in one flat query."""
     found: dict[int, list[dict[str, str]]] = defaultdict(list)
-    for request_id, *values in (
-        rows.filter(request_id__in=ids)
-        .order_by("request_id", "position")
-        .values_list("request_id", *columns.values())
-    ):
-        found[request_id].append(dict(zip(columns, values, strict=True)))
+    if not ids:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(_selection_sql(rows, len(ids)), ids)
+        for request_id, *values in cursor.fetchall():
+            found[request_id].append(dict(zip(columns, values, strict=True)))
     return found
 
 
-def views_of(page: Sequence[FileRequest]) -> list[RequestView]:
+def views_of(page: Sequence[FileRequest], owner: User | None = None) -> list[RequestView]:
     """The page's requests with their selections: two flat queries per page instead of
-    prefetching four levels of model objects, which was most of a listing's time."""
+    prefetching four levels of model objects, which was most of a listing's time. `owner`:
+    whose requests they are, kept on each (a finished one's mailed link reads the owner)."""
     ids = [file_request.pk for file_request in page]
-    stations = _selections(FileRequestStation.objects, ids, STATION_COLUMNS)
-    items = _selections(FileRequestItem.objects, ids, ITEM_COLUMNS)
+    for each in page:
+        if owner is not None and each.owner_id == owner.pk:
+            FileRequest.owner.field.set_cached_value(each, owner)
+    stations = _selections(FileRequestStation, ids, STATION_COLUMNS)
+    items = _selections(FileRequestItem, ids, ITEM_COLUMNS)
     return [RequestView(each, stations[each.pk], items[each.pk]) for each in page]
 
 
@@ -359,10 +446,9 @@ def request_of(owner: User, request_id: int | str) -> FileRequest:
 
 def view_of(owner: User, request_id: int | str) -> RequestView:
     """One of the owner's requests as the API shows it, with the estimate of what is left."""
-    (view,) = views_of([request_of(owner, request_id)])
-    return RequestView(
-        view.request,
-        view.stations,
-        view.items,
-        estimates.remaining_for(view.request, len(view.stations)),
+    (view,) = views_of([request_of(owner, request_id)], owner)
+    return replace(
+        view,
+        remaining=estimates.remaining_for(view.request, len(view.stations)),
+        events=list(view.request.events.all()),
     )

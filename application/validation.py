@@ -170,7 +170,10 @@ def _resolve_stations(
     """Stations in the order given; a prefecture stands for its representative station."""
     chosen: list[Station] = []
     if block_nos:
-        found = {s.block_no: s for s in Station.objects.filter(block_no__in=block_nos)}
+        found = {
+            s.block_no: s
+            for s in Station.objects.filter(block_no__in=block_nos).select_related("prefecture")
+        }
         for block_no in block_nos:
             station = found.get(block_no)
             if station is None:
@@ -188,7 +191,7 @@ def _resolve_stations(
         found_prefs = {
             p.code: p
             for p in Prefecture.objects.filter(code__in=prefecture_codes).select_related(
-                "representative_station"
+                "representative_station__prefecture"
             )
         }
         for code in prefecture_codes:

@@ -51,7 +51,7 @@ class RequestListCreateView(GenericAPIView):
         responses={200: s.FileRequestSerializer(many=True), **errors(400, 401, 404)},
     )
     def get(self, request: Request) -> Response:
-        page = request_service.views_of(self.paginate_queryset(self.get_queryset()))
+        page = request_service.views_of(self.paginate_queryset(self.get_queryset()), request.user)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
@@ -73,14 +73,12 @@ class RequestListCreateView(GenericAPIView):
     def post(self, request: Request) -> Response:
         data = s.CreateRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        file_request, created = request_service.create_request(
+        view, created = request_service.create_and_view(
             request.user,
             idempotency_key=request.headers.get("Idempotency-Key"),
             **data.validated_data,
         )
-        body = s.FileRequestDetailSerializer(
-            request_service.view_of(request.user, file_request.pk), context={"request": request}
-        ).data
+        body = s.FileRequestDetailSerializer(view, context={"request": request}).data
         headers = {"Location": body["url"]}
         if not created:
             headers["Idempotent-Replayed"] = "true"

@@ -200,9 +200,10 @@ def lock(cursor: Any, owner_id: int, request_id: int) -> Current | None:
 
 def create(
     file_request: FileRequest, *, stations: int, months: int, items: int, now: datetime
-) -> FileRequest:
+) -> tuple[FileRequest, RequestEvent]:
     """Store a new request, queued (the caller holds lock_owner and adds the selections).
-    `file_request.pages_to_fetch`: its station-months not cached now."""
+    `file_request.pages_to_fetch`: its station-months not cached now. Returns the request
+    and its first timeline event, so the caller can show both without reading them back."""
     file_request.status = MOVES["create"].target
     if file_request.pages_to_fetch is None:  # fixed while it is active: QueueLoad's key
         file_request.pages_to_fetch = file_request.progress_total
@@ -210,10 +211,10 @@ def create(
     with connection.cursor() as cursor:
         count_load(cursor, file_request.pk, load_change("create"))
     counts = {"stations": stations, "months": months, "items": items}
-    RequestEvent.objects.create(
+    queued = RequestEvent.objects.create(
         request=file_request, created_at=now, kind=Kind.QUEUED, message="", data=counts
     )
-    return file_request
+    return file_request, queued
 
 
 def cancel(

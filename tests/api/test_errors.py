@@ -59,7 +59,7 @@ def test_unexpected_error_is_a_json_500(api, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("something broke")
 
-    monkeypatch.setattr("application.requests.create_request", boom)
+    monkeypatch.setattr("application.requests.create_and_view", boom)
     body = assert_shape(
         api.post("/api/v1/requests/", valid_body(), format="json"), 500, "server_error"
     )

@@ -4,6 +4,7 @@ paint (issue 22).
     python tests/benchmarks/bench_api.py                       # everything, SQLite and MariaDB
     python tests/benchmarks/bench_api.py --db sqlite --suite depth
     python tests/benchmarks/bench_api.py --db mysql --suite load --clients 20 --seconds 20
+    python tests/benchmarks/bench_api.py --db both --suite load --pace 0.5   # 40 calls/s paced
     python tests/benchmarks/bench_api.py --db sqlite --suite paint
 
 For each database the script prepares a benchmark database (var/hapi_bench.sqlite3, MariaDB
@@ -15,7 +16,11 @@ hapi_bench at 127.0.0.1:3306 or BENCH_MYSQL_URL), migrates and seeds it, then:
   other users; each depth printed, and its ratio to the first.
 - load: gunicorn (production settings, DEBUG=0) on a free loopback port, one user per client
   and 1,000 others' requests queued; every client thread cycles create, list, detail,
-  estimate and auth/me/ for a fixed time. p50/p95/p99 per operation and requests/s.
+  estimate and auth/me/ for a fixed time, first saturating (closed loop: the next call as
+  soon as the last answered), then paced (`--pace`: open loop, one call due every PACE s per
+  client, latency counted from when it was due). p50/p95/p99 per operation and requests/s of
+  each; then the CPU ms per call of each endpoint in one process (`--cpu-calls` calls), beside
+  auth/me/ (tests/benchmarks/api_load.py).
 - paint: gunicorn plus scripts/serve_frontend.py, headless Chromium (/usr/bin/chromium):
   bytes on the wire (CDP) and time until the log-in form, and until the request form
   (logged in), shows.
@@ -34,7 +39,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -42,19 +46,21 @@ from urllib.parse import urlparse
 import requests
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT_DIR))
+
+from tests.benchmarks.api_load import NAMES as LOAD_NAMES  # noqa: E402
+from tests.benchmarks.api_load import (  # noqa: E402 (the project's root must be on the path)
+    Client,
+    measure_cpu,
+    report,
+    request_body,
+    run_clients,
+)
+
 SQLITE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'hapi_bench.sqlite3'}"
 MYSQL_URL = os.environ.get("BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/hapi_bench")
 PASSWORD = "bench-Password-2024!"
-ITEMS = ["temp_avg", "precip_total", "temp_max", "temp_min"]
-OPERATIONS = ("create", "list", "detail", "estimate", "me")
-NAMES = {
-    "create": "POST requests/",
-    "list": "GET requests/",
-    "detail": "GET requests/<id>/",
-    "estimate": "POST estimate/",
-    "me": "GET auth/me/ (ref)",
-    "old": "old queue scan (ref)",
-}
+NAMES = {**LOAD_NAMES, "old": "old queue scan (ref)"}
 DEPTHS = (100, 1_000, 20_000, 100_000)
 LOAD_QUEUED = 1_000
 
@@ -164,70 +170,6 @@ def login(base: str, index: int) -> requests.Session:
     return session
 
 
-def request_body(rng: random.Random, stations: list[str]) -> dict:
-    year = rng.randint(1995, 2022)
-    start_month = rng.randint(1, 12)
-    months = rng.randint(1, 12)
-    end_index = year * 12 + start_month - 1 + months - 1
-    return {
-        "start_year": year,
-        "start_month": start_month,
-        "end_year": end_index // 12,
-        "end_month": end_index % 12 + 1,
-        "stations": rng.sample(stations, rng.randint(1, 5)),
-        "items": rng.sample(ITEMS, 2),
-    }
-
-
-def client_loop(
-    session: requests.Session,
-    base: str,
-    stations: list[str],
-    until: float,
-    seed: int,
-    samples: dict[str, list[float]],
-    failures: dict[str, int],
-    lock: threading.Lock,
-) -> None:
-    rng = random.Random(seed)
-    local: dict[str, list[float]] = {op: [] for op in OPERATIONS}
-    bad: dict[str, int] = {}
-    mine: int | None = None
-    while time.monotonic() < until:
-        for op in OPERATIONS:
-            started = time.perf_counter()
-            if op == "create":
-                response = session.post(
-                    f"{base}/requests/", json=request_body(rng, stations), timeout=60
-                )
-                ok = response.status_code == 202
-                if ok:
-                    mine = response.json()["id"]
-            elif op == "estimate":
-                response = session.post(
-                    f"{base}/requests/estimate/", json=request_body(rng, stations), timeout=60
-                )
-                ok = response.status_code == 200
-            elif op == "detail":
-                response = session.get(f"{base}/requests/{mine}/", timeout=60)
-                ok = response.status_code == 200
-            elif op == "me":
-                response = session.get(f"{base}/auth/me/", timeout=60)
-                ok = response.status_code == 200
-            else:
-                response = session.get(f"{base}/requests/", timeout=60)
-                ok = response.status_code == 200
-            local[op].append(time.perf_counter() - started)
-            if not ok:
-                key = f"{op} {response.status_code}"
-                bad[key] = bad.get(key, 0) + 1
-    with lock:
-        for op, values in local.items():
-            samples[op].extend(values)
-        for key, count in bad.items():
-            failures[key] = failures.get(key, 0) + count
-
-
 # Records, in the page, when `selector` first exists: reading performance.now() after
 # Playwright's wait added its own round trips (hundreds of ms under load) to both pages and
 # flattered their ratio.
@@ -310,11 +252,6 @@ def measure_paint(api: str, front_port: int, label: str, rounds: int = 5) -> Non
     print(f"  form / log-in time: {form_ms / login_ms:.2f}")
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
 def run_one(url: str, args: argparse.Namespace) -> None:
     label = "SQLite" if url.startswith("sqlite") else "MariaDB"
     media = tempfile.mkdtemp(prefix="bench-api-")
@@ -361,48 +298,38 @@ def run_one(url: str, args: argparse.Namespace) -> None:
         ]
         for session in sessions:  # warm-up: connections, imports, caches
             session.get(f"{base}/requests/", timeout=30)
-        print(f"{label}: {len(sessions)} clients logged in, running {args.seconds:g} s", flush=True)
-        samples: dict[str, list[float]] = {op: [] for op in OPERATIONS}
-        failures: dict[str, int] = {}
-        lock = threading.Lock()
-        started = time.monotonic()
-        until = started + args.seconds
-        threads = [
-            threading.Thread(
-                target=client_loop,
-                args=(s, base, stations, until, i, samples, failures, lock),
+        clients = [Client(session, base, stations, i) for i, session in enumerate(sessions)]
+        print(f"{label}: {len(clients)} clients logged in, {args.seconds:g} s a run", flush=True)
+        until = time.monotonic() + args.seconds
+        elapsed = run_clients(clients, lambda c: c.saturating(until))
+        report(
+            f"{label}: saturating (closed loop), {args.clients} clients, gunicorn "
+            f"{args.workers} sync workers",
+            clients,
+            elapsed,
+        )
+        if args.pace > 0:
+            clients = [Client(s, base, stations, 1000 + i) for i, s in enumerate(sessions)]
+            start = time.monotonic() + 0.5
+            elapsed = run_clients(
+                clients, lambda c: c.paced(start, start + args.seconds, args.pace)
             )
-            for i, s in enumerate(sessions)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - started
+            report(
+                f"{label}: paced (open loop), {args.clients} clients x one call every "
+                f"{args.pace:g} s = {args.clients / args.pace:g} calls/s offered, latency from "
+                "when each call was due",
+                clients,
+                elapsed,
+            )
     finally:
         stop(server)
-    total = sum(len(v) for v in samples.values())
-    print(
-        f"\n{label}: {args.clients} clients, gunicorn {args.workers} sync workers, "
-        f"{elapsed:.1f} s, {total} requests, {total / elapsed:.1f} req/s"
+    # Same database, in one process: CPU per endpoint; both ways of rendering a page.
+    subprocess.run(
+        [sys.executable, __file__, "--child-cpu", str(args.cpu_calls)],
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
     )
-    print(
-        f"  {'operation':<22}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'mean ms':>9}"
-        f"{'p95/ref':>9}"
-    )
-    ref = percentile([v * 1000 for v in samples["me"]], 95) if samples["me"] else 0.0
-    for op, values in samples.items():
-        if not values:
-            continue
-        ms = [v * 1000 for v in values]
-        p95 = percentile(ms, 95)
-        print(
-            f"  {NAMES[op]:<22}{len(ms):>7}{percentile(ms, 50):>9.1f}{p95:>9.1f}"
-            f"{percentile(ms, 99):>9.1f}{statistics.fmean(ms):>9.1f}"
-            f"{p95 / ref if ref else 0:>9.2f}"
-        )
-    print(f"  non-2xx answers: {failures or 'none'}")
-    # Same database, same process, both ways of rendering a page of 20 requests.
     subprocess.run(
         [sys.executable, __file__, "--child-serializers"], cwd=PROJECT_DIR, env=env, check=True
     )
@@ -626,6 +553,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--suite", choices=["depth", "load", "paint", "all"], default="all")
     parser.add_argument("--rounds", type=int, default=30, help="calls per endpoint and depth")
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.5,
+        help="load: after the saturating run, a paced one where each client starts a call "
+        "every PACE seconds (0: none)",
+    )
+    parser.add_argument(
+        "--cpu-calls", type=int, default=100, help="load: calls per endpoint for CPU per call"
+    )
+    parser.add_argument("--child-cpu", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-serializers", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child-depth", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-fill", type=int, help=argparse.SUPPRESS)
@@ -633,6 +571,10 @@ def main() -> None:
     args.suites = {"depth", "load", "paint"} if args.suite == "all" else {args.suite}
     if args.child_serializers:
         compare_serializers()
+        return
+    if args.child_cpu:
+        _setup_django()
+        measure_cpu(args.child_cpu, "bench0@example.jp", PASSWORD)
         return
     if args.child_depth:
         measure_depths(args.child_depth)

@@ -145,7 +145,7 @@ def test_every_move_keeps_the_trigger_counts_exact(master_data):
 
     def new() -> FileRequest:
         with transaction.atomic():
-            created = lifecycle.create(
+            created, _queued = lifecycle.create(
                 FileRequest(
                     owner=owner,
                     start_year=2020,
