@@ -39,6 +39,15 @@ from repository.models import (
 from repository.queue import lifecycle
 from repository.queue.states import IllegalMove, move
 from repository.queue.texts import status_label
+from repository.request_pages import (
+    ITEM_REF,
+    STATION_REF,
+    ItemRef,
+    StationRef,
+    count_pages,
+    plan_of_request,
+    plan_pages,
+)
 from repository.sql import atomic_retrying
 
 Status = FileRequest.Status
@@ -53,9 +62,10 @@ def estimate_request(**body: Any) -> estimates.Estimate:
     which the estimate answers as within_limits instead of refusing."""
     spec = validate_request(**body, check_size=False)
     return estimates.estimate_for(
-        [station.pk for station in spec.stations],
+        spec.stations,
         spec.period,
-        items=SUBDAILY_COLUMNS.get(spec.period.granularity, len(spec.items)),
+        items=spec.items,
+        columns=SUBDAILY_COLUMNS.get(spec.period.granularity, len(spec.items)),
         file_format=spec.format,
     )
 
@@ -150,8 +160,7 @@ def _create_locked(
 def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> FileRequest:
     now = clock.now()
     months = spec.period.page_count
-    station_ids = [station.pk for station in spec.stations]
-    cached = estimates.cached_count(station_ids, spec.period)
+    counted = estimates.count_for(spec.stations, spec.period, spec.items, spec.format)
     file_request = lifecycle.create(
         FileRequest(
             owner=owner,
@@ -163,7 +172,7 @@ def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> File
             run_after=now,
             created_at=now,
             progress_total=months * len(spec.stations),
-            pages_to_fetch=estimates.pages_needed(len(station_ids), cached, spec.period),
+            pages_to_fetch=counted.to_fetch,  # data, 検算 and 記録 pages: as the estimate
             idempotency_key=idempotency_key or None,
         ),
         stations=len(spec.stations),
@@ -243,10 +252,9 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
                 raise _not_retryable(file_request.pk, current.status)
             if owner_acting:
                 _check_active_limit(actor)  # type: ignore[arg-type]
-            stations = file_request.station_rows.count()
             # The stored period, not the caller's copy (which may hold only the keys).
-            period = FileRequest.objects.get(pk=file_request.pk).period
-            cached = estimates.cached_for_request(file_request.pk, period)
+            stored = FileRequest.objects.get(pk=file_request.pk)
+            pages = count_pages(plan_of_request(stored)).to_fetch
             lifecycle.retry(
                 cursor,
                 file_request.pk,
@@ -254,7 +262,7 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
                 by=_actor_name(actor),
                 regenerate=regenerate,
                 now=clock.now(),
-                pages_to_fetch=estimates.pages_needed(stations, cached, period),
+                pages_to_fetch=pages,
             )
             if regenerate and result is not None:
                 result.delete()  # a stored object left behind is swept as an orphan
@@ -326,16 +334,20 @@ def requests_of(owner: User, *, status: str | None = None) -> QuerySet[FileReque
 
 
 def _selections(
-    rows: QuerySet, ids: list[int], columns: dict[str, str]
-) -> dict[int, list[dict[str, str]]]:
-    """request id -> the selected rows' columns, in position order, in one flat query."""
-    found: dict[int, list[dict[str, str]]] = defaultdict(list)
+    rows: QuerySet, ids: list[int], columns: dict[str, str], refs: Sequence[str] = ()
+) -> dict[int, list[dict[str, Any]]]:
+    """request id -> the selected rows' columns, in position order, in one flat query; with
+    `refs`, each row's values of those lookups too, as a tuple under the key "_ref"."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for request_id, *values in (
         rows.filter(request_id__in=ids)
         .order_by("request_id", "position")
-        .values_list("request_id", *columns.values())
+        .values_list("request_id", *columns.values(), *refs)
     ):
-        found[request_id].append(dict(zip(columns, values, strict=True)))
+        shown = dict(zip(columns, values[: len(columns)], strict=True))
+        if refs:
+            shown["_ref"] = tuple(values[len(columns) :])
+        found[request_id].append(shown)
     return found
 
 
@@ -358,11 +370,22 @@ def request_of(owner: User, request_id: int | str) -> FileRequest:
 
 
 def view_of(owner: User, request_id: int | str) -> RequestView:
-    """One of the owner's requests as the API shows it, with the estimate of what is left."""
-    (view,) = views_of([request_of(owner, request_id)])
+    """One of the owner's requests as the API shows it, with the estimate of what is left
+    (its page plan from the same two selection queries as the listing's)."""
+    file_request = request_of(owner, request_id)
+    ids = [file_request.pk]
+    stations = _selections(FileRequestStation.objects, ids, STATION_COLUMNS, STATION_REF)
+    items = _selections(FileRequestItem.objects, ids, ITEM_COLUMNS, ITEM_REF)
+    station_rows, item_rows = stations[file_request.pk], items[file_request.pk]
+    plan = plan_pages(
+        [StationRef(*row.pop("_ref")) for row in station_rows],
+        file_request.period,
+        [ItemRef(*row.pop("_ref")) for row in item_rows],
+        file_request.format,
+    )
     return RequestView(
-        view.request,
-        view.stations,
-        view.items,
-        estimates.remaining_for(view.request, len(view.stations)),
+        file_request,
+        station_rows,
+        item_rows,
+        estimates.remaining_for(file_request, plan),
     )

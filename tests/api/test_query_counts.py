@@ -127,7 +127,7 @@ def test_the_queue_ahead_follows_create_claim_progress_finish_and_cancel(master_
     api = client_for(make_user())
     assert _estimate(api)["queue_ahead_pages"] == 0
 
-    long, _ = create_request(  # Tokyo all of 2019: 12 pages
+    long, _ = create_request(  # Tokyo all of 2019: 12 months + annual + records = 14 pages
         make_user("a@example.jp"),
         **valid_body(start_year=2019, end_year=2019, end_month=12, stations=["47662"]),
     )
@@ -135,9 +135,9 @@ def test_the_queue_ahead_follows_create_claim_progress_finish_and_cancel(master_
         make_user("b@example.jp"),
         **valid_body(start_year=2018, end_year=2018, end_month=2, stations=["47662"]),
     )
-    assert _load() == {12: 1, 2: 1}
+    assert _load() == {14: 1, 2: 1}
     body = _estimate(api)
-    assert (body["to_fetch"], body["queue_ahead_pages"]) == (6, 8)  # min(12, 6) + min(2, 6)
+    assert (body["to_fetch"], body["queue_ahead_pages"]) == (6, 8)  # min(14, 6) + min(2, 6)
     assert body["expected_seconds"] == 28.0  # (8 + 6) x 2 s
 
     claim = dao.claim_next("w1")
