@@ -76,7 +76,11 @@ def _counts(owner: User, crowd: User) -> dict[str, int]:
 
 
 # The numbers per endpoint, each counting the user row of authentication. A change here is a
-# change in cost: look at the new queries first.
+# change in cost: look at the new queries first. These are for valid_body (3 daily months, no
+# whole year); the page plan (repository/request_pages.py) adds one query per kind of 検算 page
+# a request reads besides: a daily workbook with a whole year its annual and records pages (+2
+# on estimate, detail and create's insert and 202 body; the estimate had 3 before), a
+# sub-daily one its daily pages (+1 each), whatever the queue.
 EXPECTED = {
     # stations, items, cached months, QueueLoad, running requests
     "estimate": 6,
