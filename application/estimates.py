@@ -10,36 +10,34 @@ active request j (those with fewer pages finish first; the others get r each unt
 So queue_ahead_pages = sum of min(r_j, r), expected_seconds = (queue_ahead_pages + r) times
 seconds_per_page. Writing the workbook is not counted: it is seconds, fetching is hours.
 
-A station-month counts as cached by the rule of batch.jma.cache.is_fresh: final, or fetched
-less than JMA_CURRENT_MONTH_TTL_S ago.
+The pages are every page the daemon reads for the request, counted by repository.request_pages
+(whose plan the pipeline reads by): the data pages, and the 検算/記録 pages (a daily workbook's
+annual and records pages per station with a whole year it can check; a sub-daily workbook's
+daily pages of its months), less those each cache serves by its own freshness rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
 
-from common import clock
 from common.period import Period
 from common.politeness import min_interval_s
 from common.request_size import MAX_DATA_ROWS
-from repository.models import (
-    AnnualObservation,
-    FileRequest,
-    FileRequestStation,
-    MonthlyObservation,
-    QueueLoad,
-    Station,
-    StationRecords,
-    SubdailyObservation,
+from repository.models import FileRequest, QueueLoad
+from repository.request_pages import (
+    ItemLike,
+    PageCount,
+    PagePlan,
+    StationLike,
+    count_pages,
+    plan_of_request,
+    plan_pages,
 )
-from repository.sql import param
 
 
 @dataclass(frozen=True)
@@ -78,114 +76,16 @@ def seconds_per_page() -> float:
     return min_interval_s(settings.JMA_BASE_URL)
 
 
-def _fresh_since(now: datetime) -> datetime:
-    return now - timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
-
-
-def cached_count(station_ids: list[int] | QuerySet, period: Period) -> int:
-    """Station-months (station-days for a sub-daily period) already cached and fresh."""
-    if period.is_subdaily:
-        fresh = Q(is_final=True) | Q(fetched_at__gte=_fresh_since(clock.now()))
-        days = Q(day__gte=period.first_date, day__lte=period.last_date)
-        if period.season is not None:
-            days &= Q(day__month__in=period.season.months())
-        return (
-            SubdailyObservation.objects.filter(
-                station_id__in=station_ids, granularity=period.granularity
-            )
-            .filter(days & fresh)
-            .count()
-        )
-    if isinstance(station_ids, QuerySet):
-        return _monthly_cached(*station_ids.query.sql_with_params(), period)
-    if not station_ids:
-        return 0
-    return _monthly_cached(", ".join(["%s"] * len(station_ids)), list(station_ids), period)
-
-
-def _monthly_cached(stations_sql: str, station_params: Sequence[Any], period: Period) -> int:
-    """cached_count of a month-keyed period, the stations given as SQL (a list of
-    placeholders or a subquery) and its parameters: raw SQL, `period.q()` and the freshness
-    rule written out, because building this query with the ORM cost more CPU than the rest
-    of an estimate."""
-    q = connection.ops.quote_name
-    year, month = q("year"), q("month")
-    where = [
-        f"station_id IN ({stations_sql})",
-        f"({year} > %s OR ({year} = %s AND {month} >= %s))",
-        f"({year} < %s OR ({year} = %s AND {month} <= %s))",
-        "(is_final = %s OR fetched_at >= %s)",
-    ]
-    start, end = period.start, period.end
-    params = [*station_params, start.year, start.year, start.month]
-    params += [end.year, end.year, end.month, True, param(_fresh_since(clock.now()))]
-    if period.season is not None:
-        months = period.season.months()
-        where.append(f"{month} IN ({', '.join(['%s'] * len(months))})")
-        params.extend(months)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM {q(MonthlyObservation._meta.db_table)} "  # noqa: S608
-            f"WHERE {' AND '.join(where)}",
-            params,
-        )
-        return int(cursor.fetchone()[0])
-
-
-def annual_to_fetch(station_ids: list[int], period: Period) -> int:
-    """Annual pages (年ごとの値, one per station) a daily request with whole years still needs
-    for its 検算 sheet: those not stored, or stored before the last whole year was final and not
-    lately (the rule of batch.jma.station_cache.annual_is_fresh); and the 記録 sheet's records
-    pages."""
-    years = period.complete_years()
-    if not station_ids or not years:
-        return 0
-    annual = len(set(station_ids)) - annual_cached_count(station_ids, years[-1])
-    return annual + records_to_fetch(station_ids)
-
-
-def records_to_fetch(station_ids: list[int]) -> int:
-    """Records pages (rank_s) the 記録 sheet needs: observatories whose records were not
-    fetched in the current JST month (AMeDAS stations' rank_a pages are not read)."""
-    observatories = set(
-        Station.objects.filter(pk__in=station_ids, page_type="s1").values_list("pk", flat=True)
-    )
-    if not observatories:
-        return 0
-    today = clock.today_jst()
-    month_start = datetime(today.year, today.month, 1, tzinfo=clock.JST)
-    fresh = StationRecords.objects.filter(
-        station_id__in=observatories, fetched_at__gte=month_start
-    ).count()
-    return len(observatories) - fresh
-
-
-def annual_cached_count(station_ids: list[int], through_year: int) -> int:
-    """Stations whose stored annual page serves the years up to through_year: fetched after
-    that year was final (a later JST day than its 31 December + JMA_FINAL_AFTER_DAYS), or
-    within JMA_CURRENT_MONTH_TTL_S."""
-    final_day = date(through_year, 12, 31) + timedelta(days=settings.JMA_FINAL_AFTER_DAYS + 1)
-    final_from = datetime.combine(final_day, time(), clock.JST)
-    fresh = Q(fetched_at__gte=final_from) | Q(fetched_at__gte=_fresh_since(clock.now()))
-    return AnnualObservation.objects.filter(station_id__in=station_ids).filter(fresh).count()
-
-
-def pages_needed(station_count: int, cached: int, period: Period) -> int:
-    """Pages still to fetch: the selection's station-months minus the fresh cached ones."""
-    return max(0, station_count * period.page_count - cached)
-
-
-def cached_for_request(request_id: int, period: Period) -> int:
-    """Fresh cached station-months of one request's own selection (its rows only)."""
-    if period.is_subdaily:
-        stations = FileRequestStation.objects.filter(request_id=request_id).values("station_id")
-        return cached_count(stations, period)
-    table = connection.ops.quote_name(FileRequestStation._meta.db_table)
-    return _monthly_cached(
-        f"SELECT station_id FROM {table} WHERE request_id = %s",  # noqa: S608
-        [request_id],
-        period,
-    )
+def count_for(
+    stations: Sequence[StationLike],
+    period: Period,
+    items: Sequence[ItemLike],
+    file_format: str = FileRequest.Format.XLSX,
+) -> PageCount:
+    """The selection's pages (data, 検算, 記録) against the caches now: the one count behind
+    to_fetch, remaining_pages and a request's pages_to_fetch (repository.request_pages, whose
+    plan the daemon reads by)."""
+    return count_pages(plan_pages(stations, period, items, file_format))
 
 
 @dataclass(frozen=True)
@@ -218,7 +118,7 @@ def _ahead(pages: int, *, leave_out: FileRequest | None = None) -> int:
             [pages, pages],
         )
         ahead = int(cursor.fetchone()[0])
-        # The running ones (raw SQL like the above: the ORM's query cost more CPU than both).
+        # The running ones (raw SQL: the ORM's query cost more CPU than the rest of this).
         cursor.execute(
             "SELECT id, COALESCE(pages_to_fetch, progress_total), progress_total, progress_done "  # noqa: S608
             f"FROM {connection.ops.quote_name(FileRequest._meta.db_table)} WHERE status = %s",
@@ -256,21 +156,22 @@ def approx_file_bytes(file_format: str, rows: int, items: int) -> tuple[int, int
 
 
 def estimate_for(
-    station_ids: list[int],
+    stations: Sequence[StationLike],
     period: Period,
     *,
-    items: int = 1,
+    items: Sequence[ItemLike] = (),
+    columns: int | None = None,
     file_format: str = FileRequest.Format.XLSX,
 ) -> Estimate:
-    """The estimate of a validated (or size-unchecked) selection, at the current queue."""
-    station_months = len(station_ids) * period.page_count
-    rows = len(station_ids) * period.rows_per_station
-    file_rows, file_bytes = approx_file_bytes(file_format, rows, items)
-    if period.is_annual:  # one page per station whatever the years
-        cached = annual_cached_count(station_ids, period.end.year)
-    else:
-        cached = cached_count(station_ids, period)
-    to_fetch = max(0, station_months - cached) + annual_to_fetch(station_ids, period)
+    """The estimate of a validated (or size-unchecked) selection, at the current queue.
+    `columns`: the file's columns per row (default: one per item)."""
+    station_months = len(stations) * period.page_count
+    rows = len(stations) * period.rows_per_station
+    file_rows, file_bytes = approx_file_bytes(
+        file_format, rows, len(items) if columns is None else columns
+    )
+    counted = count_for(stations, period, items, file_format)
+    to_fetch = counted.to_fetch
     ahead = _ahead(to_fetch)
     per_page = seconds_per_page()
     max_station_months = settings.MAX_STATION_MONTHS
@@ -280,7 +181,7 @@ def estimate_for(
         pages=station_months,
         rows_per_day=period.rows_per_day,
         station_months=station_months,
-        cached=cached,
+        cached=counted.cached,
         to_fetch=to_fetch,
         rows=rows,
         seconds_per_page=per_page,
@@ -296,17 +197,17 @@ def estimate_for(
 
 
 def remaining_for(
-    file_request: FileRequest, station_count: int, *, pages_left: int | None = None
+    file_request: FileRequest, plan: PagePlan | None = None, *, pages_left: int | None = None
 ) -> Remaining | None:
-    """What a queued or running request still has to fetch (from its own rows, unless the
-    caller knows: `pages_left`), and when it should be done (the queue ahead as in
-    estimate_for)."""
+    """What a queued or running request still has to fetch (its plan against the caches now:
+    from its own rows, two queries, unless the caller read them or knows the count:
+    `pages_left`), and when it should be done (the queue ahead as in estimate_for)."""
     if file_request.status not in (FileRequest.Status.QUEUED, FileRequest.Status.RUNNING):
         return None
-    period = file_request.period
-    mine = pages_left
-    if mine is None:
-        mine = pages_needed(station_count, cached_for_request(file_request.pk, period), period)
+    if pages_left is not None:
+        mine = pages_left
+    else:
+        mine = count_pages(plan or plan_of_request(file_request)).to_fetch
     ahead = _ahead(mine, leave_out=file_request)
     return Remaining(
         remaining_pages=mine,

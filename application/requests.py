@@ -43,6 +43,13 @@ from repository.models import (
 from repository.queue import lifecycle
 from repository.queue.states import IllegalMove, move
 from repository.queue.texts import status_label
+from repository.request_pages import (
+    ItemRef,
+    StationRef,
+    count_pages,
+    plan_of_request,
+    plan_pages,
+)
 from repository.sql import atomic_retrying
 
 Status = FileRequest.Status
@@ -57,9 +64,10 @@ def estimate_request(**body: Any) -> estimates.Estimate:
     which the estimate answers as within_limits instead of refusing."""
     spec = validate_request(**body, check_size=False)
     return estimates.estimate_for(
-        [station.pk for station in spec.stations],
+        spec.stations,
         spec.period,
-        items=SUBDAILY_COLUMNS.get(spec.period.granularity, len(spec.items)),
+        items=spec.items,
+        columns=SUBDAILY_COLUMNS.get(spec.period.granularity, len(spec.items)),
         file_format=spec.format,
     )
 
@@ -124,9 +132,7 @@ def create_and_view(
     if new is None:
         return view_of(owner, file_request.pk), False
     # Nothing cached since the insert counted it: what is left is what it had to fetch.
-    remaining = estimates.remaining_for(
-        file_request, len(new.stations), pages_left=file_request.pages_to_fetch
-    )
+    remaining = estimates.remaining_for(file_request, pages_left=file_request.pages_to_fetch)
     return replace(new, remaining=remaining), True
 
 
@@ -179,8 +185,7 @@ def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> Requ
     """Store the request and its selections; its view (without `remaining`)."""
     now = clock.now()
     months = spec.period.page_count
-    station_ids = [station.pk for station in spec.stations]
-    cached = estimates.cached_count(station_ids, spec.period)
+    counted = estimates.count_for(spec.stations, spec.period, spec.items, spec.format)
     file_request, queued = lifecycle.create(
         FileRequest(
             owner=owner,
@@ -192,7 +197,7 @@ def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> Requ
             run_after=now,
             created_at=now,
             progress_total=months * len(spec.stations),
-            pages_to_fetch=estimates.pages_needed(len(station_ids), cached, spec.period),
+            pages_to_fetch=counted.to_fetch,  # data, 検算 and 記録 pages: as the estimate
             idempotency_key=idempotency_key or None,
         ),
         stations=len(spec.stations),
@@ -278,10 +283,9 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
                 raise _not_retryable(file_request.pk, current.status)
             if owner_acting:
                 _check_active_limit(actor)  # type: ignore[arg-type]
-            stations = file_request.station_rows.count()
             # The stored period, not the caller's copy (which may hold only the keys).
-            period = FileRequest.objects.get(pk=file_request.pk).period
-            cached = estimates.cached_for_request(file_request.pk, period)
+            stored = FileRequest.objects.get(pk=file_request.pk)
+            pages = count_pages(plan_of_request(stored)).to_fetch
             lifecycle.retry(
                 cursor,
                 file_request.pk,
@@ -289,7 +293,7 @@ def retry_request(file_request: FileRequest, *, actor: User | None) -> FileReque
                 by=_actor_name(actor),
                 regenerate=regenerate,
                 now=clock.now(),
-                pages_to_fetch=estimates.pages_needed(stations, cached, period),
+                pages_to_fetch=pages,
             )
             if regenerate and result is not None:
                 result.delete()  # a stored object left behind is swept as an orphan
@@ -329,22 +333,28 @@ ITEM_COLUMNS = {
 }
 
 
-def _selection_sql(rows: type[models.Model], count: int) -> str:
-    """The selected stations (or items) of `count` requests with their columns, in position
-    order: raw SQL, as building the ORM query cost more CPU than the rest of a page."""
+# What a page plan needs of each selected row (repository.request_pages StationRef, ItemRef).
+STATION_PLAN_COLUMNS = ("r.station_id", "s.block_no", "s.page_type")
+ITEM_PLAN_COLUMNS = ("i.code", "i.on_s1", "i.on_a1")
+
+
+def _selection_sql(rows: type[models.Model], count: int, *, refs: bool = False) -> str:
+    """The selected stations (or items) of `count` requests with their columns (and, with
+    `refs`, the plan's), in position order: raw SQL, as building the ORM query cost more CPU
+    than the rest of a page."""
     q = connection.ops.quote_name
 
     def table(model: type[models.Model]) -> str:
         return q(model._meta.db_table)
 
     if rows is FileRequestStation:
-        columns = STATION_COLUMNS.values()
+        columns = [*STATION_COLUMNS.values(), *(STATION_PLAN_COLUMNS if refs else ())]
         joins = (
             f"JOIN {table(Station)} s ON s.id = r.station_id "
             f"JOIN {table(Prefecture)} p ON p.id = s.prefecture_id"
         )
     else:
-        columns = ITEM_COLUMNS.values()
+        columns = [*ITEM_COLUMNS.values(), *(ITEM_PLAN_COLUMNS if refs else ())]
         joins = f"JOIN {table(WeatherItem)} i ON i.id = r.item_id"
     marks = ", ".join(["%s"] * count)
     return (
@@ -409,16 +419,20 @@ def requests_of(owner: User, *, status: str | None = None) -> QuerySet[FileReque
 
 
 def _selections(
-    rows: type[models.Model], ids: list[int], columns: dict[str, str]
-) -> dict[int, list[dict[str, str]]]:
-    """request id -> the selected rows' columns, in position order, in one flat query."""
-    found: dict[int, list[dict[str, str]]] = defaultdict(list)
+    rows: type[models.Model], ids: list[int], columns: dict[str, str], *, refs: bool = False
+) -> dict[int, list[dict[str, Any]]]:
+    """request id -> the selected rows' columns, in position order, in one flat query; with
+    `refs`, what a page plan needs of each row too, as a tuple under the key "_ref"."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if not ids:
         return found
     with connection.cursor() as cursor:
-        cursor.execute(_selection_sql(rows, len(ids)), ids)
+        cursor.execute(_selection_sql(rows, len(ids), refs=refs), ids)
         for request_id, *values in cursor.fetchall():
-            found[request_id].append(dict(zip(columns, values, strict=True)))
+            shown = dict(zip(columns, values[: len(columns)], strict=True))
+            if refs:
+                shown["_ref"] = tuple(values[len(columns) :])
+            found[request_id].append(shown)
     return found
 
 
@@ -445,10 +459,23 @@ def request_of(owner: User, request_id: int | str) -> FileRequest:
 
 
 def view_of(owner: User, request_id: int | str) -> RequestView:
-    """One of the owner's requests as the API shows it, with the estimate of what is left."""
-    (view,) = views_of([request_of(owner, request_id)], owner)
-    return replace(
-        view,
-        remaining=estimates.remaining_for(view.request, len(view.stations)),
-        events=list(view.request.events.all()),
+    """One of the owner's requests as the API shows it, with the estimate of what is left
+    (its page plan from the same two selection queries as the listing's)."""
+    file_request = request_of(owner, request_id)
+    FileRequest.owner.field.set_cached_value(file_request, owner)
+    ids = [file_request.pk]
+    stations = _selections(FileRequestStation, ids, STATION_COLUMNS, refs=True)[file_request.pk]
+    items = _selections(FileRequestItem, ids, ITEM_COLUMNS, refs=True)[file_request.pk]
+    plan = plan_pages(
+        [StationRef(*row.pop("_ref")) for row in stations],
+        file_request.period,
+        [ItemRef(*row.pop("_ref")) for row in items],
+        file_request.format,
+    )
+    return RequestView(
+        file_request,
+        stations,
+        items,
+        estimates.remaining_for(file_request, plan),
+        events=list(file_request.events.all()),
     )

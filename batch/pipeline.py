@@ -27,6 +27,7 @@ from batch.workbook.subdaily import SubdailyWriter
 from batch.workbook.writer import WorkbookWriter
 from common.request_size import check_request_size
 from repository.models import Station
+from repository.request_pages import plan_pages
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def _add_months(
 ) -> None:
     done = 0
     derived = any(item.is_derived for item in spec.items)
+    plan = plan_pages(spec.stations, spec.period, spec.items, spec.format)
     for station in spec.stations:
         # One query reads the station's stored months; the rest are fetched in turn.
         results = get_months(station, spec.period.pages(), derived=derived, client=client)
@@ -82,8 +84,9 @@ def _add_months(
             done += 1
             if progress is not None:
                 progress(done, total)
-        if isinstance(writer, WorkbookWriter):  # the CSV archive has no 検算 table
-            _add_annual(writer, station, client)
+        through = plan.annual_through.get(station.pk)  # the CSV archive: never
+        if through is not None and isinstance(writer, WorkbookWriter):
+            _add_annual(writer, station, through, client)
 
 
 def _add_days(
@@ -98,7 +101,7 @@ def _add_days(
     the station's daily pages of the same months through the month cache, for 検算."""
     period = spec.period
     days = list(period.days())
-    months = sorted({(day.year, day.month) for day in days})
+    months = plan_pages(spec.stations, period, spec.items).check_months  # as the estimate counts
     done = 0
     for station in spec.stations:
         results = get_days(station, days, period.granularity, client=client)
@@ -115,16 +118,16 @@ def _add_days(
             writer.add_daily(station, result)
 
 
-def _add_annual(writer: WorkbookWriter, station: Station, client: JmaClient | None) -> None:
+def _add_annual(
+    writer: WorkbookWriter, station: Station, through_year: int, client: JmaClient | None
+) -> None:
     """JMA's annual values for the 検算 sheet and the records for 記録: a page each per station
-    (an observatory's records; the station cache, the one politeness budget), read only when
-    the request holds a whole year of the station's. A page that cannot be read is said in the
+    (an observatory's records; the station cache, the one politeness budget), read where the
+    request's page plan says (repository.request_pages: a whole year the station's items can be
+    checked in), the plan the estimate counted. A page that cannot be read is said in the
     sheet; JMA being unavailable retries the request."""
-    years = writer.check_years(station)
-    if not years:
-        return
     try:
-        annual = get_annual(station, through_year=years[-1], client=client)
+        annual = get_annual(station, through_year=through_year, client=client)
     except LayoutChanged as exc:
         writer.add_annual(station, None, problem=writer.annual_problem(exc))
     else:

@@ -19,16 +19,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 
 from batch.dao.claims import refresh_dirty_owners
 from common import clock
 from repository.models import (
     FileRequest,
-    FileRequestStation,
-    MonthlyObservation,
     QueueOwner,
 )
+from repository.request_pages import count_pages, plan_of_request
 from repository.sql import param, table
 
 MAX_WAITERS = 16
@@ -71,27 +69,10 @@ def running_counts(owner_ids: set[int]) -> dict[int, int]:
 
 
 def pages_needed(request_id: int, now: datetime | None = None) -> int:
-    """JMA pages the request still needs: its station-months minus the fresh cached ones
-    (the rule of batch.jma.cache.is_fresh and of the estimate)."""
-    now = now or clock.now()
+    """JMA pages the request still needs: its page plan (data, 検算 and 記録 pages) less what
+    the caches serve (repository.request_pages, the estimate's count)."""
     try:
         req = FileRequest.objects.get(pk=request_id)
     except FileRequest.DoesNotExist:
         return 0
-    period = req.period
-    stations = list(
-        FileRequestStation.objects.filter(request_id=request_id).values_list(
-            "station_id", flat=True
-        )
-    )
-    total = len(stations) * period.page_count
-    if not total:
-        return 0
-    fresh_since = now - timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
-    cached = (
-        MonthlyObservation.objects.filter(station_id__in=stations)
-        .filter(period.q())
-        .filter(Q(is_final=True) | Q(fetched_at__gte=fresh_since))
-        .count()
-    )
-    return max(0, total - cached)
+    return count_pages(plan_of_request(req), now or clock.now()).to_fetch

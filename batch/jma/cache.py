@@ -35,6 +35,7 @@ from batch.jma.parser import JST, parse_daily_page
 from batch.jma.single_flight import SingleFlight
 from common import clock
 from repository.models import MonthlyObservation, Station
+from repository.request_pages import is_served
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +63,7 @@ def is_fresh(row: MonthlyObservation, now: datetime) -> bool:
 
 
 def _fresh(final: bool, fetched_at: datetime, now: datetime) -> bool:
-    if final:
-        return True
-    return now - fetched_at < timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
+    return is_served(final, fetched_at, now)  # the rule the estimate counts by
 
 
 _month_flights: SingleFlight[tuple[str, int, int], MonthResult] = SingleFlight()

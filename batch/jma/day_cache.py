@@ -39,6 +39,7 @@ from batch.jma.single_flight import SingleFlight
 from batch.jma.subdaily_parser import GRANULARITIES, JST, interval_ends, parse_subdaily_page
 from common import clock
 from repository.models import Station, SubdailyObservation
+from repository.request_pages import is_served
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +57,7 @@ def is_final(day: date, fetched_at: datetime) -> bool:
 
 
 def _fresh(final: bool, fetched_at: datetime, now: datetime) -> bool:
-    if final:
-        return True
-    return now - fetched_at < timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
+    return is_served(final, fetched_at, now)  # the rule the estimate counts by
 
 
 _day_flights: SingleFlight[tuple[str, date, str], DayResult] = SingleFlight()

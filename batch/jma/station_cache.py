@@ -25,12 +25,10 @@ import logging
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
 
 from batch.jma import lease
 from batch.jma.client import JmaClient, default_client
@@ -46,11 +44,15 @@ from batch.jma.parse_rank import (
     RecordsPage,
     parse_rank_page,
 )
-from batch.jma.parser import JST
 from batch.jma.single_flight import SingleFlight
 from batch.jma.station_pages import ANNUAL, RECORDS, page_letter, station_page_url, where_for
 from common import clock
 from repository.models import AnnualObservation, RecordsWanted, Station, StationRecords
+from repository.request_pages import (  # the rules the estimate counts by, defined once
+    annual_is_fresh,
+    records_are_fresh,
+    year_is_final,
+)
 
 log = logging.getLogger(__name__)
 
@@ -97,27 +99,6 @@ class RecordsResult:
     fetched_at: datetime | None
     unavailable: str = ""
     from_cache: bool = False
-
-
-def year_is_final(year: int, fetched_at: datetime) -> bool:
-    """The year ended more than JMA_FINAL_AFTER_DAYS days before fetched_at (JST)."""
-    fetched_on = timezone.localtime(fetched_at, JST).date()
-    return fetched_on > date(year, 12, 31) + timedelta(days=settings.JMA_FINAL_AFTER_DAYS)
-
-
-def _within_ttl(fetched_at: datetime, now: datetime) -> bool:
-    return now - fetched_at < timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
-
-
-def annual_is_fresh(fetched_at: datetime, through_year: int, now: datetime) -> bool:
-    """A stored annual page serves years up to through_year: final then, or fetched lately."""
-    return year_is_final(through_year, fetched_at) or _within_ttl(fetched_at, now)
-
-
-def records_are_fresh(fetched_at: datetime, now: datetime) -> bool:
-    """Records are refetched once a new JST month has begun since the fetch."""
-    fetched, today = timezone.localtime(fetched_at, JST), timezone.localtime(now, JST)
-    return (fetched.year, fetched.month) == (today.year, today.month)
 
 
 # --- annual values ------------------------------------------------------------------------------

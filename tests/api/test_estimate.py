@@ -136,9 +136,10 @@ def test_detail_shows_the_remaining_estimate_while_active(api, owner, partly_cac
     FileRequest.objects.filter(pk=mine["id"]).update(status="running")
     detail = api.get(f"/api/v1/requests/{mine['id']}/").json()
     assert detail["estimate"] == {"remaining_pages": 4, "expected_seconds": 24.0}
-    # The other request: 12 pages, mine's 4 share the budget until they are done.
+    # The other request: Tokyo's 12 months + its annual page (検算 of the whole year 2019) +
+    # its records page (記録) = 14 pages; mine's 4 share the budget until they are done.
     theirs = client_for(other.owner).get(f"/api/v1/requests/{other.pk}/").json()
-    assert theirs["estimate"] == {"remaining_pages": 12, "expected_seconds": 48.0}
+    assert theirs["estimate"] == {"remaining_pages": 14, "expected_seconds": 54.0}
 
     FileRequest.objects.filter(pk=mine["id"]).update(status="failed")
     assert api.get(f"/api/v1/requests/{mine['id']}/").json()["estimate"] is None

@@ -56,3 +56,15 @@ def test_whole_years_cost_one_annual_page_per_station_until_it_is_stored(
         station=tokyo, page_type="s", fetched_at=now, source_url="x", content_hash="x"
     )
     assert api.post(URL, whole_year, format="json").json()["to_fetch"] == 25
+
+
+def test_no_annual_page_where_the_check_has_nothing_to_check(api, master_data):
+    whole_year = {"start_year": 2019, "start_month": 1, "end_year": 2019, "end_month": 12}
+    # 天気概況 has no column on the annual page: 東京's 12 months, no 検算, no 記録
+    from tests.api.conftest import valid_body
+
+    text_only = valid_body(**whole_year, stations=["47662"], items=["weather_day"])
+    assert api.post(URL, text_only, format="json").json()["to_fetch"] == 12
+    # The CSV archive has no 検算 sheet: 2 stations x 12 months
+    csv = _body(**whole_year, format="csv")
+    assert api.post(URL, csv, format="json").json()["to_fetch"] == 24

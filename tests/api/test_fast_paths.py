@@ -27,6 +27,7 @@ from common import clock
 from common.period import Period, Season, YearMonth
 from presentation.serializers import EstimateSerializer, FileRequestSerializer, _datetime
 from presentation.tokens import SessionRefreshToken, end_session
+from repository import request_pages
 from repository.models import FileRequest, MonthlyObservation, Station
 from tests.api.conftest import client_for, finish_with_file, make_user, valid_body
 
@@ -143,10 +144,9 @@ def test_cached_months_are_counted_as_the_orm_filter_counts_them(master_data, se
     ids = [tokyo.pk, kitami.pk]
     fresh = Q(is_final=True) | Q(fetched_at__gte=clock.now() - timedelta(days=3))
     orm = MonthlyObservation.objects.filter(station_id__in=ids).filter(period.q() & fresh).count()
-    assert estimates.cached_count(ids, period) == orm == by_hand
-    assert estimates.cached_count([], period) == 0
-    request, _ = create_request(make_user(), **valid_body())
-    assert estimates.cached_for_request(request.pk, period) == by_hand  # its 2 stations
+    now = clock.now()
+    assert request_pages.monthly_cached(ids, period, now) == orm == by_hand
+    assert request_pages.monthly_cached([], period, now) == 0
 
 
 def test_an_access_token_reads_its_user_and_session_in_one_query(master_data):
@@ -176,7 +176,10 @@ def test_finished_requests_cost_a_list_no_more_queries(master_data, tmp_path):
 
 
 def test_an_estimate_renders_as_drf_renders_it(master_data):
-    body = estimates.estimate_for([1, 2], Period(YearMonth(2020, 1), YearMonth(2020, 3))).as_dict()
+    stations = list(Station.objects.filter(block_no__in=["47662", "0074"]))
+    body = estimates.estimate_for(
+        stations, Period(YearMonth(2020, 1), YearMonth(2020, 3))
+    ).as_dict()
     body["seconds_per_page"] = 3  # an int where a float is declared: DRF answers 3.0
     generic = serializers.Serializer.to_representation(EstimateSerializer(), body)
     assert EstimateSerializer(body).data == generic

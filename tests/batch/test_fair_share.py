@@ -19,7 +19,15 @@ from batch import jobs
 from batch.daemon import Daemon
 from batch.dao import fairness
 from batch.pipeline import JobInterrupted
-from repository.models import FileRequest, MonthlyObservation, RequestEvent, Station
+from common import clock
+from repository.models import (
+    AnnualObservation,
+    FileRequest,
+    MonthlyObservation,
+    RequestEvent,
+    Station,
+    StationRecords,
+)
 from tests.batch.conftest import make_request, make_user, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -89,7 +97,17 @@ def huge_requests(owner, n: int = 2) -> list[FileRequest]:
 
 
 def cache_months(block_no: str, year: int) -> None:
+    """The station's months of the year, and the pages a whole year's 検算 and 記録 read
+    (its annual page and records, fetched now), in the caches."""
     station = Station.objects.get(block_no=block_no)
+    for model in (AnnualObservation, StationRecords):
+        model.objects.create(
+            station=station,
+            page_type="s",
+            fetched_at=clock.now(),
+            source_url="https://www.data.jma.go.jp/",
+            content_hash="0" * 64,
+        )
     for month in range(1, 13):
         MonthlyObservation.objects.create(
             station=station,

@@ -226,7 +226,9 @@ def scenario(args: argparse.Namespace, *, give_way: bool) -> dict[str, tuple]:
         }
         estimates = {
             name: estimate_for(
-                list(req.station_rows.values_list("station_id", flat=True)), req.period
+                [row.station for row in req.station_rows.select_related("station")],
+                req.period,
+                items=[row.item for row in req.item_rows.select_related("item")],
             )
             for name, req in small.items()
         }
