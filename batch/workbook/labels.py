@@ -199,7 +199,11 @@ def number_format(item: WeatherItem) -> str:
 
 def no_phenomenon_format(item: WeatherItem) -> str:
     """Shows "--" like JMA for a zero that means 'none at all', while the cell stays 0."""
-    fmt = number_format(item)
+    return dash_format(number_format(item))
+
+
+def dash_format(fmt: str) -> str:
+    """`fmt` that shows a zero as JMA's "--" (no phenomenon), the cell staying 0."""
     return f'{fmt};-{fmt};"--"'
 
 
