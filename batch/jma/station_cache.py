@@ -20,21 +20,19 @@ share one fetch per page; processes share it through a lease (batch.jma.lease, o
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from batch.jma import lease
 from batch.jma.client import JmaClient, default_client
-from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
+from batch.jma.errors import JmaError, LayoutChanged
 from batch.jma.page import Observation
 from batch.jma.page_lease import fetch_under_lease
 from batch.jma.parse_annual import COLUMN_BY_CODE, LAYOUTS, AnnualPage, parse_annual_page
@@ -49,6 +47,14 @@ from batch.jma.parse_rank import (
 from batch.jma.parser import JST
 from batch.jma.single_flight import SingleFlight
 from batch.jma.station_pages import ANNUAL, RECORDS, page_letter, station_page_url, where_for
+from batch.jma.stored import (
+    fetched,
+    final_after,
+    pack_body,
+    parsed,
+    unpack_body,
+    within_ttl,
+)
 from common import clock
 from repository.models import AnnualObservation, RecordsWanted, Station, StationRecords
 
@@ -101,17 +107,12 @@ class RecordsResult:
 
 def year_is_final(year: int, fetched_at: datetime) -> bool:
     """The year ended more than JMA_FINAL_AFTER_DAYS days before fetched_at (JST)."""
-    fetched_on = timezone.localtime(fetched_at, JST).date()
-    return fetched_on > date(year, 12, 31) + timedelta(days=settings.JMA_FINAL_AFTER_DAYS)
-
-
-def _within_ttl(fetched_at: datetime, now: datetime) -> bool:
-    return now - fetched_at < timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
+    return final_after(date(year, 12, 31), fetched_at)
 
 
 def annual_is_fresh(fetched_at: datetime, through_year: int, now: datetime) -> bool:
     """A stored annual page serves years up to through_year: final then, or fetched lately."""
-    return year_is_final(through_year, fetched_at) or _within_ttl(fetched_at, now)
+    return year_is_final(through_year, fetched_at) or within_ttl(fetched_at, now)
 
 
 def records_are_fresh(fetched_at: datetime, now: datetime) -> bool:
@@ -158,13 +159,7 @@ def _stored_annual(station: Station, through_year: int) -> AnnualResult | None:
 def _fetch_annual(station: Station, client: JmaClient) -> AnnualResult:
     html, url = _fetch(station, ANNUAL, client)
     fetched_at = clock.now()
-    page: AnnualPage | None
-    try:
-        page = parse_annual_page(html)
-    except NoDataPublished:
-        page = None
-    except LayoutChanged as exc:
-        raise LayoutChanged(f"{exc} (page {url})", where=where_for(station, ANNUAL)) from exc
+    page = parsed(lambda: parse_annual_page(html), url, where_for(station, ANNUAL))
     letter = page_letter(station)
     if page is not None and page.page_type != letter:
         raise LayoutChanged(
@@ -230,13 +225,7 @@ def _stored_records(station: Station) -> RecordsResult | None:
 def _fetch_records(station: Station, client: JmaClient) -> RecordsResult:
     html, url = _fetch(station, RECORDS, client)
     fetched_at = clock.now()
-    page: RecordsPage | None
-    try:
-        page = parse_rank_page(html)
-    except NoDataPublished:
-        page = None
-    except LayoutChanged as exc:
-        raise LayoutChanged(f"{exc} (page {url})", where=where_for(station, RECORDS)) from exc
+    page = parsed(lambda: parse_rank_page(html), url, where_for(station, RECORDS))
     _upsert(
         StationRecords,
         station,
@@ -259,12 +248,7 @@ def _fetch_records(station: Station, client: JmaClient) -> RecordsResult:
 
 def _fetch(station: Station, kind: str, client: JmaClient) -> tuple[bytes, str]:
     where = where_for(station, kind)
-    try:
-        return client.fetch_page(station_page_url(station, kind), where)
-    except JmaError as exc:
-        if not exc.where:
-            raise type(exc)(str(exc), where=where) from exc
-        raise
+    return fetched(where, lambda: client.fetch_page(station_page_url(station, kind), where))
 
 
 def _upsert(model: type[models.Model], station: Station, values: dict[str, Any]) -> None:
@@ -322,14 +306,11 @@ def _under_lease(
 
 
 def _pack(body: dict[str, Any]) -> bytes:
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    return bytes([PAYLOAD_VERSION]) + zlib.compress(text.encode(), 9)
+    return pack_body(body, PAYLOAD_VERSION)
 
 
 def _unpack(payload: bytes) -> dict[str, Any]:
-    if not payload or payload[0] != PAYLOAD_VERSION:
-        raise ValueError(f"unknown payload version {payload[:1]!r}")
-    return json.loads(zlib.decompress(payload[1:]))
+    return unpack_body(payload, PAYLOAD_VERSION)
 
 
 def annual_payload(page: AnnualPage) -> bytes:
