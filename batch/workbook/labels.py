@@ -219,3 +219,21 @@ def month_format() -> str:
 def month_range(first: str, last: str) -> str:
     """2020-01～2020-03 / 2020-01 to 2020-03."""
     return _("%(first)s to %(last)s") % {"first": first, "last": last}
+
+
+def missing_items_warning(station: Station, names: list[str]) -> str:
+    """情報's warning: these selected elements are not on the station's pages."""
+    return _("%(station)s (%(block_no)s): %(items)s not on this station's pages (empty cells)") % {
+        "station": station_name(station),
+        "block_no": station.block_no,
+        "items": join(names),
+    }
+
+
+def unpublished_warning(station: Station, when: str) -> str:
+    """情報's warning: JMA published nothing for the station in `when` (months or days)."""
+    return _("%(station)s (%(block_no)s): JMA published no data for %(months)s (no rows)") % {
+        "station": station_name(station),
+        "block_no": station.block_no,
+        "months": when,
+    }

@@ -311,26 +311,14 @@ class SubdailyWriter:
         with labels.in_language(self.language):
             found: list[str] = []
             for station in self.spec.stations:
-                where = {"station": labels.station_name(station), "block_no": station.block_no}
                 layout = set(LAYOUTS[(self.granularity, station.page_type)].codes)
                 missing = [str(SUBDAILY_LABELS[c]) for c in self.codes if c not in layout]
                 if missing:
-                    found.append(
-                        _(
-                            "%(station)s (%(block_no)s): %(items)s not on this station's "
-                            "pages (empty cells)"
-                        )
-                        % {**where, "items": labels.join(missing)}
-                    )
+                    found.append(labels.missing_items_warning(station, missing))
                 days = self._unpublished.get(station.block_no)
                 if days:
-                    found.append(
-                        _(
-                            "%(station)s (%(block_no)s): JMA published no data for "
-                            "%(months)s (no rows)"
-                        )
-                        % {**where, "months": labels.join(d.isoformat() for d in days)}
-                    )
+                    when = labels.join(d.isoformat() for d in days)
+                    found.append(labels.unpublished_warning(station, when))
             return found
 
     # --- the end --------------------------------------------------------------------------

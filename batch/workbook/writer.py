@@ -422,21 +422,11 @@ class WorkbookWriter:
                 for item in self.spec.items
                 if not item.available_on(station.page_type)
             ]
-            where = {"station": labels.station_name(station), "block_no": station.block_no}
             if missing:
-                found.append(
-                    _(
-                        "%(station)s (%(block_no)s): %(items)s not on this station's pages "
-                        "(empty cells)"
-                    )
-                    % {**where, "items": labels.join(missing)}
-                )
+                found.append(labels.missing_items_warning(station, missing))
             months = self._unpublished.get(station.block_no)
             if months:
-                found.append(
-                    _("%(station)s (%(block_no)s): JMA published no data for %(months)s (no rows)")
-                    % {**where, "months": _month_ranges(months)}
-                )
+                found.append(labels.unpublished_warning(station, _month_ranges(months)))
         return found
 
     @in_workbook_language
