@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from batch.jma import lease
+from batch.jma import lease, page_store
 from batch.jma.client import JmaClient, default_client, month_url
 from batch.jma.derive import add_derived
 from batch.jma.errors import LayoutChanged
@@ -30,16 +30,6 @@ from batch.jma.page import DailyPage, DailyRow, MonthResult, Observation
 from batch.jma.page_lease import fetch_under_lease
 from batch.jma.parser import parse_daily_page
 from batch.jma.single_flight import SingleFlight
-from batch.jma.stored import (
-    fetched,
-    final_after,
-    fresh,
-    pack_body,
-    pack_columns,
-    parsed,
-    unpack_body,
-    unpack_columns,
-)
 from common import clock
 from repository.models import MonthlyObservation, Station
 
@@ -59,11 +49,13 @@ def where_for(station: Station, year: int, month: int) -> str:
 
 def is_final(year: int, month: int, fetched_at: datetime) -> bool:
     """True when the month ended more than JMA_FINAL_AFTER_DAYS days before fetched_at (JST)."""
-    return final_after(date(year, month, calendar.monthrange(year, month)[1]), fetched_at)
+    return page_store.final_after(
+        date(year, month, calendar.monthrange(year, month)[1]), fetched_at
+    )
 
 
 def is_fresh(row: MonthlyObservation, now: datetime) -> bool:
-    return fresh(row.is_final, row.fetched_at, now)
+    return page_store.fresh(row.is_final, row.fetched_at, now)
 
 
 _month_flights: SingleFlight[tuple[str, int, int], MonthResult] = SingleFlight()
@@ -97,7 +89,7 @@ def _fresh_result(station: Station, year: int, month: int) -> MonthResult | None
         .values_list(*_ROW_FIELDS)
         .first()
     )
-    if row is None or not fresh(row[3], row[4], clock.now()):
+    if row is None or not page_store.fresh(row[3], row[4], clock.now()):
         return None
     return _result_from_row(station, row)
 
@@ -185,7 +177,7 @@ def get_months(
     for year, month in wanted:
         row = stored.get((year, month))
         result = None
-        if row is not None and fresh(row[3], row[4], now):
+        if row is not None and page_store.fresh(row[3], row[4], now):
             result = _result_from_row(station, row)
         if result is None:
             yield get_month(station, year, month, client=client)
@@ -197,9 +189,9 @@ def get_months(
 
 def _fetch_and_store(station: Station, year: int, month: int, client: JmaClient) -> MonthResult:
     where = where_for(station, year, month)
-    html, url = fetched(where, lambda: client.fetch_month_html(station, year, month))
+    html, url = page_store.fetched(where, lambda: client.fetch_month_html(station, year, month))
     fetched_at = clock.now()
-    page = parsed(lambda: parse_daily_page(html, year=year, month=month), url, where)
+    page = page_store.parsed(lambda: parse_daily_page(html, year=year, month=month), url, where)
     if page is not None and page.page_type != station.page_type:
         raise LayoutChanged(
             f"expected a daily_{station.page_type} page, found daily_{page.page_type} ({url})",
@@ -258,17 +250,21 @@ def payload_of(page: DailyPage) -> bytes:
     no_phenomenon_rows lists the row indexes whose cell was "--". A month is 1-2 KB this way
     (version 1, JSON per row, was 20-33 KB stored).
     """
-    body = {"t": page.page_type, "d": [row.day for row in page.rows], "c": pack_columns(page.rows)}
-    return pack_body(body, PAYLOAD_VERSION)
+    body = {
+        "t": page.page_type,
+        "d": [row.day for row in page.rows],
+        "c": page_store.pack_columns(page.rows),
+    }
+    return page_store.pack_body(body, PAYLOAD_VERSION)
 
 
 def page_from_payload(payload: bytes | dict[str, Any], year: int, month: int) -> DailyPage:
     """The page from a stored payload: packed bytes (version 2) or version 1 JSON."""
     if isinstance(payload, dict):
         return _page_from_v1(payload, year, month)
-    body = unpack_body(payload, PAYLOAD_VERSION)
+    body = page_store.unpack_body(payload, PAYLOAD_VERSION)
     rows = [DailyRow(day=day) for day in body["d"]]
-    unpack_columns(body["c"], rows, "days")
+    page_store.unpack_columns(body["c"], rows, "days")
     return DailyPage(page_type=body["t"], year=year, month=month, rows=rows)
 
 

@@ -27,22 +27,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from batch.jma import day_lease
+from batch.jma import day_lease, page_store
 from batch.jma.client import JmaClient, day_url, default_client
 from batch.jma.errors import LayoutChanged
 from batch.jma.page import DayResult, SubdailyPage, SubdailyRow
 from batch.jma.page_lease import fetch_under_lease
 from batch.jma.single_flight import SingleFlight
-from batch.jma.stored import (
-    fetched,
-    final_after,
-    fresh,
-    pack_body,
-    pack_columns,
-    parsed,
-    unpack_body,
-    unpack_columns,
-)
 from batch.jma.subdaily_parser import GRANULARITIES, interval_ends, parse_subdaily_page
 from common import clock
 from repository.models import Station, SubdailyObservation
@@ -58,7 +48,7 @@ def where_for(station: Station, day: date, granularity: str) -> str:
 
 def is_final(day: date, fetched_at: datetime) -> bool:
     """True when the day ended more than JMA_FINAL_AFTER_DAYS days before fetched_at (JST)."""
-    return final_after(day, fetched_at)
+    return page_store.final_after(day, fetched_at)
 
 
 _day_flights: SingleFlight[tuple[str, date, str], DayResult] = SingleFlight()
@@ -106,7 +96,7 @@ def get_days(
     for day in wanted:
         row = stored.get(day)
         result = None
-        if row is not None and fresh(row[2], row[3], now):
+        if row is not None and page_store.fresh(row[2], row[3], now):
             result = _result_from_row(station, granularity, row)
         yield result if result is not None else get_day(station, day, granularity, client=client)
 
@@ -121,7 +111,7 @@ def _fresh_result(station: Station, day: date, granularity: str) -> DayResult | 
         .values_list(*_ROW_FIELDS)
         .first()
     )
-    if row is None or not fresh(row[2], row[3], clock.now()):
+    if row is None or not page_store.fresh(row[2], row[3], clock.now()):
         return None
     return _result_from_row(station, granularity, row)
 
@@ -157,9 +147,9 @@ def _fetch_under_lease(
 
 def _fetch_and_store(station: Station, day: date, granularity: str, client: JmaClient) -> DayResult:
     where = where_for(station, day, granularity)
-    html, url = fetched(where, lambda: client.fetch_day_html(station, day, granularity))
+    html, url = page_store.fetched(where, lambda: client.fetch_day_html(station, day, granularity))
     fetched_at = clock.now()
-    page = parsed(lambda: parse_subdaily_page(html, granularity, day), url, where)
+    page = page_store.parsed(lambda: parse_subdaily_page(html, granularity, day), url, where)
     if page is not None and page.page_type != station.page_type:
         raise LayoutChanged(
             f"expected a {granularity}_{station.page_type} page, "
@@ -206,17 +196,17 @@ def pack(page: SubdailyPage) -> bytes:
     Row i closes the day's (i+1)-th interval (its time is implied); quality -1 marks an item
     the row lacks. A 10-minute day is about 1.5 KB this way, an hourly day well under 1 KB.
     """
-    body = {"t": page.page_type, "n": len(page.rows), "c": pack_columns(page.rows)}
-    return pack_body(body, PACKED_VERSION)
+    body = {"t": page.page_type, "n": len(page.rows), "c": page_store.pack_columns(page.rows)}
+    return page_store.pack_body(body, PACKED_VERSION)
 
 
 def unpack(packed: bytes, day: date, granularity: str) -> SubdailyPage:
     """The page from its packed form (pack)."""
-    body: dict[str, Any] = unpack_body(packed, PACKED_VERSION, "packed")
+    body: dict[str, Any] = page_store.unpack_body(packed, PACKED_VERSION, "packed")
     times = interval_ends(day, granularity)
     n = int(body["n"])
     if n > len(times):
         raise ValueError(f"{n} rows for a {granularity} day")
     rows = [SubdailyRow(observed_day=day, time=times[i]) for i in range(n)]
-    unpack_columns(body["c"], rows, "rows")
+    page_store.unpack_columns(body["c"], rows, "rows")
     return SubdailyPage(granularity=granularity, page_type=body["t"], day=day, rows=rows)

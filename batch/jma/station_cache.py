@@ -35,6 +35,14 @@ from batch.jma.client import JmaClient, default_client
 from batch.jma.errors import JmaError, LayoutChanged
 from batch.jma.page import Observation
 from batch.jma.page_lease import fetch_under_lease
+from batch.jma.page_store import (
+    fetched,
+    final_after,
+    pack_body,
+    parsed,
+    unpack_body,
+    within_ttl,
+)
 from batch.jma.parse_annual import COLUMN_BY_CODE, LAYOUTS, AnnualPage, parse_annual_page
 from batch.jma.parse_rank import (
     ELEMENT_BY_CODE,
@@ -47,14 +55,6 @@ from batch.jma.parse_rank import (
 from batch.jma.parser import JST
 from batch.jma.single_flight import SingleFlight
 from batch.jma.station_pages import ANNUAL, RECORDS, page_letter, station_page_url, where_for
-from batch.jma.stored import (
-    fetched,
-    final_after,
-    pack_body,
-    parsed,
-    unpack_body,
-    within_ttl,
-)
 from common import clock
 from repository.models import AnnualObservation, RecordsWanted, Station, StationRecords
 
