@@ -224,31 +224,28 @@ def _optional(last: int, help_text: str | None = None) -> serializers.IntegerFie
     )
 
 
+def _codes(length: int, most: int, help_text: str) -> BoundedListField:
+    """An optional list of codes (stations, prefectures, items), at most `most` of them."""
+    return BoundedListField(
+        child=serializers.CharField(max_length=length),
+        required=False,
+        max_length=most,
+        default=list,
+        help_text=help_text,
+    )
+
+
 class CreateRequestSerializer(serializers.Serializer):
     start_year = _year()
     start_month = _month()
     end_year = _year()
     end_month = _month()
-    stations = BoundedListField(
-        child=serializers.CharField(max_length=5),
-        required=False,
-        max_length=2000,
-        default=list,
-        help_text="block_no of each station, in the order wanted in the workbook",
-    )
-    prefectures = BoundedListField(
-        child=serializers.CharField(max_length=2),
-        required=False,
-        max_length=47,
-        default=list,
-        help_text="JIS codes; each stands for its representative station",
-    )
-    items = BoundedListField(
-        child=serializers.CharField(max_length=40),
-        max_length=100,
-        required=False,
-        default=list,
-        help_text="weather item codes (daily); hourly and 10min requests may leave them out: "
+    stations = _codes(5, 2000, "block_no of each station, in the order wanted in the workbook")
+    prefectures = _codes(2, 47, "JIS codes; each stands for its representative station")
+    items = _codes(
+        40,
+        100,
+        "weather item codes (daily); hourly and 10min requests may leave them out: "
         "their sheet holds every element of JMA's page",
     )
     language = serializers.ChoiceField(choices=FileRequest.Language.choices, default="ja")
