@@ -31,7 +31,7 @@ from batch.workbook import labels
 from batch.workbook.annual_check import DIRECTION_OF, statistic_label
 from batch.workbook.charts import CHART_ROWS, FIRST_CHART_ROW
 from batch.workbook.info import InfoFacts, SourcePage, write_info
-from batch.workbook.printing import set_header_height, set_up_page
+from batch.workbook.printing import set_up_page, write_header
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.streaming import discard_sheets, info_time
 from batch.workbook.styles import CellMaker, mark_for_quality
@@ -124,11 +124,7 @@ class AnnualWriter:
                 header.append(_("%(item)s quality") % {"item": title})
                 widths.append(9)
         self.column_count = len(header)
-        for index, width in enumerate(widths, start=1):
-            self.ws_data.column_dimensions[get_column_letter(index)].width = width
-        self.ws_data.freeze_panes = "E2"
-        set_header_height(self.ws_data, header, widths)
-        self.ws_data.append([self.cells.header(text) for text in header])
+        write_header(self.ws_data, self.cells, header, widths, "E2")
         self.directions = labels.directions()
 
     def add_station(self, station: Station, annual: AnnualResult) -> None:

@@ -43,7 +43,7 @@ from batch.jma.subdaily_parser import HOURLY, LAYOUTS
 from batch.workbook import labels
 from batch.workbook.charts import CHART_ROWS, FIRST_CHART_ROW, MAX_STATION_CHARTS
 from batch.workbook.info import InfoFacts, SourcePage, write_info
-from batch.workbook.printing import set_header_height, set_up_page
+from batch.workbook.printing import set_up_page, write_header
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.streaming import (
     ObservationColumn,
@@ -214,11 +214,7 @@ class SubdailyWriter:
                 header.append(_("%(item)s quality") % {"item": str(SUBDAILY_LABELS[code])})
                 widths.append(9)
         self.column_count = len(header)
-        for index, width in enumerate(widths, start=1):
-            self.ws_data.column_dimensions[get_column_letter(index)].width = width
-        self.ws_data.freeze_panes = "F2"
-        set_header_height(self.ws_data, header, widths)
-        self.ws_data.append([self.header_cells.header(text) for text in header])
+        write_header(self.ws_data, self.header_cells, header, widths, "F2")
 
     def _prefix(self, station: Station) -> tuple[list[Any], list[bool]]:
         if self._context is None or self._context[0] != station.block_no:
@@ -439,11 +435,7 @@ class SubdailyWriter:
                 _("Difference"),
             ]
             widths += [14, 12, 10]
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "E2"
-        set_header_height(ws, header, widths)
-        ws.append([cells.header(text) for text in header])
+        write_header(ws, cells, header, widths, "E2")
         for station, day, made in self._checks:
             prefix, _available = self._prefix(station)
             daily = self._daily.get((station.block_no, day), {})

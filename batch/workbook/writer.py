@@ -35,7 +35,7 @@ from batch.workbook.monthly import (
     statistics_for,
     summarize_month,
 )
-from batch.workbook.printing import set_header_height, set_up_page, words_width
+from batch.workbook.printing import set_up_page, words_width, write_header
 from batch.workbook.records_sheet import RecordsSheet
 from batch.workbook.season_sheet import SeasonSheet
 from batch.workbook.spec import WorkbookSpec
@@ -201,15 +201,8 @@ class WorkbookWriter:
                 header.append("\n".join(labels.quality_header(item).rsplit(" ", 1)))
                 widths.append(words_width(header[-1], minimum=9))
                 numeric.append(True)
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = f"{get_column_letter(ID_COLUMNS + 1)}2"
-        set_header_height(ws, header, widths)
-        ws.append(
-            [
-                self.data_cells.header(text, numeric=right)
-                for text, right in zip(header, numeric, strict=True)
-            ]
+        write_header(
+            ws, self.data_cells, header, widths, f"{get_column_letter(ID_COLUMNS + 1)}2", numeric
         )
 
     def _context(self, station: Station) -> tuple[str, list[Any], list[bool]]:
@@ -278,15 +271,13 @@ class WorkbookWriter:
         self.monthly_column_count = len(header)
         if not self.chart_columns:  # only extremes chosen (e.g. max 1 h precipitation)
             self.chart_columns = extremes[:1]
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "H2"
-        set_header_height(ws, header, widths)
-        ws.append(
-            [
-                self.monthly_cells.header(text, numeric=index not in texts)
-                for index, text in enumerate(header, start=1)
-            ]
+        write_header(
+            ws,
+            self.monthly_cells,
+            header,
+            widths,
+            "H2",
+            [i not in texts for i in range(1, len(header) + 1)],
         )
 
     def statistic_cells(self, cells: CellMaker, summary: dict[str, MonthlyValue]) -> list[Any]:
