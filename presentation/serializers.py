@@ -206,31 +206,49 @@ class StationSearchSerializer(serializers.Serializer):
 # --- Requests ---------------------------------------------------------------------------------
 
 
+def _year() -> serializers.IntegerField:
+    """A period's year: from the earliest JMA has to 9999."""
+    return serializers.IntegerField(min_value=settings.EARLIEST_YEAR, max_value=9999)
+
+
+def _month() -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=12)
+
+
+def _optional(last: int, help_text: str | None = None) -> serializers.IntegerField:
+    """An optional month (last 12) or day (last 31) of the period: null or left out."""
+    return serializers.IntegerField(
+        min_value=1,
+        max_value=last,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=help_text,
+    )
+
+
+def _codes(length: int, most: int, help_text: str) -> BoundedListField:
+    """An optional list of codes (stations, prefectures, items), at most `most` of them."""
+    return BoundedListField(
+        child=serializers.CharField(max_length=length),
+        required=False,
+        max_length=most,
+        default=list,
+        help_text=help_text,
+    )
+
+
 class CreateRequestSerializer(serializers.Serializer):
-    start_year = serializers.IntegerField(min_value=settings.EARLIEST_YEAR, max_value=9999)
-    start_month = serializers.IntegerField(min_value=1, max_value=12)
-    end_year = serializers.IntegerField(min_value=settings.EARLIEST_YEAR, max_value=9999)
-    end_month = serializers.IntegerField(min_value=1, max_value=12)
-    stations = BoundedListField(
-        child=serializers.CharField(max_length=5),
-        required=False,
-        max_length=2000,
-        default=list,
-        help_text="block_no of each station, in the order wanted in the workbook",
-    )
-    prefectures = BoundedListField(
-        child=serializers.CharField(max_length=2),
-        required=False,
-        max_length=47,
-        default=list,
-        help_text="JIS codes; each stands for its representative station",
-    )
-    items = BoundedListField(
-        child=serializers.CharField(max_length=40),
-        max_length=100,
-        required=False,
-        default=list,
-        help_text="weather item codes (daily); hourly and 10min requests may leave them out: "
+    start_year = _year()
+    start_month = _month()
+    end_year = _year()
+    end_month = _month()
+    stations = _codes(5, 2000, "block_no of each station, in the order wanted in the workbook")
+    prefectures = _codes(2, 47, "JIS codes; each stands for its representative station")
+    items = _codes(
+        40,
+        100,
+        "weather item codes (daily); hourly and 10min requests may leave them out: "
         "their sheet holds every element of JMA's page",
     )
     language = serializers.ChoiceField(choices=FileRequest.Language.choices, default="ja")
@@ -241,41 +259,23 @@ class CreateRequestSerializer(serializers.Serializer):
         help_text="xlsx: the workbook; csv: a ZIP of a long daily CSV (one row per station, "
         "day and item), the monthly and season tables and a README",
     )
-    season_start_month = serializers.IntegerField(
-        min_value=1,
-        max_value=12,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="with season_end_month: take only these months of every year (12 and 2: "
+    season_start_month = _optional(
+        12,
+        "with season_end_month: take only these months of every year (12 and 2: "
         "December to February, December counting with the next year's season)",
     )
-    season_end_month = serializers.IntegerField(
-        min_value=1, max_value=12, required=False, allow_null=True, default=None
-    )
+    season_end_month = _optional(12)
     granularity = serializers.ChoiceField(
         choices=FileRequest.Granularity.choices,
         default=FileRequest.Granularity.DAILY,
         help_text="daily (a row per day), hourly or 10min (a JMA page per station-day, "
         "a row per hour or ten minutes), annual",
     )
-    start_day = serializers.IntegerField(
-        min_value=1,
-        max_value=31,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="hourly and 10min only: the first day, of start_year/start_month "
-        "(default the 1st)",
+    start_day = _optional(
+        31, "hourly and 10min only: the first day, of start_year/start_month (default the 1st)"
     )
-    end_day = serializers.IntegerField(
-        min_value=1,
-        max_value=31,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="hourly and 10min only: the last day, of end_year/end_month "
-        "(default the month's last)",
+    end_day = _optional(
+        31, "hourly and 10min only: the last day, of end_year/end_month (default the month's last)"
     )
 
 

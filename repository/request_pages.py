@@ -175,10 +175,16 @@ def is_served(final: bool, fetched_at: datetime, now: datetime) -> bool:
     return final or now - fetched_at < timedelta(seconds=settings.JMA_CURRENT_MONTH_TTL_S)
 
 
+def final_after(last_day: date, fetched_at: datetime) -> bool:
+    """True when last_day ended more than JMA_FINAL_AFTER_DAYS days before fetched_at (JST):
+    JMA's values for it do not change any more."""
+    fetched_on = timezone.localtime(fetched_at, clock.JST).date()
+    return fetched_on > last_day + timedelta(days=settings.JMA_FINAL_AFTER_DAYS)
+
+
 def year_is_final(year: int, fetched_at: datetime) -> bool:
     """The year ended more than JMA_FINAL_AFTER_DAYS days before fetched_at (JST)."""
-    fetched_on = timezone.localtime(fetched_at, clock.JST).date()
-    return fetched_on > date(year, 12, 31) + timedelta(days=settings.JMA_FINAL_AFTER_DAYS)
+    return final_after(date(year, 12, 31), fetched_at)
 
 
 def annual_is_fresh(fetched_at: datetime, through_year: int, now: datetime) -> bool:

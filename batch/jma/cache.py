@@ -14,28 +14,24 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-import json
 import logging
 import zlib
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from batch.jma import lease
+from batch.jma import lease, page_store
 from batch.jma.client import JmaClient, default_client, month_url
 from batch.jma.derive import add_derived
-from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
+from batch.jma.errors import LayoutChanged
 from batch.jma.page import DailyPage, DailyRow, MonthResult, Observation
 from batch.jma.page_lease import fetch_under_lease
-from batch.jma.parser import JST, parse_daily_page
+from batch.jma.parser import parse_daily_page
 from batch.jma.single_flight import SingleFlight
 from common import clock
 from repository.models import MonthlyObservation, Station
-from repository.request_pages import is_served
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +49,13 @@ def where_for(station: Station, year: int, month: int) -> str:
 
 def is_final(year: int, month: int, fetched_at: datetime) -> bool:
     """True when the month ended more than JMA_FINAL_AFTER_DAYS days before fetched_at (JST)."""
-    last_day = date(year, month, calendar.monthrange(year, month)[1])
-    fetched_on = timezone.localtime(fetched_at, JST).date()
-    return fetched_on > last_day + timedelta(days=settings.JMA_FINAL_AFTER_DAYS)
+    return page_store.final_after(
+        date(year, month, calendar.monthrange(year, month)[1]), fetched_at
+    )
 
 
 def is_fresh(row: MonthlyObservation, now: datetime) -> bool:
-    return _fresh(row.is_final, row.fetched_at, now)
-
-
-def _fresh(final: bool, fetched_at: datetime, now: datetime) -> bool:
-    return is_served(final, fetched_at, now)  # the rule the estimate counts by
+    return page_store.fresh(row.is_final, row.fetched_at, now)
 
 
 _month_flights: SingleFlight[tuple[str, int, int], MonthResult] = SingleFlight()
@@ -97,7 +89,7 @@ def _fresh_result(station: Station, year: int, month: int) -> MonthResult | None
         .values_list(*_ROW_FIELDS)
         .first()
     )
-    if row is None or not _fresh(row[3], row[4], clock.now()):
+    if row is None or not page_store.fresh(row[3], row[4], clock.now()):
         return None
     return _result_from_row(station, row)
 
@@ -185,7 +177,7 @@ def get_months(
     for year, month in wanted:
         row = stored.get((year, month))
         result = None
-        if row is not None and _fresh(row[3], row[4], now):
+        if row is not None and page_store.fresh(row[3], row[4], now):
             result = _result_from_row(station, row)
         if result is None:
             yield get_month(station, year, month, client=client)
@@ -197,20 +189,9 @@ def get_months(
 
 def _fetch_and_store(station: Station, year: int, month: int, client: JmaClient) -> MonthResult:
     where = where_for(station, year, month)
-    try:
-        html, url = client.fetch_month_html(station, year, month)
-    except JmaError as exc:
-        if not exc.where:
-            raise type(exc)(str(exc), where=where) from exc
-        raise
+    html, url = page_store.fetched(where, lambda: client.fetch_month_html(station, year, month))
     fetched_at = clock.now()
-    page: DailyPage | None
-    try:
-        page = parse_daily_page(html, year=year, month=month)
-    except NoDataPublished:
-        page = None
-    except LayoutChanged as exc:
-        raise LayoutChanged(f"{exc} (page {url})", where=where) from exc
+    page = page_store.parsed(lambda: parse_daily_page(html, year=year, month=month), url, where)
     if page is not None and page.page_type != station.page_type:
         raise LayoutChanged(
             f"expected a daily_{station.page_type} page, found daily_{page.page_type} ({url})",
@@ -269,38 +250,21 @@ def payload_of(page: DailyPage) -> bytes:
     no_phenomenon_rows lists the row indexes whose cell was "--". A month is 1-2 KB this way
     (version 1, JSON per row, was 20-33 KB stored).
     """
-    codes: dict[str, None] = {}
-    for row in page.rows:
-        codes.update(dict.fromkeys(row.values))
-    columns = {}
-    for code in codes:
-        cells = [row.values.get(code) for row in page.rows]
-        columns[code] = [
-            [cell.value if cell else None for cell in cells],
-            [cell.quality if cell else -1 for cell in cells],
-            [i for i, cell in enumerate(cells) if cell and cell.no_phenomenon],
-        ]
-    body = {"t": page.page_type, "d": [row.day for row in page.rows], "c": columns}
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    return bytes([PAYLOAD_VERSION]) + zlib.compress(text.encode(), 9)
+    body = {
+        "t": page.page_type,
+        "d": [row.day for row in page.rows],
+        "c": page_store.pack_columns(page.rows),
+    }
+    return page_store.pack_body(body, PAYLOAD_VERSION)
 
 
 def page_from_payload(payload: bytes | dict[str, Any], year: int, month: int) -> DailyPage:
     """The page from a stored payload: packed bytes (version 2) or version 1 JSON."""
     if isinstance(payload, dict):
         return _page_from_v1(payload, year, month)
-    if not payload or payload[0] != PAYLOAD_VERSION:
-        raise ValueError(f"unknown payload version {payload[:1]!r}")
-    body = json.loads(zlib.decompress(payload[1:]))
-    days = body["d"]
-    rows = [DailyRow(day=day) for day in days]
-    for code, (values, qualities, dashes) in body["c"].items():
-        if len(values) != len(days) or len(qualities) != len(days):
-            raise ValueError(f"column {code!r} does not match the days")
-        dashed = set(dashes)
-        for i, (value, quality) in enumerate(zip(values, qualities, strict=True)):
-            if quality != -1:
-                rows[i].values[code] = Observation(value, quality, i in dashed)
+    body = page_store.unpack_body(payload, PAYLOAD_VERSION)
+    rows = [DailyRow(day=day) for day in body["d"]]
+    page_store.unpack_columns(body["c"], rows, "days")
     return DailyPage(page_type=body["t"], year=year, month=month, rows=rows)
 
 

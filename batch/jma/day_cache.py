@@ -19,27 +19,23 @@ are fetched when a request needs them, never ahead.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import zlib
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from batch.jma import day_lease
+from batch.jma import day_lease, page_store
 from batch.jma.client import JmaClient, day_url, default_client
-from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
-from batch.jma.page import DayResult, Observation, SubdailyPage, SubdailyRow
+from batch.jma.errors import LayoutChanged
+from batch.jma.page import DayResult, SubdailyPage, SubdailyRow
 from batch.jma.page_lease import fetch_under_lease
 from batch.jma.single_flight import SingleFlight
-from batch.jma.subdaily_parser import GRANULARITIES, JST, interval_ends, parse_subdaily_page
+from batch.jma.subdaily_parser import GRANULARITIES, interval_ends, parse_subdaily_page
 from common import clock
 from repository.models import Station, SubdailyObservation
-from repository.request_pages import is_served
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +48,7 @@ def where_for(station: Station, day: date, granularity: str) -> str:
 
 def is_final(day: date, fetched_at: datetime) -> bool:
     """True when the day ended more than JMA_FINAL_AFTER_DAYS days before fetched_at (JST)."""
-    fetched_on = timezone.localtime(fetched_at, JST).date()
-    return fetched_on > day + timedelta(days=settings.JMA_FINAL_AFTER_DAYS)
-
-
-def _fresh(final: bool, fetched_at: datetime, now: datetime) -> bool:
-    return is_served(final, fetched_at, now)  # the rule the estimate counts by
+    return page_store.final_after(day, fetched_at)
 
 
 _day_flights: SingleFlight[tuple[str, date, str], DayResult] = SingleFlight()
@@ -105,7 +96,7 @@ def get_days(
     for day in wanted:
         row = stored.get(day)
         result = None
-        if row is not None and _fresh(row[2], row[3], now):
+        if row is not None and page_store.fresh(row[2], row[3], now):
             result = _result_from_row(station, granularity, row)
         yield result if result is not None else get_day(station, day, granularity, client=client)
 
@@ -120,7 +111,7 @@ def _fresh_result(station: Station, day: date, granularity: str) -> DayResult | 
         .values_list(*_ROW_FIELDS)
         .first()
     )
-    if row is None or not _fresh(row[2], row[3], clock.now()):
+    if row is None or not page_store.fresh(row[2], row[3], clock.now()):
         return None
     return _result_from_row(station, granularity, row)
 
@@ -156,20 +147,9 @@ def _fetch_under_lease(
 
 def _fetch_and_store(station: Station, day: date, granularity: str, client: JmaClient) -> DayResult:
     where = where_for(station, day, granularity)
-    try:
-        html, url = client.fetch_day_html(station, day, granularity)
-    except JmaError as exc:
-        if not exc.where:
-            raise type(exc)(str(exc), where=where) from exc
-        raise
+    html, url = page_store.fetched(where, lambda: client.fetch_day_html(station, day, granularity))
     fetched_at = clock.now()
-    page: SubdailyPage | None
-    try:
-        page = parse_subdaily_page(html, granularity, day)
-    except NoDataPublished:
-        page = None
-    except LayoutChanged as exc:
-        raise LayoutChanged(f"{exc} (page {url})", where=where) from exc
+    page = page_store.parsed(lambda: parse_subdaily_page(html, granularity, day), url, where)
     if page is not None and page.page_type != station.page_type:
         raise LayoutChanged(
             f"expected a {granularity}_{station.page_type} page, "
@@ -216,37 +196,17 @@ def pack(page: SubdailyPage) -> bytes:
     Row i closes the day's (i+1)-th interval (its time is implied); quality -1 marks an item
     the row lacks. A 10-minute day is about 1.5 KB this way, an hourly day well under 1 KB.
     """
-    codes: dict[str, None] = {}
-    for row in page.rows:
-        codes.update(dict.fromkeys(row.values))
-    columns = {}
-    for code in codes:
-        cells = [row.values.get(code) for row in page.rows]
-        columns[code] = [
-            [cell.value if cell else None for cell in cells],
-            [cell.quality if cell else -1 for cell in cells],
-            [i for i, cell in enumerate(cells) if cell and cell.no_phenomenon],
-        ]
-    body = {"t": page.page_type, "n": len(page.rows), "c": columns}
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    return bytes([PACKED_VERSION]) + zlib.compress(text.encode(), 9)
+    body = {"t": page.page_type, "n": len(page.rows), "c": page_store.pack_columns(page.rows)}
+    return page_store.pack_body(body, PACKED_VERSION)
 
 
 def unpack(packed: bytes, day: date, granularity: str) -> SubdailyPage:
     """The page from its packed form (pack)."""
-    if not packed or packed[0] != PACKED_VERSION:
-        raise ValueError(f"unknown packed version {packed[:1]!r}")
-    body: dict[str, Any] = json.loads(zlib.decompress(packed[1:]))
+    body: dict[str, Any] = page_store.unpack_body(packed, PACKED_VERSION, "packed")
     times = interval_ends(day, granularity)
     n = int(body["n"])
     if n > len(times):
         raise ValueError(f"{n} rows for a {granularity} day")
     rows = [SubdailyRow(observed_day=day, time=times[i]) for i in range(n)]
-    for code, (values, qualities, dashes) in body["c"].items():
-        if len(values) != n or len(qualities) != n:
-            raise ValueError(f"column {code!r} does not match the rows")
-        dashed = set(dashes)
-        for i, (value, quality) in enumerate(zip(values, qualities, strict=True)):
-            if quality != -1:
-                rows[i].values[code] = Observation(value, quality, i in dashed)
+    page_store.unpack_columns(body["c"], rows, "rows")
     return SubdailyPage(granularity=granularity, page_type=body["t"], day=day, rows=rows)

@@ -14,14 +14,15 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from batch.jma.errors import LayoutChanged
+from batch.jma.errors import LayoutChanged, NoDataPublished
 from batch.jma.page import Observation
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -156,6 +157,82 @@ def _is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def normalize_path(path: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """A header path as written in a parser's table of columns, normalized (None stays)."""
+    return tuple(normalize_header(part) for part in path) if path else None
+
+
+def page_table(html: str | bytes, no_data: str) -> tuple[etree._Element | None, etree._Element]:
+    """(the document root, its data table); NoDataPublished(no_data) on JMA's no-data notice,
+    LayoutChanged when there is neither."""
+    root, text_of = read_document(html)
+    table = find_data_table(root)
+    if table is None:
+        if NO_DATA_TEXT in text_of():
+            raise NoDataPublished(no_data)
+        raise LayoutChanged(
+            f'expected a data table <table id="{TABLE_ID}"> or the no-data notice '
+            f"「{NO_DATA_TEXT}」, found neither"
+        )
+    return root, table
+
+
+def expected_column(
+    layout: Sequence[Any], name: str, position: int, path_of: Callable[[Any], tuple[str, ...]]
+) -> str:
+    """What JMA's layout `name` has at this column (2: the first after the row's label), for
+    an error message."""
+    index = position - 2
+    if index >= len(layout):
+        return f"expected no column after the {len(layout)} {name} columns"
+    column = layout[index]
+    return f"expected '{shown(path_of(column))}' ({column.code}) as on {name} pages"
+
+
+def check_unit(
+    column: Any,
+    units: list[tuple[int, str]],
+    position: int,
+    path: tuple[str, ...],
+    expected_at: Callable[[], str],
+) -> None:
+    """The unit, wherever it stands in the path, must be the element's own unit (a column
+    with .unit and .kind; expected_at() says what the layout has there, for the error)."""
+    found = [unit for _, unit in units]
+    if column.unit is None:
+        # The wind group "風向・風速(m/s)" of s1 / s pages also covers its direction columns.
+        inherited = column.kind == DIRECTION and units == [(0, normalize_header("m/s"))]
+        ok = not units or inherited
+    else:
+        ok = found == [column.unit]
+    if ok:
+        return
+    expected_unit = f"({column.unit})" if column.unit else "no unit"
+    found_units = ", ".join(f"({unit})" for unit in found) or "no unit"
+    raise LayoutChanged(
+        f"column {position}: {expected_at()} with {expected_unit}, "
+        f"found '{shown(path)}' with {found_units}"
+    )
+
+
+def read_values(
+    cells: list[etree._Element], columns: Sequence[Any], where: str
+) -> dict[str, Observation]:
+    """A row's data cells read by their columns' .code and .kind; `where` ("day 3") names the
+    row in errors."""
+    if len(cells) != len(columns):
+        raise LayoutChanged(
+            f"{where}: expected {len(columns)} data cells as in the header, found {len(cells)}"
+        )
+    values: dict[str, Observation] = {}
+    for cell, column in zip(cells, columns, strict=True):
+        try:
+            values[column.code] = read_cell(cell_text(cell), column.kind)
+        except ValueError as exc:
+            raise LayoutChanged(f"{where}, column {column.code}: {exc}") from None
+    return values
 
 
 def find_data_table(root: etree._Element | None) -> etree._Element | None:

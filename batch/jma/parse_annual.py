@@ -20,22 +20,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from lxml import etree
 
-from batch.jma.errors import LayoutChanged, NoDataPublished
+from batch.jma.errors import LayoutChanged
 from batch.jma.grid import (
     DIRECTION,
-    NO_DATA_TEXT,
     NUMBER,
-    TABLE_ID,
     cell_text,
+    check_unit,
     column_paths,
+    expected_column,
     find_data_table,
     normalize_header,
-    read_cell,
+    normalize_path,
+    page_table,
     read_document,
+    read_values,
     shown,
     split_rows,
 )
@@ -77,16 +79,13 @@ def _col(
     *,
     cold_season: bool = False,
 ) -> AnnualColumn:
-    def norm(path: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        return tuple(normalize_header(part) for part in path) if path else None
-
     daily_code, statistic = daily or (None, None)
     return AnnualColumn(
         code,
         kind,
         normalize_header(unit) if unit else None,
-        norm(s),
-        norm(a),
+        normalize_path(s),
+        normalize_path(a),
         cold_season,
         daily_code,
         statistic,
@@ -293,15 +292,7 @@ class AnnualPage:
 
 def parse_annual_page(html: str | bytes, *, today: date | None = None) -> AnnualPage:
     """Parse one annually_s or annually_a page; today (JST) bounds the last year shown."""
-    root, text_of = read_document(html)
-    table = find_data_table(root)
-    if table is None:
-        if NO_DATA_TEXT in text_of():
-            raise NoDataPublished("JMA published no annual values for this station")
-        raise LayoutChanged(
-            f'expected a data table <table id="{TABLE_ID}"> or the no-data notice '
-            f"「{NO_DATA_TEXT}」, found neither"
-        )
+    root, table = page_table(html, "JMA published no annual values for this station")
     header_rows, year_rows = split_rows(table)
     paths = column_paths(header_rows)
     if not paths or paths[0] != (YEAR_HEADER,):
@@ -366,7 +357,7 @@ def identify(paths: list[tuple[str, ...]], page_type: str) -> tuple[AnnualColumn
                 f"column {position}: {_expected_at(page_type, position)}, "
                 f"found unknown header '{shown(path)}'"
             )
-        _check_unit(column, units, position, path, page_type)
+        check_unit(column, units, position, path, partial(_expected_at, page_type, position))
         if cold_season != column.cold_season:
             note = "with" if column.cold_season else "without"
             raise LayoutChanged(
@@ -389,41 +380,14 @@ def identify(paths: list[tuple[str, ...]], page_type: str) -> tuple[AnnualColumn
     return tuple(spec)
 
 
-def _check_unit(
-    column: AnnualColumn,
-    units: list[tuple[int, str]],
-    position: int,
-    path: tuple[str, ...],
-    page_type: str,
-) -> None:
-    """The unit, wherever it stands in the path, must be the element's own unit."""
-    found = [unit for _, unit in units]
-    if column.unit is None:
-        # On annually_s the wind group "風向・風速(m/s)" also covers its direction columns.
-        inherited = column.kind == DIRECTION and units == [(0, normalize_header("m/s"))]
-        ok = not units or inherited
-    else:
-        ok = found == [column.unit]
-    if ok:
-        return
-    expected_unit = f"({column.unit})" if column.unit else "no unit"
-    found_units = ", ".join(f"({unit})" for unit in found) or "no unit"
-    raise LayoutChanged(
-        f"column {position}: {_expected_at(page_type, position)} with {expected_unit}, "
-        f"found '{shown(path)}' with {found_units}"
-    )
-
-
 def _expected_at(page_type: str, position: int) -> str:
     """What JMA's layout has at this column, for the error message."""
-    layout = LAYOUTS[page_type]
-    name = f"annually_{page_type}"
-    index = position - 2
-    if index >= len(layout):
-        return f"expected no column after the {len(layout)} {name} columns"
-    column = layout[index]
-    path = column.s if page_type == "s" else column.a
-    return f"expected '{shown(path)}' ({column.code}) as on {name} pages"
+    return expected_column(
+        LAYOUTS[page_type],
+        f"annually_{page_type}",
+        position,
+        lambda column: column.s if page_type == "s" else column.a,
+    )
 
 
 _LINE_CLASS = re.compile(r"data_(?:0|\d+(t))_(?:0|\d+(b))")
@@ -447,18 +411,9 @@ def _read_row(
     if not (len(year_text) == 4 and year_text.isdigit()):
         raise LayoutChanged(f"expected a year in the first cell, found {year_text!r}")
     year = int(year_text)
-    if len(cells) - 1 != len(spec):
-        raise LayoutChanged(
-            f"year {year}: expected {len(spec)} data cells as in the header, found {len(cells) - 1}"
-        )
-    values: dict[str, Observation] = {}
+    values = read_values(cells[1:], spec, f"year {year}")
     lines: dict[str, str] = {}
     for cell, column in zip(cells[1:], spec, strict=True):
-        raw = (cell.text or "") if len(cell) == 0 else "".join(cell.itertext())
-        try:
-            values[column.code] = read_cell(raw, column.kind)
-        except ValueError as exc:
-            raise LayoutChanged(f"year {year}, column {column.code}: {exc}") from None
         css = cell.get("class")
         if css != "data_0_0" and css:  # most cells: no line
             line = _line_of(css)

@@ -14,10 +14,11 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from lxml import etree
 
-from batch.jma.errors import LayoutChanged, NoDataPublished
+from batch.jma.errors import LayoutChanged
 from batch.jma.grid import (
     COMPASS_POINTS,
     DIRECTION,
@@ -25,15 +26,16 @@ from batch.jma.grid import (
     JST,
     NO_DATA_TEXT,
     NUMBER,
-    TABLE_ID,
     TEXT,
     cell_text,
+    check_unit,
     column_paths,
-    find_data_table,
+    expected_column,
     normalize_header,
+    normalize_path,
+    page_table,
     parse_cell,
-    read_cell,
-    read_document,
+    read_values,
     shown,
     split_rows,
     split_unit,
@@ -67,10 +69,8 @@ class Column:
 def _col(
     code: str, kind: str, unit: str | None, s1: tuple[str, ...] | None, a1: tuple[str, ...] | None
 ) -> Column:
-    def norm(path: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        return tuple(normalize_header(part) for part in path) if path else None
-
-    return Column(code, kind, normalize_header(unit) if unit else None, norm(s1), norm(a1))
+    unit = normalize_header(unit) if unit else None
+    return Column(code, kind, unit, normalize_path(s1), normalize_path(a1))
 
 
 _W1, _WA = "風向・風速(m/s)", "風向・風速"
@@ -144,15 +144,7 @@ def parse_daily_page(
 
     today (JST) decides whether the month may still be running (fewer rows than days).
     """
-    root, text_of = read_document(html)
-    table = find_data_table(root)
-    if table is None:
-        if NO_DATA_TEXT in text_of():
-            raise NoDataPublished(f"JMA published no data for {year}-{month:02d}")
-        raise LayoutChanged(
-            f'expected a data table <table id="{TABLE_ID}"> or the no-data notice '
-            f"「{NO_DATA_TEXT}」, found neither"
-        )
+    _root, table = page_table(html, f"JMA published no data for {year}-{month:02d}")
     header_rows, day_rows = split_rows(table)
 
     columns = column_paths(header_rows)
@@ -183,7 +175,7 @@ def _identify(columns: list[tuple[str, ...]]) -> list[Column]:
                 f"column {position}: {_expected_at(columns, position)}, "
                 f"found unknown header '{shown(path)}'"
             )
-        _check_unit(column, units, position, path, columns)
+        check_unit(column, units, position, path, partial(_expected_at, columns, position))
         spec.append(column)
     codes = [column.code for column in spec]
     if len(set(codes)) != len(codes):
@@ -203,45 +195,15 @@ def _identify(columns: list[tuple[str, ...]]) -> list[Column]:
     )
 
 
-def _check_unit(
-    column: Column,
-    units: list[tuple[int, str]],
-    position: int,
-    path: tuple[str, ...],
-    columns: list[tuple[str, ...]],
-) -> None:
-    """The unit, wherever it stands in the path, must be the element's own unit."""
-    found = [unit for _, unit in units]
-    if column.unit is None:
-        # On daily_s1 the wind group "風向・風速(m/s)" also covers its direction columns.
-        inherited = column.kind == DIRECTION and units == [(0, normalize_header("m/s"))]
-        ok = not units or inherited
-    else:
-        ok = found == [column.unit]
-    if ok:
-        return
-    expected_unit = f"({column.unit})" if column.unit else "no unit"
-    found_units = ", ".join(f"({unit})" for unit in found) or "no unit"
-    raise LayoutChanged(
-        f"column {position}: {_expected_at(columns, position)} with {expected_unit}, "
-        f"found '{shown(path)}' with {found_units}"
-    )
-
-
 def _is_s1(columns: list[tuple[str, ...]]) -> bool:
     return any(path and split_unit(path)[0][0] == "気圧" for path in columns)
 
 
 def _expected_at(columns: list[tuple[str, ...]], position: int) -> str:
     """What JMA's layout has at this column, for the error message."""
-    s1 = _is_s1(columns)
-    layout = S1_LAYOUT if s1 else A1_LAYOUT
-    name = "daily_s1" if s1 else "daily_a1"
-    index = position - 2
-    if index >= len(layout):
-        return f"expected no column after the {len(layout)} {name} columns"
-    column = layout[index]
-    return f"expected '{shown(column.s1 if s1 else column.a1)}' ({column.code}) as on {name} pages"
+    if _is_s1(columns):
+        return expected_column(S1_LAYOUT, "daily_s1", position, lambda column: column.s1)
+    return expected_column(A1_LAYOUT, "daily_a1", position, lambda column: column.a1)
 
 
 def _parse_row(tr: etree._Element, spec: list[Column]) -> tuple[int, dict[str, Observation]]:
@@ -250,18 +212,7 @@ def _parse_row(tr: etree._Element, spec: list[Column]) -> tuple[int, dict[str, O
     if not day_text.isdigit():
         raise LayoutChanged(f"expected a day number in the first cell, found {day_text!r}")
     day = int(day_text)
-    if len(cells) - 1 != len(spec):
-        raise LayoutChanged(
-            f"day {day}: expected {len(spec)} data cells as in the header, found {len(cells) - 1}"
-        )
-    values: dict[str, Observation] = {}
-    for cell, column in zip(cells[1:], spec, strict=True):
-        raw = (cell.text or "") if len(cell) == 0 else "".join(cell.itertext())
-        try:
-            values[column.code] = read_cell(raw, column.kind)
-        except ValueError as exc:
-            raise LayoutChanged(f"day {day}, column {column.code}: {exc}") from None
-    return day, values
+    return day, read_values(cells[1:], spec, f"day {day}")
 
 
 def _check_days(days: list[int], year: int, month: int, today: date | None) -> None:

@@ -24,7 +24,14 @@ from functools import lru_cache
 from html import escape
 
 from batch.jma.parser import COMPASS_POINTS
-from batch.jma.replay_pages import StationInfo, no_data_page, station_info, today_jst
+from batch.jma.replay_pages import (
+    PAGE_HEAD,
+    PAGE_TAIL,
+    StationInfo,
+    no_data_page,
+    station_info,
+    today_jst,
+)
 
 FAULTS = ("nodata", "layout", "rename", "unit", "shift")
 S_FIRST_YEAR, A_FIRST_YEAR = 1961, 1976
@@ -311,21 +318,6 @@ def caption(info: StationInfo, title: str, close: str) -> str:
 
 # --- markup ------------------------------------------------------------------------------------
 
-PAGE_HEAD = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" \
-"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
-<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="ja" lang="ja">
-<head>
-<meta http-equiv="Content-Type" content="text/html; charset=UTF-8" />
-<title>気象庁｜過去の気象データ検索</title>
-</head>
-<body>
-<div id="main">
-"""
-PAGE_TAIL = """<div class="contents_area_print"><p>出典：気象庁ホームページ</p></div>
-</div>
-</body>
-</html>
-"""
 
 # The header rows, verbatim from the real pages (tests/real_pages).
 ANNUAL_S_HEADER = (

@@ -161,7 +161,7 @@ def _render(
         header = _with_extra_column(header, page_type)
     elif fault == "rename":
         header = _renamed(header, page_type)
-    out = [_PAGE_HEAD, caption_line(info, year, month, page_type), "\n", _TABLE_OPEN[page_type]]
+    out = [_PAGE_HEAD, caption_line(info, year, month, page_type), "\n", TABLE_OPEN[page_type]]
     out.append(header)
     td = _TD[page_type]
     for day, cells in enumerate(rows, start=1):
@@ -436,20 +436,15 @@ _PAGE_HEAD = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" \
 
 # The table's opening tag and a data cell's, as each page type writes them (s1 quotes its
 # attributes, a1 leaves class unquoted).
-_TABLE_OPEN = {
+TABLE_OPEN = {
     "s1": "<table id='tablefix1' class='data2_s'>\n",
     "a1": '<table id="tablefix1" class="data2_s">\n',
 }
 _TD = {"s1": '<td class="data_0_0"', "a1": "<td class=data_0_0"}
 
-_PAGE_TAIL = """</table>
-<div class="contents_area_print"><p>出典：気象庁ホームページ</p></div>
-</div>
-</body>
-</html>
-"""
-
-_NO_DATA_PAGE = f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" \
+# The head and tail of the pages without a stylesheet link (annual, records, sub-daily, no
+# data), and every page's tail after its table.
+PAGE_HEAD = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" \
 "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
 <html xmlns="http://www.w3.org/1999/xhtml" xml:lang="ja" lang="ja">
 <head>
@@ -458,7 +453,17 @@ _NO_DATA_PAGE = f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//E
 </head>
 <body>
 <div id="main">
-<div class="contents_area_print">
+"""
+PAGE_TAIL = """<div class="contents_area_print"><p>出典：気象庁ホームページ</p></div>
+</div>
+</body>
+</html>
+"""
+_PAGE_TAIL = "</table>\n" + PAGE_TAIL
+
+_NO_DATA_PAGE = (
+    PAGE_HEAD
+    + f"""<div class="contents_area_print">
 <p>{NO_DATA_TEXT}。<br />
 指定された地点・年月の観測データはありません。地点や年月を変えて再度お試しください。</p>
 </div>
@@ -466,6 +471,7 @@ _NO_DATA_PAGE = f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//E
 </body>
 </html>
 """
+)
 
 # The header rows, verbatim from the real pages (tests/real_pages): daily_s1 (東京 2023-01
 # and 千葉 2013-10 are identical) has four rows with the units on the group cells; daily_a1

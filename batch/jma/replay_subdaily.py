@@ -21,7 +21,16 @@ from html import escape
 
 from batch.jma.errors import NoDataPublished
 from batch.jma.parser import parse_daily_page
-from batch.jma.replay_pages import FAULTS, no_data_page, render_daily_page, station_info, today_jst
+from batch.jma.replay_pages import (
+    FAULTS,
+    PAGE_HEAD,
+    PAGE_TAIL,
+    TABLE_OPEN,
+    no_data_page,
+    render_daily_page,
+    station_info,
+    today_jst,
+)
 from batch.jma.replay_subdaily_values import DayCells, generate_day
 
 HOURLY, TEN_MINUTES = "hourly", "10min"
@@ -188,10 +197,10 @@ def _markup(
         else [f"{m // 60:02d}:{m % 60:02d}" for m in range(10, 24 * 60 + 1, 10)]
     )
     out = [
-        _PAGE_HEAD,
+        PAGE_HEAD,
         caption_line(block_no, day, granularity, page_type),
         "\n",
-        _TABLE_OPEN[page_type],
+        TABLE_OPEN[page_type],
         header,
     ]
     for i, label in enumerate(labels):
@@ -204,7 +213,7 @@ def _markup(
             parts.append(_cell(code, series[code][i]))
         parts.append("</tr>\n")
         out.append("".join(parts))
-    out.append(_PAGE_TAIL)
+    out.append("</table>\n" + PAGE_TAIL)
     return "".join(out)
 
 
@@ -223,27 +232,7 @@ def _edit(header: str, old: str, new: str) -> str:
     return header.replace(old, new, 1)
 
 
-_PAGE_HEAD = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" \
-"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
-<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="ja" lang="ja">
-<head>
-<meta http-equiv="Content-Type" content="text/html; charset=UTF-8" />
-<title>気象庁｜過去の気象データ検索</title>
-</head>
-<body>
-<div id="main">
-"""
 _ROW_OPEN = '<tr class="mtx" style="text-align:right;">'
-_TABLE_OPEN = {
-    "s1": "<table id='tablefix1' class='data2_s'>\n",
-    "a1": '<table id="tablefix1" class="data2_s">\n',
-}
-_PAGE_TAIL = """</table>
-<div class="contents_area_print"><p>出典：気象庁ホームページ</p></div>
-</div>
-</body>
-</html>
-"""
 
 # The header rows, verbatim from the real pages (tests/real_pages, 2013-10-16).
 HEADERS = {

@@ -20,7 +20,6 @@ share one fetch per page; processes share it through a lease (batch.jma.lease, o
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import zlib
 from collections.abc import Callable
@@ -32,9 +31,15 @@ from django.db import IntegrityError, models, transaction
 
 from batch.jma import lease
 from batch.jma.client import JmaClient, default_client
-from batch.jma.errors import JmaError, LayoutChanged, NoDataPublished
+from batch.jma.errors import JmaError, LayoutChanged
 from batch.jma.page import Observation
 from batch.jma.page_lease import fetch_under_lease
+from batch.jma.page_store import (
+    fetched,
+    pack_body,
+    parsed,
+    unpack_body,
+)
 from batch.jma.parse_annual import COLUMN_BY_CODE, LAYOUTS, AnnualPage, parse_annual_page
 from batch.jma.parse_rank import (
     ELEMENT_BY_CODE,
@@ -141,13 +146,7 @@ def _stored_annual(station: Station, through_year: int) -> AnnualResult | None:
 def _fetch_annual(station: Station, client: JmaClient) -> AnnualResult:
     html, url = _fetch(station, ANNUAL, client)
     fetched_at = clock.now()
-    page: AnnualPage | None
-    try:
-        page = parse_annual_page(html)
-    except NoDataPublished:
-        page = None
-    except LayoutChanged as exc:
-        raise LayoutChanged(f"{exc} (page {url})", where=where_for(station, ANNUAL)) from exc
+    page = parsed(lambda: parse_annual_page(html), url, where_for(station, ANNUAL))
     letter = page_letter(station)
     if page is not None and page.page_type != letter:
         raise LayoutChanged(
@@ -215,13 +214,7 @@ def _stored_records(station: Station) -> RecordsResult | None:
 def _fetch_records(station: Station, client: JmaClient) -> RecordsResult:
     html, url = _fetch(station, RECORDS, client)
     fetched_at = clock.now()
-    page: RecordsPage | None
-    try:
-        page = parse_rank_page(html)
-    except NoDataPublished:
-        page = None
-    except LayoutChanged as exc:
-        raise LayoutChanged(f"{exc} (page {url})", where=where_for(station, RECORDS)) from exc
+    page = parsed(lambda: parse_rank_page(html), url, where_for(station, RECORDS))
     _upsert(
         StationRecords,
         station,
@@ -244,12 +237,7 @@ def _fetch_records(station: Station, client: JmaClient) -> RecordsResult:
 
 def _fetch(station: Station, kind: str, client: JmaClient) -> tuple[bytes, str]:
     where = where_for(station, kind)
-    try:
-        return client.fetch_page(station_page_url(station, kind), where)
-    except JmaError as exc:
-        if not exc.where:
-            raise type(exc)(str(exc), where=where) from exc
-        raise
+    return fetched(where, lambda: client.fetch_page(station_page_url(station, kind), where))
 
 
 def _upsert(model: type[models.Model], station: Station, values: dict[str, Any]) -> None:
@@ -310,14 +298,11 @@ def _under_lease(
 
 
 def _pack(body: dict[str, Any]) -> bytes:
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    return bytes([PAYLOAD_VERSION]) + zlib.compress(text.encode(), 9)
+    return pack_body(body, PAYLOAD_VERSION)
 
 
 def _unpack(payload: bytes) -> dict[str, Any]:
-    if not payload or payload[0] != PAYLOAD_VERSION:
-        raise ValueError(f"unknown payload version {payload[:1]!r}")
-    return json.loads(zlib.decompress(payload[1:]))
+    return unpack_body(payload, PAYLOAD_VERSION)
 
 
 def annual_payload(page: AnnualPage) -> bytes:

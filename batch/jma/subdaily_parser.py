@@ -27,23 +27,21 @@ from functools import lru_cache
 
 from lxml import etree
 
-from batch.jma.errors import LayoutChanged, NoDataPublished
+from batch.jma.errors import LayoutChanged
 from batch.jma.grid import (
     DIRECTION,
     JST,
-    NO_DATA_TEXT,
     NUMBER,
     Q_DOUBTFUL,
     Q_MISSING,
-    TABLE_ID,
     TEXT,
     cell_text,
     column_paths,
-    find_data_table,
+    expected_column,
     normalize_header,
+    page_table,
     parse_cell,
     read_cell,
-    read_document,
     shown,
     split_marks,
     split_rows,
@@ -211,15 +209,7 @@ def parse_subdaily_page(
     """
     if granularity not in GRANULARITIES:
         raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}")
-    root, text_of = read_document(html)
-    table = find_data_table(root)
-    if table is None:
-        if NO_DATA_TEXT in text_of():
-            raise NoDataPublished(f"JMA published no {granularity} data for {day.isoformat()}")
-        raise LayoutChanged(
-            f'expected a data table <table id="{TABLE_ID}"> or the no-data notice '
-            f"「{NO_DATA_TEXT}」, found neither"
-        )
+    _root, table = page_table(html, f"JMA published no {granularity} data for {day.isoformat()}")
     header_rows, data_rows = split_rows(table)
     paths = column_paths(header_rows)
     page_type = "s1" if any(split_unit(path)[0][:1] == ("気圧",) for path in paths) else "a1"
@@ -299,11 +289,7 @@ def _units(units: tuple[str, ...]) -> str:
 
 def _expected_at(layout: Layout, position: int) -> str:
     """What JMA's layout has at this column, for the error message."""
-    index = position - 2
-    if index >= len(layout.columns):
-        return f"expected no column after the {len(layout.columns)} {layout.name} columns"
-    column = layout.columns[index]
-    return f"expected '{shown(column.path)}' ({column.code}) as on {layout.name} pages"
+    return expected_column(layout.columns, layout.name, position, lambda column: column.path)
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -381,8 +367,7 @@ def _read_rows(
 
 
 def _plain(cell: etree._Element, kind: str) -> Observation:
-    raw = (cell.text or "") if len(cell) == 0 else "".join(cell.itertext())
-    return read_cell(raw, kind)
+    return read_cell(cell_text(cell), kind)
 
 
 _ICONS: dict[str, Observation] = {}  # alt text -> Observation, for the usual bare icon

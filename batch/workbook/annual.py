@@ -20,7 +20,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import Reference, ScatterChart, Series
@@ -32,8 +31,9 @@ from batch.workbook import labels
 from batch.workbook.annual_check import DIRECTION_OF, statistic_label
 from batch.workbook.charts import CHART_ROWS, FIRST_CHART_ROW
 from batch.workbook.info import InfoFacts, SourcePage, write_info
-from batch.workbook.printing import set_header_height, set_up_page
+from batch.workbook.printing import set_up_page, write_header
 from batch.workbook.spec import WorkbookSpec
+from batch.workbook.streaming import discard_sheets, info_time
 from batch.workbook.styles import CellMaker, mark_for_quality
 from common import clock
 from repository.models import Station, WeatherItem
@@ -124,11 +124,7 @@ class AnnualWriter:
                 header.append(_("%(item)s quality") % {"item": title})
                 widths.append(9)
         self.column_count = len(header)
-        for index, width in enumerate(widths, start=1):
-            self.ws_data.column_dimensions[get_column_letter(index)].width = width
-        self.ws_data.freeze_panes = "E2"
-        set_header_height(self.ws_data, header, widths)
-        self.ws_data.append([self.cells.header(text) for text in header])
+        write_header(self.ws_data, self.cells, header, widths, "E2")
         self.directions = labels.directions()
 
     def add_station(self, station: Station, annual: AnnualResult) -> None:
@@ -190,14 +186,11 @@ class AnnualWriter:
             f"A1:{get_column_letter(self.column_count)}{self.row_count + 1}"
         )
         self._charts()
-        local = self.generated_at
-        if local.tzinfo is not None:
-            local = timezone.localtime(local).replace(tzinfo=None)
         write_info(
             self.ws_info,
             self.spec,
             InfoFacts(
-                generated_at=local,
+                generated_at=info_time(self.generated_at),
                 row_count=self.row_count,
                 station_months=len(self.spec.stations),
                 published_months=self.published,
@@ -241,15 +234,4 @@ class AnnualWriter:
             anchor += CHART_ROWS
 
     def discard(self) -> None:
-        for ws in self.wb.worksheets:
-            writer = getattr(ws, "_writer", None)
-            if writer is None:
-                continue
-            try:
-                rows = getattr(ws, "_rows", None)
-                if rows is not None:
-                    rows.close()
-                writer.close()
-                writer.cleanup()
-            except (OSError, ValueError, RuntimeError):
-                pass
+        discard_sheets(self.wb)

@@ -39,7 +39,7 @@ from batch.workbook.monthly import (
     compute,
     decimals_for,
 )
-from batch.workbook.printing import set_header_height, set_up_page
+from batch.workbook.printing import set_up_page, write_header
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.styles import CellMaker, mark_for_quality
 from common.period import YearMonth
@@ -219,11 +219,7 @@ class AnnualCheck:
         set_up_page(ws, self.spec.language, title_rows=1)
         header = self.header()
         widths = [10, 14, 10, 7, 26, 26, 7, 14, 12, 14, 14, 12, 40]
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "E2"
-        set_header_height(ws, header, widths)
-        ws.append([self.cells.header(text) for text in header])
+        write_header(ws, self.cells, header, widths, "E2")
         for station in self.spec.stations:
             found = self.stations.get(station.block_no)
             if found is None or not found.ours or (found.annual is None and not found.problem):

@@ -199,7 +199,11 @@ def number_format(item: WeatherItem) -> str:
 
 def no_phenomenon_format(item: WeatherItem) -> str:
     """Shows "--" like JMA for a zero that means 'none at all', while the cell stays 0."""
-    fmt = number_format(item)
+    return dash_format(number_format(item))
+
+
+def dash_format(fmt: str) -> str:
+    """`fmt` that shows a zero as JMA's "--" (no phenomenon), the cell staying 0."""
     return f'{fmt};-{fmt};"--"'
 
 
@@ -215,3 +219,21 @@ def month_format() -> str:
 def month_range(first: str, last: str) -> str:
     """2020-01～2020-03 / 2020-01 to 2020-03."""
     return _("%(first)s to %(last)s") % {"first": first, "last": last}
+
+
+def missing_items_warning(station: Station, names: list[str]) -> str:
+    """情報's warning: these selected elements are not on the station's pages."""
+    return _("%(station)s (%(block_no)s): %(items)s not on this station's pages (empty cells)") % {
+        "station": station_name(station),
+        "block_no": station.block_no,
+        "items": join(names),
+    }
+
+
+def unpublished_warning(station: Station, when: str) -> str:
+    """情報's warning: JMA published nothing for the station in `when` (months or days)."""
+    return _("%(station)s (%(block_no)s): JMA published no data for %(months)s (no rows)") % {
+        "station": station_name(station),
+        "block_no": station.block_no,
+        "months": when,
+    }

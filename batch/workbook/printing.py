@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from batch.workbook import labels
+from batch.workbook.styles import CellMaker
 
 POINTS_PER_LINE = 15.0  # one line of the default 11 pt font, with its leading
 HEADER_PADDING = 4.0
@@ -82,3 +84,23 @@ def set_up_page(ws: Any, language: str, *, title_rows: int = 0) -> None:
 def set_header_height(ws: Any, texts: Sequence[str], widths: Sequence[float]) -> None:
     """Row 1 tall enough for the wrapped header texts (before the row is written)."""
     ws.row_dimensions[1].height = header_height(texts, widths)
+
+
+def write_header(
+    ws: Any,
+    cells: CellMaker,
+    header: Sequence[str],
+    widths: Sequence[float],
+    freeze: str,
+    numeric: Sequence[bool] | None = None,
+) -> None:
+    """Row 1 of a table sheet: the column widths, panes frozen at `freeze`, the row tall
+    enough, then the header cells (right-aligned over the columns `numeric` marks)."""
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = freeze
+    set_header_height(ws, header, widths)
+    flags = numeric if numeric is not None else [False] * len(header)
+    ws.append(
+        [cells.header(text, numeric=right) for text, right in zip(header, flags, strict=True)]
+    )

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from batch.jma.station_cache import AMEDAS_NOT_READ, NO_RECORDS, RecordsResult
 from batch.workbook import labels
-from batch.workbook.printing import set_header_height, set_up_page
+from batch.workbook.printing import set_up_page, write_header
 from batch.workbook.styles import CellMaker, mark_for_quality
 from repository.models import Station
 
@@ -88,11 +88,7 @@ class RecordsSheet:
             _("Note"),
         ]
         widths = [10, 14, 10, 28, 7, 6, 10, 9, 12, 24, 50]
-        for index, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = width
-        self.ws.freeze_panes = "D2"
-        set_header_height(self.ws, header, widths)
-        self.ws.append([self.cells.header(text) for text in header])
+        write_header(self.ws, self.cells, header, widths, "D2")
         for row in self.rows:
             self.ws.append(row)
         self.ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(self.rows) + 1}"

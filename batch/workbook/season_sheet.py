@@ -6,13 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from batch.jma.page import MonthResult
 from batch.workbook import labels
 from batch.workbook.monthly import MonthlyValue, Statistic
-from batch.workbook.printing import set_header_height
+from batch.workbook.printing import write_header
 from batch.workbook.season_groups import SeasonGroups, SeasonRow
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.styles import CellMaker
@@ -63,15 +62,13 @@ class SeasonSheet:
                 widths.append(12)
                 texts.add(len(header))
         self.column_count = len(header)
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "H2"
-        set_header_height(ws, header, widths)
-        ws.append(
-            [
-                self.cells.header(text, numeric=index not in texts)
-                for index, text in enumerate(header, start=1)
-            ]
+        write_header(
+            ws,
+            self.cells,
+            header,
+            widths,
+            "H2",
+            [i not in texts for i in range(1, len(header) + 1)],
         )
 
     def add(self, station: Station, result: MonthResult) -> None:

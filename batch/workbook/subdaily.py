@@ -30,7 +30,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
@@ -44,9 +43,15 @@ from batch.jma.subdaily_parser import HOURLY, LAYOUTS
 from batch.workbook import labels
 from batch.workbook.charts import CHART_ROWS, FIRST_CHART_ROW, MAX_STATION_CHARTS
 from batch.workbook.info import InfoFacts, SourcePage, write_info
-from batch.workbook.printing import set_header_height, set_up_page
+from batch.workbook.printing import set_up_page, write_header
 from batch.workbook.spec import WorkbookSpec
-from batch.workbook.styles import QUALITY_MARK, CellMaker, StyledRows
+from batch.workbook.streaming import (
+    ObservationColumn,
+    append_observations,
+    discard_sheets,
+    info_time,
+)
+from batch.workbook.styles import CellMaker, StyledRows
 from common import clock
 from repository.models import Station
 
@@ -153,19 +158,11 @@ def day_value(kind: str, observations: list[Observation], digits: int = 1) -> fl
     return float(mean.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
-class _Column:
-    __slots__ = ("code", "words", "normal", "marked", "dash", "dash_marked")
-
-    def __init__(self, code: str, rows: StyledRows, directions: dict[str, str]) -> None:
-        self.code = code
-        self.words = directions if code in DIRECTION_CODES else None
-        number = code not in DIRECTION_CODES and code not in TEXT_CODES
-        fmt = number_format_of(code) if number else None
-        dash = f'{fmt};-{fmt};"--"' if number else None
-        self.normal = rows.style(fmt)
-        self.marked = {q: rows.style(fmt, m) for q, m in QUALITY_MARK.items()}
-        self.dash = rows.style(dash)
-        self.dash_marked = {q: rows.style(dash, m) for q, m in QUALITY_MARK.items()}
+def _column(code: str, rows: StyledRows, directions: dict[str, str]) -> ObservationColumn:
+    """How one element is written in 時別値 / 10分値."""
+    number = code not in DIRECTION_CODES and code not in TEXT_CODES
+    words = directions if code in DIRECTION_CODES else None
+    return ObservationColumn(code, rows, number_format_of(code) if number else None, words)
 
 
 class SubdailyWriter:
@@ -205,7 +202,7 @@ class SubdailyWriter:
         self.header_cells = CellMaker(self.ws_data)
         self.rows = StyledRows(self.ws_data)
         directions = labels.directions()
-        self.columns = [_Column(code, self.rows, directions) for code in self.codes]
+        self.columns = [_column(code, self.rows, directions) for code in self.codes]
         self.day_style = self.rows.style(labels.date_format())
         self.time_style = self.rows.style(_("yyyy-mm-dd hh:mm"))
         header = [_("Prefecture"), _("Station"), _("Station no."), _("Day"), _("Time (JST)")]
@@ -217,11 +214,7 @@ class SubdailyWriter:
                 header.append(_("%(item)s quality") % {"item": str(SUBDAILY_LABELS[code])})
                 widths.append(9)
         self.column_count = len(header)
-        for index, width in enumerate(widths, start=1):
-            self.ws_data.column_dimensions[get_column_letter(index)].width = width
-        self.ws_data.freeze_panes = "F2"
-        set_header_height(self.ws_data, header, widths)
-        self.ws_data.append([self.header_cells.header(text) for text in header])
+        write_header(self.ws_data, self.header_cells, header, widths, "F2")
 
     def _prefix(self, station: Station) -> tuple[list[Any], list[bool]]:
         if self._context is None or self._context[0] != station.block_no:
@@ -242,11 +235,8 @@ class SubdailyWriter:
             self._add_day(station, result)
 
     def _add_day(self, station: Station, result: DayResult) -> None:
-        """One station-day's rows into the データ sheet, kept for the 検算 day values.
-
-        Long on purpose: the inner loop runs for every cell of every row (144 rows a day for
-        10-minute pages), so it stays inline, with its lookups hoisted, not behind calls.
-        """
+        """One station-day's rows into the データ sheet, kept for the 検算 day values (144 rows
+        a day for 10-minute pages: lookups hoisted, one call a row for its cells)."""
         self.station_days += 1
         day = result.day
         name = labels.station_name(station)
@@ -275,32 +265,7 @@ class SubdailyWriter:
         for row_data in result.page.rows:
             row: list[Any] = [*prefix, row_data.observed_day, row_data.time.replace(tzinfo=None)]
             styles = head_styles.copy()
-            values = row_data.values
-            for column, is_available in columns:
-                obs = values.get(column.code) if is_available else None
-                if obs is None:
-                    row.append(None)
-                    styles.append(0)
-                    if quality_columns:
-                        row.append(None)
-                        styles.append(0)
-                    continue
-                kept[column.code].append(obs)
-                value = obs.value
-                if value is None:
-                    style = 0
-                elif obs.no_phenomenon:
-                    value = 0.0
-                    style = column.dash_marked.get(obs.quality, column.dash)
-                else:
-                    style = column.marked.get(obs.quality, column.normal)
-                    if column.words is not None:
-                        value = column.words.get(value, value)
-                row.append(value)
-                styles.append(style)
-                if quality_columns:
-                    row.append(obs.quality)
-                    styles.append(0)
+            append_observations(row, styles, columns, row_data.values, quality_columns, kept)
             append(row, styles)
             self.row_count += 1
         rows = self._station_rows.setdefault(station.block_no, [first, 0])
@@ -342,26 +307,14 @@ class SubdailyWriter:
         with labels.in_language(self.language):
             found: list[str] = []
             for station in self.spec.stations:
-                where = {"station": labels.station_name(station), "block_no": station.block_no}
                 layout = set(LAYOUTS[(self.granularity, station.page_type)].codes)
                 missing = [str(SUBDAILY_LABELS[c]) for c in self.codes if c not in layout]
                 if missing:
-                    found.append(
-                        _(
-                            "%(station)s (%(block_no)s): %(items)s not on this station's "
-                            "pages (empty cells)"
-                        )
-                        % {**where, "items": labels.join(missing)}
-                    )
+                    found.append(labels.missing_items_warning(station, missing))
                 days = self._unpublished.get(station.block_no)
                 if days:
-                    found.append(
-                        _(
-                            "%(station)s (%(block_no)s): JMA published no data for "
-                            "%(months)s (no rows)"
-                        )
-                        % {**where, "months": labels.join(d.isoformat() for d in days)}
-                    )
+                    when = labels.join(d.isoformat() for d in days)
+                    found.append(labels.unpublished_warning(station, when))
             return found
 
     # --- the end --------------------------------------------------------------------------
@@ -375,14 +328,11 @@ class SubdailyWriter:
         self.ws_data.auto_filter.ref = f"A1:{last_column}{self.row_count + 1}"
         self._write_charts()
         self._write_checks()
-        local = self.generated_at
-        if local.tzinfo is not None:
-            local = timezone.localtime(local).replace(tzinfo=None)
         write_info(
             self.ws_info,
             self.spec,
             InfoFacts(
-                generated_at=local,
+                generated_at=info_time(self.generated_at),
                 row_count=self.row_count,
                 station_months=self.station_days,
                 published_months=self.published_days,
@@ -485,11 +435,7 @@ class SubdailyWriter:
                 _("Difference"),
             ]
             widths += [14, 12, 10]
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "E2"
-        set_header_height(ws, header, widths)
-        ws.append([cells.header(text) for text in header])
+        write_header(ws, cells, header, widths, "E2")
         for station, day, made in self._checks:
             prefix, _available = self._prefix(station)
             daily = self._daily.get((station.block_no, day), {})
@@ -522,15 +468,4 @@ class SubdailyWriter:
         )
 
     def discard(self) -> None:
-        for ws in self.wb.worksheets:
-            writer = getattr(ws, "_writer", None)
-            if writer is None:
-                continue
-            try:
-                rows = getattr(ws, "_rows", None)
-                if rows is not None:
-                    rows.close()
-                writer.close()
-                writer.cleanup()
-            except (OSError, ValueError, RuntimeError):
-                pass
+        discard_sheets(self.wb)

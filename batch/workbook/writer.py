@@ -16,7 +16,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -36,13 +35,19 @@ from batch.workbook.monthly import (
     statistics_for,
     summarize_month,
 )
-from batch.workbook.printing import set_header_height, set_up_page, words_width
+from batch.workbook.printing import set_up_page, words_width, write_header
 from batch.workbook.records_sheet import RecordsSheet
 from batch.workbook.season_sheet import SeasonSheet
 from batch.workbook.spec import WorkbookSpec
 from batch.workbook.station_meta import NUMBER_FORMATS as META_FORMATS
 from batch.workbook.station_meta import station_meta, station_meta_headers
-from batch.workbook.styles import QUALITY_MARK, CellMaker, StyledRows
+from batch.workbook.streaming import (
+    ObservationColumn,
+    append_observations,
+    discard_sheets,
+    info_time,
+)
+from batch.workbook.styles import CellMaker, StyledRows
 from common import clock
 from repository.models import Station, WeatherItem
 
@@ -79,31 +84,13 @@ def _month_ranges(months: list[tuple[int, int]]) -> str:
     return labels.join(parts)
 
 
-class _ItemColumn:
-    """How one selected item is written in データ: style ids chosen once, as this runs per cell."""
-
-    __slots__ = (
-        "code",
-        "words",
-        "normal_style",
-        "marked_styles",
-        "dash_style",
-        "dash_marked_styles",
-    )
-
-    def __init__(self, item: WeatherItem, rows: StyledRows, directions: dict[str, str]) -> None:
-        self.code = item.code
-        # JMA's word -> the workbook's, for direction columns (南南西 -> SSW in English).
-        self.words = directions if item.kind == WeatherItem.Kind.DIRECTION else None
-        is_number = item.kind == WeatherItem.Kind.NUMBER
-        number_format = labels.number_format(item) if is_number else None
-        dash_format = labels.no_phenomenon_format(item) if is_number else None
-        # JMA quality code -> style id; codes without a mark take the normal style.
-        self.normal_style = rows.style(number_format)
-        self.marked_styles = {q: rows.style(number_format, m) for q, m in QUALITY_MARK.items()}
-        # "--" is 0 shown as "--", keeping its ")" or "]" styling like any other value.
-        self.dash_style = rows.style(dash_format)
-        self.dash_marked_styles = {q: rows.style(dash_format, m) for q, m in QUALITY_MARK.items()}
+def _item_column(
+    item: WeatherItem, rows: StyledRows, directions: dict[str, str]
+) -> ObservationColumn:
+    """How one selected item is written in データ."""
+    number_format = labels.number_format(item) if item.kind == WeatherItem.Kind.NUMBER else None
+    words = directions if item.kind == WeatherItem.Kind.DIRECTION else None
+    return ObservationColumn(item.code, rows, number_format, words)
 
 
 class WorkbookWriter:
@@ -163,7 +150,7 @@ class WorkbookWriter:
         self.data_rows = StyledRows(self.ws_data)
         self.directions = labels.directions()  # JMA's 南南西 -> SSW in English, per cell
         self.item_columns = [
-            _ItemColumn(item, self.data_rows, self.directions) for item in spec.items
+            _item_column(item, self.data_rows, self.directions) for item in spec.items
         ]
         self.date_style = self.data_rows.style(labels.date_format())
         self.meta_styles = [self.data_rows.style(fmt) for fmt in META_FORMATS]
@@ -214,15 +201,8 @@ class WorkbookWriter:
                 header.append("\n".join(labels.quality_header(item).rsplit(" ", 1)))
                 widths.append(words_width(header[-1], minimum=9))
                 numeric.append(True)
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = f"{get_column_letter(ID_COLUMNS + 1)}2"
-        set_header_height(ws, header, widths)
-        ws.append(
-            [
-                self.data_cells.header(text, numeric=right)
-                for text, right in zip(header, numeric, strict=True)
-            ]
+        write_header(
+            ws, self.data_cells, header, widths, f"{get_column_letter(ID_COLUMNS + 1)}2", numeric
         )
 
     def _context(self, station: Station) -> tuple[str, list[Any], list[bool]]:
@@ -254,31 +234,7 @@ class WorkbookWriter:
         for day_row in page.rows:
             row: list[Any] = [*prefix, date(page.year, page.month, day_row.day)]
             styles = prefix_styles.copy()
-            values = day_row.values
-            for column, is_available in columns:
-                obs = values.get(column.code) if is_available else None
-                if obs is None:
-                    row.append(None)
-                    styles.append(0)
-                    if quality_columns:
-                        row.append(None)
-                        styles.append(0)
-                    continue
-                value = obs.value
-                if value is None:
-                    style = 0
-                elif obs.no_phenomenon:
-                    value = 0.0
-                    style = column.dash_marked_styles.get(obs.quality, column.dash_style)
-                else:
-                    style = column.marked_styles.get(obs.quality, column.normal_style)
-                    if column.words is not None:
-                        value = column.words.get(value, value)
-                row.append(value)
-                styles.append(style)
-                if quality_columns:
-                    row.append(obs.quality)
-                    styles.append(0)
+            append_observations(row, styles, columns, day_row.values, quality_columns)
             append(row, styles)
             self.row_count += 1
 
@@ -315,15 +271,13 @@ class WorkbookWriter:
         self.monthly_column_count = len(header)
         if not self.chart_columns:  # only extremes chosen (e.g. max 1 h precipitation)
             self.chart_columns = extremes[:1]
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "H2"
-        set_header_height(ws, header, widths)
-        ws.append(
-            [
-                self.monthly_cells.header(text, numeric=index not in texts)
-                for index, text in enumerate(header, start=1)
-            ]
+        write_header(
+            ws,
+            self.monthly_cells,
+            header,
+            widths,
+            "H2",
+            [i not in texts for i in range(1, len(header) + 1)],
         )
 
     def statistic_cells(self, cells: CellMaker, summary: dict[str, MonthlyValue]) -> list[Any]:
@@ -459,21 +413,11 @@ class WorkbookWriter:
                 for item in self.spec.items
                 if not item.available_on(station.page_type)
             ]
-            where = {"station": labels.station_name(station), "block_no": station.block_no}
             if missing:
-                found.append(
-                    _(
-                        "%(station)s (%(block_no)s): %(items)s not on this station's pages "
-                        "(empty cells)"
-                    )
-                    % {**where, "items": labels.join(missing)}
-                )
+                found.append(labels.missing_items_warning(station, missing))
             months = self._unpublished.get(station.block_no)
             if months:
-                found.append(
-                    _("%(station)s (%(block_no)s): JMA published no data for %(months)s (no rows)")
-                    % {**where, "months": _month_ranges(months)}
-                )
+                found.append(labels.unpublished_warning(station, _month_ranges(months)))
         return found
 
     @in_workbook_language
@@ -511,14 +455,11 @@ class WorkbookWriter:
             self.check.write()
         if self.records is not None:
             self.records.write()
-        local = self.generated_at
-        if local.tzinfo is not None:  # Excel has no time zones: show Japan time, say so
-            local = timezone.localtime(local).replace(tzinfo=None)
         write_info(
             self.ws_info,
             self.spec,
             InfoFacts(
-                generated_at=local,
+                generated_at=info_time(self.generated_at),
                 row_count=self.row_count,
                 station_months=self.station_months,
                 published_months=self.published_months,
@@ -532,15 +473,4 @@ class WorkbookWriter:
     def discard(self) -> None:
         """Remove the streaming sheets' temporary files after a failed or interrupted run."""
         self._sources.close()
-        for ws in self.wb.worksheets:
-            writer = getattr(ws, "_writer", None)
-            if writer is None:
-                continue
-            try:
-                rows = getattr(ws, "_rows", None)
-                if rows is not None:  # ends the sheet's XML first, or closing it fails later
-                    rows.close()
-                writer.close()
-                writer.cleanup()
-            except (OSError, ValueError, RuntimeError):
-                pass
+        discard_sheets(self.wb)

@@ -33,21 +33,16 @@ import argparse
 import os
 import random
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import requests
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(PROJECT_DIR))
-
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.benchmarks.api_load import NAMES as LOAD_NAMES  # noqa: E402
 from tests.benchmarks.api_load import (  # noqa: E402 (the project's root must be on the path)
     Client,
@@ -56,19 +51,22 @@ from tests.benchmarks.api_load import (  # noqa: E402 (the project's root must b
     request_body,
     run_clients,
 )
+from tests.benchmarks.harness import (  # noqa: E402
+    PROJECT_DIR,
+    SECRET_KEY,
+    create_database,
+    database_urls,
+    free_port,
+    setup_django,
+    start_gunicorn,
+    stop,
+)
 
-SQLITE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'hapi_bench.sqlite3'}"
-MYSQL_URL = os.environ.get("BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/hapi_bench")
+URLS = database_urls("hapi_bench")
 PASSWORD = "bench-Password-2024!"
 NAMES = {**LOAD_NAMES, "old": "old queue scan (ref)"}
 DEPTHS = (100, 1_000, 20_000, 100_000)
 LOAD_QUEUED = 1_000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def server_env(database_url: str, media: str) -> dict[str, str]:
@@ -90,25 +88,8 @@ def server_env(database_url: str, media: str) -> dict[str, str]:
 
 
 def prepare_database(url: str, env: dict[str, str]) -> None:
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    else:
-        import MySQLdb
-
-        parsed = urlparse(url)
-        name = parsed.path.lstrip("/")
-        conn = MySQLdb.connect(
-            host=parsed.hostname,
-            port=parsed.port or 3306,
-            user=parsed.username or "root",
-            passwd=parsed.password or "",
-        )
-        cursor = conn.cursor()
-        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-        conn.close()
+    """A fresh database, migrated and seeded by manage.py with the server's environment."""
+    create_database(url, fresh=True)
     for command in (["migrate", "--noinput", "-v0"], ["seed_master"]):
         subprocess.run(
             [sys.executable, "manage.py", *command],
@@ -117,45 +98,6 @@ def prepare_database(url: str, env: dict[str, str]) -> None:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-
-
-def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            "--timeout",
-            "60",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/api/v1/health/", timeout=10)
-            return process
-        except requests.RequestException:
-            time.sleep(0.2)
-    stop(process)
-    raise SystemExit("gunicorn did not answer within 60 s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def login(base: str, index: int) -> requests.Session:
@@ -336,13 +278,9 @@ def run_one(url: str, args: argparse.Namespace) -> None:
 
 
 def _setup_django() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-a-secret-0123456789abcdef")
-    sys.path.insert(0, str(PROJECT_DIR))
-    django.setup()
+    os.environ.setdefault("SECRET_KEY", SECRET_KEY)
+    setup_django()
 
 
 def fill_queue(total: int) -> None:
@@ -583,8 +521,7 @@ def main() -> None:
         _setup_django()
         fill_queue(args.child_fill)
         return
-    targets = {"sqlite": [SQLITE_URL], "mysql": [MYSQL_URL], "both": [SQLITE_URL, MYSQL_URL]}
-    for url in targets[args.db]:
+    for url in [URLS["sqlite"], URLS["mysql"]] if args.db == "both" else [URLS[args.db]]:
         run_one(url, args)
 
 

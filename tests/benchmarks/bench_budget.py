@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(PROJECT_DIR))
-SQLITE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'bench_budget.sqlite3'}"
-MYSQL_URL = os.environ.get("BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/bench_budget")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.benchmarks.harness import PROJECT_DIR, database_urls, free_port, per_database, prepare  # noqa: E402
+
+URLS = database_urls("bench_budget")
 WINDOW_S = 5.0
 THREADS = 3
 REQUESTS, MONTHS = 9, 8  # 72 pages, enough requests to keep 9 threads busy
@@ -57,55 +56,29 @@ def main() -> None:
     parser.add_argument("--daemons", default="1,2,3")
     parser.add_argument("--interval", type=float, default=0.25)
     args = parser.parse_args()
-    if os.environ.get("BENCH_CHILD"):
-        run_here(args)
-        return
-    targets = {"sqlite": [SQLITE_URL], "mysql": [MYSQL_URL], "both": [SQLITE_URL, MYSQL_URL]}
-    for url in targets[args.db]:
-        subprocess.run(
-            [sys.executable, __file__, *sys.argv[1:]],
-            env={**os.environ, "BENCH_CHILD": "1", "DATABASE_URL": url},
-            check=True,
-            cwd=PROJECT_DIR,
-        )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    per_database(args.db, URLS, lambda: run_here(args))
 
 
 def run_here(args: argparse.Namespace) -> None:
     url = os.environ["DATABASE_URL"]
-    if url.startswith("mysql://"):
-        from tests.benchmarks.bench_queue import _create_mysql_database
-
-        _create_mysql_database(url)
-    os.environ.update(
+    prepare(
+        url,
         {
             "EMAIL_URL": "locmem:",
             "LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
             "JMA_MIN_INTERVAL_S": str(args.interval),
-        }
+        },
     )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from tests.replay import replay_process
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_master", verbosity=0)
     print(
         f"\n== {connection.vendor}: {THREADS} threads per daemon, "
         f"JMA_MIN_INTERVAL_S={args.interval}, {REQUESTS * MONTHS} cold pages per run"
     )
     budget = WINDOW_S / args.interval + 1
-    with replay_process(_free_port(), args=["--delay-ms", "40"]) as base_url:
+    with replay_process(free_port(), args=["--delay-ms", "40"]) as base_url:
         for daemons in [int(n) for n in args.daemons.split(",")]:
             for variant in ("per-process", "database"):
                 rate, peak = one_run(base_url, daemons, variant, args.interval)

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-SQLITE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'bench_cache.sqlite3'}"
-MYSQL_URL = os.environ.get("BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/bench_cache")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.benchmarks.harness import database_urls, per_database, prepare  # noqa: E402
+
+URLS = database_urls("bench_cache")
 TABLE = "repository_monthlyobservation"
 
 
@@ -37,31 +37,12 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=60, help="per station, from 2010-01")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    if os.environ.get("BENCH_CHILD"):
-        run_here(args)
-        return
-    targets = {"sqlite": [SQLITE_URL], "mysql": [MYSQL_URL], "both": [SQLITE_URL, MYSQL_URL]}
-    for url in targets[args.db]:
-        subprocess.run(
-            [sys.executable, __file__, *sys.argv[1:]],
-            env={**os.environ, "BENCH_CHILD": "1", "DATABASE_URL": url},
-            check=True,
-            cwd=PROJECT_DIR,
-        )
+    per_database(args.db, URLS, lambda: run_here(args))
 
 
 def run_here(args: argparse.Namespace) -> None:
     url = os.environ["DATABASE_URL"]
-    sys.path.insert(0, str(PROJECT_DIR))
-    if url.startswith("mysql://"):
-        from tests.benchmarks.bench_queue import _create_mysql_database
-
-        _create_mysql_database(url)
-    os.environ.update({"LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "config.settings"})
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    prepare(url, {"LOG_LEVEL": "WARNING"})
     from django.db import connection
 
     from batch.jma.parser import parse_daily_page
@@ -69,8 +50,6 @@ def run_here(args: argparse.Namespace) -> None:
     from common.period import Period
     from repository.models import Station
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_master", verbosity=0)
     stations = [
         *Station.objects.filter(page_type="s1").order_by("block_no")[: args.stations],
         *Station.objects.filter(page_type="a1", kind="四").order_by("block_no")[: args.stations],

@@ -24,7 +24,6 @@ import csv
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,31 +35,18 @@ sys.path.insert(0, str(PROJECT_DIR))
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'bench-csv.sqlite3'}")
 
 from tests.benchmarks.bench_workbook import (  # noqa: E402 (the database must be named first)
-    ITEMS,
     InProcessPages,
-    peak_rss_mb,
     prepare_database,
     setup_django,
 )
+from tests.benchmarks.bench_workbook import make_spec as workbook_spec  # noqa: E402
+from tests.benchmarks.harness import peak_rss_mb, run_child  # noqa: E402
 
 VARIANTS = ("ours", "plain", "xlsx")
 
 
 def make_spec(station_count: int, years: int, file_format: str = "csv"):
-    from batch.workbook.spec import WorkbookSpec
-    from common.period import Period
-    from repository.models import Prefecture, WeatherItem
-
-    prefectures = Prefecture.objects.select_related("representative_station__prefecture").order_by(
-        "code"
-    )[:station_count]
-    by_code = {item.code: item for item in WeatherItem.objects.filter(code__in=ITEMS)}
-    return WorkbookSpec(
-        stations=[p.representative_station for p in prefectures],
-        items=[by_code[code] for code in ITEMS],
-        period=Period.of(2020 - years + 1, 1, 2020, 12),
-        format=file_format,
-    )
+    return workbook_spec(station_count, years, format=file_format, quality_columns=False)
 
 
 def warm_cache(spec) -> None:
@@ -131,17 +117,8 @@ def run_variant(variant: str, station_count: int, years: int) -> dict:
 
 
 def child(variant: str, station_count: int, years: int) -> dict:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", variant]
-        + ["--sizes", str(station_count), "--years", str(years)],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"{variant} failed:\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    args = ["--child", variant, "--sizes", str(station_count), "--years", str(years)]
+    return run_child(__file__, args, variant)
 
 
 def report(result: dict) -> None:

@@ -25,16 +25,16 @@ import argparse
 import functools
 import hashlib
 import os
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-SQLITE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'bench_fairness.sqlite3'}"
-MYSQL_URL = os.environ.get("BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/bench_fairness")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.benchmarks.harness import SECRET_KEY, database_urls, per_database, prepare  # noqa: E402
+
+URLS = database_urls("bench_fairness")
 
 
 def main() -> None:
@@ -44,29 +44,13 @@ def main() -> None:
     parser.add_argument("--hog-stations", type=int, default=40, help="x 12 months, x 2")
     parser.add_argument("--slice-s", type=float, default=2.0, help="BATCH_FAIR_SLICE_S")
     args = parser.parse_args()
-    if os.environ.get("BENCH_CHILD"):
-        run_here(args)
-        return
-    targets = {"sqlite": [SQLITE_URL], "mysql": [MYSQL_URL], "both": [SQLITE_URL, MYSQL_URL]}
-    for url in targets[args.db]:
-        subprocess.run(
-            [sys.executable, __file__, *sys.argv[1:]],
-            env={**os.environ, "BENCH_CHILD": "1", "DATABASE_URL": url},
-            check=True,
-            cwd=PROJECT_DIR,
-        )
+    per_database(args.db, URLS, lambda: run_here(args))
 
 
 def run_here(args: argparse.Namespace) -> None:
     url = os.environ["DATABASE_URL"]
-    sys.path.insert(0, str(PROJECT_DIR))
-    if url.startswith("mysql://"):
-        from tests.benchmarks.bench_queue import _create_mysql_database
-
-        _create_mysql_database(url)
-    else:
-        (PROJECT_DIR / "var").mkdir(exist_ok=True)
-    os.environ.update(
+    prepare(
+        url,
         {
             "MEDIA_ROOT": tempfile.mkdtemp(prefix="bench-fair-"),
             "EMAIL_URL": "locmem:",
@@ -76,20 +60,12 @@ def run_here(args: argparse.Namespace) -> None:
             "BATCH_MAX_RUNNING_PER_USER": "3",
             "BATCH_FAIR_SLICE_S": str(args.slice_s),
             "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
-            "DJANGO_SETTINGS_MODULE": "config.settings",
             "DEBUG": os.environ.get("DEBUG", "0"),
-            "SECRET_KEY": "benchmark-only-key-not-a-secret-0123456789abcdef",
-        }
+            "SECRET_KEY": SECRET_KEY,
+        },
     )
-    sys.path.insert(0, str(PROJECT_DIR))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_master", verbosity=0)
     print(
         f"\n== {connection.vendor}: 2 worker threads; hog: 2 x {args.hog_stations * 12} "
         f"station-months; one page per {args.page_s}s; slice {args.slice_s}s"

@@ -21,15 +21,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from tests.benchmarks import harness  # noqa: E402
+from tests.benchmarks.harness import SECRET_KEY  # noqa: E402
 
 
 def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-a-secret-0123456789abcdef")
-    import django
-
-    django.setup()
+    os.environ.setdefault("SECRET_KEY", SECRET_KEY)
+    harness.setup_django()
 
 
 def timed(fn, rounds: int) -> tuple[float, object]:

@@ -16,26 +16,20 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT_DIR))
+from tests.benchmarks.harness import setup_local_django  # noqa: E402
+
 PAGE = PROJECT_DIR / "tests" / "real_pages" / "daily_s1_47662_2023-01_tokyo.html"
 
 
 def setup_django() -> None:
-    sys.path.insert(0, str(PROJECT_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-a-secret-0123456789abcdef")
-    import django
-
-    django.setup()
+    setup_local_django("sqlite:///:memory:")
 
 
 def s1_items() -> list:

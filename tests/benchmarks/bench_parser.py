@@ -26,17 +26,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from tests.benchmarks.harness import setup_local_django  # noqa: E402
 
 
 def setup_django(db_path: str) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Settings refuse DEBUG off without a private key; as in production, with a throwaway one.
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-a-secret-0123456789abcdef")
-    import django
-
-    django.setup()
+    setup_local_django(os.environ["DATABASE_URL"])
     logging.disable(logging.WARNING)
     from django.core.management import call_command
 

@@ -23,16 +23,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-SQLITE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'bench_queue.sqlite3'}"
-MYSQL_URL = os.environ.get("BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/bench_queue")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.benchmarks.harness import SECRET_KEY, database_urls, free_port, per_database, prepare  # noqa: E402
+
+URLS = database_urls("bench_queue")
 
 
 def main() -> None:
@@ -44,26 +44,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="ours/raw alternations")
     parser.add_argument("--e2e-requests", type=int, default=0, help="real jobs (0: skip)")
     args = parser.parse_args()
-    if os.environ.get("BENCH_CHILD"):
-        run_here(args)
-        return
-    targets = {"sqlite": [SQLITE_URL], "mysql": [MYSQL_URL], "both": [SQLITE_URL, MYSQL_URL]}
-    for url in targets[args.db]:
-        # One process per database: Django's settings are read once per process.
-        subprocess.run(
-            [sys.executable, __file__, *sys.argv[1:]],
-            env={**os.environ, "BENCH_CHILD": "1", "DATABASE_URL": url},
-            check=True,
-            cwd=PROJECT_DIR,
-        )
+    per_database(args.db, URLS, lambda: run_here(args))
 
 
 def run_here(args: argparse.Namespace) -> None:
     url = os.environ["DATABASE_URL"]
-    if url.startswith("mysql://"):
-        _create_mysql_database(url)
     media = tempfile.mkdtemp(prefix="bench-queue-")
-    os.environ.update(
+    # Settings refuse DEBUG off without a private key; as in production, with a throwaway one.
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", SECRET_KEY)
+    prepare(
+        url,
         {
             "MEDIA_ROOT": media,
             "EMAIL_URL": "locmem:",
@@ -71,21 +62,8 @@ def run_here(args: argparse.Namespace) -> None:
             "BATCH_POLL_INTERVAL_S": "0.05",
             "BATCH_MAX_RUNNING_PER_USER": "16",
             "LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-        }
+        },
     )
-    sys.path.insert(0, str(PROJECT_DIR))
-    # Settings refuse DEBUG off without a private key; as in production, with a throwaway one.
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-a-secret-0123456789abcdef")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("seed_master", verbosity=0)
-
     from django.db import connection
 
     print(f"\n== {connection.vendor} ({connection.settings_dict['NAME']})")
@@ -109,27 +87,6 @@ def run_here(args: argparse.Namespace) -> None:
             f"end to end, {threads:>2} thread(s): {per_min:8.1f} requests/min "
             f"({args.e2e_requests} requests, 1 station-month each, replay server)"
         )
-
-
-def _create_mysql_database(url: str) -> None:
-    from urllib.parse import urlparse
-
-    import MySQLdb
-
-    parts = urlparse(url)
-    conn = MySQLdb.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 3306,
-        user=parts.username or "root",
-        passwd=parts.password or "",
-    )
-    name = parts.path.lstrip("/")
-    if not name.replace("_", "").isalnum():
-        raise SystemExit(f"bad database name {name!r}")
-    conn.cursor().execute(
-        f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-    )
-    conn.close()
 
 
 def _reset_queue(count: int, *, with_selections: bool) -> None:
@@ -298,11 +255,10 @@ def e2e_run(threads: int, count: int) -> float:
     from django.conf import settings
 
     from batch.daemon import Daemon
-    from tests.conftest import find_free_port
     from tests.replay import start_replay_process
 
     _reset_queue(count, with_selections=True)
-    port = find_free_port()
+    port = free_port()
     replay = start_replay_process(port)
     settings.JMA_BASE_URL = f"http://127.0.0.1:{port}"
     try:

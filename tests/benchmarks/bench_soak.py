@@ -23,9 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-SQLITE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'bench_soak.sqlite3'}"
-MYSQL_URL = os.environ.get("BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/bench_soak")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.benchmarks.harness import PROJECT_DIR, SECRET_KEY, database_urls, free_port, prepare  # noqa: E402
+
+URLS = database_urls("bench_soak")
 
 
 def main() -> None:
@@ -35,35 +36,20 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=150, help="per round")
     parser.add_argument("--daemons", type=int, default=3)
     args = parser.parse_args()
-    url = {"sqlite": SQLITE_URL, "mysql": MYSQL_URL}[args.db]
-    os.environ.update(
+    url = URLS[args.db]
+    prepare(
+        url,
         {
             "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
             "DEBUG": os.environ.get("DEBUG", "0"),
-            "SECRET_KEY": "benchmark-only-key-not-a-secret-0123456789abcdef",
+            "SECRET_KEY": SECRET_KEY,
             "EMAIL_URL": "locmem:",
-        }
+        },
     )
-    sys.path.insert(0, str(PROJECT_DIR))
-    if url.startswith("mysql://"):
-        from tests.benchmarks.bench_queue import _create_mysql_database
-
-        _create_mysql_database(url)
-    else:
-        (PROJECT_DIR / "var").mkdir(exist_ok=True)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from tests.conftest import find_free_port
     from tests.replay import start_replay_process
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_master", verbosity=0)
     logs = Path(tempfile.mkdtemp(prefix="bench-soak-"))
-    port = find_free_port()
+    port = free_port()
     replay = start_replay_process(port)
     env = {
         **os.environ,

@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT_DIR))
+from tests.benchmarks.harness import peak_rss_mb, run_child, setup_local_django  # noqa: E402
+
 REAL_PAGES = PROJECT_DIR / "tests" / "real_pages"
 PAGES = {
     "10min": "10min_s1_47682_2013-10-16_chiba.html",
@@ -42,17 +43,7 @@ PAGES = {
 
 
 def setup_django() -> None:
-    sys.path.insert(0, str(PROJECT_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault(
-        "DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'bench-subdaily.sqlite3'}"
-    )
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-a-secret-0123456789abcdef")
-    import django
-
-    django.setup()
+    setup_local_django(f"sqlite:///{PROJECT_DIR / 'var' / 'bench-subdaily.sqlite3'}")
 
 
 def prepare_database() -> None:
@@ -151,14 +142,6 @@ def write_plain(spec, out: Path, days: Days, count: int) -> int:
     return rows
 
 
-def peak_rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def run_variant(variant: str, rows: int, granularity: str) -> dict:
     from datetime import date, timedelta
 
@@ -203,15 +186,8 @@ def run_variant(variant: str, rows: int, granularity: str) -> dict:
 
 
 def child(variant: str, rows: int, granularity: str) -> dict:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", variant, "--rows", str(rows)]
-        + ["--granularity", granularity],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    args = ["--child", variant, "--rows", str(rows), "--granularity", granularity]
+    return run_child(__file__, args, variant)
 
 
 def main() -> None:

@@ -26,15 +26,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT_DIR))
+from tests.benchmarks.harness import peak_rss_mb, run_child, setup_local_django  # noqa: E402
+
 ITEMS = [
     "temp_avg",
     "temp_max",
@@ -48,21 +48,12 @@ VARIANTS = ("ours", "plain", "pipeline", "normal")
 
 
 def setup_django() -> None:
-    sys.path.insert(0, str(PROJECT_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault(
-        "DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'bench-workbook.sqlite3'}"
-    )
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    # As in production: with DEBUG on, Django keeps every SQL query, which is not the writer's.
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-a-secret-0123456789abcdef")
-    import django
-
-    django.setup()
+    setup_local_django(f"sqlite:///{PROJECT_DIR / 'var' / 'bench-workbook.sqlite3'}")
 
 
-def make_spec(station_count: int, years: int):
+def make_spec(station_count: int, years: int, **options: object):
+    """The first prefectures' representative stations, ITEMS, whole years to 2020; options
+    as WorkbookSpec's (quality columns by default)."""
     from batch.workbook.spec import WorkbookSpec
     from common.period import Period
     from repository.models import Prefecture, WeatherItem
@@ -75,7 +66,7 @@ def make_spec(station_count: int, years: int):
         stations=[p.representative_station for p in prefectures],
         items=[by_code[code] for code in ITEMS],
         period=Period.of(2020 - years + 1, 1, 2020, 12),
-        quality_columns=True,
+        **{"quality_columns": True, **options},
     )
 
 
@@ -121,15 +112,6 @@ def warm_cache(spec) -> None:
         for station, year, month in missing:
             get_month(station, year, month, client=client)
         print(f"  done in {time.monotonic() - started:.1f} s", flush=True)
-
-
-def peak_rss_mb() -> float:
-    """This process's high-water resident memory (VmHWM; ru_maxrss survives exec on Linux)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class TimedMonths:
@@ -222,17 +204,8 @@ def run_variant(variant: str, station_count: int, years: int) -> dict:
 
 
 def child(variant: str, station_count: int, years: int) -> dict:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", variant]
-        + ["--stations", str(station_count), "--years", str(years)],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"{variant} failed:\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    args = ["--child", variant, "--stations", str(station_count), "--years", str(years)]
+    return run_child(__file__, args, variant)
 
 
 def rates(result: dict) -> dict[str, float]:

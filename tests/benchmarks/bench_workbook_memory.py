@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.bench_workbook import peak_rss_mb, prepare_database, setup_django  # noqa: E402
+from tests.benchmarks.bench_workbook import prepare_database, setup_django  # noqa: E402
+from tests.benchmarks.harness import peak_rss_mb, run_child  # noqa: E402
 
 ITEMS = ("temp_avg", "precip_total")
 SHAPES = {1000: (10, 100), 12000: (100, 120)}  # station-months -> (stations, months)
@@ -148,16 +148,10 @@ def run(variant: str, station_months: int, trace: bool) -> dict:
 
 
 def child(variant: str, station_months: int, trace: bool) -> dict:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", variant, "--sizes", str(station_months)]
-        + (["--tracemalloc"] if trace else []),
-        capture_output=True,
-        text=True,
-        check=False,
+    args = ["--child", variant, "--sizes", str(station_months)]
+    return run_child(
+        __file__, args + (["--tracemalloc"] if trace else []), f"{variant} {station_months}"
     )
-    if proc.returncode != 0:
-        raise SystemExit(f"{variant} {station_months} failed:\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
