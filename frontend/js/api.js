@@ -112,6 +112,18 @@ export async function json(path, options = {}) {
   return { status: response.status, body, headers: response.headers };
 }
 
+/** A call warm.js started (a Promise of its Response) as json() answers it. One that failed or
+ * was refused (an access token ended meanwhile) is asked again the usual way. */
+export async function adopt(started, path) {
+  try {
+    const response = await started;
+    if (response.ok) return { status: response.status, body: await response.json(), headers: response.headers };
+  } catch {
+    // asked again below
+  }
+  return json(path);
+}
+
 /** Forget the tokens here and end the session on the server (its tokens stop working). */
 export function logOut() {
   const refresh = tokens()?.refresh;

@@ -1,6 +1,6 @@
 // The single-page app: header, hash routes, and the account pages.
 
-import { ApiError, json, loggedIn, logOut, saveTokens, tokens } from "./api.js";
+import { adopt, ApiError, json, loggedIn, logOut, saveTokens, tokens } from "./api.js";
 import { alertBox, clearErrors, field, h, notice, showErrors } from "./dom.js";
 import { lang, setLang, t } from "./i18n.js";
 
@@ -247,30 +247,21 @@ function verifyPage(params) {
 
 const PUBLIC = { "/login": loginPage, "/register": registerPage, "/forgot": forgotPage, "/reset": resetPage, "/verify": verifyPage };
 // The pages behind the log-in load their modules when first shown (issue 22): the log-in
-// page paints without the form's and the list's code. The form's whole module graph is asked
-// for at once (modulepreload), not one import level per round trip; FORM_MODULES lists it
-// (tests/ops/test_frontend_modules.py holds it to form.js's real imports).
-export const FORM_MODULES = [
-  "form.js", "request-state.js", "estimate.js", "items-picker.js", "granularity.js",
-  "stations-picker.js", "map.js", "records-panel.js",
-];
-let formWarmed = false;
-
-function warmForm() {
-  if (formWarmed) return;
-  formWarmed = true;
-  for (const name of FORM_MODULES) {
-    document.head.append(h("link", { rel: "modulepreload", href: new URL(name, import.meta.url).href }));
-  }
-}
+// page paints without the form's and the list's code. For the form, warm.js asks for its whole
+// module graph (modulepreload) and for the options before this module has even arrived.
+let formOptions = null; // the options call of this page load (request-state.js keeps the answer)
 
 const PRIVATE = {
   "/new": async (...args) => {
-    warmForm();
-    // The options (the form's biggest answer) are asked for now, while the form's code loads.
-    const early = json("/api/v1/options/");
-    early.catch(() => {}); // a failure shows when the form awaits it
-    const options = import("./request-state.js").then((m) => m.loadOptions(early)).catch(() => {});
+    window.jmaww?.preloadForm();
+    // The options (the form's biggest answer): warm.js's call, or one asked for now, while the
+    // form's code loads.
+    if (!formOptions) {
+      const started = window.jmaww?.options;
+      formOptions = started ? adopt(started, "/api/v1/options/") : json("/api/v1/options/");
+      formOptions.catch(() => {}); // a failure shows when the form asks again
+    }
+    const options = import("./request-state.js").then((m) => m.loadOptions(formOptions)).catch(() => {});
     const { newRequestPage } = await import("./form.js");
     await options;
     // The session may have ended while loading (the refresh was refused): the

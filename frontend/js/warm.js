@@ -1,0 +1,49 @@
+// Runs before the app's modules arrive (a classic script in <head>): for a reader who is
+// logged in and opens the request form, ask at once for the form's modules and for the options,
+// the form's biggest answer, instead of after app.js has arrived and run (issue 22). Nothing
+// here for the log-in page. app.js takes the options call over (api.js adopt()).
+(() => {
+  // The form's whole module graph beyond app.js's own imports (tests/ops/test_frontend_modules.py
+  // holds this list to form.js's real imports).
+  const FORM_MODULES = [
+    "form.js", "request-state.js", "estimate.js", "items-picker.js", "granularity.js",
+    "stations-picker.js", "map.js", "records-panel.js",
+  ];
+  const here = document.currentScript.src;
+  let preloaded = false;
+
+  function preloadForm() {
+    if (preloaded) return;
+    preloaded = true;
+    for (const name of FORM_MODULES) {
+      const link = document.createElement("link");
+      link.rel = "modulepreload";
+      link.href = new URL(name, here).href;
+      document.head.append(link);
+    }
+  }
+
+  function accessToken() {
+    try {
+      const access = JSON.parse(localStorage.getItem("jmaww.tokens"))?.access;
+      const payload = JSON.parse(atob(access.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+      // One that expires soon is left to api.js, which refreshes it first.
+      return payload.exp * 1000 - Date.now() > 60_000 ? access : null;
+    } catch {
+      return null;
+    }
+  }
+
+  const jmaww = { preloadForm, options: null };
+  window.jmaww = jmaww;
+  const route = location.hash.slice(1).split("?")[0] || "/";
+  const access = accessToken();
+  if (!access || (route !== "/new" && route !== "/")) return;
+  preloadForm();
+  jmaww.options = import(new URL("../config.js", here).href).then(({ API_BASE_URL }) =>
+    fetch(`${API_BASE_URL}/api/v1/options/`, {
+      headers: { Accept: "application/json", Authorization: `Bearer ${access}` },
+    }),
+  );
+  jmaww.options.catch(() => {}); // a failure is asked again by app.js
+})();
