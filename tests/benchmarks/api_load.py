@@ -149,6 +149,18 @@ def report(title: str, clients: list[Client], elapsed: float) -> None:
     print(f"  non-2xx answers: {failures or 'none'}", flush=True)
 
 
+def amedas_stations() -> list[str]:
+    """The block_no of every four-element AMeDAS station (Django set up by the caller)."""
+    from application.catalog import options
+
+    return [
+        st["block_no"]
+        for p in options()["prefectures"]
+        for st in p["stations"]
+        if st["page_type"] == "a1" and st["kind"] == "四"
+    ]
+
+
 def measure_cpu(calls: int, email: str, password: str) -> None:
     """CPU ms per call of each endpoint, in this process (Django is set up by the caller):
     logged in through auth/token/ (a session token, as the front end has), one request of
@@ -156,8 +168,6 @@ def measure_cpu(calls: int, email: str, password: str) -> None:
     import json
 
     from django.test import Client as DjangoClient
-
-    from application.catalog import options
 
     client = DjangoClient(HTTP_HOST="127.0.0.1")
     tokens = client.post(
@@ -167,12 +177,7 @@ def measure_cpu(calls: int, email: str, password: str) -> None:
     )
     assert tokens.status_code == 200, tokens.content
     auth = {"HTTP_AUTHORIZATION": f"Bearer {tokens.json()['access']}"}
-    stations = [
-        st["block_no"]
-        for p in options()["prefectures"]
-        for st in p["stations"]
-        if st["page_type"] == "a1" and st["kind"] == "四"
-    ]
+    stations = amedas_stations()
     rng = random.Random(11)
 
     def post(url: str):

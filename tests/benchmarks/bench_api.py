@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.benchmarks.api_load import NAMES as LOAD_NAMES  # noqa: E402
 from tests.benchmarks.api_load import (  # noqa: E402 (the project's root must be on the path)
     Client,
+    amedas_stations,
     measure_cpu,
     report,
     request_body,
@@ -386,7 +387,6 @@ def measure_depths(rounds: int) -> None:
     from django.test import Client
     from rest_framework_simplejwt.tokens import RefreshToken
 
-    from application.catalog import options
     from repository.models import User
 
     user = User.objects.filter(email="depth@example.jp").first() or User.objects.create_user(
@@ -394,12 +394,7 @@ def measure_depths(rounds: int) -> None:
     )
     token = RefreshToken.for_user(user).access_token
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
-    stations = [
-        st["block_no"]
-        for p in options()["prefectures"]
-        for st in p["stations"]
-        if st["page_type"] == "a1" and st["kind"] == "四"
-    ]
+    stations = amedas_stations()
     rng = random.Random(7)
 
     def post(url: str, body: dict):
