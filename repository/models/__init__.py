@@ -4,7 +4,6 @@ One module per concern; every model is re-exported here, so `from repository.mod
 (and Django, which looks for the app's models in this package) sees them all.
 """
 
-from repository.day_cache_models import DayLease, SubdailyObservation
 from repository.models.accounts import User, UserManager
 from repository.models.batch import (
     AnnualObservation,
@@ -18,6 +17,7 @@ from repository.models.batch import (
     StationRecords,
     Worker,
 )
+from repository.models.day_cache import DayLease, SubdailyObservation
 from repository.models.master import Prefecture, Station, StationSite, WeatherItem
 from repository.models.queue import (
     FileRequest,

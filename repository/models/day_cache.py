@@ -1,6 +1,6 @@
-"""The station-day cache of JMA's hourly and 10-minute pages, apart from models.py for length.
+"""The station-day cache of JMA's hourly and 10-minute pages (SubdailyObservation, DayLease).
 
-Imported by repository.models, so Django registers these models with the app as usual.
+Imported by repository/models/__init__.py, so Django registers these models with the app.
 """
 
 from __future__ import annotations
