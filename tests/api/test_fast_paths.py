@@ -3,7 +3,7 @@ code they replaced gave, and cost fewer queries where they should.
 
 - the create's 202 body, built from what was just written, is the detail read back;
 - DRF's DateTimeField, the ORM's cached-months filter (Period.q()), reverse() per row;
-- one query for the user and the session of an access token;
+- one query for the user and the session of an access token; who-am-I built by hand;
 - a finished request's mailed link does not read its owner again on every row of a list.
 """
 
@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
@@ -25,7 +25,13 @@ from application import estimates
 from application.requests import create_request
 from common import clock
 from common.period import Period, Season, YearMonth
-from presentation.serializers import EstimateSerializer, FileRequestSerializer, _datetime
+from presentation.serializers import (
+    CreateRequestSerializer,
+    EstimateSerializer,
+    FileRequestSerializer,
+    UserSerializer,
+    _datetime,
+)
 from presentation.tokens import SessionRefreshToken, end_session
 from repository import request_pages
 from repository.models import FileRequest, MonthlyObservation, Station
@@ -185,3 +191,70 @@ def test_an_estimate_renders_as_drf_renders_it(master_data):
     assert EstimateSerializer(body).data == generic
     assert json.dumps(EstimateSerializer(body).data) == json.dumps(generic)
     assert EstimateSerializer(body).data["seconds_per_page"] == 3.0
+
+
+@pytest.mark.parametrize("verified", [True, False])
+def test_who_am_i_renders_as_drf_renders_it(verified):
+    user = make_user("me@example.jp")
+    user.name = "気象 太郎"
+    user.email_verified_at = timezone.now() if verified else None
+    generic = serializers.ModelSerializer.to_representation(UserSerializer(), user)
+    assert UserSerializer(user).data == generic
+    assert json.dumps(UserSerializer(user).data) == json.dumps(generic)
+    assert UserSerializer(user).data["email_verified"] is verified
+
+
+class _DeepCopiedFields(CreateRequestSerializer):
+    """The body serializer as DRF builds it by default: every field deep-copied."""
+
+    def get_fields(self):
+        return serializers.Serializer.get_fields(self)
+
+
+BODIES = [
+    valid_body(),
+    valid_body(stations=["47662"] * 3, items=["temp_avg", "nonsense"]),
+    {**valid_body(), "start_year": "two thousand", "end_month": 13, "language": "fr"},
+    {**valid_body(), "stations": "47662", "items": [None, 5, ["x"]], "format": None},
+    {**valid_body(), "stations": ["1"] * 2001, "prefectures": ["123"], "granularity": "week"},
+    {"start_year": 2020},
+    {},
+]
+
+
+@pytest.mark.parametrize("body", BODIES, ids=range(len(BODIES)))
+def test_a_body_validates_as_with_deep_copied_fields(body):
+    ours, generic = CreateRequestSerializer(data=body), _DeepCopiedFields(data=body)
+    assert ours.is_valid() == generic.is_valid()
+    assert ours.errors == generic.errors
+    if not ours.errors:
+        assert ours.validated_data == generic.validated_data
+
+
+def test_validating_binds_copies_and_leaves_the_declared_fields_alone():
+    declared = CreateRequestSerializer._declared_fields
+    CreateRequestSerializer(data=valid_body()).is_valid()
+    assert all(getattr(field, "parent", None) is None for field in declared.values())
+    assert all(getattr(field, "field_name", None) is None for field in declared.values())
+
+
+def test_bodies_validated_at_once_in_threads_keep_their_own_answers():
+    """The copies share a list field's child; eight threads validating different bodies
+    still each get their own data and errors."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with translation.override("en"):
+        expected = [_DeepCopiedFields(data=body) for body in BODIES]
+        wanted = [
+            (s.is_valid(), s.errors, s.validated_data if s.is_valid() else None) for s in expected
+        ]
+
+    def check(index: int) -> bool:
+        with translation.override("en"):  # the active language is per thread
+            serializer = CreateRequestSerializer(data=BODIES[index % len(BODIES)])
+            valid = serializer.is_valid()
+        got = (valid, serializer.errors, serializer.validated_data if valid else None)
+        return got == wanted[index % len(BODIES)]
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(check, range(700)))

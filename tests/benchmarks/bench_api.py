@@ -5,6 +5,7 @@ paint (issue 22).
     python tests/benchmarks/bench_api.py --db sqlite --suite depth
     python tests/benchmarks/bench_api.py --db mysql --suite load --clients 20 --seconds 20
     python tests/benchmarks/bench_api.py --db both --suite load --pace 0.5   # 40 calls/s paced
+    python tests/benchmarks/bench_api.py --db sqlite --suite load --pace 0.5,0.2,0.1  # a sweep
     python tests/benchmarks/bench_api.py --db sqlite --suite paint
 
 For each database the script prepares a benchmark database (var/hapi_bench.sqlite3, MariaDB
@@ -17,10 +18,12 @@ hapi_bench at 127.0.0.1:3306 or BENCH_MYSQL_URL), migrates and seeds it, then:
 - load: gunicorn (production settings, DEBUG=0) on a free loopback port, one user per client
   and 1,000 others' requests queued; every client thread cycles create, list, detail,
   estimate and auth/me/ for a fixed time, first saturating (closed loop: the next call as
-  soon as the last answered), then paced (`--pace`: open loop, one call due every PACE s per
-  client, latency counted from when it was due). p50/p95/p99 per operation and requests/s of
-  each; then the CPU ms per call of each endpoint in one process (`--cpu-calls` calls), beside
-  auth/me/ (tests/benchmarks/api_load.py).
+  soon as the last answered; with the `requests` library and with a lean http.client client,
+  `--client`), then paced (`--pace`, one rate or a sweep: open loop, one call due every PACE
+  s per client, latency counted from when it was due). p50/p95/p99 per operation, requests/s,
+  and the CPU per call of gunicorn and of the load generator, which share the two cores;
+  then the CPU ms per call of each endpoint in one process (`--cpu-calls` calls), beside
+  auth/me/ (tests/benchmarks/api_load.py). `--threads 2 --workers 3`: gthread as deployed.
 - paint: gunicorn plus scripts/serve_frontend.py, headless Chromium (/usr/bin/chromium):
   bytes on the wire (CDP) and time until the log-in form, and until the request form
   (logged in), shows.
@@ -38,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -46,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.benchmarks.api_load import NAMES as LOAD_NAMES  # noqa: E402
 from tests.benchmarks.api_load import (  # noqa: E402 (the project's root must be on the path)
     Client,
+    LeanSession,
     amedas_stations,
     measure_cpu,
     report,
@@ -61,6 +66,7 @@ from tests.benchmarks.harness import (  # noqa: E402
     setup_django,
     start_gunicorn,
     stop,
+    tree_cpu_seconds,
 )
 
 URLS = database_urls("hapi_bench")
@@ -122,6 +128,28 @@ SHOWN_WATCH = """(selector) => {
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true });
 }"""
+
+
+def lean(session: requests.Session) -> LeanSession:
+    """The same user's token, sent by the lean client."""
+    return LeanSession({"Authorization": session.headers["Authorization"]})
+
+
+def timed(
+    server: subprocess.Popen, clients: list[Client], work: Callable[[Client], None]
+) -> tuple[float, str]:
+    """run_clients(), and the CPU per call it cost gunicorn and this load generator: both
+    share the machine's two cores, so what the generator takes the server does not get."""
+    calls_before = sum(len(v) for c in clients for v in c.samples.values())
+    server_before, client_before = tree_cpu_seconds(server.pid), time.process_time()
+    elapsed = run_clients(clients, work)
+    server_cpu = tree_cpu_seconds(server.pid) - server_before
+    client_cpu = time.process_time() - client_before
+    calls = sum(len(v) for c in clients for v in c.samples.values()) - calls_before
+    return elapsed, (
+        f"  CPU per call: gunicorn {server_cpu / calls * 1000:.2f} ms, load generator "
+        f"{client_cpu / calls * 1000:.2f} ms ({calls} calls)"
+    )
 
 
 def measure_paint(api: str, front_port: int, label: str, rounds: int = 5) -> None:
@@ -220,7 +248,7 @@ def run_one(url: str, args: argparse.Namespace) -> None:
     port, front_port = free_port(), free_port()
     env["CORS_ALLOWED_ORIGINS"] = f"http://127.0.0.1:{front_port}"
     print(f"{label}: database ready, starting gunicorn on port {port}", flush=True)
-    server = start_gunicorn(env, port, args.workers)
+    server = start_gunicorn(env, port, args.workers, args.threads)
     base = f"http://127.0.0.1:{port}/api/v1"
     if "paint" in args.suites:
         try:
@@ -239,31 +267,38 @@ def run_one(url: str, args: argparse.Namespace) -> None:
             for s in p["stations"]
             if s["page_type"] == "a1" and s["kind"] == "四"
         ]
-        for session in sessions:  # warm-up: connections, imports, caches
-            session.get(f"{base}/requests/", timeout=30)
-        clients = [Client(session, base, stations, i) for i, session in enumerate(sessions)]
-        print(f"{label}: {len(clients)} clients logged in, {args.seconds:g} s a run", flush=True)
-        until = time.monotonic() + args.seconds
-        elapsed = run_clients(clients, lambda c: c.saturating(until))
-        report(
-            f"{label}: saturating (closed loop), {args.clients} clients, gunicorn "
-            f"{args.workers} sync workers",
-            clients,
-            elapsed,
-        )
-        if args.pace > 0:
-            clients = [Client(s, base, stations, 1000 + i) for i, s in enumerate(sessions)]
-            start = time.monotonic() + 0.5
-            elapsed = run_clients(
-                clients, lambda c: c.paced(start, start + args.seconds, args.pace)
-            )
+        workers = f"gunicorn {args.workers} workers x {args.threads} threads"
+        kinds = ["requests", "lean"] if args.client == "both" else [args.client]
+        for kind in kinds:
+            chosen = sessions if kind == "requests" else [lean(s) for s in sessions]
+            for session in chosen:  # warm-up: connections, imports, caches
+                session.get(f"{base}/requests/", timeout=30)
+            clients = [Client(session, base, stations, i) for i, session in enumerate(chosen)]
+            print(f"{label}: {len(clients)} clients ({kind}), {args.seconds:g} s a run", flush=True)
+            until = time.monotonic() + args.seconds
+            elapsed, cpu = timed(server, clients, lambda c, until=until: c.saturating(until))
             report(
-                f"{label}: paced (open loop), {args.clients} clients x one call every "
-                f"{args.pace:g} s = {args.clients / args.pace:g} calls/s offered, latency from "
-                "when each call was due",
+                f"{label}: saturating (closed loop), {args.clients} clients ({kind}), {workers}",
                 clients,
                 elapsed,
             )
+            print(cpu, flush=True)
+        chosen = [lean(s) for s in sessions]
+        for pace in args.pace:
+            clients = [Client(s, base, stations, 1000 + i) for i, s in enumerate(chosen)]
+            start = time.monotonic() + 0.5
+            until = start + args.seconds
+            elapsed, cpu = timed(
+                server, clients, lambda c, s=start, u=until, p=pace: c.paced(s, u, p)
+            )
+            report(
+                f"{label}: paced (open loop), {args.clients} clients (lean) x one call every "
+                f"{pace:g} s = {args.clients / pace:g} calls/s offered, latency from "
+                f"when each call was due, {workers}",
+                clients,
+                elapsed,
+            )
+            print(cpu, flush=True)
     finally:
         stop(server)
     # Same database, in one process: CPU per endpoint; both ways of rendering a page.
@@ -488,10 +523,25 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30, help="calls per endpoint and depth")
     parser.add_argument(
         "--pace",
-        type=float,
-        default=0.5,
-        help="load: after the saturating run, a paced one where each client starts a call "
-        "every PACE seconds (0: none)",
+        type=lambda text: [float(p) for p in text.split(",") if float(p) > 0],
+        default=[0.5],
+        help="load: after the saturating runs, paced ones where each client starts a call "
+        "every PACE seconds; a comma-separated list is a sweep, e.g. 0.5,0.2,0.1 (20 clients: "
+        "40, 100, 200 calls/s offered); 0: none",
+    )
+    parser.add_argument(
+        "--client",
+        choices=["lean", "requests", "both"],
+        default="both",
+        help="load: the saturating run's client: http.client kept alive (lean, little CPU), "
+        "the requests library, or both one after the other",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="gunicorn threads per worker (more than 1: gthread workers, keep-alive, as "
+        "config/deploy/gunicorn.service has 3 x 2)",
     )
     parser.add_argument(
         "--cpu-calls", type=int, default=100, help="load: calls per endpoint for CPU per call"

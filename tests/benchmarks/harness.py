@@ -109,8 +109,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
-    """The API under gunicorn on 127.0.0.1:port, once it answers its health check."""
+def start_gunicorn(
+    env: dict[str, str], port: int, workers: int, threads: int = 1
+) -> subprocess.Popen:
+    """The API under gunicorn on 127.0.0.1:port, once it answers its health check; with
+    threads > 1 gthread workers (keep-alive), as config/deploy/gunicorn.service runs it."""
     import requests
 
     process = subprocess.Popen(
@@ -123,6 +126,8 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--log-level",
             "warning",
             "--timeout",
@@ -140,6 +145,24 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
             time.sleep(0.2)
     stop(process)
     raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its children that are still
+    running (gunicorn's arbiter and its workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            stat = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += (int(stat[11]) + int(stat[12])) / ticks
+        pids.extend(int(child) for child in children)
+    return total
 
 
 def stop(process: subprocess.Popen) -> None:
