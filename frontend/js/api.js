@@ -112,8 +112,8 @@ export async function json(path, options = {}) {
   return { status: response.status, body, headers: response.headers };
 }
 
-/** A call warm.js started (a Promise of its Response) as json() answers it. One that failed or
- * was refused (an access token ended meanwhile) is asked again the usual way. */
+/** A call warm.js started without a token (a Promise of its Response) as json() answers it.
+ * One that failed is asked again the usual way, still without a token. */
 export async function adopt(started, path) {
   try {
     const response = await started;
@@ -121,7 +121,7 @@ export async function adopt(started, path) {
   } catch {
     // asked again below
   }
-  return json(path);
+  return json(path, { auth: false });
 }
 
 /** Forget the tokens here and end the session on the server (its tokens stop working). */

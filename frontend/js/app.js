@@ -1,6 +1,6 @@
 // The single-page app: header, hash routes, and the account pages.
 
-import { adopt, ApiError, json, loggedIn, logOut, saveTokens, tokens } from "./api.js";
+import { adopt, ApiError, call, json, loggedIn, logOut, saveTokens, tokens } from "./api.js";
 import { alertBox, clearErrors, field, h, notice, showErrors } from "./dom.js";
 import { lang, setLang, t } from "./i18n.js";
 
@@ -250,24 +250,29 @@ const PUBLIC = { "/login": loginPage, "/register": registerPage, "/forgot": forg
 // page paints without the form's and the list's code. For the form, warm.js asks for its whole
 // module graph (modulepreload) and for the options before this module has even arrived.
 let formOptions = null; // the options call of this page load (request-state.js keeps the answer)
+const OPTIONS = "/api/v1/options/";
 
 const PRIVATE = {
   "/new": async (...args) => {
     window.jmaww?.preloadForm();
-    // The options (the form's biggest answer): warm.js's call, or one asked for now, while the
-    // form's code loads.
+    // The options (the form's biggest answer, public master data: asked without a token, so
+    // without a CORS preflight): warm.js's call, or one asked for now, while the form's code loads.
     if (!formOptions) {
       const started = window.jmaww?.options;
-      formOptions = started ? adopt(started, "/api/v1/options/") : json("/api/v1/options/");
+      formOptions = started ? adopt(started, OPTIONS) : json(OPTIONS, { auth: false });
       formOptions.catch(() => {}); // a failure shows when the form asks again
     }
     const options = import("./request-state.js").then((m) => m.loadOptions(formOptions)).catch(() => {});
     const { newRequestPage } = await import("./form.js");
     await options;
-    // The session may have ended while loading (the refresh was refused): the
+    // The session may have ended meanwhile (a refresh refused elsewhere): the
     // session-expired handler has gone to the log-in page; do not paint the form over it.
     if (!loggedIn()) return undefined;
-    return newRequestPage(...args);
+    await newRequestPage(...args);
+    // Nothing on the form needed the session so far: whether it still holds is asked once the
+    // form is shown (an ended one goes to the log-in page, said plainly), not before.
+    call("/api/v1/auth/me/").catch(() => {});
+    return undefined;
   },
   "/requests": async (...args) => (await import("./list.js")).requestsPage(...args),
 };

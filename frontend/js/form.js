@@ -1,13 +1,12 @@
 // The new-request page: period, optional season, stations, items, output options, the live
-// estimate, and an idempotent submit. The parts live in their own modules.
+// estimate, and an idempotent submit. The time scale, the items and the estimate are here too
+// (issue 22: one request, not four, on the form's first paint); the state is request-state.js's,
+// the stations card stations-picker.js's.
 
 import { ApiError, json } from "./api.js";
 import { alertBox, clearErrors, field, h, showErrors } from "./dom.js";
-import { estimateBox } from "./estimate.js";
-import { lang, t } from "./i18n.js";
-import { itemsPicker } from "./items-picker.js";
-import { granularityCard } from "./granularity.js";
-import { chosenStations, isSubdaily, loadOptions, newKey, options, requestBody, state } from "./request-state.js";
+import { duration, fileSize, joinList, lang, number, stationName, t } from "./i18n.js";
+import { chosenStations, isSubdaily, loadOptions, newKey, observes, options, requestBody, state } from "./request-state.js";
 import { stationsPicker } from "./stations-picker.js";
 
 export async function newRequestPage(params, ctx) {
@@ -158,4 +157,205 @@ function submitHandler(form, submit, ctx) {
       submit.textContent = t("submit");
     }
   };
+}
+
+// --- The time scale ----------------------------------------------------------------------
+// The time scale of a request: daily values, JMA's hourly or 10-minute pages (one page per
+// station-day), or its annual values (one page per station). Under the choice, each scale's
+// cost as the estimate endpoint gives it for the draft: pages, rows and the time at the
+// politeness budget; the counts are the server's only.
+
+
+const CHOICES = ["daily", "hourly", "10min", "annual"];
+
+function granularityCard(onChange) {
+  const costs = new Map();
+  let seq = 0;
+  const control = h(
+    "select",
+    {
+      onchange: (e) => {
+        state.granularity = e.target.value;
+        if (!isSubdaily()) state.start_day = state.end_day = "";
+        onChange();
+      },
+    },
+    CHOICES.map((value) =>
+      h("option", { value, selected: state.granularity === value, text: t(`granularity_${value}`) })),
+  );
+  const lines = CHOICES.map((value) => {
+    const cost = h("span", { class: "cost", id: `cost-${value}` });
+    costs.set(value, cost);
+    return h("li", { "data-granularity": value }, `${t(`granularity_${value}_short`)} `, cost);
+  });
+  const element = h(
+    "fieldset",
+    { class: "card", id: "granularity-card" },
+    h("legend", { text: t("granularity") }),
+    h("p", { class: "help", text: t("granularity_help") }),
+    h("div", { class: "row" }, field("granularity", t("granularity"), control)),
+    h("ul", { class: "costs help" }, lines),
+  );
+
+  /** Show the day pickers for hourly and 10-minute requests only. */
+  function redraw() {
+    const days = document.getElementById("day-pickers");
+    if (days) days.hidden = !isSubdaily();
+  }
+
+  /** Ask the estimate of the draft at each time scale; a later answer replaces an earlier. */
+  async function refresh() {
+    const mine = ++seq;
+    if (!chosenStations().length) {
+      for (const cost of costs.values()) cost.textContent = "";
+      return;
+    }
+    await Promise.all(
+      CHOICES.map(async (value) => {
+        const body = requestBody(value);
+        let text = "";
+        if (body.items.length || isSubdaily(value)) {
+          try {
+            const { body: result } = await json("/api/v1/requests/estimate/", { method: "POST", body });
+            text = t("cost", {
+              pages: number(result.pages),
+              rows: number(result.rows),
+              time: duration(result.expected_seconds),
+            });
+            if (!result.within_limits) text += ` ${t("cost_over")}`;
+          } catch (error) {
+            if (!(error instanceof ApiError)) throw error;
+            text = "";
+          }
+        }
+        if (mine === seq) costs.get(value).textContent = text ? `(${text})` : "";
+      }),
+    );
+  }
+  return { element, redraw, refresh };
+}
+
+// --- The items ---------------------------------------------------------------------------
+// Choosing weather items, grouped, each with a note where a chosen station does not observe it.
+
+
+const GROUPS = [
+  ["temp", (c) => c.startsWith("temp_")],
+  ["precip", (c) => c.startsWith("precip_")],
+  ["wind", (c) => c.startsWith("wind_") || c.startsWith("gust_")],
+  ["sunshine", (c) => c.startsWith("sunshine")],
+  ["snow", (c) => c.startsWith("snow")],
+  ["pressure", (c) => c.startsWith("pressure")],
+  ["humidity", (c) => c.includes("humidity")],
+  ["weather", () => true], // 天気概況 and anything new
+];
+
+/** The items card; `redraw(chosen)` updates the notes for the chosen stations. */
+function itemsPicker(onChange) {
+  const groups = new Map(GROUPS.map(([name]) => [name, []]));
+  for (const item of options.items) groups.get(GROUPS.find(([, test]) => test(item.code))[0]).push(item);
+  const notes = new Map();
+  const checkbox = (item) => {
+    const note = h("span", { class: "note", id: `note-${item.code}` });
+    notes.set(item.code, note);
+    return h("div", { class: "item" },
+      h("label", { class: "check" },
+        h("input", {
+          type: "checkbox",
+          value: item.code,
+          "data-item": item.code,
+          "aria-describedby": `note-${item.code}`,
+          checked: state.items.has(item.code),
+          onchange: (e) => {
+            if (e.target.checked) state.items.add(item.code);
+            else state.items.delete(item.code);
+            onChange();
+          },
+        }),
+        ` ${lang() === "ja" ? item.label_ja : item.label_en}`,
+        item.unit ? h("span", { class: "unit", text: ` (${item.unit})` }) : null),
+      note);
+  };
+  const element = h(
+    "fieldset",
+    { class: "card", id: "f-items", tabindex: "-1", "aria-describedby": "err-items" },
+    h("legend", { text: t("items") }),
+    h("div", { class: "groups" },
+      [...groups].filter(([, list]) => list.length).map(([name, list]) =>
+        h("fieldset", { class: "group" }, h("legend", { text: t(`group_${name}`) }), list.map(checkbox)))),
+    h("p", { class: "field-error", id: "err-items", "aria-live": "polite" }),
+  );
+
+  function redraw(chosen) {
+    for (const item of options.items) {
+      const missing = chosen.filter(({ station }) => !observes(station, item)).map(({ station }) => stationName(station));
+      notes.get(item.code).textContent = missing.length ? t("not_observed_at", { names: joinList(missing) }) : "";
+    }
+  }
+  return { element, redraw };
+}
+
+// --- The estimate ------------------------------------------------------------------------
+// The live estimate: what the API's estimate endpoint says the draft needs. The counts (and
+// the season rule behind them) are the server's only; without an answer there is no estimate.
+
+
+// Where a field's label is not the field's own name in i18n.js.
+const FIELD_LABELS = { stations: "chosen", prefectures: "prefectures", items: "items" };
+
+/** The estimate box; `refresh()` asks again (a later answer replaces an earlier one). */
+function estimateBox() {
+  const box = h("div", { class: "estimate", id: "estimate", "aria-live": "polite" });
+  let seq = 0;
+  async function refresh() {
+    const body = requestBody();
+    if ((!body.items.length && !isSubdaily()) || !chosenStations().length) {
+      box.replaceChildren(h("p", { class: "help", text: t("estimate_pending") }));
+      return;
+    }
+    const mine = ++seq;
+    let lines;
+    try {
+      lines = estimateLines((await json("/api/v1/requests/estimate/", { method: "POST", body })).body);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      lines = problemLines(error);
+    }
+    if (mine === seq) box.replaceChildren(...lines);
+  }
+  return { element: box, refresh };
+}
+
+function estimateLines(result) {
+  const subdaily = result.rows_per_day > 1;
+  const lines = [
+    subdaily
+      ? t("estimate_line_days", { pages: number(result.pages), rows: number(result.rows) })
+      : t("estimate_line", { sm: number(result.station_months), rows: number(result.rows) }),
+    t("estimate_file", { rows: number(result.file_rows), size: fileSize(result.file_bytes) }),
+    t("estimate_cache", { cached: number(result.cached), fetch: number(result.to_fetch) }),
+    t("estimate_time", { time: duration(result.expected_seconds), spp: result.seconds_per_page }),
+    result.queue_ahead_pages ? t("estimate_queue", { pages: number(result.queue_ahead_pages) }) : null,
+    t("estimate_limits", { msm: number(result.max_station_months), rows: number(result.max_rows) }),
+  ];
+  const shown = lines.filter(Boolean).map((line) => h("p", { text: line }));
+  if (!result.within_limits) shown.push(h("p", { class: "warn", text: t("over_limit") }));
+  return shown;
+}
+
+/** A refused draft: each field's messages once, after the field's label; else why not. */
+function problemLines(error) {
+  const fields = Object.entries(error.fields);
+  if (error.status === 400 && fields.length) {
+    return [
+      h("p", { class: "help", text: t("estimate_fix_fields") }),
+      ...fields.flatMap(([name, messages]) => {
+        const label = name === "non_field_errors" ? null : t(FIELD_LABELS[name] || name);
+        return [...new Set(messages)].map((message) =>
+          h("p", { class: "field-problem", text: label ? `${label}: ${message}` : message }));
+      }),
+    ];
+  }
+  if (error.status === 400) return [h("p", { class: "help", text: error.message })];
+  return [h("p", { class: "help", text: t("estimate_unavailable", { why: error.message }) })];
 }

@@ -31,7 +31,7 @@ export const state = {
  * `pending` is the options call app.js started before this module arrived. */
 export async function loadOptions(pending = null) {
   if (options) return;
-  const answer = (await (pending ?? json("/api/v1/options/"))).body;
+  const answer = (await (pending ?? json("/api/v1/options/", { auth: false }))).body;
   if (options) return;
   options = answer;
   byBlock = new Map();

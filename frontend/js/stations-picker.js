@@ -1,11 +1,10 @@
 // Choosing stations: search by name or number, near a place or here, the map, prefectures,
-// and the chosen list.
+// and the chosen list with each station's records. One module with its map and records panel
+// (issue 22: one request, not three, on the form's first paint).
 
 import { ApiError, json } from "./api.js";
 import { field, h } from "./dom.js";
 import { lang, stationName, t } from "./i18n.js";
-import { createMap } from "./map.js";
-import { recordsPanel } from "./records-panel.js";
 import { allStations, options, prefectureName, rememberStation, state } from "./request-state.js";
 
 const NEAR = /^\s*(-?\d+(?:\.\d+)?)\s*[,、 ]\s*(-?\d+(?:\.\d+)?)\s*$/;
@@ -230,4 +229,180 @@ function prefectureBoxes(onChange) {
         }),
         ` ${lang() === "ja" ? p.name_ja : p.name_en}`)),
   );
+}
+
+// --- The map -----------------------------------------------------------------------------
+// A map of Japan drawn from the stations' own coordinates (no tiles): every station a grey
+// dot, chosen ones red. A click adds or removes the station nearest to it.
+
+const SVG = "http://www.w3.org/2000/svg";
+const SCALE = 20; // SVG units per degree of latitude
+const PAD = 8;
+
+function el(name, attrs = {}) {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  return node;
+}
+
+function createMap(stations, { label, onPick }) {
+  const lats = stations.map((s) => s.latitude);
+  const lons = stations.map((s) => s.longitude);
+  const north = Math.max(...lats);
+  const west = Math.min(...lons);
+  const cos = Math.cos(((north + Math.min(...lats)) / 2) * (Math.PI / 180));
+  const project = (lat, lon) => [
+    PAD + (lon - west) * cos * SCALE,
+    PAD + (north - lat) * SCALE,
+  ];
+  const width = 2 * PAD + (Math.max(...lons) - west) * cos * SCALE;
+  const height = 2 * PAD + (north - Math.min(...lats)) * SCALE;
+
+  const svg = el("svg", {
+    viewBox: `0 0 ${width.toFixed(1)} ${height.toFixed(1)}`,
+    role: "img",
+    "aria-label": label,
+    class: "station-map",
+  });
+  const title = el("title");
+  title.textContent = label;
+  svg.append(title, el("rect", { x: 0, y: 0, width, height, class: "sea" }));
+  const all = el("g", { class: "all" });
+  const points = stations.map((station) => {
+    const [x, y] = project(station.latitude, station.longitude);
+    return { station, x, y };
+  });
+  // The ~1,300 grey dots are drawn once the form has painted (issue 22): building and laying
+  // them out was a third of the form's first paint, and the form works without them.
+  const drawDots = () =>
+    all.append(
+      ...points.map(({ station, x, y }) =>
+        el("circle", { cx: x.toFixed(2), cy: y.toFixed(2), r: 1.6, "data-block": station.block_no }),
+      ),
+    );
+  if (window.requestIdleCallback) window.requestIdleCallback(drawDots, { timeout: 300 });
+  else setTimeout(drawDots, 0);
+  const chosen = el("g", { class: "chosen" });
+  svg.append(all, chosen);
+
+  const byBlock = new Map(stations.map((s) => [s.block_no, s]));
+  svg.addEventListener("click", (event) => {
+    // A dot hit exactly is that station; elsewhere the nearest one within reach.
+    const hit = event.target.closest?.("circle");
+    const block = hit?.getAttribute("data-block") || hit?.getAttribute("data-chosen");
+    if (block && byBlock.has(block)) {
+      onPick(byBlock.get(block));
+      return;
+    }
+    const point = svg.createSVGPoint();
+    point.x = event.clientX;
+    point.y = event.clientY;
+    const at = point.matrixTransform(svg.getScreenCTM().inverse());
+    let best = null;
+    let bestDistance = Infinity;
+    for (const p of points) {
+      const d = (p.x - at.x) ** 2 + (p.y - at.y) ** 2;
+      if (d < bestDistance) {
+        best = p;
+        bestDistance = d;
+      }
+    }
+    if (best && bestDistance < 15 ** 2) onPick(best.station);
+  });
+
+  function update(selected) {
+    chosen.replaceChildren();
+    for (const { station, representativeOf } of selected) {
+      const [x, y] = project(station.latitude, station.longitude);
+      const dot = el("circle", {
+        cx: x.toFixed(2),
+        cy: y.toFixed(2),
+        r: 5,
+        class: representativeOf ? "rep" : "",
+        "data-chosen": station.block_no,
+      });
+      const name = el("title");
+      name.textContent = `${station.name} (${station.block_no})`;
+      dot.append(name);
+      chosen.append(dot);
+    }
+  }
+
+  return { svg, update };
+}
+
+// --- A station's records -----------------------------------------------------------------
+// A station's records (JMA's 観測史上1〜10位の値) in the chosen station's details: read from the
+// API's cache only. While the daemon fetches them (202 queued) the panel says so and asks again.
+
+
+const RETRY_MS = 5000;
+const MAX_TRIES = 12;
+
+/** A <details> that loads the station's records when first opened. */
+function recordsPanel(blockNo) {
+  const body = h("div", { class: "records", "aria-live": "polite" });
+  const details = h("details", { class: "records-panel" }, h("summary", { text: t("records") }), body);
+  let loaded = false;
+  let tries = 0;
+  async function load() {
+    body.replaceChildren(h("p", { class: "help", text: t("loading") }));
+    try {
+      const { status, body: answer } = await json(`/api/v1/stations/${encodeURIComponent(blockNo)}/records/`);
+      if (status === 202) {
+        body.replaceChildren(h("p", { class: "help", text: answer.message || t("records_queued") }));
+        if (++tries < MAX_TRIES) setTimeout(() => details.open && load(), RETRY_MS);
+        else loaded = false;
+        return;
+      }
+      body.replaceChildren(...recordsView(answer));
+    } catch (error) {
+      loaded = false;
+      if (!(error instanceof ApiError)) throw error;
+      body.replaceChildren(h("p", { class: "field-error", text: error.message }));
+    }
+  }
+  details.addEventListener("toggle", () => {
+    if (details.open && !loaded) {
+      loaded = true;
+      tries = 0;
+      load();
+    }
+  });
+  return details;
+}
+
+function recordText(record) {
+  const value = record.no_phenomenon ? "--" : record.value ?? "";
+  const mark = record.quality === 4 ? " ]" : record.quality === 5 ? " )" : "";
+  const direction = record.direction ? ` ${record.direction}` : "";
+  return `${value}${mark}${direction} (${record.date})`;
+}
+
+function recordsView(answer) {
+  if (answer.status !== "ready") return [h("p", { class: "help", text: answer.message })];
+  const ranks = Array.from({ length: 10 }, (_, i) => i + 1);
+  const table = h(
+    "table",
+    { class: "records-table" },
+    h("thead", {},
+      h("tr", {},
+        h("th", { scope: "col", text: t("records_element") }),
+        ranks.map((rank) => h("th", { scope: "col", text: t("records_rank", { rank }) })),
+        h("th", { scope: "col", text: t("records_period") }))),
+    h("tbody", {},
+      answer.elements.map((element) =>
+        h("tr", {},
+          h("th", { scope: "row", text: `${element.name} (${element.unit})` }),
+          ranks.map((rank) => {
+            const record = element.records.find((r) => r.rank === rank);
+            return h("td", { text: record ? recordText(record) : "" });
+          }),
+          h("td", { text: element.period })))),
+  );
+  const source = h("p", { class: "help" },
+    `${t("records_source")} `,
+    h("a", { href: answer.source_url, rel: "noopener", target: "_blank", text: answer.source_url }),
+    answer.stale ? ` ${t("records_stale")}` : "");
+  return [h("div", { class: "table-scroll" }, table), source];
 }

@@ -1,4 +1,4 @@
-// Runs before the app's modules arrive (a classic script in <head>): for a reader who is
+// Runs before the app's modules (a classic script, first in <head>): for a reader who is
 // logged in and opens the request form, ask at once for the form's modules and for the options,
 // the form's biggest answer, instead of after app.js has arrived and run (issue 22). Nothing
 // here for the log-in page. app.js takes the options call over (api.js adopt()).
@@ -6,8 +6,7 @@
   // The form's whole module graph beyond app.js's own imports (tests/ops/test_frontend_modules.py
   // holds this list to form.js's real imports).
   const FORM_MODULES = [
-    "form.js", "request-state.js", "estimate.js", "items-picker.js", "granularity.js",
-    "stations-picker.js", "map.js", "records-panel.js",
+    "form.js", "request-state.js", "stations-picker.js",
   ];
   const here = document.currentScript.src;
   let preloaded = false;
@@ -41,9 +40,8 @@
   if (!access || (route !== "/new" && route !== "/")) return;
   preloadForm();
   jmaww.options = import(new URL("../config.js", here).href).then(({ API_BASE_URL }) =>
-    fetch(`${API_BASE_URL}/api/v1/options/`, {
-      headers: { Accept: "application/json", Authorization: `Bearer ${access}` },
-    }),
+    // Public master data: no Authorization header, so no CORS preflight before it.
+    fetch(`${API_BASE_URL}/api/v1/options/`, { headers: { Accept: "application/json" } }),
   );
   jmaww.options.catch(() => {}); // a failure is asked again by app.js
 })();

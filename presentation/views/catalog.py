@@ -6,6 +6,7 @@ from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,23 +21,29 @@ from presentation.views.common import errors
 
 
 class OptionsView(APIView):
+    # Public master data (JMA's prefectures, stations and items; the calendar): the same for
+    # everyone, so no login and no token read. A call without an Authorization header is a
+    # CORS "simple request": no preflight before the form's biggest answer (issue 22).
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
     @extend_schema(
         tags=["catalog"],
         summary="What can be requested",
         description=(
             "Years and the latest month a period may end in, languages, prefectures with their "
             "stations (coordinates, kind, page type) and weather items with where they are "
-            "observed. Front ends build their forms from this."
+            "observed. Front ends build their forms from this. Public (no login): JMA's master "
+            "data; revalidated by ETag."
         ),
         responses={
             200: s.OptionsSerializer,
             304: OpenApiResponse(description="Not modified: the If-None-Match ETag is current."),
-            **errors(401),
         },
     )
     def get(self, request: Request) -> HttpResponseBase:
-        # Revalidated by ETag (If-None-Match -> 304, no body): the answer is the same for
-        # every user, but only for logged-in ones, so private caches only.
+        # Revalidated by ETag (If-None-Match -> 304, no body): the same answer for everyone,
+        # so shared caches may keep it too.
         etag = f'"{catalog.options_version()}"'
         asked = request.headers.get("If-None-Match", "")
         if etag in {tag.strip().removeprefix("W/") for tag in asked.split(",")}:
@@ -47,7 +54,7 @@ class OptionsView(APIView):
 
 
 def _cache_headers(etag: str) -> dict[str, str]:
-    return {"ETag": etag, "Cache-Control": "private, no-cache"}
+    return {"ETag": etag, "Cache-Control": rendered_options.CACHE_CONTROL}
 
 
 class StationSearchView(APIView):

@@ -19,6 +19,9 @@ from rest_framework.renderers import JSONRenderer
 from application import catalog
 
 _GZIP = re.compile(r"\bgzip\b")
+# Public master data, current as of today: any cache may keep it, each use revalidated by its
+# ETag (a 304 without a body); the latest month turns at midnight JST.
+CACHE_CONTROL = "public, no-cache"
 _lock = threading.Lock()
 _latest: tuple[str, bytes, bytes] | None = None  # (etag, JSON, gzipped JSON)
 
@@ -26,7 +29,7 @@ _latest: tuple[str, bytes, bytes] | None = None  # (etag, JSON, gzipped JSON)
 def answer(etag: str, accept_encoding: str) -> HttpResponse:
     """The options for `etag` (or a newer version, which then names its own ETag)."""
     etag, plain, packed = _rendered(etag)
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
     if _GZIP.search(accept_encoding):
         # As Django's GZipMiddleware marks what it compresses: encoding and a weak ETag.
         headers.update({"Content-Encoding": "gzip", "ETag": f"W/{etag}"})

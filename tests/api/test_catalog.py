@@ -38,8 +38,18 @@ def test_options_leave_out_inactive_rows(api):
     assert "temp_avg" not in {item["code"] for item in body["items"]}
 
 
-def test_options_need_a_login(anon, master_data):
-    assert anon.get("/api/v1/options/").status_code == 401
+def test_options_are_public_master_data(anon, api, master_data):
+    """Issue 22: JMA's master data, the same for everyone: no login, and no token read (a call
+    without Authorization is a CORS simple request, no preflight), so a dead token does not
+    refuse it either; any cache may keep it, revalidated by its ETag."""
+    public = anon.get("/api/v1/options/")
+    assert public.status_code == 200
+    assert public.json() == api.get("/api/v1/options/").json()
+    assert public["Cache-Control"] == "public, no-cache" and public["ETag"]
+    anon.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert anon.get("/api/v1/options/").status_code == 200
+    # The other catalog calls still need a login.
+    assert client_for(None).get("/api/v1/stations/", {"q": "東京"}).status_code == 401
 
 
 @pytest.mark.parametrize("q", ["東京", "トウキョウ", "とうきょう", "47662"])

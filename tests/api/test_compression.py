@@ -56,7 +56,7 @@ def test_options_answer_304_to_their_etag(api, owner, frozen_clock):
     frozen_clock("2026-06-15T03:00:00+00:00")
     first = api.get("/api/v1/options/")
     etag = first["ETag"]
-    assert etag.startswith('"') and first["Cache-Control"] == "private, no-cache"
+    assert etag.startswith('"') and first["Cache-Control"] == "public, no-cache"
     again = api.get("/api/v1/options/", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304
     assert again.content == b"" and again["ETag"] == etag

@@ -92,7 +92,7 @@ EXPECTED = {
     # event, selections (2), release; then the 202 body, built from what was written: only
     # the queue ahead (QueueLoad, running) is read (it was 20, reading the detail's 7 back)
     "create": 15,
-    "options": 1,  # the master data from the cache; the calendar part computed
+    "options": 0,  # public: no user read; the master data from the cache, the calendar computed
     "me": 1,
 }
 

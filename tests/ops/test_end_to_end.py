@@ -212,7 +212,7 @@ def test_register_create_mail_and_download_the_workbook(stack: Stack) -> None:
     )
     assert token.status_code == 200, token.text
     api.headers["Authorization"] = f"Bearer {token.json()['access']}"
-    unverified = api.get(f"{stack.api}/api/v1/options/", timeout=10)
+    unverified = api.get(f"{stack.api}/api/v1/requests/", timeout=10)
     assert unverified.status_code == 403 and unverified.json()["code"] == "email_not_verified"
     verified = api.post(
         f"{stack.api}/api/v1/auth/verify-email/",
@@ -221,7 +221,7 @@ def test_register_create_mail_and_download_the_workbook(stack: Stack) -> None:
     )
     assert verified.status_code == 200, verified.text
     # Verifying sets the password (issue 23, pre-hijacking): tokens from before are over.
-    assert api.get(f"{stack.api}/api/v1/options/", timeout=10).status_code == 401
+    assert api.get(f"{stack.api}/api/v1/auth/me/", timeout=10).status_code == 401
     token = api.post(
         f"{stack.api}/api/v1/auth/token/",
         json={"email": email_address, "password": password},

@@ -98,7 +98,7 @@ def test_first_paint_of_the_login_page_and_the_form_on_the_wire(
     page.wait_for_load_state("networkidle")
     login_bytes = wire.total()
     # Only what the log-in page needs: the form's and the list's code wait for their pages.
-    for module in ("form.js", "list.js", "stations-picker.js", "map.js", "estimate.js"):
+    for module in ("form.js", "list.js", "stations-picker.js", "request-state.js"):
         assert not wire.named(f"/js/{module}"), (module, sorted(wire.bytes))
     static = [url for url in wire.bytes if url.startswith(f"{stack.front}/js/")]
     assert static and all(wire.encoding[url] == "gzip" for url in static), wire.encoding
