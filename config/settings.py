@@ -366,12 +366,13 @@ CORS_ALLOW_HEADERS = (*cors_default_headers, "accept-language", "idempotency-key
 # Readable by the front end: the download's file name and the idempotent-replay marker.
 CORS_EXPOSE_HEADERS = ["Content-Disposition", "Location", "Idempotent-Replayed"]
 
-# --- Cache: throttle counters (and their locks) ------------------------------------------
+# --- Cache: the options' master data ---------------------------------------------------------
 
-# Every gunicorn worker and host must see the same counts, so the default is the database
-# (table jma_cache, made by migration 0007). Entries expire; past MAX_ENTRIES Django deletes
-# the expired ones first, then a third of the rest, so the limit is far above the live keys
-# (one per client address or user and throttle scope).
+# One copy for every gunicorn worker and host, so the default is the database (table
+# jma_cache, made by migration 0007): the options read master data once a minute, not once a
+# worker. The throttles' logs are not here but in their own table (repository/rate_limits.py,
+# issue 22): each write of this cache counts the whole table to decide on culling, and past
+# MAX_ENTRIES culling deleted live entries too.
 CACHE_TABLE = "jma_cache"
 
 

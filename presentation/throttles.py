@@ -4,53 +4,19 @@ The client address is common.client_ip's (X-Forwarded-For only as far as TRUSTED
 trusts it), the same rule django-axes' login lockout uses.
 
 Rates come from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] at request time (not import time) so
-settings overrides apply. Counters live in the default cache, which every gunicorn worker and
-host shares (CACHE_URL, the database by default). DRF reads a client's history, decides and
-writes it back; two workers doing that at once would both count from the same history and
-let one request too many through, so that read-decide-write holds a lock in the same cache
-(cache.add is atomic on every backend: a unique key in the database, a mutex in memory).
+settings overrides apply. Each client's log of calls is DRF's sliding log, kept in the
+database (repository/rate_limits.py), where every gunicorn worker and host sees it; its
+read-decide-write runs under a lock on the client's row, so two workers at once cannot both
+count from the same history and let one call too many through.
 """
 
 from __future__ import annotations
-
-import logging
-import secrets
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from common.client_ip import client_ip
-
-log = logging.getLogger(__name__)
-
-# A lock outlives a crashed holder by at most this; nobody holds it longer than a few queries.
-LOCK_TTL_S = 5
-LOCK_WAIT_S = 10.0
-
-
-class CounterBusy(Exception):
-    """The lock of one client's counter could not be had in LOCK_WAIT_S (counted as over)."""
-
-
-@contextmanager
-def counter_lock(cache, key: str) -> Iterator[None]:
-    """One read-decide-write of `key` at a time, across processes and hosts."""
-    lock, mine = f"{key}:lock", secrets.token_hex(8)
-    deadline = time.monotonic() + LOCK_WAIT_S
-    pause = 0.002
-    while not cache.add(lock, mine, LOCK_TTL_S):
-        if time.monotonic() > deadline:
-            raise CounterBusy(key)
-        time.sleep(pause)
-        pause = min(pause * 2, 0.05)
-    try:
-        yield
-    finally:
-        if cache.get(lock) == mine:  # not taken over after expiring
-            cache.delete(lock)
+from repository import rate_limits
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):
@@ -65,13 +31,12 @@ class _SettingsRateThrottle(SimpleRateThrottle):
         key = self.get_cache_key(request, view)
         if key is None:
             return True
-        try:
-            with counter_lock(self.cache, key):
-                return super().allow_request(request, view)
-        except CounterBusy:
-            log.warning("throttle %s: counter busy for %ss; refused", self.scope, LOCK_WAIT_S)
-            self.history, self.now = [], self.timer()
-            return False
+        self.now = self.timer()
+        decision = rate_limits.hit(
+            key, limit=self.num_requests, window_s=self.duration, now=self.now
+        )
+        self.history = decision.history  # what wait() reads for Retry-After
+        return decision.allowed
 
     def get_ident(self, request) -> str:
         """TRUSTED_PROXY_COUNT's rule (common.client_ip), not DRF's: with NUM_PROXIES unset

@@ -28,6 +28,7 @@ from repository.models.queue import (
     RequestEvent,
     ResultFile,
 )
+from repository.models.rate_limits import RateHits
 
 __all__ = [
     "AnnualObservation",
@@ -44,6 +45,7 @@ __all__ = [
     "Prefecture",
     "QueueLoad",
     "QueueOwner",
+    "RateHits",
     "RecordsWanted",
     "RequestEvent",
     "ResultFile",

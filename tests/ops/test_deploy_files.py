@@ -212,8 +212,9 @@ def test_prefetch_timer_fires_on_the_7th_japan_time() -> None:
     assert "Normalized form: *-*-07 04:00:00 Asia/Tokyo" in done.stdout
 
 
-def test_throttle_counters_are_shared_by_every_worker() -> None:
-    """Issue 23, finding 6: per-worker counters let GUNICORN_WORKERS x the limit through."""
+def test_the_cache_is_shared_by_every_worker() -> None:
+    """The options' master data is cached once for every worker (issue 22); the throttles'
+    logs, once in this cache (issue 23, finding 6), have their own table since."""
     from config.settings import cache_from_url
 
     env = read_env_file(DEPLOY / "jma.env.example")
