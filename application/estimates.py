@@ -97,13 +97,13 @@ class _Running:
 
 def _ahead(pages: int, *, leave_out: FileRequest | None = None) -> int:
     """Pages of the other active requests fetched before the last of `pages` new ones, under
-    an even share: the sum of min(r_j, pages) over them. Two queries whatever the queue:
+    an even share: the sum of min(r_j, pages) over them. One statement whatever the queue:
 
     - QueueLoad counts every queued or running request by the pages it needed when it
       entered the queue (kept by repository/queue/lifecycle.py on each move), so the queued
       ones' part is one aggregate over at most one row per distinct page count;
     - the running ones (as many as the daemon has workers) are read themselves and counted
-      by their progress instead.
+      by their progress instead (in the same statement: one round trip).
 
     A queued request's figure is that of its creation (or retry): pages another request
     cached since then still count, until it runs. `leave_out`: the request being asked
@@ -111,20 +111,22 @@ def _ahead(pages: int, *, leave_out: FileRequest | None = None) -> int:
     """
     if pages <= 0:
         return 0
+    load = connection.ops.quote_name(QueueLoad._meta.db_table)
+    requests = connection.ops.quote_name(FileRequest._meta.db_table)
     with connection.cursor() as cursor:
+        # One round trip for both parts (raw SQL: the ORM's query cost more CPU than the rest
+        # of this): the aggregate's row first (kind 0), then each running request (kind 1).
         cursor.execute(
-            "SELECT COALESCE(SUM(CASE WHEN pages < %s THEN pages ELSE %s END * requests), 0) "  # noqa: S608
-            f"FROM {connection.ops.quote_name(QueueLoad._meta.db_table)} WHERE requests > 0",
-            [pages, pages],
+            "SELECT 0, COALESCE(SUM(CASE WHEN pages < %s THEN pages ELSE %s END * requests), 0), "  # noqa: S608
+            f"0, 0, 0 FROM {load} WHERE requests > 0 "
+            "UNION ALL SELECT 1, id, COALESCE(pages_to_fetch, progress_total), progress_total, "
+            f"progress_done FROM {requests} WHERE status = %s",
+            [pages, pages, FileRequest.Status.RUNNING.value],
         )
-        ahead = int(cursor.fetchone()[0])
-        # The running ones (raw SQL: the ORM's query cost more CPU than the rest of this).
-        cursor.execute(
-            "SELECT id, COALESCE(pages_to_fetch, progress_total), progress_total, progress_done "  # noqa: S608
-            f"FROM {connection.ops.quote_name(FileRequest._meta.db_table)} WHERE status = %s",
-            [FileRequest.Status.RUNNING.value],
-        )
-        rows = cursor.fetchall()
+        found = cursor.fetchall()
+    # int(): under UNION ALL with the SUM, MariaDB answers every column as a decimal.
+    ahead = sum(int(row[1]) for row in found if row[0] == 0)
+    rows = [tuple(int(value) for value in row[1:]) for row in found if row[0] == 1]
     running = [
         _Running(pk, counted, min(counted, max(0, total - done)) if total else counted)
         for pk, counted, total, done in rows
