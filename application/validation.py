@@ -19,6 +19,7 @@ from application.errors import (
 from common import clock
 from common.period import ANNUAL, DAILY, GRANULARITIES, Period, Season, YearMonth
 from common.request_size import MAX_DATA_ROWS, RequestTooLarge, check_request_size
+from repository import master_lookup
 from repository.models import (
     FileRequest,
     Prefecture,
@@ -170,10 +171,7 @@ def _resolve_stations(
     """Stations in the order given; a prefecture stands for its representative station."""
     chosen: list[Station] = []
     if block_nos:
-        found = {
-            s.block_no: s
-            for s in Station.objects.filter(block_no__in=block_nos).select_related("prefecture")
-        }
+        found = master_lookup.stations_by_block_no(block_nos)
         for block_no in block_nos:
             station = found.get(block_no)
             if station is None:
@@ -231,7 +229,7 @@ def _resolve_items(
     if not codes:
         errors.setdefault("items", []).append(_("Choose at least one weather item."))
         return []
-    found = {item.code: item for item in WeatherItem.objects.filter(code__in=codes)}
+    found = master_lookup.items_by_code(codes)
     chosen: list[WeatherItem] = []
     for code in codes:
         item = found.get(code)
