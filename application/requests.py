@@ -43,6 +43,7 @@ from repository.models import (
 from repository.queue import lifecycle
 from repository.queue.states import IllegalMove, move
 from repository.queue.texts import status_label
+from repository.request_listing import OwnRequests
 from repository.request_pages import (
     ItemRef,
     StationRef,
@@ -397,25 +398,28 @@ class RequestView:
     events: Sequence[RequestEvent] = ()
 
 
-def requests_of(owner: User, *, status: str | None = None) -> QuerySet[FileRequest]:
-    """The owner's requests, newest first; views_of() a page gives what the API shows."""
-    queryset = (
+def requests_of(owner: User) -> QuerySet[FileRequest]:
+    """The owner's requests, newest first, their files loaded (one request: request_of)."""
+    return (
         FileRequest.objects.filter(owner=owner)
         .select_related("result")
         .order_by("-created_at", "-id")
     )
-    if status:
-        if status not in Status.values:
-            raise ValidationFailed(
-                {
-                    "status": [
-                        _("Status must be one of: %(choices)s.")
-                        % {"choices": ", ".join(Status.values)}
-                    ]
-                }
-            )
-        queryset = queryset.filter(status=status)
-    return queryset
+
+
+def listing_of(owner: User, *, status: str | None = None) -> OwnRequests:
+    """The owner's requests (only those in `status`, if given), newest first, as a Paginator
+    reads them (count and a page, in raw queries); views_of() a page gives what the API
+    shows."""
+    if status and status not in Status.values:
+        raise ValidationFailed(
+            {
+                "status": [
+                    _("Status must be one of: %(choices)s.") % {"choices": ", ".join(Status.values)}
+                ]
+            }
+        )
+    return OwnRequests(owner.pk, status or None)
 
 
 def _selections(

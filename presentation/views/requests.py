@@ -39,7 +39,7 @@ class RequestListCreateView(GenericAPIView):
     def get_queryset(self):
         query = s.RequestListQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        return request_service.requests_of(
+        return request_service.listing_of(
             self.request.user, status=query.validated_data.get("status")
         )
 

@@ -484,7 +484,7 @@ def compare_serializers(rounds: int = 50) -> None:
     from django.test import RequestFactory
     from rest_framework import serializers
 
-    from application.requests import requests_of, views_of
+    from application.requests import listing_of, requests_of, views_of
     from presentation.serializers import FileRequestSerializer
     from repository.models import User
 
@@ -493,7 +493,7 @@ def compare_serializers(rounds: int = 50) -> None:
     serializer = FileRequestSerializer(context=context)
 
     def used() -> list[dict]:
-        page = views_of(list(requests_of(user)[:20]))
+        page = views_of(listing_of(user)[0:20])
         return [serializer.to_representation(view) for view in page]
 
     def first_version() -> list[dict]:
