@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, models
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from application import estimates
@@ -43,7 +42,7 @@ from repository.models import (
 from repository.queue import lifecycle
 from repository.queue.states import IllegalMove, move
 from repository.queue.texts import status_label
-from repository.request_listing import OwnRequests
+from repository.request_listing import OwnRequests, own_request, timeline
 from repository.request_pages import (
     ItemRef,
     StationRef,
@@ -398,15 +397,6 @@ class RequestView:
     events: Sequence[RequestEvent] = ()
 
 
-def requests_of(owner: User) -> QuerySet[FileRequest]:
-    """The owner's requests, newest first, their files loaded (one request: request_of)."""
-    return (
-        FileRequest.objects.filter(owner=owner)
-        .select_related("result")
-        .order_by("-created_at", "-id")
-    )
-
-
 def listing_of(owner: User, *, status: str | None = None) -> OwnRequests:
     """The owner's requests (only those in `status`, if given), newest first, as a Paginator
     reads them (count and a page, in raw queries); views_of() a page gives what the API
@@ -456,9 +446,12 @@ def views_of(page: Sequence[FileRequest], owner: User | None = None) -> list[Req
 def request_of(owner: User, request_id: int | str) -> FileRequest:
     """One request if `owner` owns it; anyone else gets NotFound, never a hint it exists."""
     try:
-        file_request = requests_of(owner).get(pk=int(request_id))
-    except (FileRequest.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound(_("Request %(id)s not found.") % {"id": request_id}) from exc
+        pk = int(request_id)
+    except (ValueError, TypeError):
+        pk = 0
+    file_request = own_request(owner.pk, pk) if 0 < pk < 2**63 else None  # a BIGINT's range
+    if file_request is None:
+        raise NotFound(_("Request %(id)s not found.") % {"id": request_id})
     return file_request
 
 
@@ -481,5 +474,5 @@ def view_of(owner: User, request_id: int | str) -> RequestView:
         stations,
         items,
         estimates.remaining_for(file_request, plan),
-        events=list(file_request.events.all()),
+        events=timeline(file_request.pk),
     )

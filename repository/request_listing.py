@@ -1,5 +1,6 @@
-"""One owner's requests, newest first, a page at a time, in raw parameterized queries: what
-GET requests/ reads on every call (the front end's list polls it).
+"""One owner's requests, newest first, a page at a time, and one request with its timeline,
+in raw parameterized queries: what GET requests/ and GET requests/<id>/ read on every call
+(the front end polls them).
 
 Through the ORM the page (a select_related join of 45 columns) and its count cost about half
 of the listing's CPU, most of it building their SQL (issue 22). `OwnRequests` is what a
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from repository.models import FileRequest, ResultFile
+from repository.models import FileRequest, RequestEvent, ResultFile
 
 SUCCEEDED = FileRequest.Status.SUCCEEDED.value
 
@@ -48,6 +49,22 @@ class OwnRequests:
         page = list(FileRequest.objects.raw(sql, [*self._params, stop - start, start]))
         _attach_files(page)
         return page
+
+
+def own_request(owner_id: int, request_id: int) -> FileRequest | None:
+    """One request of the owner's, its file loaded (what a detail reads), or None."""
+    table = connection.ops.quote_name(FileRequest._meta.db_table)
+    sql = f"SELECT * FROM {table} WHERE id = %s AND owner_id = %s"  # noqa: S608
+    found = list(FileRequest.objects.raw(sql, [request_id, owner_id]))
+    _attach_files(found)
+    return found[0] if found else None
+
+
+def timeline(request_id: int) -> list[RequestEvent]:
+    """The request's events, oldest first (RequestEvent's ordering)."""
+    table = connection.ops.quote_name(RequestEvent._meta.db_table)
+    sql = f"SELECT * FROM {table} WHERE request_id = %s ORDER BY created_at, id"  # noqa: S608
+    return list(RequestEvent.objects.raw(sql, [request_id]))
 
 
 def _attach_files(page: list[FileRequest]) -> None:

@@ -27,6 +27,13 @@ def test_unknown_api_paths_are_json_404(api, anon):
     assert_shape(api.get("/api/v1/requests/abc/"), 404, "not_found")
 
 
+@pytest.mark.parametrize("pk", ["0", "9223372036854775807", "9223372036854775808", "1" * 40])
+@pytest.mark.parametrize("tail", ["", "cancel/", "retry/", "file/"])
+def test_request_ids_nobody_has_are_404_even_past_a_bigint(api, pk, tail):
+    method = api.post if tail in ("cancel/", "retry/") else api.get
+    assert_shape(method(f"/api/v1/requests/{pk}/{tail}"), 404, "not_found")
+
+
 def test_wrong_method_is_405(api):
     assert_shape(api.delete("/api/v1/options/"), 405, "method_not_allowed")
     assert_shape(api.put("/api/v1/requests/1/cancel/"), 405, "method_not_allowed")

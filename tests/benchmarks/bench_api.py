@@ -484,9 +484,9 @@ def compare_serializers(rounds: int = 50) -> None:
     from django.test import RequestFactory
     from rest_framework import serializers
 
-    from application.requests import listing_of, requests_of, views_of
+    from application.requests import listing_of, views_of
     from presentation.serializers import FileRequestSerializer
-    from repository.models import User
+    from repository.models import FileRequest, User
 
     user = User.objects.get(email="bench0@example.jp")
     context = {"request": RequestFactory(SERVER_NAME="127.0.0.1").get("/api/v1/requests/")}
@@ -498,9 +498,10 @@ def compare_serializers(rounds: int = 50) -> None:
 
     def first_version() -> list[dict]:
         page = list(
-            requests_of(user).prefetch_related(
-                "station_rows__station__prefecture", "item_rows__item"
-            )[:20]
+            FileRequest.objects.filter(owner=user)
+            .select_related("result")
+            .order_by("-created_at", "-id")
+            .prefetch_related("station_rows__station__prefecture", "item_rows__item")[:20]
         )
         return [serializers.ModelSerializer.to_representation(serializer, obj) for obj in page]
 

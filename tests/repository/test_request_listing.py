@@ -1,6 +1,7 @@
 """repository/request_listing.py (issue 22): a page of one owner's requests read in raw
 queries is the page the ORM's select_related query gives, field for field, files included,
-with and without a status, at every offset; nobody else's requests are in it."""
+with and without a status, at every offset; nobody else's requests are in it. One request
+and its timeline likewise."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.forms.models import model_to_dict
 
 from application.requests import cancel_request, create_request
 from repository.models import FileRequest
-from repository.request_listing import OwnRequests
+from repository.request_listing import OwnRequests, own_request, timeline
 from tests.api.conftest import finish_with_file, make_user, valid_body
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,17 @@ def test_a_paginator_reads_it_as_a_queryset(mixed):
     for number in ours.page_range:
         assert [r.pk for r in ours.page(number)] == [r.pk for r in orm.page(number)]
     assert list(Paginator(OwnRequests(make_user("new@example.jp").pk), 4).page(1)) == []
+
+
+def test_one_request_and_its_timeline_are_the_orms(mixed):
+    other = FileRequest.objects.exclude(owner=mixed).first()
+    for request in FileRequest.objects.filter(owner=mixed):
+        ours = own_request(mixed.pk, request.pk)
+        assert _row(ours) == _row(_orm(mixed).get(pk=request.pk))
+        events = timeline(request.pk)
+        assert [model_to_dict(e) for e in events] == [
+            model_to_dict(e) for e in request.events.all()
+        ]
+        assert events  # queued at least; cancelled and finished ones have more
+    assert own_request(mixed.pk, other.pk) is None  # someone else's: as if it did not exist
+    assert own_request(other.owner_id, other.pk) is not None
