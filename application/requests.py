@@ -42,7 +42,7 @@ from repository.models import (
 from repository.queue import lifecycle
 from repository.queue.states import IllegalMove, move
 from repository.queue.texts import status_label
-from repository.request_listing import OwnRequests, own_request, timeline
+from repository.request_listing import OwnRequests, active_count, own_request, timeline
 from repository.request_pages import (
     ItemRef,
     StationRef,
@@ -80,13 +80,9 @@ SUBDAILY_COLUMNS = {"hourly": 16, "10min": 10}
 # --- Create -----------------------------------------------------------------------------------
 
 
-def active_count(owner: User) -> int:
-    return FileRequest.objects.filter(owner=owner, status__in=FileRequest.ACTIVE_STATUSES).count()
-
-
 def _check_active_limit(owner: User) -> None:
     limit = settings.MAX_ACTIVE_REQUESTS_PER_USER
-    active = active_count(owner)
+    active = active_count(owner.pk)
     if active >= limit:
         raise TooManyActive(
             _(

@@ -60,6 +60,18 @@ def own_request(owner_id: int, request_id: int) -> FileRequest | None:
     return found[0] if found else None
 
 
+def active_count(owner_id: int) -> int:
+    """How many of the owner's requests are queued or running (the per-user limit's count)."""
+    table = connection.ops.quote_name(FileRequest._meta.db_table)
+    active = [status.value for status in FileRequest.ACTIVE_STATUSES]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE owner_id = %s AND status IN (%s, %s)",  # noqa: S608
+            [owner_id, *active],
+        )
+        return int(cursor.fetchone()[0])
+
+
 def timeline(request_id: int) -> list[RequestEvent]:
     """The request's events, oldest first (RequestEvent's ordering)."""
     table = connection.ops.quote_name(RequestEvent._meta.db_table)

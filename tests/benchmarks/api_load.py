@@ -251,6 +251,7 @@ def measure_cpu(calls: int, email: str, password: str) -> None:
         "me": lambda: client.get("/api/v1/auth/me/", **auth),
     }
     cost: dict[str, float] = {}
+    python_calls: dict[str, float] = {}
     for op, call in ops.items():
         for _ in range(2):
             assert call().status_code == EXPECTED_STATUS[op], op
@@ -258,6 +259,25 @@ def measure_cpu(calls: int, email: str, password: str) -> None:
         for _ in range(calls):
             call()
         cost[op] = (time.process_time() - started) / calls * 1000
-    print(f"\n  CPU per call, in-process ({calls} calls each, Django test client, JWT):")
+        python_calls[op] = _python_calls(call, 20)
+    print(f"\n  CPU per call, in-process ({calls} calls each, Django test client, JWT), and Python")
+    print("  function calls per call (cProfile, 20 calls: repeatable where CPU time on a shared")
+    print("  machine is not; the test client's own share included):")
     for op, ms in cost.items():
-        print(f"  {NAMES[op]:<22}{ms:>8.2f} ms CPU{ms / cost['me']:>8.2f} x auth/me/")
+        print(
+            f"  {NAMES[op]:<22}{ms:>8.2f} ms CPU{ms / cost['me']:>8.2f} x auth/me/"
+            f"{python_calls[op]:>10,.0f} Python calls"
+        )
+
+
+def _python_calls(call: Callable[[], object], rounds: int) -> float:
+    """Python function calls per call of `call`, counted by cProfile."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(rounds):
+        call()
+    profile.disable()
+    return pstats.Stats(profile).total_calls / rounds

@@ -13,7 +13,7 @@ from django.forms.models import model_to_dict
 
 from application.requests import cancel_request, create_request
 from repository.models import FileRequest
-from repository.request_listing import OwnRequests, own_request, timeline
+from repository.request_listing import OwnRequests, active_count, own_request, timeline
 from tests.api.conftest import finish_with_file, make_user, valid_body
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +85,8 @@ def test_one_request_and_its_timeline_are_the_orms(mixed):
         assert events  # queued at least; cancelled and finished ones have more
     assert own_request(mixed.pk, other.pk) is None  # someone else's: as if it did not exist
     assert own_request(other.owner_id, other.pk) is not None
+
+
+def test_the_active_count_is_the_orms(mixed):
+    orm = FileRequest.objects.filter(owner=mixed, status__in=FileRequest.ACTIVE_STATUSES)
+    assert active_count(mixed.pk) == orm.count() == 5  # 11 less 4 finished and 2 cancelled
