@@ -50,7 +50,7 @@ from repository.request_pages import (
     plan_of_request,
     plan_pages,
 )
-from repository.sql import atomic_retrying
+from repository.sql import atomic_retrying, insert_many
 
 Status = FileRequest.Status
 IDEMPOTENCY_KEY_MAX = 100
@@ -201,13 +201,17 @@ def _insert(owner: User, spec: RequestSpec, idempotency_key: str | None) -> Requ
         items=len(spec.items),
         now=now,
     )
-    FileRequestStation.objects.bulk_create(
-        FileRequestStation(request=file_request, station=station, position=position)
-        for position, station in enumerate(spec.stations, start=1)
+    insert_many(
+        [
+            FileRequestStation(request=file_request, station=station, position=position)
+            for position, station in enumerate(spec.stations, start=1)
+        ]
     )
-    FileRequestItem.objects.bulk_create(
-        FileRequestItem(request=file_request, item=item, position=position)
-        for position, item in enumerate(spec.items, start=1)
+    insert_many(
+        [
+            FileRequestItem(request=file_request, item=item, position=position)
+            for position, item in enumerate(spec.items, start=1)
+        ]
     )
     FileRequest.result.related.set_cached_value(file_request, None)  # no file yet: no query
     return RequestView(

@@ -33,7 +33,7 @@ from django.db import connection
 
 from repository.models import FileRequest, QueueLoad, RequestEvent, User
 from repository.queue.states import MOVES, NOTES, IllegalMove, Kind, move
-from repository.sql import dialect, param, table
+from repository.sql import dialect, insert, param, table
 
 ACTIVE = frozenset(FileRequest.ACTIVE_STATUSES)
 COUNTED_PAGES = "COALESCE(pages_to_fetch, progress_total)"  # FileRequest.counted_pages
@@ -207,13 +207,14 @@ def create(
     file_request.status = MOVES["create"].target
     if file_request.pages_to_fetch is None:  # fixed while it is active: QueueLoad's key
         file_request.pages_to_fetch = file_request.progress_total
-    file_request.save(force_insert=True)
+    insert(file_request)
     with connection.cursor() as cursor:
         count_load(cursor, file_request.pk, load_change("create"))
     counts = {"stations": stations, "months": months, "items": items}
-    queued = RequestEvent.objects.create(
+    queued = RequestEvent(
         request=file_request, created_at=now, kind=Kind.QUEUED, message="", data=counts
     )
+    insert(queued)
     return file_request, queued
 
 
