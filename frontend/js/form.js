@@ -58,7 +58,11 @@ function select(name, label, values, onChange, { none = null } = {}) {
     "select",
     { onchange: (e) => ((state[name] = e.target.value), onChange()) },
     none ? h("option", { value: "", text: none }) : null,
-    values.map((v) => h("option", { value: v, selected: String(state[name]) === String(v) }, v)),
+    // new Option(): ~450 of them (155 years twice) before the form's first paint (issue 22).
+    values.map((v) => {
+      const chosen = String(state[name]) === String(v);
+      return new Option(String(v), String(v), chosen, chosen);
+    }),
   );
   return field(name, label, control);
 }

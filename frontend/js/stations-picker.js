@@ -246,17 +246,25 @@ function el(name, attrs = {}) {
 }
 
 function createMap(stations, { label, onPick }) {
-  const lats = stations.map((s) => s.latitude);
-  const lons = stations.map((s) => s.longitude);
-  const north = Math.max(...lats);
-  const west = Math.min(...lons);
-  const cos = Math.cos(((north + Math.min(...lats)) / 2) * (Math.PI / 180));
+  // The bounds in one pass (no arrays of 1,300 values spread into Math.max): this runs
+  // between the options' arrival and the form's first paint (issue 22).
+  let north = -Infinity;
+  let south = Infinity;
+  let west = Infinity;
+  let east = -Infinity;
+  for (const { latitude, longitude } of stations) {
+    if (latitude > north) north = latitude;
+    if (latitude < south) south = latitude;
+    if (longitude < west) west = longitude;
+    if (longitude > east) east = longitude;
+  }
+  const cos = Math.cos(((north + south) / 2) * (Math.PI / 180));
   const project = (lat, lon) => [
     PAD + (lon - west) * cos * SCALE,
     PAD + (north - lat) * SCALE,
   ];
-  const width = 2 * PAD + (Math.max(...lons) - west) * cos * SCALE;
-  const height = 2 * PAD + (north - Math.min(...lats)) * SCALE;
+  const width = 2 * PAD + (east - west) * cos * SCALE;
+  const height = 2 * PAD + (north - south) * SCALE;
 
   const svg = el("svg", {
     viewBox: `0 0 ${width.toFixed(1)} ${height.toFixed(1)}`,
@@ -268,15 +276,19 @@ function createMap(stations, { label, onPick }) {
   title.textContent = label;
   svg.append(title, el("rect", { x: 0, y: 0, width, height, class: "sea" }));
   const all = el("g", { class: "all" });
-  const points = stations.map((station) => {
-    const [x, y] = project(station.latitude, station.longitude);
-    return { station, x, y };
-  });
+  // Each station's place on the map, worked out when first needed (the dots or a click), not
+  // before the form's first paint.
+  let placed = null;
+  const points = () =>
+    (placed ||= stations.map((station) => {
+      const [x, y] = project(station.latitude, station.longitude);
+      return { station, x, y };
+    }));
   // The ~1,300 grey dots are drawn once the form has painted (issue 22): building and laying
   // them out was a third of the form's first paint, and the form works without them.
   const drawDots = () =>
     all.append(
-      ...points.map(({ station, x, y }) =>
+      ...points().map(({ station, x, y }) =>
         el("circle", { cx: x.toFixed(2), cy: y.toFixed(2), r: 1.6, "data-block": station.block_no }),
       ),
     );
@@ -285,13 +297,13 @@ function createMap(stations, { label, onPick }) {
   const chosen = el("g", { class: "chosen" });
   svg.append(all, chosen);
 
-  const byBlock = new Map(stations.map((s) => [s.block_no, s]));
   svg.addEventListener("click", (event) => {
     // A dot hit exactly is that station; elsewhere the nearest one within reach.
     const hit = event.target.closest?.("circle");
     const block = hit?.getAttribute("data-block") || hit?.getAttribute("data-chosen");
-    if (block && byBlock.has(block)) {
-      onPick(byBlock.get(block));
+    const station = block && stations.find((s) => s.block_no === block);
+    if (station) {
+      onPick(station);
       return;
     }
     const point = svg.createSVGPoint();
@@ -300,7 +312,7 @@ function createMap(stations, { label, onPick }) {
     const at = point.matrixTransform(svg.getScreenCTM().inverse());
     let best = null;
     let bestDistance = Infinity;
-    for (const p of points) {
+    for (const p of points()) {
       const d = (p.x - at.x) ** 2 + (p.y - at.y) ** 2;
       if (d < bestDistance) {
         best = p;

@@ -2,6 +2,9 @@
 // logged in and opens the request form, ask at once for the form's modules and for the options,
 // the form's biggest answer, instead of after app.js has arrived and run (issue 22). Nothing
 // here for the log-in page. app.js takes the options call over (api.js adopt()).
+// Classic on purpose: as a module script with a static import of config.js (tried) it waits for
+// config.js and for the parsed page, and started the options call later here, not sooner (a
+// median of 7 rounds: 190 ms, 203 ms as async, against 152 ms with the dynamic import below).
 (() => {
   // The form's whole module graph beyond app.js's own imports (tests/ops/test_frontend_modules.py
   // holds this list to form.js's real imports).
