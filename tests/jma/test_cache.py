@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import zlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from batch.jma import lease
@@ -18,6 +16,7 @@ from batch.jma.parser import JST, parse_daily_page
 from batch.jma.replay_pages import render_daily_page
 from repository.models import MonthlyObservation, Station
 from tests.replay import replay_stats
+from tests.threads import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -162,24 +161,8 @@ def test_a_passed_client_is_used(replay_server, tokyo):
 def test_several_threads_asking_for_one_month_fetch_it_once(replay_server, master_data, settings):
     settings.JMA_BASE_URL = f"{replay_server}/_faults/delay_ms=300"
     station = Station.objects.get(block_no="47662")
-    results, errors = [], []
-    barrier = threading.Barrier(6)
-
-    def ask() -> None:
-        try:
-            barrier.wait()
-            results.append(get_month(station, 2013, 5))
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=ask) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = []
+    assert at_once(lambda: results.append(get_month(station, 2013, 5)), 6) == []
     assert replay_stats(replay_server)["pages"] == {"s1 47662 2013-05": 1}
     assert len(results) == 6
     assert sum(not r.from_cache for r in results) == 1

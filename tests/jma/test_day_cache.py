@@ -28,6 +28,7 @@ from batch.jma.grid import JST
 from batch.jma.subdaily_parser import parse_hourly_page, parse_subdaily_page
 from repository.models import DayLease, JmaBudget, Station, SubdailyObservation
 from tests.replay import replay_stats
+from tests.threads import at_once
 
 pytestmark = pytest.mark.django_db
 REAL = Path(__file__).parents[1] / "real_pages"
@@ -280,24 +281,8 @@ def test_a_day_lease_given_back_without_the_page_is_taken_and_fetched(replay_ser
 def test_several_threads_asking_for_one_day_fetch_it_once(replay_server, master_data, settings):
     settings.JMA_BASE_URL = f"{replay_server}/_faults/delay_ms=300"
     station = Station.objects.get(block_no="0074")
-    results, errors = [], []
-    barrier = threading.Barrier(5)
-
-    def ask() -> None:
-        try:
-            barrier.wait()
-            results.append(get_day(station, DAY, "10min"))
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=ask) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = []
+    assert at_once(lambda: results.append(get_day(station, DAY, "10min")), 5) == []
     assert replay_stats(replay_server)["pages"] == {"10min_a1 0074 2016-01-12": 1}
     assert sum(not r.from_cache for r in results) == 1
     assert all(r.page == results[0].page for r in results)

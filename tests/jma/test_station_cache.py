@@ -30,6 +30,7 @@ from batch.jma.station_cache import (
 )
 from repository.models import AnnualObservation, JmaBudget, MonthLease, Station, StationRecords
 from tests.replay import replay_stats
+from tests.threads import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -166,18 +167,7 @@ def test_threads_asking_at_once_share_one_fetch(replay_server, master_data, sett
     settings.JMA_BASE_URL = f"{replay_server}/_faults/delay_ms=300"
     chiba = Station.objects.get(block_no="47682")
     out: list = []
-
-    def ask() -> None:
-        try:
-            out.append(get_annual(chiba))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=ask) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
+    assert at_once(lambda: out.append(get_annual(chiba)), 4, timeout=20) == []
     assert len(out) == 4 and sum(not result.from_cache for result in out) == 1
     assert pages(replay_server) == {"annually_s 47682": 1}
     assert not MonthLease.objects.exists()

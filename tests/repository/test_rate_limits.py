@@ -5,7 +5,6 @@ statements per call however many clients there are."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -16,6 +15,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from repository import rate_limits
 from repository.models import RateHits
+from tests.threads import at_once
 
 # Times a client called, in seconds from the first (a limit of 3 a minute): bursts, calls
 # refused at the limit (not counted), and calls after earlier ones left the window.
@@ -103,26 +103,12 @@ def test_threads_racing_on_a_new_client_let_exactly_the_limit_through():
     """12 threads x 5 calls on a client nobody has called: its first row is inserted once,
     and exactly 20 calls pass (MariaDB: row locks; SQLite: one writer at a time)."""
     passed: list[bool] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(12)
 
     def caller() -> None:
-        try:
-            start.wait()
-            for _ in range(5):
-                now = EPOCH + 1
-                passed.append(rate_limits.hit("race", limit=20, window_s=60, now=now).allowed)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        for _ in range(5):
+            passed.append(rate_limits.hit("race", limit=20, window_s=60, now=EPOCH + 1).allowed)
 
-    threads = [threading.Thread(target=caller) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(caller, 12) == []
     assert passed.count(True) == 20 and len(passed) == 60
     assert RateHits.objects.filter(client="race").count() == 1
 
